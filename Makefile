@@ -1,0 +1,38 @@
+# pinwheel — the two entry points are `make demo` and `make test`.
+# Both install what they need first (scripts/setup.sh).
+
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X pinwheel.dev/pinwheel/internal/buildinfo.version=$(VERSION) -X pinwheel.dev/pinwheel/internal/buildinfo.commit=$(COMMIT)
+BIN     := bin/pinwheel
+
+.PHONY: all build setup test vet fmt-check demo bench clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/pinwheel
+
+setup:
+	bash scripts/setup.sh
+
+fmt-check:
+	@out="$$(gofmt -l cmd internal api 2>/dev/null)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# The README's test command: installs what it needs, then gofmt, vet and every test.
+test: setup fmt-check vet build
+	$(GO) test -count=1 -timeout 45m ./...
+
+# The main job: the whole path on the embedded local runtime.
+demo: setup build
+	./$(BIN) demo
+
+bench: build
+	bash bench/run-all.sh
+
+clean:
+	rm -rf bin

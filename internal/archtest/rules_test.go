@@ -1,0 +1,98 @@
+package archtest
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		t.Fatalf("repo root not found from %s", dir)
+	}
+	return dir
+}
+
+// packages returns every directory under root holding non-test Go files.
+func packages(t *testing.T, root string) map[string][]string {
+	t.Helper()
+	pkgs := map[string][]string{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "tools") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			dir := filepath.Dir(path)
+			pkgs[dir] = append(pkgs[dir], path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkgs
+}
+
+func TestEveryPackageHasADocComment(t *testing.T) {
+	root := repoRoot(t)
+	for dir, files := range packages(t, root) {
+		documented := false
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.PackageClauseOnly|parser.ParseComments)
+			if err != nil {
+				t.Fatalf("parse %s: %v", f, err)
+			}
+			if af.Doc != nil && strings.TrimSpace(af.Doc.Text()) != "" {
+				documented = true
+				break
+			}
+		}
+		if !documented {
+			rel, _ := filepath.Rel(root, dir)
+			t.Errorf("package %s has no package doc comment", rel)
+		}
+	}
+}
+
+// The decision core must stay pure: no clients, no network, no processes, no database.
+func TestRolloutCoreImportsNoIO(t *testing.T) {
+	root := repoRoot(t)
+	forbidden := []string{"net/http", "net", "os/exec", "database/sql", "k8s.io/", "sigs.k8s.io/", "os"}
+	for _, pkg := range []string{"internal/rollout", "internal/analysis"} {
+		if _, err := os.Stat(filepath.Join(root, pkg)); err != nil {
+			continue // not written yet
+		}
+		files := packages(t, filepath.Join(root, pkg))[filepath.Join(root, pkg)]
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatalf("parse %s: %v", f, err)
+			}
+			for _, imp := range af.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				for _, bad := range forbidden {
+					if path == bad || (strings.HasSuffix(bad, "/") && strings.HasPrefix(path, bad)) {
+						t.Errorf("%s imports %s; the rollout core must do no I/O", f, path)
+					}
+				}
+			}
+		}
+	}
+}

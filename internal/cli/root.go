@@ -1,0 +1,116 @@
+// Package cli is pinwheel's command line: one file per command, each thin —
+// parse flags, call into the capability packages, print. No command keeps
+// global state; NewRootCommand builds a fresh tree so tests run it with buffers.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
+)
+
+// Streams are the standard streams a command reads and writes.
+type Streams struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// Exit codes shared by every command.
+const (
+	ExitOK    = 0
+	ExitNo    = 1 // the check, gate or rollout said no
+	ExitUsage = 2 // usage or input error
+)
+
+// ExitError carries a specific exit code out of a command. Its message (if
+// any) is printed to stderr.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageError marks an error as a usage/input error (exit 2).
+func usageError(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
+}
+
+// NewRootCommand builds the whole pinwheel command tree.
+func NewRootCommand(streams Streams, logger *slog.Logger) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pinwheel",
+		Short: "Deterministic builds, observable releases and safe change for Python services",
+		Long: `pinwheel takes a Python service from its lock state to a guarded release:
+lockfiles read exactly, reproducible OCI images built without a Docker daemon,
+build metadata that travels with the release, and staged rollouts that roll
+back on their own when SLOs degrade.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &ExitError{Code: ExitUsage, Err: err}
+	})
+	root.AddCommand(
+		newVersionCommand(streams),
+		// Commands are added here, one line each.
+	)
+	_ = logger
+	return root
+}
+
+// Execute runs the CLI with args and returns the process exit code.
+func Execute(ctx context.Context, streams Streams, args []string) int {
+	logger := slog.New(slog.NewTextHandler(streams.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	root := NewRootCommand(streams, logger)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	return reportError(streams.Err, err)
+}
+
+func reportError(w io.Writer, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			fmt.Fprintf(w, "pinwheel: %v\n", ee.Err)
+		}
+		return ee.Code
+	}
+	fmt.Fprintf(w, "pinwheel: %v\n", err)
+	if inputerr.Is(err) || isCobraUsageError(err) {
+		return ExitUsage
+	}
+	return ExitNo
+}
+
+// isCobraUsageError recognises cobra's argument-count and unknown-command errors.
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

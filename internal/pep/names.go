@@ -1,0 +1,19 @@
+// Package pep implements the Python packaging standards pinwheel needs to
+// reason about lock state: PEP 503 name normalisation, PEP 440 versions and
+// specifiers, PEP 508 requirements and environment markers (evaluated against
+// a target environment), and PEP 425 / PEP 600 / PEP 656 compatibility tags.
+// It does no I/O.
+package pep
+
+import (
+	"regexp"
+	"strings"
+)
+
+var nameSeparators = regexp.MustCompile(`[-_.]+`)
+
+// NormalizeName returns the PEP 503 normalised form of a project name:
+// lowercase, with runs of "-", "_" and "." replaced by a single "-".
+func NormalizeName(name string) string {
+	return nameSeparators.ReplaceAllString(strings.ToLower(strings.TrimSpace(name)), "-")
+}

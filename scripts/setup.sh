@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what pinwheel's demo and tests need on a fresh machine.
+# As root it installs Debian packages itself; otherwise it says what is missing.
+set -euo pipefail
+
+need_pkgs=()
+command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
+command -v git >/dev/null 2>&1 || need_pkgs+=(git)
+
+if ((${#need_pkgs[@]})); then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "setup: installing ${need_pkgs[*]}" >&2
+		apt-get update -qq >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+	else
+		echo "setup: missing packages: ${need_pkgs[*]} (install them with your package manager)" >&2
+		exit 1
+	fi
+fi
+command -v go >/dev/null 2>&1 || { echo "setup: Go is not installed (https://go.dev/dl/)" >&2; exit 1; }
+go mod download
