@@ -27,7 +27,7 @@ func FormatOf(path string) (Format, bool) {
 		return FormatPDM, true
 	case base == "pylock.toml" || (strings.HasPrefix(base, "pylock.") && strings.HasSuffix(base, ".toml")):
 		return FormatPylock, true
-	case strings.HasSuffix(base, ".txt"):
+	case strings.HasSuffix(base, ".txt") || base == "requirements.lock":
 		return FormatRequirements, true
 	}
 	return "", false
