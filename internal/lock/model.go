@@ -54,6 +54,10 @@ type Index struct {
 type Package struct {
 	Name    string `json:"name"`    // PEP 503-normalised
 	Version string `json:"version"` // as locked (PEP 440); empty for unversioned path/git sources
+	// Specifier is the version constraint as written when the entry is not
+	// pinned to one version (a requirements line without "=="); Version is
+	// then empty.
+	Specifier string `json:"specifier,omitempty"`
 	Source  Source `json:"source"`
 	// Artifacts are the files that may be installed for this package
 	// (several wheels for different platforms, an sdist, an archive).
@@ -117,6 +121,9 @@ const (
 	ArtifactWheel   ArtifactKind = "wheel"
 	ArtifactSdist   ArtifactKind = "sdist"
 	ArtifactArchive ArtifactKind = "archive" // a direct-URL or path archive
+	// ArtifactUnknown is a hash recorded without the file it belongs to
+	// (Pipfile.lock "hashes", requirements "--hash"): one per hash.
+	ArtifactUnknown ArtifactKind = "unknown"
 )
 
 // Artifact is one installable file of a package.
