@@ -58,7 +58,7 @@ type Package struct {
 	// pinned to one version (a requirements line without "=="); Version is
 	// then empty.
 	Specifier string `json:"specifier,omitempty"`
-	Source  Source `json:"source"`
+	Source    Source `json:"source"`
 	// Artifacts are the files that may be installed for this package
 	// (several wheels for different platforms, an sdist, an archive).
 	Artifacts []Artifact `json:"artifacts,omitempty"`
