@@ -1,0 +1,203 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/lock"
+)
+
+func openTest(t *testing.T) Store {
+	t.Helper()
+	clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "ledger.db"), WithClock(func() time.Time {
+		clock = clock.Add(time.Second)
+		return clock
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestReleaseSequenceAndRefs(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	lk := &lock.Lock{Format: lock.FormatUV, Packages: []lock.Package{{Name: "flask", Version: "3.0.3"}}}
+	var ids []string
+	for i, digest := range []string{"sha256:aaaaaaaaaaaaaaaa1111", "sha256:bbbbbbbbbbbbbbbb2222", "sha256:cccccccccccccccc3333"} {
+		r, err := s.CreateRelease(ctx, Release{Service: "hello", Info: attest.BuildInfo{Service: "hello", ImageDigest: digest, LockHash: "sha256:l"}, Lock: lk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Seq != i+1 || r.ID != "hello-"+string(rune('1'+i)) {
+			t.Fatalf("release %d: got seq %d id %s", i, r.Seq, r.ID)
+		}
+		ids = append(ids, r.ID)
+	}
+	other, err := s.CreateRelease(ctx, Release{Service: "other"})
+	if err != nil || other.ID != "other-1" {
+		t.Fatalf("other service numbering: %v %v", other.ID, err)
+	}
+	if err := s.SetReleaseState(ctx, ids[0], ReleaseLive, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetReleaseState(ctx, ids[1], ReleaseLive, true); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, ref, want string
+	}{
+		{"byID", "hello-3", "hello-3"},
+		{"bySeq", "2", "hello-2"},
+		{"byDigestPrefix", "bbbbbbbbbbbbbbbb", "hello-2"},
+		{"byFullDigest", "sha256:cccccccccccccccc3333", "hello-3"},
+		{"current", "current", "hello-2"},
+		{"previous", "previous", "hello-1"},
+		{"latest", "latest", "hello-3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := s.GetRelease(ctx, "hello", tt.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.ID != tt.want {
+				t.Fatalf("GetRelease(%q) = %s, want %s", tt.ref, r.ID, tt.want)
+			}
+		})
+	}
+	r, _ := s.GetRelease(ctx, "hello", "hello-1")
+	if r.State != ReleaseSuperseded || !r.KnownGood {
+		t.Fatalf("hello-1 after hello-2 went live: state %s knownGood %v", r.State, r.KnownGood)
+	}
+	if r.Lock == nil || len(r.Lock.Packages) != 1 || r.Lock.Packages[0].Name != "flask" {
+		t.Fatalf("lock snapshot not round-tripped: %+v", r.Lock)
+	}
+	if _, err := s.GetRelease(ctx, "hello", "hello-9"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing release: want ErrNotFound, got %v", err)
+	}
+	good, err := s.LastKnownGood(ctx, "hello", "hello-3")
+	if err != nil || good.ID != "hello-2" {
+		t.Fatalf("LastKnownGood = %s, %v; want hello-2", good.ID, err)
+	}
+	good, err = s.LastKnownGood(ctx, "hello", "hello-2")
+	if err != nil || good.ID != "hello-1" {
+		t.Fatalf("LastKnownGood excluding hello-2 = %s, %v; want hello-1", good.ID, err)
+	}
+}
+
+func TestRolloutOptimisticConcurrencyAndDecisions(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	rel, _ := s.CreateRelease(ctx, Release{Service: "hello"})
+	ro, err := s.StartRollout(ctx, Rollout{Service: "hello", ReleaseID: rel.ID, Target: "local", Phase: "Progressing", Status: json.RawMessage(`{"step":0}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartRollout(ctx, Rollout{Service: "hello", ReleaseID: rel.ID, Target: "local", Phase: "Progressing"}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("second concurrent rollout: want ErrConflict, got %v", err)
+	}
+	stale := ro
+	ro.Status = json.RawMessage(`{"step":1}`)
+	ro, err = s.SaveRollout(ctx, ro, Decision{Step: 0, Phase: "Progressing", Action: "setWeight", Reason: "step 0: weight 20"},
+		Decision{Step: 1, Phase: "Paused", Action: "pause", Reason: "step 1: pause 10s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.Status = json.RawMessage(`{"step":99}`)
+	if _, err := s.SaveRollout(ctx, stale); !errors.Is(err, ErrConflict) {
+		t.Fatalf("stale save: want ErrConflict, got %v", err)
+	}
+	ro.Phase, ro.Outcome, ro.FinishedAt = "Promoted", "promoted", time.Now()
+	if ro, err = s.SaveRollout(ctx, ro, Decision{Step: 2, Phase: "Promoted", Action: "promote", Reason: "all steps passed"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetRollout(ctx, ro.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got.Status) != `{"step":1}` || got.Outcome != "promoted" || got.Revision != 3 {
+		t.Fatalf("stored rollout = status %s outcome %q revision %d", got.Status, got.Outcome, got.Revision)
+	}
+	ds, err := s.Decisions(ctx, ro.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 3 || ds[0].Seq != 1 || ds[2].Action != "promote" || ds[1].Reason != "step 1: pause 10s" {
+		t.Fatalf("decisions = %+v", ds)
+	}
+	if _, err := s.ActiveRollout(ctx, "hello"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("finished rollout still active: %v", err)
+	}
+	if _, err := s.StartRollout(ctx, Rollout{Service: "hello", ReleaseID: rel.ID, Target: "local", Phase: "Progressing"}); err != nil {
+		t.Fatalf("new rollout after the finished one: %v", err)
+	}
+}
+
+func TestEventsAndBuilds(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	rel, _ := s.CreateRelease(ctx, Release{Service: "hello"})
+	if _, err := s.RecordBuild(ctx, Build{Service: "hello", Succeeded: true, Info: attest.BuildInfo{Service: "hello", DurationMS: 1200}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordBuild(ctx, Build{Service: "hello", Succeeded: false}); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := s.ListBuilds(ctx, "hello", 0)
+	if err != nil || len(bs) != 2 || bs[0].Succeeded || !bs[1].Succeeded || bs[1].Info.DurationMS != 1200 {
+		t.Fatalf("builds = %+v, %v", bs, err)
+	}
+	if _, err := s.RecordNotification(ctx, Notification{RolloutID: 7, Kind: "webhook", Target: "http://x", Event: "rollout.rolled-back", Status: "sent", Attempts: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ns, _ := s.ListNotifications(ctx, 7)
+	if len(ns) != 1 || ns[0].Attempts != 2 || ns[0].Event != "rollout.rolled-back" {
+		t.Fatalf("notifications = %+v", ns)
+	}
+	if _, err := s.RecordIncident(ctx, Incident{RolloutID: 7, ReleaseID: rel.ID, Title: "canary breached", Location: "/tmp/r.md"}); err != nil {
+		t.Fatal(err)
+	}
+	is, _ := s.ListIncidents(ctx, "hello", 10)
+	if len(is) != 1 || is[0].Location != "/tmp/r.md" {
+		t.Fatalf("incidents = %+v", is)
+	}
+	if is, _ := s.ListIncidents(ctx, "nobody", 10); len(is) != 0 {
+		t.Fatalf("incidents filtered by service: %+v", is)
+	}
+}
+
+func TestReopenKeepsDataAndRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "l.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateRelease(ctx, Release{Service: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.GetRelease(ctx, "a", "a-1"); err != nil || r.Seq != 1 {
+		t.Fatalf("after reopen: %+v %v", r, err)
+	}
+	db := s.(*sqliteStore).db
+	if _, err := db.Exec(`INSERT INTO schema_migrations(version, applied_at) VALUES (999, '')`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(ctx, path); err == nil {
+		t.Fatal("opening a database with a newer schema must fail")
+	}
+}

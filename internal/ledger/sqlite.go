@@ -1,0 +1,195 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+)
+
+// sqliteStore is the embedded Store on a SQLite database file.
+type sqliteStore struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+var _ Store = (*sqliteStore)(nil)
+
+// Option configures Open.
+type Option func(*sqliteStore)
+
+// WithClock sets the clock used for timestamps the ledger assigns.
+func WithClock(now func() time.Time) Option { return func(s *sqliteStore) { s.now = now } }
+
+// Open opens (creating if needed) the ledger database at path and applies
+// pending migrations. Writes use BEGIN IMMEDIATE and WAL so several pinwheel
+// processes can share one file; a crash loses no committed transaction.
+func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("ledger: %w", err)
+		}
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(15000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
+	}
+	s := &sqliteStore{db: db, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ledger: migrate %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *sqliteStore) Close() error { return s.db.Close() }
+
+// migrations are applied in order, each once; never edit a released one.
+var migrations = []string{
+	`CREATE TABLE builds (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		service TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		info TEXT NOT NULL,
+		succeeded INTEGER NOT NULL
+	);
+	CREATE INDEX builds_service ON builds(service, id);
+	CREATE TABLE releases (
+		id TEXT PRIMARY KEY,
+		service TEXT NOT NULL,
+		seq INTEGER NOT NULL,
+		created_at TEXT NOT NULL,
+		info TEXT NOT NULL,
+		image_ref TEXT NOT NULL DEFAULT '',
+		image_digest TEXT NOT NULL DEFAULT '',
+		lock TEXT,
+		config TEXT,
+		state TEXT NOT NULL,
+		known_good INTEGER NOT NULL DEFAULT 0,
+		UNIQUE(service, seq)
+	);
+	CREATE TABLE rollouts (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		service TEXT NOT NULL,
+		release_id TEXT NOT NULL REFERENCES releases(id),
+		from_release TEXT NOT NULL DEFAULT '',
+		target TEXT NOT NULL,
+		phase TEXT NOT NULL,
+		status TEXT,
+		started_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL,
+		finished_at TEXT NOT NULL DEFAULT '',
+		outcome TEXT NOT NULL DEFAULT '',
+		revision INTEGER NOT NULL DEFAULT 1
+	);
+	CREATE INDEX rollouts_service ON rollouts(service, id);
+	CREATE TABLE decisions (
+		rollout_id INTEGER NOT NULL REFERENCES rollouts(id),
+		seq INTEGER NOT NULL,
+		at TEXT NOT NULL,
+		step INTEGER NOT NULL,
+		phase TEXT NOT NULL,
+		action TEXT NOT NULL,
+		reason TEXT NOT NULL,
+		evidence TEXT,
+		PRIMARY KEY (rollout_id, seq)
+	);
+	CREATE TABLE notifications (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		rollout_id INTEGER NOT NULL DEFAULT 0,
+		at TEXT NOT NULL,
+		kind TEXT NOT NULL,
+		target TEXT NOT NULL,
+		event TEXT NOT NULL,
+		status TEXT NOT NULL,
+		attempts INTEGER NOT NULL,
+		error TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TABLE incidents (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		rollout_id INTEGER NOT NULL,
+		release_id TEXT NOT NULL,
+		at TEXT NOT NULL,
+		title TEXT NOT NULL,
+		location TEXT NOT NULL,
+		summary TEXT NOT NULL DEFAULT ''
+	);`,
+}
+
+func (s *sqliteStore) migrate(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	var current int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return err
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this pinwheel knows (%d); upgrade pinwheel", current, len(migrations))
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			return fmt.Errorf("migration %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)`, v, formatTime(s.now())); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Times are stored as RFC 3339 with nanoseconds in UTC, so they sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t
+}
+
+// inTx runs fn in a write transaction.
+func (s *sqliteStore) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("ledger: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("ledger: commit: %w", err)
+	}
+	return nil
+}
