@@ -71,6 +71,7 @@ back on their own when SLOs degrade.`,
 	})
 	root.AddCommand(
 		newVersionCommand(streams),
+		newInitCommand(streams),
 		// Commands are added here, one line each.
 	)
 	_ = logger

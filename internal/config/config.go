@@ -1,0 +1,147 @@
+// Package config owns pinwheel.yaml: its schema, defaults, validation with
+// file:line:col errors, the selection of app files it describes, and the
+// commented starter file `pinwheel init` writes. It does not build, resolve
+// or deploy anything; the rollout, runtime and notify sections are kept as raw
+// YAML nodes for the packages that own them to decode.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
+)
+
+// FileName is the configuration file pinwheel reads from a project root.
+const FileName = "pinwheel.yaml"
+
+// Config is a parsed pinwheel.yaml.
+type Config struct {
+	// Service is the service name (required): image labels, releases, metrics.
+	Service string `yaml:"service"`
+	// Version is the release version; empty means derived from git at build time.
+	Version string `yaml:"version"`
+	// Python is the interpreter version the image runs, "3.11".
+	Python string `yaml:"python"`
+	// Base is the base image pinned by digest ("python:3.11-slim@sha256:…"),
+	// or a local base: "oci:PATH[@sha256:…]" or "tar:PATH".
+	Base string `yaml:"base"`
+	// Interpreter is the absolute path of python in the base image, used for
+	// console-script launchers. Default /usr/local/bin/python<Python>.
+	Interpreter string `yaml:"interpreter"`
+	// Lockfile is the lock to install, relative to the project; empty means detect.
+	Lockfile string `yaml:"lockfile"`
+	// Groups and Extras select which locked packages are installed.
+	Groups []string `yaml:"groups"`
+	Extras []string `yaml:"extras"`
+	// App selects the project files copied into the app layer.
+	App App `yaml:"app"`
+	// Entrypoint and Cmd, exec form only.
+	Entrypoint []string          `yaml:"entrypoint"`
+	Cmd        []string          `yaml:"cmd"`
+	Env        map[string]string `yaml:"env"`
+	Workdir    string            `yaml:"workdir"`
+	// User the container runs as; default 65532 (non-root).
+	User      string            `yaml:"user"`
+	Port      int               `yaml:"port"`
+	Platforms []string          `yaml:"platforms"`
+	Labels    map[string]string `yaml:"labels"`
+
+	// Raw sections owned by other packages.
+	Rollout yaml.Node `yaml:"rollout"`
+	Runtime yaml.Node `yaml:"runtime"`
+	Notify  yaml.Node `yaml:"notify"`
+
+	// Path is the file this config was read from ("" for Defaults()).
+	Path string `yaml:"-"`
+	// Dir is the project directory.
+	Dir string `yaml:"-"`
+
+	pos map[string]position // dotted key → position of its value
+}
+
+// App selects the files of the app layer.
+type App struct {
+	// Include are doublestar globs relative to the project root; default ["**"].
+	Include []string `yaml:"include"`
+	// Exclude are globs removed from the include set, on top of .pinwheelignore.
+	Exclude []string `yaml:"exclude"`
+	// Dest is the directory in the image the files go to; default Workdir.
+	Dest string `yaml:"dest"`
+}
+
+type position struct{ line, col int }
+
+// Defaults returns the configuration used for fields pinwheel.yaml leaves out.
+func Defaults() *Config {
+	return &Config{
+		Python:    "3.11",
+		Workdir:   "/app",
+		User:      "65532",
+		Platforms: []string{"linux/amd64"},
+		App:       App{Include: []string{"**"}},
+	}
+}
+
+// Load reads dir/pinwheel.yaml, applies defaults and validates it.
+func Load(dir string) (*Config, error) {
+	path := filepath.Join(dir, FileName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &inputerr.Error{Path: path, Msg: "no pinwheel.yaml (run `pinwheel init` to write one)", Err: err}
+		}
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	c, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	c.Dir = dir
+	return c, c.Validate()
+}
+
+// Parse decodes data (the contents of path) over Defaults(). It reports
+// unknown keys and type mismatches as *inputerr.Error; it does not Validate.
+func Parse(path string, data []byte) (*Config, error) {
+	c := Defaults()
+	c.Path = path
+	c.pos = map[string]position{}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlSyntaxError(path, err)
+	}
+	if len(doc.Content) == 0 {
+		return c, nil // empty file: Validate reports what is missing
+	}
+	root := doc.Content[0]
+	if err := decodeStruct(path, "", root, c, c.pos); err != nil {
+		return nil, err
+	}
+	c.applyDerivedDefaults()
+	return c, nil
+}
+
+func (c *Config) applyDerivedDefaults() {
+	if c.Interpreter == "" && c.Python != "" {
+		c.Interpreter = "/usr/local/bin/python" + c.Python
+	}
+	if c.App.Dest == "" {
+		c.App.Dest = c.Workdir
+	}
+}
+
+// errAt builds an input error at the position of key (dotted), or at the
+// top of the file when the key was not written.
+func (c *Config) errAt(key, format string, args ...any) *inputerr.Error {
+	p := c.pos[key]
+	path := c.Path
+	if path == "" {
+		path = FileName
+	}
+	return inputerr.At(path, p.line, p.col, "%s: %s", key, fmt.Sprintf(format, args...))
+}
