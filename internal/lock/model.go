@@ -139,8 +139,8 @@ type Artifact struct {
 
 // Dependency is an edge from a package to another.
 type Dependency struct {
-	Name    string   `json:"name"` // PEP 503-normalised
-	Version string   `json:"version,omitempty"` // the locked version the edge resolves to
+	Name    string `json:"name"`              // PEP 503-normalised
+	Version string `json:"version,omitempty"` // the locked version the edge resolves to
 	// Specifier is the edge's version constraint as written (poetry, pdm),
 	// when the format records one.
 	Specifier string   `json:"specifier,omitempty"`
