@@ -1,0 +1,159 @@
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Kind names a check's evaluation method.
+type Kind string
+
+// The check kinds.
+const (
+	// Threshold compares an aggregate of the canary's samples with Min and/or Max.
+	Threshold Kind = "threshold"
+	// BurnRate fails when the error budget burns faster than BurnFactor over
+	// both the fast and the slow window.
+	BurnRate Kind = "burnRate"
+	// Compare fails when the canary is significantly worse than the stable
+	// release by more than Tolerance (one-sided Mann-Whitney U test).
+	Compare Kind = "compare"
+)
+
+// Aggregate says how a threshold check reduces samples to one value.
+type Aggregate string
+
+// The aggregates a threshold check accepts.
+const (
+	Mean Aggregate = "mean"
+	Max  Aggregate = "max"
+	Min  Aggregate = "min"
+	Last Aggregate = "last"
+)
+
+// Check is one SLI check as written in pinwheel.yaml. Which fields apply
+// depends on Kind; Validate says which are missing or misplaced.
+type Check struct {
+	Name  string `json:"name" yaml:"name"`
+	Kind  Kind   `json:"kind" yaml:"kind"`
+	Query string `json:"query,omitempty" yaml:"query,omitempty"`
+	// MinSamples is the fewest finite samples (per release, per window for
+	// burnRate's fast window) a verdict other than Inconclusive needs.
+	MinSamples int `json:"minSamples,omitempty" yaml:"minSamples,omitempty"`
+
+	// Threshold: the value must lie in [Min, Max] (either may be omitted).
+	Min       *float64  `json:"min,omitempty" yaml:"min,omitempty"`
+	Max       *float64  `json:"max,omitempty" yaml:"max,omitempty"`
+	Aggregate Aggregate `json:"aggregate,omitempty" yaml:"aggregate,omitempty"`
+
+	// BurnRate: samples are error ratios (0..1). Objective is the SLO target
+	// (0.999 means 99.9% good), windows are measured back from the newest sample.
+	Objective  float64  `json:"objective,omitempty" yaml:"objective,omitempty"`
+	FastWindow Duration `json:"fastWindow,omitempty" yaml:"fastWindow,omitempty"`
+	SlowWindow Duration `json:"slowWindow,omitempty" yaml:"slowWindow,omitempty"`
+	BurnFactor float64  `json:"burnFactor,omitempty" yaml:"burnFactor,omitempty"`
+
+	// Compare: fail only if the canary is larger than the stable release
+	// scaled by (1+Tolerance) with one-sided significance Alpha.
+	Alpha     float64 `json:"alpha,omitempty" yaml:"alpha,omitempty"`
+	Tolerance float64 `json:"tolerance,omitempty" yaml:"tolerance,omitempty"`
+}
+
+// Defaults for fields left empty.
+const (
+	DefaultMinSamples = 3
+	DefaultAlpha      = 0.05
+	DefaultTolerance  = 0.10
+	DefaultBurnFactor = 14.4
+	DefaultFastWindow = Duration(5 * 60 * 1e9)
+	DefaultSlowWindow = Duration(60 * 60 * 1e9)
+)
+
+// Defaults returns c with empty fields filled in for its kind.
+func (c Check) Defaults() Check {
+	if c.MinSamples == 0 {
+		c.MinSamples = DefaultMinSamples
+	}
+	switch c.Kind {
+	case Threshold:
+		if c.Aggregate == "" {
+			c.Aggregate = Mean
+		}
+	case BurnRate:
+		if c.BurnFactor == 0 {
+			c.BurnFactor = DefaultBurnFactor
+		}
+		if c.FastWindow == 0 {
+			c.FastWindow = DefaultFastWindow
+		}
+		if c.SlowWindow == 0 {
+			c.SlowWindow = DefaultSlowWindow
+		}
+	case Compare:
+		if c.Alpha == 0 {
+			c.Alpha = DefaultAlpha
+		}
+		if c.Tolerance == 0 {
+			c.Tolerance = DefaultTolerance
+		}
+	}
+	return c
+}
+
+// Validate reports every problem with c (after Defaults) as one error; each
+// line names the field and what was expected.
+func (c Check) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if c.Name == "" {
+		bad("name", "required")
+	}
+	if c.MinSamples < 1 {
+		bad("minSamples", "must be at least 1, got %d", c.MinSamples)
+	}
+	switch c.Kind {
+	case Threshold:
+		if c.Min == nil && c.Max == nil {
+			bad("min/max", "a threshold check needs min, max or both")
+		}
+		if c.Min != nil && !isFinite(*c.Min) || c.Max != nil && !isFinite(*c.Max) {
+			bad("min/max", "must be finite numbers")
+		} else if c.Min != nil && c.Max != nil && *c.Min > *c.Max {
+			bad("min/max", "min %g is greater than max %g", *c.Min, *c.Max)
+		}
+		switch c.Aggregate {
+		case Mean, Max, Min, Last:
+		default:
+			bad("aggregate", "expected mean, max, min or last, got %q", c.Aggregate)
+		}
+	case BurnRate:
+		if !(c.Objective > 0 && c.Objective < 1) {
+			bad("objective", "expected the SLO target as a fraction between 0 and 1 (0.999 for 99.9%%), got %g", c.Objective)
+		}
+		if c.FastWindow <= 0 || c.SlowWindow <= 0 {
+			bad("fastWindow/slowWindow", "must be positive durations")
+		} else if c.FastWindow >= c.SlowWindow {
+			bad("fastWindow/slowWindow", "fastWindow %s must be shorter than slowWindow %s", c.FastWindow, c.SlowWindow)
+		}
+		if !(c.BurnFactor > 0) || !isFinite(c.BurnFactor) {
+			bad("burnFactor", "must be a positive number, got %g", c.BurnFactor)
+		}
+	case Compare:
+		if !(c.Alpha > 0 && c.Alpha < 1) {
+			bad("alpha", "expected a significance level between 0 and 1, got %g", c.Alpha)
+		}
+		if !(c.Tolerance >= 0) || !isFinite(c.Tolerance) {
+			bad("tolerance", "expected a non-negative fraction (0.1 for 10%%), got %g", c.Tolerance)
+		}
+	case "":
+		bad("kind", "required: threshold, burnRate or compare")
+	default:
+		bad("kind", "expected threshold, burnRate or compare, got %q", c.Kind)
+	}
+	return errors.Join(errs...)
+}
+
+func isFinite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
