@@ -22,3 +22,5 @@ func (e *SyntaxError) Error() string {
 func syntaxErr(kind, input string, col int, format string, args ...any) *SyntaxError {
 	return &SyntaxError{Kind: kind, Input: input, Col: col, Msg: fmt.Sprintf(format, args...)}
 }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
