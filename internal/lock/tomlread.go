@@ -1,0 +1,309 @@
+package lock
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	toml "github.com/pelletier/go-toml/v2"
+)
+
+// tval is a decoded TOML value and the key path it was found at.
+type tval struct {
+	v    any
+	path string
+}
+
+// tomlReader reads typed values out of a tomlDoc for the lockfile parsers.
+// It keeps the first error (an *inputerr.Error at the offending key) and
+// returns zero values after it, so parsers read straight through and check
+// err once per entry.
+type tomlReader struct {
+	doc *tomlDoc
+	err error
+}
+
+func newTOMLReader(path string, data []byte) (*tomlReader, error) {
+	doc, err := decodeTOMLDoc(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return &tomlReader{doc: doc}, nil
+}
+
+func (r *tomlReader) root() tval { return tval{v: r.doc.root} }
+
+// failf records an error at keyPath unless one is already recorded.
+func (r *tomlReader) failf(keyPath, format string, args ...any) {
+	if r.err == nil {
+		r.err = r.doc.errAt(keyPath, format, args...)
+	}
+}
+
+// line is the 1-based line of the table header at t (0 for inline tables).
+func (r *tomlReader) line(t tval) int { return r.doc.headerLine(t.path) }
+
+func (r *tomlReader) get(t tval, key string) (tval, bool) {
+	m, _ := t.v.(map[string]any)
+	v, ok := m[key]
+	return tval{v: v, path: joinKey(t.path, key)}, ok
+}
+
+func (r *tomlReader) has(t tval, key string) bool {
+	_, ok := r.get(t, key)
+	return ok
+}
+
+func (r *tomlReader) wrongType(v tval, want string) {
+	r.failf(v.path, "%s: expected %s, found %s", v.path, want, tomlTypeName(v.v))
+}
+
+// str is an optional string; "" when absent.
+func (r *tomlReader) str(t tval, key string) string {
+	v, ok := r.get(t, key)
+	if !ok {
+		return ""
+	}
+	s, isStr := v.v.(string)
+	if !isStr {
+		r.wrongType(v, "a string")
+	}
+	return s
+}
+
+// requiredStr is a string that must be present and non-empty.
+func (r *tomlReader) requiredStr(t tval, key, what string) string {
+	v, ok := r.get(t, key)
+	if !ok {
+		r.failf(t.path, "%s: missing %q (%s)", pathOrTop(t.path), key, what)
+		return ""
+	}
+	s := r.str(t, key)
+	if s == "" && r.err == nil {
+		r.failf(v.path, "%s: empty, expected %s", v.path, what)
+	}
+	return s
+}
+
+func (r *tomlReader) boolean(t tval, key string) bool {
+	v, ok := r.get(t, key)
+	if !ok {
+		return false
+	}
+	b, isBool := v.v.(bool)
+	if !isBool {
+		r.wrongType(v, "true or false")
+	}
+	return b
+}
+
+// size is an optional non-negative integer.
+func (r *tomlReader) size(t tval, key string) int64 {
+	v, ok := r.get(t, key)
+	if !ok {
+		return 0
+	}
+	n, isInt := v.v.(int64)
+	switch {
+	case !isInt:
+		r.wrongType(v, "an integer")
+	case n < 0:
+		r.failf(v.path, "%s: expected a size in bytes, found %d", v.path, n)
+	}
+	return n
+}
+
+// table is an optional table (header or inline).
+func (r *tomlReader) table(t tval, key string) (tval, bool) {
+	v, ok := r.get(t, key)
+	if !ok {
+		return tval{}, false
+	}
+	if _, isMap := v.v.(map[string]any); !isMap {
+		r.wrongType(v, "a table")
+		return tval{}, false
+	}
+	return v, true
+}
+
+// tables is an optional array of tables ([[x]] or [{...}, ...]).
+func (r *tomlReader) tables(t tval, key string) []tval {
+	v, ok := r.get(t, key)
+	if !ok {
+		return nil
+	}
+	arr, isArr := v.v.([]any)
+	if !isArr {
+		r.wrongType(v, "an array of tables")
+		return nil
+	}
+	out := make([]tval, 0, len(arr))
+	for i, e := range arr {
+		ev := tval{v: e, path: indexKey(v.path, i)}
+		if _, isMap := e.(map[string]any); !isMap {
+			r.wrongType(ev, "a table")
+			return nil
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// strs is an optional array of strings.
+func (r *tomlReader) strs(t tval, key string) []string {
+	v, ok := r.get(t, key)
+	if !ok {
+		return nil
+	}
+	arr, isArr := v.v.([]any)
+	if !isArr {
+		r.wrongType(v, "an array of strings")
+		return nil
+	}
+	out := make([]string, 0, len(arr))
+	for i, e := range arr {
+		s, isStr := e.(string)
+		if !isStr {
+			r.wrongType(tval{v: e, path: indexKey(v.path, i)}, "a string")
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// datetime checks an optional TOML datetime (strings are accepted too, as
+// some writers quote them).
+func (r *tomlReader) datetime(t tval, key string) {
+	v, ok := r.get(t, key)
+	if !ok {
+		return
+	}
+	switch v.v.(type) {
+	case time.Time, toml.LocalDateTime, toml.LocalDate, string:
+	default:
+		r.wrongType(v, "a datetime")
+	}
+}
+
+// sortedKeys are the keys of table t in byte order.
+func sortedKeys(t tval) []string {
+	m, _ := t.v.(map[string]any)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func pathOrTop(p string) string {
+	if p == "" {
+		return "top-level table"
+	}
+	return p
+}
+
+func tomlTypeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "a table"
+	case []any:
+		return "an array"
+	case time.Time, toml.LocalDateTime, toml.LocalDate, toml.LocalTime:
+		return "a datetime"
+	case nil:
+		return "nothing"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// hashHexLen is the hex digest length of the hashlib algorithms lockfiles use.
+var hashHexLen = map[string]int{
+	"md5": 32, "sha1": 40, "sha224": 56, "sha256": 64, "sha384": 96, "sha512": 128,
+	"sha3_224": 56, "sha3_256": 64, "sha3_384": 96, "sha3_512": 128, "blake2b": 128, "blake2s": 64,
+}
+
+// checkDigest validates a hex digest for algorithm alg and returns it in
+// lowercase, or a description of what is wrong.
+func checkDigest(alg, digest string) (string, string) {
+	if alg == "" || strings.Trim(alg, "abcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
+		return "", fmt.Sprintf("hash algorithm %q is not a hashlib name like sha256", alg)
+	}
+	if digest == "" {
+		return "", fmt.Sprintf("%s hash has no digest (expected hex after the algorithm)", alg)
+	}
+	if !isHexDigits(digest) {
+		return "", fmt.Sprintf("%s digest %q is not hexadecimal", alg, digest)
+	}
+	if want, ok := hashHexLen[alg]; ok && len(digest) != want {
+		return "", fmt.Sprintf("%s digest has %d hex digits, expected %d", alg, len(digest), want)
+	}
+	return strings.ToLower(digest), ""
+}
+
+func isHexDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// algoHash reads an optional "algorithm:hex" string (uv, poetry, pdm) into
+// a one-entry hash map; nil when absent.
+func (r *tomlReader) algoHash(t tval, key string) map[string]string {
+	v, ok := r.get(t, key)
+	if !ok {
+		return nil
+	}
+	s := r.str(t, key)
+	if r.err != nil {
+		return nil
+	}
+	alg, digest, found := strings.Cut(s, ":")
+	if !found {
+		r.failf(v.path, "%s: hash %q: expected algorithm:hex, e.g. sha256:<64 hex digits>", v.path, s)
+		return nil
+	}
+	alg = strings.ToLower(alg)
+	hex, problem := checkDigest(alg, digest)
+	if problem != "" {
+		r.failf(v.path, "%s: %s", v.path, problem)
+		return nil
+	}
+	return map[string]string{alg: hex}
+}
+
+// hashTable reads a pylock hashes table {algorithm = "hex", ...}.
+func (r *tomlReader) hashTable(t tval, key string) map[string]string {
+	h, ok := r.table(t, key)
+	if !ok {
+		return nil
+	}
+	out := map[string]string{}
+	for _, alg := range sortedKeys(h) {
+		digest := r.str(h, alg)
+		if r.err != nil {
+			return nil
+		}
+		hex, problem := checkDigest(strings.ToLower(alg), digest)
+		if problem != "" {
+			r.failf(joinKey(h.path, alg), "%s: %s", joinKey(h.path, alg), problem)
+			return nil
+		}
+		out[strings.ToLower(alg)] = hex
+	}
+	return out
+}
