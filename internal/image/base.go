@@ -1,0 +1,135 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"pinwheel.dev/pinwheel/internal/config"
+)
+
+// Base is a resolved base image: one image, or an index to pick platforms from.
+type Base struct {
+	Ref config.BaseRef
+	// Digest is the digest the base resolved to (the pinned one for
+	// registry bases): the value recorded in build-info and provenance.
+	Digest v1.Hash
+	index  v1.ImageIndex
+	single v1.Image
+}
+
+// ResolveBase opens the base image ref. Local paths are relative to dir.
+// Registry bases are pulled by digest with the default keychain (Docker
+// config, credential helpers); go-containerregistry verifies the digest.
+func ResolveBase(ctx context.Context, ref config.BaseRef, dir string, opts ...remote.Option) (*Base, error) {
+	b := &Base{Ref: ref}
+	local := ref.Path
+	if local != "" && !filepath.IsAbs(local) {
+		local = filepath.Join(dir, local)
+	}
+	switch ref.Kind {
+	case config.BaseRegistry:
+		r, err := name.NewDigest(ref.Ref + "@" + ref.Digest)
+		if err != nil {
+			return nil, fmt.Errorf("base %s: %w", ref, err)
+		}
+		opts = append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain)}, opts...)
+		desc, err := remote.Get(r, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("pull base %s: %w", ref, err)
+		}
+		b.Digest = desc.Digest
+		if desc.MediaType.IsIndex() {
+			b.index, err = desc.ImageIndex()
+		} else {
+			b.single, err = desc.Image()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("pull base %s: %w", ref, err)
+		}
+	case config.BaseLayout:
+		idx, err := layout.ImageIndexFromPath(local)
+		if err != nil {
+			return nil, fmt.Errorf("open base layout %s: %w", local, err)
+		}
+		if err := b.fromLayout(idx, ref.Digest); err != nil {
+			return nil, fmt.Errorf("base %s: %w", ref, err)
+		}
+	case config.BaseTarball:
+		img, err := tarball.ImageFromPath(local, nil)
+		if err != nil {
+			return nil, fmt.Errorf("open base tarball %s: %w", local, err)
+		}
+		b.single = img
+		if b.Digest, err = img.Digest(); err != nil {
+			return nil, fmt.Errorf("base %s: %w", ref, err)
+		}
+	default:
+		return nil, fmt.Errorf("base %q: unknown kind", ref)
+	}
+	return b, nil
+}
+
+// fromLayout picks the pinned manifest from a layout's index.json, or the
+// only one when nothing is pinned.
+func (b *Base) fromLayout(idx v1.ImageIndex, digest string) error {
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return err
+	}
+	var pick *v1.Descriptor
+	switch {
+	case digest != "":
+		for i := range im.Manifests {
+			if im.Manifests[i].Digest.String() == digest {
+				pick = &im.Manifests[i]
+			}
+		}
+		if pick == nil {
+			return fmt.Errorf("the layout holds no manifest %s", digest)
+		}
+	case len(im.Manifests) == 1:
+		pick = &im.Manifests[0]
+	default:
+		return fmt.Errorf("the layout holds %d manifests; pin one with oci:PATH@sha256:…", len(im.Manifests))
+	}
+	b.Digest = pick.Digest
+	if pick.MediaType.IsIndex() {
+		b.index, err = idx.ImageIndex(pick.Digest)
+	} else {
+		b.single, err = idx.Image(pick.Digest)
+	}
+	return err
+}
+
+// Image returns the base image for platform.
+func (b *Base) Image(p v1.Platform) (v1.Image, error) {
+	if b.single != nil {
+		cf, err := b.single.ConfigFile()
+		if err != nil {
+			return nil, err
+		}
+		if cf.OS != "" && (cf.OS != p.OS || cf.Architecture != p.Architecture) {
+			return nil, fmt.Errorf("base %s is %s/%s, not %s", b.Ref, cf.OS, cf.Architecture, p)
+		}
+		return b.single, nil
+	}
+	im, err := b.index.IndexManifest()
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range im.Manifests {
+		if d.Platform != nil && d.Platform.OS == p.OS && d.Platform.Architecture == p.Architecture &&
+			(p.Variant == "" || d.Platform.Variant == p.Variant) {
+			return b.index.Image(d.Digest)
+		}
+	}
+	return nil, fmt.Errorf("base %s has no image for %s", b.Ref, p)
+}
