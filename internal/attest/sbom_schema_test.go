@@ -13,10 +13,10 @@ import (
 // The official schemas, kept under testdata/schema with the $id each
 // declares, so $refs between them resolve without a network.
 var schemaFiles = map[string]string{
-	"http://cyclonedx.org/schema/bom-1.6.schema.json": "bom-1.6.schema.json",
-	"http://cyclonedx.org/schema/spdx.schema.json":    "spdx.schema.json",
+	"http://cyclonedx.org/schema/bom-1.6.schema.json":  "bom-1.6.schema.json",
+	"http://cyclonedx.org/schema/spdx.schema.json":     "spdx.schema.json",
 	"http://cyclonedx.org/schema/jsf-0.82.schema.json": "jsf-0.82.schema.json",
-	"http://spdx.org/rdf/terms/2.3":                   "spdx-schema-2.3.json",
+	"http://spdx.org/rdf/terms/2.3":                    "spdx-schema-2.3.json",
 }
 
 const (
