@@ -1,0 +1,150 @@
+package wheel
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// writer creates files and directories for one install, remembering what it
+// created so a failed install can be undone, and stamping everything with a
+// fixed modification time so output does not depend on the clock.
+type writer struct {
+	modTime time.Time
+	files   []string // created files, in order
+	dirs    []string // created directories, in order
+	rows    []installedRow
+	root    string // directory RECORD paths are relative to
+}
+
+// mkdirAll is os.MkdirAll that records the directories it creates.
+func (w *writer) mkdirAll(dir string) error {
+	if st, err := os.Stat(dir); err == nil {
+		if !st.IsDir() {
+			return fmt.Errorf("%s exists and is not a directory", dir)
+		}
+		return nil
+	}
+	if err := w.mkdirAll(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil // a parallel install made it
+		}
+		return err
+	}
+	w.dirs = append(w.dirs, dir)
+	return os.Chmod(dir, 0o755)
+}
+
+// conflictError says two distributions install different content at one path.
+type conflictError struct{ path string }
+
+func (e *conflictError) Error() string {
+	return fmt.Sprintf("%s already exists with different content (another distribution installs the same file)", e.path)
+}
+
+// create writes r to dest (mode 0644 or 0755) while hashing it; verify is
+// called with the written content's sha256 and byte count before the file
+// is accepted. An existing dest is accepted only when identical.
+func (w *writer) create(dest string, r io.Reader, mode fs.FileMode, verify func(h hash.Hash, n int64) error, extra hash.Hash) error {
+	if err := w.mkdirAll(filepath.Dir(dest)); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	existed := errors.Is(err, fs.ErrExist)
+	if existed {
+		f, err = os.CreateTemp(filepath.Dir(dest), ".pinwheel-*")
+	}
+	if err != nil {
+		return err
+	}
+	tmpName := f.Name()
+	if !existed {
+		w.files = append(w.files, dest)
+	}
+	sum := sha256.New()
+	dst := io.MultiWriter(f, sum)
+	if extra != nil {
+		dst = io.MultiWriter(f, sum, extra)
+	}
+	n, err := io.Copy(dst, r)
+	if err == nil {
+		err = verify(sum, n)
+	}
+	if err == nil {
+		err = f.Chmod(mode)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if existed {
+		defer os.Remove(tmpName)
+		if err == nil && !sameContent(dest, sum.Sum(nil)) {
+			err = &conflictError{path: dest}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !existed {
+		if err := os.Chtimes(dest, w.modTime, w.modTime); err != nil {
+			return err
+		}
+	}
+	rel, err := filepath.Rel(w.root, dest)
+	if err != nil {
+		return err
+	}
+	w.rows = append(w.rows, installedRow{path: filepath.ToSlash(rel), sha256: sum.Sum(nil), size: n})
+	return nil
+}
+
+func (w *writer) createBytes(dest string, data []byte, mode fs.FileMode) error {
+	return w.create(dest, bytes.NewReader(data), mode, func(hash.Hash, int64) error { return nil }, nil)
+}
+
+func sameContent(p string, want []byte) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false
+	}
+	return bytes.Equal(h.Sum(nil), want)
+}
+
+// finish stamps created directories with the fixed time (deepest first, so
+// parents are stamped after their children change them).
+func (w *writer) finish() error {
+	dirs := append([]string(nil), w.dirs...)
+	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
+	for _, d := range dirs {
+		if err := os.Chtimes(d, w.modTime, w.modTime); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// undo removes everything this install created.
+func (w *writer) undo() {
+	for i := len(w.files) - 1; i >= 0; i-- {
+		_ = os.Remove(w.files[i])
+	}
+	for i := len(w.dirs) - 1; i >= 0; i-- {
+		_ = os.Remove(w.dirs[i]) // only succeeds when empty
+	}
+}
