@@ -1,0 +1,7 @@
+package lock
+
+import "testing"
+
+func TestParsePylockGolden(t *testing.T) {
+	runTOMLGolden(t, "pylock", "[[packages]]")
+}
