@@ -2,6 +2,7 @@ package lock
 
 import (
 	"os"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -14,3 +15,5 @@ func readLines(t *testing.T, path string) []string {
 	}
 	return strings.Split(string(data), "\n")
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

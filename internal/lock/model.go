@@ -41,6 +41,11 @@ type Lock struct {
 	Declared []Requirement `json:"declared,omitempty"`
 	// Files are all files read to build this Lock (the lock plus includes).
 	Files []string `json:"files,omitempty"`
+	// Options are installer options recorded in the lock that change what
+	// gets installed (requirements files: --no-index, --trusted-host HOST,
+	// --no-binary X, --only-binary X, --prefer-binary, --pre,
+	// --require-hashes), long form, in file order.
+	Options []string `json:"options,omitempty"`
 }
 
 // Index is a named package index.

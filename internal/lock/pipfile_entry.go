@@ -1,7 +1,6 @@
 package lock
 
 import (
-	"path"
 	"strings"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
@@ -83,11 +82,12 @@ func artifactsFor(src Source, hashes [][2]string) []Artifact {
 	if src.Kind != SourceURL && src.Kind != SourcePath {
 		return hashOnlyArtifacts(hashes)
 	}
-	kind, ok := archiveKind(loc)
+	base := locationBase(loc)
+	kind, ok := archiveKind(base)
 	if !ok {
 		kind = ArtifactArchive
 	}
-	a := Artifact{Kind: kind, Name: path.Base(strings.SplitN(strings.SplitN(loc, "#", 2)[0], "?", 2)[0])}
+	a := Artifact{Kind: kind, Name: base}
 	if src.Kind == SourceURL {
 		a.URL = loc
 	} else {

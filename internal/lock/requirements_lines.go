@@ -1,0 +1,117 @@
+package lock
+
+import (
+	"regexp"
+	"strings"
+)
+
+// reqLine is one logical line of a requirements file: physical lines joined
+// at trailing backslashes, with the comment removed, as pip reads them.
+type reqLine struct {
+	text string    // the logical line, comment stripped, not trimmed
+	segs []lineSeg // where each joined piece came from, for file:line:col
+	line int       // first physical line (1-based)
+}
+
+// lineSeg maps text[start:] back to its physical line and column.
+type lineSeg struct {
+	start, line, col int
+}
+
+// pos returns the physical line and column of byte offset off in l.text.
+func (l reqLine) pos(off int) (line, col int) {
+	seg := l.segs[0]
+	for _, s := range l.segs {
+		if s.start <= off {
+			seg = s
+		}
+	}
+	return seg.line, seg.col + off - seg.start
+}
+
+// reqComment is a whole-line comment with its physical line.
+type reqComment struct {
+	text string // without the leading whitespace
+	line int
+}
+
+// reqItem is either a logical line or a whole-line comment, in file order.
+type reqItem struct {
+	req     *reqLine
+	comment *reqComment
+}
+
+// commentRE is pip's COMMENT_RE: a "#" at the start or after whitespace
+// starts a comment that runs to the end of the line.
+var commentRE = regexp.MustCompile(`(^|\s+)#.*$`)
+
+// splitRequirementLines joins continuation lines and separates comments the
+// way pip's req_file.preprocess does, keeping whole-line comments (pip-compile's
+// "# via" blocks) as items of their own.
+func splitRequirementLines(data string) []reqItem {
+	var (
+		items []reqItem
+		cur   *reqLine
+	)
+	flush := func() {
+		if cur != nil {
+			cur.text = commentRE.ReplaceAllString(cur.text, "")
+			if strings.TrimSpace(cur.text) != "" {
+				items = append(items, reqItem{req: cur})
+			}
+			cur = nil
+		}
+	}
+	physical := strings.Split(data, "\n")
+	for i, raw := range physical {
+		raw = strings.TrimSuffix(raw, "\r")
+		lineNo := i + 1
+		if isWholeLineComment(raw) {
+			// pip ends a continuation at a comment line.
+			flush()
+			items = append(items, reqItem{comment: &reqComment{text: strings.TrimLeft(raw, " \t"), line: lineNo}})
+			continue
+		}
+		cont := strings.HasSuffix(raw, `\`)
+		piece := raw
+		if cont {
+			piece = strings.TrimRight(raw, `\`)
+		}
+		if cur == nil {
+			cur = &reqLine{line: lineNo}
+		}
+		cur.segs = append(cur.segs, lineSeg{start: len(cur.text), line: lineNo, col: 1})
+		cur.text += piece
+		if !cont {
+			flush()
+		}
+	}
+	flush()
+	return items
+}
+
+func isWholeLineComment(raw string) bool {
+	return strings.HasPrefix(strings.TrimLeft(raw, " \t"), "#")
+}
+
+// reqToken is a whitespace-separated word of a logical line.
+type reqToken struct {
+	text string
+	off  int // byte offset in the logical line
+}
+
+func tokenize(s string) []reqToken {
+	var toks []reqToken
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		space := i == len(s) || s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v'
+		switch {
+		case space && start >= 0:
+			toks = append(toks, reqToken{text: s[start:i], off: start})
+			start = -1
+		case !space && start < 0:
+			start = i
+		}
+	}
+	return toks
+}
