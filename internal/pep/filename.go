@@ -32,7 +32,7 @@ func expandTags(input, interp, abi, plat string, col int) ([]Tag, error) {
 	for i, part := range []string{interp, abi, plat} {
 		for _, item := range strings.Split(part, ".") {
 			if item == "" || strings.ContainsAny(item, " \t") {
-				return nil, syntaxErr("tag", input, offset, "empty or malformed tag in %q", part)
+				return nil, syntaxErr("tag", input, offset, "empty or malformed %s tag %q", [3]string{"python", "abi", "platform"}[i], part)
 			}
 			sets[i] = append(sets[i], strings.ToLower(item))
 		}
