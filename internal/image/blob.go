@@ -27,11 +27,11 @@ type blobLayer struct {
 
 var _ v1.Layer = (*blobLayer)(nil)
 
-func (l *blobLayer) Digest() (v1.Hash, error)              { return l.info.Digest, nil }
-func (l *blobLayer) DiffID() (v1.Hash, error)              { return l.info.DiffID, nil }
-func (l *blobLayer) Size() (int64, error)                  { return l.info.Size, nil }
-func (l *blobLayer) MediaType() (types.MediaType, error)   { return l.info.MediaType, nil }
-func (l *blobLayer) Compressed() (io.ReadCloser, error)    { return l.open() }
+func (l *blobLayer) Digest() (v1.Hash, error)            { return l.info.Digest, nil }
+func (l *blobLayer) DiffID() (v1.Hash, error)            { return l.info.DiffID, nil }
+func (l *blobLayer) Size() (int64, error)                { return l.info.Size, nil }
+func (l *blobLayer) MediaType() (types.MediaType, error) { return l.info.MediaType, nil }
+func (l *blobLayer) Compressed() (io.ReadCloser, error)  { return l.open() }
 func (l *blobLayer) Uncompressed() (io.ReadCloser, error) {
 	rc, err := l.open()
 	if err != nil {

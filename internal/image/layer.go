@@ -65,7 +65,9 @@ type LayerOptions struct {
 type LayerOption func(*LayerOptions)
 
 // WithMTime sets the timestamp written on every entry.
-func WithMTime(t time.Time) LayerOption { return func(o *LayerOptions) { o.MTime = t.UTC().Truncate(time.Second) } }
+func WithMTime(t time.Time) LayerOption {
+	return func(o *LayerOptions) { o.MTime = t.UTC().Truncate(time.Second) }
+}
 
 // WithCompressionLevel sets the gzip level.
 func WithCompressionLevel(level int) LayerOption { return func(o *LayerOptions) { o.Level = level } }
