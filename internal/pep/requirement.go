@@ -196,6 +196,16 @@ func (p *reqParser) versionSpec() (SpecifierSet, error) {
 		p.i = start
 		return SpecifierSet{}, nil
 	}
+	// PEP 508's version_many has no empty items (ParseSpecifierSet on its
+	// own tolerates them, as pip does for bare specifier strings).
+	offset := start
+	for _, item := range strings.Split(text, ",") {
+		if strings.TrimSpace(item) == "" {
+			p.i = offset
+			return SpecifierSet{}, p.fail("expected a version specifier, got an empty item")
+		}
+		offset += len(item) + 1
+	}
 	set, err := ParseSpecifierSet(text)
 	if err != nil {
 		if se, ok := err.(*SyntaxError); ok {
