@@ -105,8 +105,12 @@ func (a RunAnalysis) String() string {
 	return fmt.Sprintf("RunAnalysis(step=%d round=%d checks=%s since=%s at=%s)", a.Step, a.Round, strings.Join(names, ","),
 		a.Since.UTC().Format(time.RFC3339), a.At.UTC().Format(time.RFC3339))
 }
-func (a Promote) String() string         { return fmt.Sprintf("Promote(canary=%s stable=%s)", a.Canary, a.Stable) }
-func (a Rollback) String() string        { return fmt.Sprintf("Rollback(stable=%s canary=%s)", a.Stable, a.Canary) }
+func (a Promote) String() string {
+	return fmt.Sprintf("Promote(canary=%s stable=%s)", a.Canary, a.Stable)
+}
+func (a Rollback) String() string {
+	return fmt.Sprintf("Rollback(stable=%s canary=%s)", a.Stable, a.Canary)
+}
 func (a ScaleDown) String() string       { return fmt.Sprintf("ScaleDown(%s)", a.Release) }
 func (a Notify) String() string          { return fmt.Sprintf("Notify(%s: %s)", a.Event, a.Reason) }
 func (a RequeueAfter) String() string    { return fmt.Sprintf("RequeueAfter(%s)", a.After) }
