@@ -1,0 +1,7 @@
+package lock
+
+import "testing"
+
+func TestParsePoetryGolden(t *testing.T) {
+	runTOMLGolden(t, "poetry", "[[package]]")
+}
