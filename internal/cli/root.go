@@ -72,6 +72,7 @@ back on their own when SLOs degrade.`,
 	root.AddCommand(
 		newVersionCommand(streams),
 		newInitCommand(streams),
+		newCheckCommand(streams, logger),
 		// Commands are added here, one line each.
 	)
 	_ = logger

@@ -1,0 +1,196 @@
+// Package check owns pinwheel's determinism and guardrail rules: it reads a
+// Python project directory (lockfile, pyproject.toml/Pipfile, requirements
+// files, .python-version, Dockerfile, entrypoint scripts, .dockerignore) and
+// returns findings with rule IDs, severities, file:line positions and fix
+// hints, plus text, JSON and SARIF 2.1.0 writers for them.
+//
+// It does not parse lockfile formats (internal/lock does), resolve or install
+// anything, or decide exit codes beyond Report.Fails: the CLI does that.
+package check
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Finding is one problem found in the project.
+type Finding struct {
+	RuleID   string   `json:"ruleId"`
+	Severity Severity `json:"severity"`
+	// File is slash-separated and relative to the checked directory.
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`   // 1-based; 0 when the finding is about the whole file
+	Column  int    `json:"column,omitempty"` // 1-based; 0 when unknown
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+	// Suppression is set when an inline pinwheel:ignore comment with a
+	// reason covers this finding; suppressed findings never fail a run.
+	Suppression *Suppression `json:"suppression,omitempty"`
+
+	// instrLine is the first line of the Dockerfile instruction a finding
+	// is in, so a suppression above a multi-line instruction covers it.
+	instrLine int
+}
+
+// Suppression records the inline comment that silenced a finding.
+type Suppression struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Reason string `json:"reason"`
+}
+
+// Report is the result of checking one project directory.
+type Report struct {
+	Dir      string    `json:"dir"`
+	Lockfile string    `json:"lockfile,omitempty"` // relative to Dir
+	Findings []Finding `json:"findings"`
+}
+
+// Options tune a Run; build them with WithX functions.
+type Options struct {
+	logger *slog.Logger
+}
+
+// Option configures a Run.
+type Option func(*Options)
+
+// WithLogger sets the logger Run reports its progress to.
+func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.logger = l } }
+
+// project is everything the rules may look at, loaded once.
+type project struct {
+	dir    string
+	logger *slog.Logger
+	files  map[string][]byte // relative slash path → contents, for suppression scanning
+	// dockerfiles are parsed once, on first use.
+	dockerfiles *[]*dockerfile
+}
+
+// rel returns path relative to the project directory, slash-separated.
+func (p *project) rel(path string) string {
+	if r, err := filepath.Rel(p.dir, path); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(path)
+}
+
+// read returns the contents of the project file at rel (slash path) and
+// remembers it for suppression scanning; ok is false when it does not exist.
+func (p *project) read(rel string) ([]byte, bool, error) {
+	if data, ok := p.files[rel]; ok {
+		return data, true, nil
+	}
+	data, err := os.ReadFile(filepath.Join(p.dir, filepath.FromSlash(rel)))
+	if os.IsNotExist(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", rel, err)
+	}
+	p.files[rel] = data
+	return data, true, nil
+}
+
+// Run checks the project in dir. Input errors (an unparsable lockfile,
+// Dockerfile or pyproject.toml) are returned as *inputerr.Error values.
+func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
+	o := Options{logger: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return Report{}, fmt.Errorf("check %s: %w", dir, err)
+	}
+	if !info.IsDir() {
+		return Report{}, fmt.Errorf("check %s: not a directory", dir)
+	}
+	p := &project{dir: dir, logger: o.logger, files: map[string][]byte{}}
+	rep := Report{Dir: dir}
+	families := []func(context.Context, *project, *Report) error{
+		checkLock,
+		checkRequirementsFiles,
+		checkPythonVersion,
+		checkDockerfiles,
+		checkSecretFiles,
+	}
+	for _, f := range families {
+		if err := ctx.Err(); err != nil {
+			return Report{}, err
+		}
+		if err := f(ctx, p, &rep); err != nil {
+			return Report{}, err
+		}
+	}
+	rep.Findings = applySuppressions(p, rep.Findings)
+	for i := range rep.Findings {
+		if rep.Findings[i].Fix == "" {
+			rep.Findings[i].Fix = Rules[rep.Findings[i].RuleID].Fix
+		}
+	}
+	sortFindings(rep.Findings)
+	if rep.Findings == nil {
+		rep.Findings = []Finding{}
+	}
+	return rep, nil
+}
+
+// add appends a finding of rule id with the rule's default severity.
+func (r *Report) add(id, file string, line int, format string, args ...any) *Finding {
+	r.Findings = append(r.Findings, Finding{
+		RuleID:   id,
+		Severity: Rules[id].Severity,
+		File:     file,
+		Line:     line,
+		Message:  fmt.Sprintf(format, args...),
+	})
+	return &r.Findings[len(r.Findings)-1]
+}
+
+// sortFindings orders findings by file, line, column, rule, message.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+}
+
+// Fails reports whether any unsuppressed finding is at or above threshold.
+func (r Report) Fails(threshold Severity) bool {
+	for _, f := range r.Findings {
+		if f.Suppression == nil && f.Severity >= threshold {
+			return true
+		}
+	}
+	return false
+}
+
+// Counts returns the number of unsuppressed findings per severity and the
+// number of suppressed ones.
+func (r Report) Counts() (bySeverity map[Severity]int, suppressed int) {
+	bySeverity = map[Severity]int{}
+	for _, f := range r.Findings {
+		if f.Suppression != nil {
+			suppressed++
+			continue
+		}
+		bySeverity[f.Severity]++
+	}
+	return bySeverity, suppressed
+}

@@ -1,0 +1,106 @@
+package check
+
+import (
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// checkEntrypoints reports PW307 for package installs in the shell scripts
+// an image runs at start: scripts named by ENTRYPOINT or CMD (mapped back to
+// the build context through COPY/ADD), and docker-entrypoint.sh-style files
+// in the project.
+func checkEntrypoints(p *project, df *dockerfile, r *Report) {
+	copied := map[string]string{} // image path → context path
+	var referenced []string
+	for _, in := range df.Instrs {
+		switch in.Cmd {
+		case "COPY", "ADD":
+			if _, ok := in.flag("from"); ok || len(in.Args) < 2 {
+				continue
+			}
+			dest := in.Args[len(in.Args)-1]
+			srcs := sources(in)
+			for _, src := range srcs {
+				target := dest
+				if strings.HasSuffix(dest, "/") || len(srcs) > 1 || dest == "." {
+					target = path.Join(dest, path.Base(src))
+				}
+				copied[path.Clean(target)] = path.Clean(src)
+				copied[path.Base(target)] = path.Clean(src)
+			}
+		case "ENTRYPOINT", "CMD":
+			words := in.Args
+			if !in.JSON && len(in.Args) > 0 {
+				words = strings.Fields(in.Args[0])
+			}
+			for _, w := range words {
+				if strings.HasSuffix(w, ".sh") || strings.Contains(w, "entrypoint") {
+					referenced = append(referenced, w)
+				}
+			}
+		}
+	}
+	scripts := map[string]bool{}
+	for _, ref := range referenced {
+		clean := path.Clean(ref)
+		for _, key := range []string{clean, path.Base(clean)} {
+			if src, ok := copied[key]; ok {
+				scripts[src] = true
+				break
+			}
+		}
+		if _, ok, _ := p.read(path.Base(clean)); ok {
+			scripts[path.Base(clean)] = true
+		}
+	}
+	for _, pattern := range []string{"*entrypoint*.sh", "*/*entrypoint*.sh"} {
+		m, _ := filepath.Glob(filepath.Join(p.dir, pattern))
+		for _, f := range m {
+			scripts[p.rel(f)] = true
+		}
+	}
+	names := make([]string, 0, len(scripts))
+	for s := range scripts {
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if r.hasFile("PW307", name) {
+			continue // already checked for another Dockerfile
+		}
+		checkRuntimeScript(p, name, r)
+	}
+}
+
+// checkRuntimeScript reports every package install in a start-up script.
+func checkRuntimeScript(p *project, rel string, r *Report) {
+	data, ok, err := p.read(rel)
+	if err != nil || !ok {
+		return
+	}
+	s := scanShell(string(data), 1)
+	for _, c := range s.Cmds {
+		inst, ok := parseInstall(p, c.Argv)
+		if !ok {
+			continue
+		}
+		f := r.add("PW307", rel, c.Line, "%s runs at container start: the running service may differ from the built image", inst.Tool)
+		f.Column = c.Col
+	}
+	for _, d := range s.PipeToShell {
+		f := r.add("PW307", rel, d.Line, "%s piped into a shell at container start", strings.Join(d.Argv, " "))
+		f.Column = d.Col
+	}
+}
+
+// hasFile reports whether a finding of rule id in file was already made.
+func (r *Report) hasFile(id, file string) bool {
+	for _, f := range r.Findings {
+		if f.RuleID == id && f.File == file {
+			return true
+		}
+	}
+	return false
+}

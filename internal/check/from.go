@@ -1,0 +1,93 @@
+package check
+
+import (
+	"regexp"
+	"strings"
+)
+
+// imageRef is a parsed image reference.
+type imageRef struct {
+	Repo   string // without tag or digest
+	Tag    string
+	Digest string
+}
+
+func parseImageRef(s string) imageRef {
+	var r imageRef
+	s, r.Digest, _ = strings.Cut(s, "@")
+	r.Repo = s
+	slash := strings.LastIndex(s, "/")
+	if colon := strings.LastIndex(s, ":"); colon > slash {
+		r.Repo, r.Tag = s[:colon], s[colon+1:]
+	}
+	return r
+}
+
+// isPythonImage reports whether repo is a Python interpreter image
+// (python, library/python, docker.io/library/python, …/python).
+func isPythonImage(repo string) bool {
+	return repo == "python" || strings.HasSuffix(repo, "/python")
+}
+
+var exactPythonTag = regexp.MustCompile(`^\d+\.\d+\.\d+(-|$)`)
+
+// checkFrom reports PW302 (:latest / no tag), PW301 (no digest) and PW203
+// (Python image tag not an exact version) for one FROM.
+func checkFrom(df *dockerfile, in instruction, args map[string]string, stages map[string]bool, r *Report) {
+	if len(in.Args) == 0 {
+		return
+	}
+	if len(in.Args) >= 3 && strings.EqualFold(in.Args[1], "AS") {
+		defer func() { stages[strings.ToLower(in.Args[2])] = true }()
+	}
+	raw := in.Args[0]
+	image, ok := expandArgs(raw, args)
+	if !ok {
+		return // depends on a build arg without a default: cannot judge
+	}
+	if image == "scratch" || stages[strings.ToLower(image)] {
+		return
+	}
+	ref := parseImageRef(image)
+	line := in.Start
+	switch {
+	case ref.Digest == "" && (ref.Tag == "" || ref.Tag == "latest"):
+		what := "no tag (:latest)"
+		if ref.Tag == "latest" {
+			what = ":latest"
+		}
+		addAt(r, "PW302", df.File, in, line, "base image %s uses %s: every build may get a different image", image, what)
+	case ref.Digest == "":
+		addAt(r, "PW301", df.File, in, line, "base image %s is not pinned by digest: the tag can move", image)
+	}
+	if isPythonImage(ref.Repo) && ref.Digest == "" && !exactPythonTag.MatchString(ref.Tag) {
+		tag := ref.Tag
+		if tag == "" {
+			tag = "latest"
+		}
+		addAt(r, "PW203", df.File, in, line, "Python base image tag %q does not pin the interpreter version (want e.g. 3.11.7-slim)", tag)
+	}
+}
+
+// checkAdd reports PW306 for ADD of a remote URL without --checksum, and
+// records ADD sources for the secret-file rule.
+func checkAdd(df *dockerfile, in instruction, r *Report) {
+	if _, ok := in.flag("checksum"); ok {
+		return
+	}
+	for _, src := range sources(in) {
+		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+			addAt(r, "PW306", df.File, in, df.lineOf(in, src), "ADD %s downloads without verifying a checksum", src)
+		} else if strings.HasPrefix(src, "git@") || strings.HasSuffix(src, ".git") {
+			addAt(r, "PW306", df.File, in, df.lineOf(in, src), "ADD %s fetches a git ref without a checksum", src)
+		}
+	}
+}
+
+// sources returns the source arguments of a COPY or ADD (all but the last).
+func sources(in instruction) []string {
+	if len(in.Args) < 2 {
+		return nil
+	}
+	return in.Args[:len(in.Args)-1]
+}

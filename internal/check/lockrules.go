@@ -1,0 +1,123 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/pep"
+)
+
+// checkLock runs the lock-state rules: PW101 no lockfile, PW102 declared
+// dependency missing from (or not satisfied by) the lock, PW103
+// requires-python changed, PW104 packages without hashes.
+func checkLock(ctx context.Context, p *project, r *Report) error {
+	m, err := loadManifest(p)
+	if err != nil {
+		return err
+	}
+	path, err := lock.Detect(p.dir)
+	if errors.Is(err, lock.ErrNoLockfile) {
+		file := ""
+		if m != nil {
+			file = m.File
+		}
+		r.add("PW101", file, 0, "no lockfile found (looked for pylock.toml, uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements.lock/.txt)")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rel := p.rel(path)
+	if format, _ := lock.FormatOf(path); format == lock.FormatRequirements {
+		// A requirements file is a lock only when every line is pinned;
+		// checkRequirementsFiles reports the unpinned lines.
+		data, _, err := p.read(rel)
+		if err != nil {
+			return err
+		}
+		if reqs := scanRequirements(data); len(unpinned(reqs)) > 0 {
+			r.add("PW101", rel, 0, "%s is not a lock: %d requirement(s) are not pinned with ==", rel, len(unpinned(reqs)))
+			return nil
+		}
+	}
+	l, err := lock.ParseFile(path)
+	if err != nil {
+		return err
+	}
+	r.Lockfile = rel
+	p.logger.DebugContext(ctx, "lockfile", "path", rel, "format", l.Format, "packages", len(l.Packages))
+	if _, _, err := p.read(rel); err != nil { // for suppressions
+		return err
+	}
+	checkHashes(p, l, rel, r)
+	if m != nil {
+		checkStale(m, l, rel, r)
+	}
+	return nil
+}
+
+func checkHashes(p *project, l *lock.Lock, rel string, r *Report) {
+	for _, pkg := range l.Packages {
+		switch pkg.Source.Kind {
+		case lock.SourceDirectory, lock.SourceEditable, lock.SourceVirtual:
+			continue // the project's own tree: built, not downloaded
+		}
+		if pkg.Hashed() {
+			continue
+		}
+		file := rel
+		if pkg.File != "" && pkg.File != l.Path {
+			file = p.rel(pkg.File)
+		}
+		what := pkg.Name
+		if pkg.Version != "" {
+			what += " " + pkg.Version
+		}
+		msg := "%s is locked without a hash: its artifacts cannot be verified"
+		if pkg.Source.Kind == lock.SourceGit {
+			msg = "%s is locked to a VCS ref without a resolved commit"
+		}
+		r.add("PW104", file, pkg.Line, msg, what)
+	}
+}
+
+func checkStale(m *manifest, l *lock.Lock, rel string, r *Report) {
+	for _, d := range m.Declared {
+		pkg, ok := l.Find(d.Name)
+		if !ok {
+			r.add("PW102", m.File, d.Line, "%s declares %s but %s does not lock it: the lock is stale", m.File, d.Name, rel)
+			continue
+		}
+		spec := d.Specifier
+		if req, ok := splitRequirement(d.Name + " " + spec); ok {
+			spec = req.Specifier
+		}
+		set, err := pep.ParseSpecifierSet(spec)
+		if spec == "" || spec == "*" || err != nil || pkg.Version == "" {
+			continue
+		}
+		v, err := pep.ParseVersion(pkg.Version)
+		if err == nil && !set.Contains(v, true) {
+			r.add("PW102", m.File, d.Line, "%s requires %s%s but %s locks %s: the lock is stale", m.File, d.Name, spec, rel, pkg.Version)
+		}
+	}
+	if m.RequiresPython != "" && l.RequiresPython != "" &&
+		normalizeSpec(m.RequiresPython) != normalizeSpec(l.RequiresPython) {
+		r.add("PW103", m.File, m.RequiresPythonLine, "%s requires Python %q but %s was resolved for %q",
+			m.File, m.RequiresPython, rel, l.RequiresPython)
+	}
+}
+
+// normalizeSpec makes specifier sets comparable: no spaces, clauses sorted.
+func normalizeSpec(s string) string {
+	parts := strings.Split(strings.ReplaceAll(s, " ", ""), ",")
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+// relJoin joins slash path parts.
+func relJoin(parts ...string) string { return filepath.ToSlash(filepath.Join(parts...)) }

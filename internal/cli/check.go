@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"pinwheel.dev/pinwheel/internal/buildinfo"
+	"pinwheel.dev/pinwheel/internal/check"
+)
+
+type checkFlags struct {
+	output string
+	failOn string
+}
+
+func newCheckCommand(streams Streams, logger *slog.Logger) *cobra.Command {
+	var flags checkFlags
+	cmd := &cobra.Command{
+		Use:   "check [DIR]",
+		Short: "Report determinism and guardrail findings for a Python project",
+		Long: `check reads a Python project directory (lockfile, pyproject.toml or Pipfile,
+requirements files, .python-version, Dockerfiles, entrypoint scripts,
+.dockerignore) and reports what makes its builds non-deterministic or unsafe.
+
+Exit status: 0 when no unsuppressed finding reaches --fail-on, 1 when one does,
+2 on usage or input errors. Silence a finding with a comment on its line or the
+line above: # pinwheel:ignore PW301 reason: <why>`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			threshold, err := check.ParseSeverity(flags.failOn)
+			if err != nil {
+				return usageError("--fail-on: %v", err)
+			}
+			if flags.output != "text" && flags.output != "json" && flags.output != "sarif" {
+				return usageError("unknown output format %q (want text, json or sarif)", flags.output)
+			}
+			if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+				return usageError("check: %s is not a directory", dir)
+			}
+			rep, err := check.Run(cmd.Context(), dir, check.WithLogger(logger))
+			if err != nil {
+				return err
+			}
+			switch flags.output {
+			case "json":
+				err = check.WriteJSON(streams.Out, rep)
+			case "sarif":
+				err = check.WriteSARIF(streams.Out, rep, check.SARIFOptions{ToolVersion: buildinfo.Get().Version})
+			default:
+				err = check.WriteText(streams.Out, rep)
+			}
+			if err != nil {
+				return err
+			}
+			if rep.Fails(threshold) {
+				return &ExitError{Code: ExitNo, Err: fmt.Errorf("check: findings at or above %s", threshold)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&flags.output, "output", "o", "text", "output format: text, json or sarif")
+	cmd.Flags().StringVar(&flags.failOn, "fail-on", "high", "exit 1 when a finding reaches this severity: info, low, medium, high or critical")
+	return cmd
+}
