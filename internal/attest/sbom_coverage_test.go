@@ -40,10 +40,17 @@ func lockDigests(p lock.Package) []string {
 // purl and every hash of its artifacts, and that the project itself is the
 // root rather than a component.
 func TestSBOMCoversEveryPackage(t *testing.T) {
-	for _, tc := range []struct {
+	cases := []struct {
 		name string
 		lock *lock.Lock
-	}{{"kitchen_sink", kitchenSinkLock()}, {"requirements", requirementsLock()}} {
+	}{{"kitchen_sink", kitchenSinkLock()}, {"requirements", requirementsLock()}}
+	for _, dir := range lockfileDirs {
+		cases = append(cases, struct {
+			name string
+			lock *lock.Lock
+		}{"lockfile_" + dir, parsedLock(t, dir)})
+	}
+	for _, tc := range cases {
 		t.Run(tc.name+"/cyclonedx", func(t *testing.T) {
 			out, err := CycloneDX(tc.lock, Subject{})
 			if err != nil {

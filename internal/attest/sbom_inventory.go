@@ -188,6 +188,9 @@ func newRoot(l *lock.Lock, subject Subject, project *lock.Package, items []item,
 			r.deps = append(r.deps, i)
 		}
 	}
+	for _, req := range l.Declared {
+		r.deps = append(r.deps, byName[req.Name]...)
+	}
 	if len(r.deps) == 0 {
 		r.deps = graphTops(items)
 	}
@@ -216,6 +219,9 @@ func graphTops(items []item) []int {
 
 func projectNameFromPath(path string) string {
 	if path != "" {
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
 		dir := filepath.Base(filepath.Dir(path))
 		if dir != "." && dir != string(filepath.Separator) && dir != "" {
 			return dir

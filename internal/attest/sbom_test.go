@@ -57,24 +57,29 @@ func TestSBOMGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 				validateAgainst(t, w.schema, got)
-				golden := filepath.Join("testdata", "golden", tc.name+w.ext)
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test -run TestSBOMGolden -update)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("output differs from %s (rerun with -update and review the diff):\n%s", golden, firstDiff(got, want))
-				}
+				compareGolden(t, filepath.Join("testdata", "golden", tc.name+w.ext), got)
 			})
 		}
+	}
+}
+
+// compareGolden compares got with the golden file, rewriting it under -update.
+func compareGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (rerun with -update and review the diff):\n%s", golden, firstDiff(got, want))
 	}
 }
 

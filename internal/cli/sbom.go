@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/buildinfo"
+	"pinwheel.dev/pinwheel/internal/lock"
+)
+
+type sbomFlags struct {
+	format      string
+	outputFile  string
+	name        string
+	version     string
+	imageRef    string
+	imageDigest string
+}
+
+func newSBOMCommand(streams Streams) *cobra.Command {
+	var f sbomFlags
+	cmd := &cobra.Command{
+		Use:   "sbom [PATH]",
+		Short: "Write a CycloneDX or SPDX SBOM of a project's locked packages",
+		Long: `sbom reads the project's lockfile (PATH is a lockfile or a directory to
+search; default ".") and writes an SBOM of every locked package: purl, hashes,
+source, group scope and the dependency graph where the lock records it.
+
+Output is byte-identical for the same input: no timestamp unless
+SOURCE_DATE_EPOCH is set, and a serial number derived from the content.`,
+		Example: `  pinwheel sbom                          # CycloneDX 1.6 JSON on stdout
+  pinwheel sbom -o spdx --output-file sbom.spdx.json
+  SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) pinwheel sbom services/shop`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := "."
+			if len(args) == 1 {
+				path = args[0]
+			}
+			return runSBOM(streams, path, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "output", "o", "cyclonedx", "SBOM format: cyclonedx (CycloneDX 1.6 JSON) or spdx (SPDX 2.3 JSON)")
+	fl.StringVar(&f.outputFile, "output-file", "", "write the SBOM to this file (atomically) instead of stdout")
+	fl.StringVar(&f.name, "name", "", "name of the root component (default: the project name in the lock, else the lockfile's directory)")
+	fl.StringVar(&f.version, "version", "", "version of the root component")
+	fl.StringVar(&f.imageRef, "image-ref", "", "image repository the SBOM describes (with --image-digest)")
+	fl.StringVar(&f.imageDigest, "image-digest", "", "image digest (sha256:…): describe the image instead of the project")
+	return cmd
+}
+
+func runSBOM(streams Streams, path string, f sbomFlags) error {
+	var render func(*lock.Lock, attest.Subject, ...attest.SBOMOption) ([]byte, error)
+	switch f.format {
+	case "cyclonedx", "cyclonedx-json", "cdx":
+		render = attest.CycloneDX
+	case "spdx", "spdx-json":
+		render = attest.SPDX
+	default:
+		return usageError("unknown SBOM format %q (want cyclonedx or spdx)", f.format)
+	}
+	opts := []attest.SBOMOption{attest.WithTool("pinwheel", buildinfo.Get().Version)}
+	created, ok, err := attest.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if ok {
+		opts = append(opts, attest.WithCreated(created))
+	}
+	lockPath, err := lock.Detect(path)
+	if err != nil {
+		if errors.Is(err, lock.ErrNoLockfile) || errors.Is(err, os.ErrNotExist) {
+			return usageError("%v", err)
+		}
+		return err
+	}
+	l, err := lock.ParseFile(lockPath)
+	if err != nil {
+		return err
+	}
+	subject := attest.Subject{Name: f.name, Version: f.version, ImageRef: f.imageRef, ImageDigest: f.imageDigest}
+	out, err := render(l, subject, opts...)
+	if err != nil {
+		return err
+	}
+	if f.outputFile == "" {
+		_, err = streams.Out.Write(out)
+		return err
+	}
+	return writeSBOMFile(f.outputFile, out)
+}
+
+// writeSBOMFile writes data next to path and renames it into place, so a
+// failed run never leaves a half-written file.
+func writeSBOMFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
