@@ -49,7 +49,11 @@ func (e *engine) run() {
 		e.fail(fmt.Sprintf("status step %d does not exist in a spec of %d steps (was the spec changed mid-rollout?)", e.st.StepIndex, len(e.spec.Steps)))
 		return
 	}
+	phase := e.st.Phase
 	promote := e.commands()
+	if e.st.Phase != phase {
+		return // a command began a rollback
+	}
 	switch e.st.Phase {
 	case RollingBack:
 		e.rollingBack()
