@@ -63,6 +63,24 @@ type WheelName struct {
 // NormalizedName returns the PEP 503 form of the distribution name.
 func (w WheelName) NormalizedName() string { return NormalizeName(w.Distribution) }
 
+// BuildNumber splits the build tag into its leading number and the rest,
+// the order installers use to break ties between otherwise equal wheels
+// (no build tag sorts first: -1).
+func (w WheelName) BuildNumber() (n int, suffix string) {
+	if w.Build == "" {
+		return -1, ""
+	}
+	i := 0
+	for i < len(w.Build) && isDigit(w.Build[i]) {
+		i++
+	}
+	n, ok := atoiAll(w.Build[:i])
+	if !ok {
+		return -1, w.Build
+	}
+	return n, w.Build[i:]
+}
+
 // ParsedVersion returns the version parsed (it was validated by
 // ParseWheelFilename, so the error is only for hand-built values).
 func (w WheelName) ParsedVersion() (Version, error) { return ParseVersion(w.Version) }

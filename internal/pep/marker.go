@@ -1,6 +1,9 @@
 package pep
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // Marker is a parsed PEP 508 environment marker, e.g.
 // `python_version >= "3.8" and (sys_platform == "linux" or extra == "socks")`.
@@ -187,4 +190,34 @@ func (n *markerBool) format(b *strings.Builder, parentOp string) {
 	if paren {
 		b.WriteByte(')')
 	}
+}
+
+// Variables returns the canonical names of the environment variables the
+// marker reads, sorted, each once.
+func (m Marker) Variables() []string {
+	seen := map[string]bool{}
+	var walk func(markerNode)
+	walk = func(n markerNode) {
+		switch n := n.(type) {
+		case *markerCompare:
+			for _, v := range []markerValue{n.lhs, n.rhs} {
+				if v.variable != "" {
+					seen[v.variable] = true
+				}
+			}
+		case *markerBool:
+			for _, t := range n.terms {
+				walk(t)
+			}
+		}
+	}
+	if m.root != nil {
+		walk(m.root)
+	}
+	out := make([]string, 0, len(seen))
+	for v := range seen {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -2,6 +2,7 @@ package pep
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -188,4 +189,17 @@ func FuzzParseMarker(f *testing.F) {
 			t.Fatalf("%q and %q evaluate differently: %v/%v vs %v/%v", s, m.String(), r1, err1, r2, err2)
 		}
 	})
+}
+
+func TestMarkerVariables(t *testing.T) {
+	m, err := ParseMarker(`python_version >= "3.8" and (sys.platform == "linux" or extra == "socks" or "3" < python_version)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.Variables(), ","); got != "extra,python_version,sys_platform" {
+		t.Errorf("Variables() = %s", got)
+	}
+	if len((Marker{}).Variables()) != 0 {
+		t.Error("empty marker has variables")
+	}
 }

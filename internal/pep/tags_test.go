@@ -70,6 +70,23 @@ func TestParseWheelFilenameErrors(t *testing.T) {
 	}
 }
 
+func TestBuildNumber(t *testing.T) {
+	for name, want := range map[string]struct {
+		n      int
+		suffix string
+	}{
+		"pip-1.0-py3-none-any.whl": {-1, ""}, "pip-1.0-12-py3-none-any.whl": {12, ""}, "pip-1.0-3abc-py3-none-any.whl": {3, "abc"},
+	} {
+		w, err := ParseWheelFilename(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, s := w.BuildNumber(); n != want.n || s != want.suffix {
+			t.Errorf("%s: BuildNumber = %d %q, want %d %q", name, n, s, want.n, want.suffix)
+		}
+	}
+}
+
 func TestParseSdistFilename(t *testing.T) {
 	s, err := ParseSdistFilename("zope.interface-6.1.tar.gz")
 	if err != nil || s.Distribution != "zope.interface" || s.Version != "6.1" || s.NormalizedName() != "zope-interface" {

@@ -149,3 +149,17 @@ func writeLocal(b *strings.Builder, parts []localPart) {
 // Equal reports whether a and b are the same version under PEP 440 ordering
 // (so "1.0" equals "1.0.0").
 func (v Version) Equal(w Version) bool { return Compare(v, w) == 0 }
+
+// MarshalText encodes v in normalised form, so versions read and write as
+// plain strings in JSON, YAML and TOML.
+func (v Version) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// UnmarshalText parses a version written as text.
+func (v *Version) UnmarshalText(b []byte) error {
+	parsed, err := ParseVersion(string(b))
+	if err != nil {
+		return err
+	}
+	*v = parsed
+	return nil
+}

@@ -232,3 +232,17 @@ func BenchmarkCompare(b *testing.B) {
 		Compare(vs[i%len(vs)], vs[(i+7)%len(vs)])
 	}
 }
+
+func TestVersionText(t *testing.T) {
+	var v Version
+	if err := v.UnmarshalText([]byte("V1.0-RC1")); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := v.MarshalText()
+	if string(b) != "1.0rc1" {
+		t.Errorf("MarshalText = %q", b)
+	}
+	if err := v.UnmarshalText([]byte("nope")); err == nil {
+		t.Error("UnmarshalText(nope) succeeded")
+	}
+}
