@@ -35,24 +35,25 @@ func checkEntrypoints(p *project, df *dockerfile, r *Report) {
 			if !in.JSON && len(in.Args) > 0 {
 				words = strings.Fields(in.Args[0])
 			}
-			for _, w := range words {
-				if strings.HasSuffix(w, ".sh") || strings.Contains(w, "entrypoint") {
-					referenced = append(referenced, w)
-				}
-			}
+			referenced = append(referenced, words...)
 		}
 	}
 	scripts := map[string]bool{}
 	for _, ref := range referenced {
 		clean := path.Clean(ref)
-		for _, key := range []string{clean, path.Base(clean)} {
-			if src, ok := copied[key]; ok {
-				scripts[src] = true
-				break
-			}
+		candidates := []string{}
+		if src, ok := copied[clean]; ok {
+			candidates = append(candidates, src)
+		} else if src, ok := copied[path.Base(clean)]; ok {
+			candidates = append(candidates, src)
 		}
-		if _, ok, _ := p.read(path.Base(clean)); ok {
-			scripts[path.Base(clean)] = true
+		if strings.HasSuffix(clean, ".sh") {
+			candidates = append(candidates, path.Base(clean))
+		}
+		for _, c := range candidates {
+			if isShellScript(p, c) {
+				scripts[c] = true
+			}
 		}
 	}
 	for _, pattern := range []string{"*entrypoint*.sh", "*/*entrypoint*.sh"} {
@@ -72,6 +73,29 @@ func checkEntrypoints(p *project, df *dockerfile, r *Report) {
 		}
 		checkRuntimeScript(p, name, r)
 	}
+}
+
+// isShellScript reports whether the project file rel is a shell script: a
+// *.sh name or a #!…sh shebang.
+func isShellScript(p *project, rel string) bool {
+	data, ok, err := p.read(rel)
+	if err != nil || !ok {
+		return false
+	}
+	if strings.HasSuffix(rel, ".sh") {
+		return true
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	rest, ok := strings.CutPrefix(first, "#!")
+	fields := strings.Fields(rest)
+	if !ok || len(fields) == 0 {
+		return false
+	}
+	interp := path.Base(fields[0])
+	if interp == "env" && len(fields) > 1 {
+		interp = fields[1]
+	}
+	return strings.HasSuffix(interp, "sh")
 }
 
 // checkRuntimeScript reports every package install in a start-up script.

@@ -1,0 +1,138 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// brief renders a finding as "RULE file:line[:col]" with a trailing
+// " (suppressed)" when an inline comment silenced it.
+func brief(f Finding) string {
+	s := fmt.Sprintf("%s %s:%d", f.RuleID, f.File, f.Line)
+	if f.Column > 0 {
+		s += fmt.Sprintf(":%d", f.Column)
+	}
+	if f.Suppression != nil {
+		s += " (suppressed)"
+	}
+	return s
+}
+
+func runProject(t *testing.T, name string) Report {
+	t.Helper()
+	rep, err := Run(context.Background(), filepath.Join("testdata", "projects", name))
+	if err != nil {
+		t.Fatalf("Run(%s): %v", name, err)
+	}
+	return rep
+}
+
+// TestRules runs every fixture project and compares the complete list of
+// findings: each rule has a project that triggers it, and the clean
+// project triggers none.
+func TestRules(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"clean", nil},
+		{"nolock", []string{"PW101 pyproject.toml:0"}},
+		{"stale", []string{"PW102 Pipfile:3", "PW103 Pipfile:6"}},
+		{"nohash", []string{"PW104 requirements.txt:3"}},
+		{"unpinned", []string{
+			"PW101 requirements.txt:0",
+			"PW105 requirements.txt:1:1", "PW105 requirements.txt:2:1",
+			"PW105 requirements.txt:3:1", "PW105 requirements.txt:4:1",
+		}},
+		{"pyversion", []string{"PW202 .python-version:1:1", "PW201 pyproject.toml:4"}},
+		{"docker-base", []string{
+			"PW203 Dockerfile:1", "PW301 Dockerfile:1", "PW302 Dockerfile:2", "PW302 Dockerfile:3", "PW301 Dockerfile:5",
+		}},
+		{"docker-run", []string{
+			"PW303 Dockerfile:2:5", "PW303 Dockerfile:3:5", "PW303 Dockerfile:4:8", "PW304 Dockerfile:6:8",
+			"PW305 Dockerfile:9:5", "PW305 Dockerfile:10:5", "PW305 Dockerfile:11:12", "PW306 Dockerfile:12",
+			"PW303 Dockerfile:15:1", "PW303 Dockerfile:17",
+		}},
+		{"entrypoint", []string{
+			"PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
+		}},
+		{"secrets", []string{
+			"PW403 .env:0",
+			"PW401 Dockerfile:2", "PW401 Dockerfile:4", "PW401 Dockerfile:6", "PW401 Dockerfile:7",
+			"PW402 Dockerfile:8", "PW402 Dockerfile:9",
+		}},
+		{"suppress", []string{
+			"PW301 Dockerfile:2 (suppressed)",
+			"PW001 Dockerfile:3", "PW301 Dockerfile:4",
+			"PW304 Dockerfile:5:5 (suppressed)",
+			"PW002 Dockerfile:6", "PW301 Dockerfile:7",
+			"PW304 Dockerfile:10:8 (suppressed)",
+			"PW002 Dockerfile:11",
+			"PW105 requirements-dev.txt:1:1 (suppressed)",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := runProject(t, tt.name)
+			var got []string
+			for _, f := range rep.Findings {
+				got = append(got, brief(f))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("findings:\n got  %q\n want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestEveryRuleHasATriggeringFixture keeps the catalog and the fixtures in
+// step: a rule nobody can trigger is a rule nobody tested.
+func TestEveryRuleHasATriggeringFixture(t *testing.T) {
+	seen := map[string]bool{}
+	for _, name := range []string{"rich", "nolock", "stale", "nohash", "unpinned", "pyversion", "docker-base",
+		"docker-run", "entrypoint", "secrets", "suppress"} {
+		for _, f := range runProject(t, name).Findings {
+			seen[f.RuleID] = true
+		}
+	}
+	for _, id := range RuleIDs() {
+		if !seen[id] {
+			t.Errorf("no fixture project triggers %s (%s)", id, Rules[id].Title)
+		}
+	}
+}
+
+func TestFindingsCarryFixAndSeverity(t *testing.T) {
+	for _, f := range runProject(t, "rich").Findings {
+		if f.Fix == "" || f.Severity == 0 || f.Message == "" {
+			t.Errorf("%s: incomplete finding %+v", brief(f), f)
+		}
+	}
+}
+
+func TestReportFails(t *testing.T) {
+	rep := runProject(t, "pyversion") // one medium, one low
+	tests := []struct {
+		name      string
+		threshold Severity
+		want      bool
+	}{
+		{"critical", SeverityCritical, false},
+		{"high", SeverityHigh, false},
+		{"medium", SeverityMedium, true},
+		{"low", SeverityLow, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := rep.Fails(tt.threshold); got != tt.want {
+				t.Errorf("Fails(%s) = %v, want %v", tt.threshold, got, tt.want)
+			}
+		})
+	}
+	if runProject(t, "suppress").Fails(SeverityHigh) {
+		t.Error("suppressed findings must not fail a run")
+	}
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+poetry install
+exec "$@"
