@@ -20,7 +20,7 @@ func parsePDM(path string, data []byte) (*Lock, error) {
 	top := r.root()
 	md, ok := r.table(top, "metadata")
 	if !ok && r.err == nil {
-		r.failf("", "pdm.lock: missing [metadata] table (expected lock_version and content_hash)")
+		r.failf("", "missing [metadata] table (expected lock_version and content_hash)")
 	}
 	l := &Lock{}
 	l.LockVersion = r.str(md, "lock_version")

@@ -19,7 +19,7 @@ func parsePoetry(path string, data []byte) (*Lock, error) {
 	top := r.root()
 	md, ok := r.table(top, "metadata")
 	if !ok && r.err == nil {
-		r.failf("", "poetry.lock: missing [metadata] table (expected lock-version and content-hash)")
+		r.failf("", "missing [metadata] table (expected lock-version and content-hash)")
 	}
 	l := &Lock{}
 	l.LockVersion = r.str(md, "lock-version")

@@ -32,7 +32,7 @@ func parsePylock(path string, data []byte) (*Lock, error) {
 	r.strs(top, "default-groups")
 	r.requiredStr(top, "created-by", "the name of the tool that wrote the lock")
 	if r.err == nil && !r.has(top, "packages") {
-		r.failf("", "pylock: missing [[packages]] (a lock file lists its packages)")
+		r.failf("", "missing [[packages]] (a lock file lists its packages)")
 	}
 	tables := r.tables(top, "packages")
 	if r.err != nil {

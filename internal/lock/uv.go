@@ -86,7 +86,7 @@ func parseUV(path string, data []byte) (*Lock, error) {
 func (r *tomlReader) uvVersion(top tval) string {
 	v, ok := r.get(top, "version")
 	if !ok {
-		r.failf("", "uv.lock: missing top-level \"version\" (expected version = 1)")
+		r.failf("", "missing top-level \"version\" (expected version = 1)")
 		return ""
 	}
 	n, isInt := v.v.(int64)
