@@ -65,7 +65,11 @@ func WriteSARIF(w io.Writer, rep Report, opts SARIFOptions) error {
 		}
 	}
 	log.AddRun(run)
-	return log.PrettyWrite(w)
+	if err := log.PrettyWrite(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
 }
 
 func location(file string, line, col int) *sarif.Location {
