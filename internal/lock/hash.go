@@ -69,7 +69,7 @@ func canonicalLines(l *Lock) []string {
 // "name version|source|artifact,artifact".
 func canonicalPackage(p Package) string {
 	var b strings.Builder
-	b.WriteString(pep.NormalizeName(p.Name))
+	b.WriteString(p.Name) // already PEP 503-normalised by the parsers
 	b.WriteByte(' ')
 	switch p.Source.Kind {
 	case SourceGit, SourceDirectory, SourceEditable:

@@ -1,0 +1,291 @@
+package lock
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"pinwheel.dev/pinwheel/internal/pep"
+)
+
+// comparePackages describes how o became n; ok is false when nothing that
+// matters changed.
+func comparePackages(o, n Package) (Change, bool) {
+	ch := Change{Name: n.Name, Kind: ChangeChanged, OldVersion: versionOrSpec(o), NewVersion: versionOrSpec(n)}
+	versionMoved := !sameVersion(o, n)
+	if versionMoved {
+		switch cmp := compareVersions(ch.OldVersion, ch.NewVersion); {
+		case o.Version == "" || n.Version == "":
+			ch.Notes = append(ch.Notes, fmt.Sprintf("requirement %s → %s", orAny(ch.OldVersion), orAny(ch.NewVersion)))
+		case cmp < 0:
+			ch.Kind, ch.Level = ChangeUpgraded, versionLevel(o.Version, n.Version)
+		case cmp > 0:
+			ch.Kind, ch.Level = ChangeDowngraded, versionLevel(o.Version, n.Version)
+		}
+	}
+	if oldSrc, newSrc := canonicalSource(o.Source), canonicalSource(n.Source); oldSrc != newSrc {
+		ch.SourceChanged, ch.OldSource, ch.NewSource = true, oldSrc, newSrc
+		ch.Notes = append(ch.Notes, "source "+describeSourceChange(o.Source, n.Source))
+	}
+	if hadHashes(o) && !hadHashes(n) {
+		ch.HashesLost = true
+		ch.Notes = append(ch.Notes, "artifact hashes lost: the old lock pinned them, the new one pins none")
+	}
+	if !versionMoved && !ch.SourceChanged && !ch.HashesLost {
+		compareArtifacts(o.Artifacts, n.Artifacts, &ch)
+	}
+	if !versionMoved && !ch.SourceChanged && !ch.HashesLost && !ch.HashesChanged && len(ch.Notes) == 0 {
+		return Change{}, false
+	}
+	return finishChange(ch), true
+}
+
+func orAny(s string) string {
+	if s == "" {
+		return "(any version)"
+	}
+	return s
+}
+
+// compareArtifacts fills the hash flags for a package whose version and
+// source stayed.
+func compareArtifacts(olds, news []Artifact, ch *Change) {
+	oldIDs, newIDs := artifactIDs(olds), artifactIDs(news)
+	var added, removed []string
+	for id := range newIDs {
+		if _, ok := oldIDs[id]; !ok {
+			added = append(added, id)
+		}
+	}
+	for id := range oldIDs {
+		if _, ok := newIDs[id]; !ok {
+			removed = append(removed, id)
+		}
+	}
+	if len(added) == 0 && len(removed) == 0 {
+		return
+	}
+	ch.HashesChanged = true
+	sort.Strings(added)
+	sort.Strings(removed)
+	// Same file name, different content; or unnamed hashes swapped.
+	oldByName := map[string]string{}
+	for _, id := range removed {
+		if name := oldIDs[id]; name != "" {
+			oldByName[name] = id
+		}
+	}
+	var replaced []string
+	unnamedSwap := false
+	for _, id := range added {
+		name := newIDs[id]
+		if _, ok := oldByName[name]; ok && name != "" {
+			replaced = append(replaced, name)
+		}
+		if name == "" && len(removed) > 0 {
+			unnamedSwap = true
+		}
+	}
+	for _, id := range removed {
+		if oldIDs[id] == "" && len(added) > 0 {
+			unnamedSwap = true
+		}
+	}
+	switch {
+	case len(replaced) > 0:
+		ch.Suspicious = true
+		ch.Notes = append(ch.Notes, "same version, different content: "+strings.Join(replaced, ", ")+" changed hash")
+	case unnamedSwap:
+		ch.Suspicious = true
+		ch.Notes = append(ch.Notes, fmt.Sprintf("same version, artifact hashes replaced (%d removed, %d added)", len(removed), len(added)))
+	default:
+		if len(added) > 0 {
+			ch.Notes = append(ch.Notes, fmt.Sprintf("%d artifact(s) added: %s", len(added), artifactLabels(added, newIDs)))
+		}
+		if len(removed) > 0 {
+			ch.Notes = append(ch.Notes, fmt.Sprintf("%d artifact(s) removed: %s", len(removed), artifactLabels(removed, oldIDs)))
+		}
+	}
+}
+
+// artifactIDs maps each artifact's identity (strongest hash, else file
+// name) to its file name ("" when unnamed).
+func artifactIDs(arts []Artifact) map[string]string {
+	m := make(map[string]string, len(arts))
+	for _, a := range arts {
+		name := a.Name
+		if name == "" && (a.URL != "" || a.Path != "") {
+			name = locationBase(a.URL + a.Path)
+		}
+		id := strongestHash(a.Hashes)
+		if id == "" {
+			id = "file:" + name
+		}
+		m[id] = name
+	}
+	return m
+}
+
+func artifactLabels(ids []string, names map[string]string) string {
+	var out []string
+	for _, id := range ids {
+		if n := names[id]; n != "" {
+			out = append(out, n)
+		} else {
+			out = append(out, shortHash(id))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func shortHash(id string) string {
+	if alg, d, ok := strings.Cut(id, ":"); ok && len(d) > 12 {
+		return alg + ":" + d[:12] + "…"
+	}
+	return id
+}
+
+func hadHashes(p Package) bool {
+	for _, a := range p.Artifacts {
+		if len(a.Hashes) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// describeSourceChange says in a few words how a source moved.
+func describeSourceChange(o, n Source) string {
+	if o.Kind == SourceGit && n.Kind == SourceGit && normalizeURL(o.URL) == normalizeURL(n.URL) && o.Subdirectory == n.Subdirectory {
+		return "commit " + shortRev(o) + " → " + shortRev(n)
+	}
+	return sourceLabel(o) + " → " + sourceLabel(n)
+}
+
+// sourceLabel is a short human description of a source.
+func sourceLabel(s Source) string {
+	switch s.Kind {
+	case SourceRegistry:
+		u := s.URL
+		if u == "" {
+			u = defaultIndexURL
+		}
+		return "index " + u
+	case SourceGit:
+		return s.VCS + " " + s.URL + "@" + shortRev(s)
+	case SourceURL:
+		return "url " + strings.SplitN(s.URL, "#", 2)[0]
+	}
+	return string(s.Kind) + " " + s.Path
+}
+
+func shortRev(s Source) string {
+	switch {
+	case len(s.Commit) > 12:
+		return s.Commit[:12]
+	case s.Commit != "":
+		return s.Commit
+	}
+	return s.Ref
+}
+
+func compareVersions(a, b string) int {
+	av, errA := pep.ParseVersion(a)
+	bv, errB := pep.ParseVersion(b)
+	if errA != nil || errB != nil {
+		return strings.Compare(a, b)
+	}
+	return pep.Compare(av, bv)
+}
+
+// versionLevel labels the move from version from to version to (either
+// direction): pre-release when to is one, else the first release segment
+// that differs.
+func versionLevel(from, to string) Level {
+	lv, errL := pep.ParseVersion(from)
+	hv, errH := pep.ParseVersion(to)
+	if errL != nil || errH != nil {
+		return LevelUnknown
+	}
+	if hv.IsPrerelease() {
+		return LevelPrerelease
+	}
+	if lv.Epoch() != hv.Epoch() {
+		return LevelMajor
+	}
+	lr, hr := padRelease(lv.Release()), padRelease(hv.Release())
+	switch {
+	case lr[0] != hr[0]:
+		return LevelMajor
+	case lr[1] != hr[1]:
+		return LevelMinor
+	}
+	return LevelPatch
+}
+
+func padRelease(r []int) []int {
+	for len(r) < 3 {
+		r = append(r, 0)
+	}
+	return r
+}
+
+// finishChange sets the risk of a change.
+func finishChange(ch Change) Change {
+	switch {
+	case ch.Suspicious, ch.HashesLost, ch.Kind == ChangeDowngraded, ch.Level == LevelMajor,
+		ch.SourceChanged && sourceKindOf(ch.OldSource) != sourceKindOf(ch.NewSource):
+		ch.Risk = RiskHigh
+	case ch.Kind == ChangeAdded, ch.Level == LevelMinor, ch.Level == LevelPrerelease, ch.Level == LevelUnknown, ch.SourceChanged:
+		ch.Risk = RiskMedium
+	default:
+		ch.Risk = RiskLow
+	}
+	return ch
+}
+
+func sourceKindOf(canonical string) string {
+	kind, _, _ := strings.Cut(canonical, " ")
+	return kind
+}
+
+func summarize(changes []Change) Summary {
+	var s Summary
+	for _, c := range changes {
+		switch c.Kind {
+		case ChangeAdded:
+			s.Added++
+		case ChangeRemoved:
+			s.Removed++
+		case ChangeUpgraded:
+			s.Upgraded++
+		case ChangeDowngraded:
+			s.Downgraded++
+		case ChangeChanged:
+			s.Changed++
+		}
+		switch c.Level {
+		case LevelMajor:
+			s.Major++
+		case LevelMinor:
+			s.Minor++
+		case LevelPatch:
+			s.Patch++
+		case LevelPrerelease:
+			s.Prerelease++
+		}
+		s.SourceChanged += b2i(c.SourceChanged)
+		s.HashesChanged += b2i(c.HashesChanged)
+		s.Suspicious += b2i(c.Suspicious)
+		s.HashesLost += b2i(c.HashesLost)
+		s.HighRisk += b2i(c.Risk == RiskHigh)
+	}
+	return s
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,131 @@
+package lock
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func diffFixtures(t testing.TB) Changes {
+	t.Helper()
+	old := mustParse(t, filepath.Join("testdata", "diff", "old", "Pipfile.lock"))
+	new := mustParse(t, filepath.Join("testdata", "diff", "new", "requirements.txt"))
+	return Diff(old, new)
+}
+
+func TestDiffKinds(t *testing.T) {
+	c := diffFixtures(t)
+	got := map[string]Change{}
+	for _, ch := range c.Changes {
+		got[ch.Name] = ch
+	}
+	tests := []struct {
+		name                                  string
+		kind                                  ChangeKind
+		level                                 Level
+		risk                                  Risk
+		sourceChanged, hashesChanged, suspect bool
+		hashesLost                            bool
+	}{
+		{name: "idna", kind: ChangeUpgraded, level: LevelMinor, risk: RiskMedium},
+		{name: "requests", kind: ChangeUpgraded, level: LevelMinor, risk: RiskMedium},
+		{name: "urllib3", kind: ChangeUpgraded, level: LevelMajor, risk: RiskHigh},
+		{name: "packaging", kind: ChangeUpgraded, level: LevelPatch, risk: RiskLow},
+		{name: "click", kind: ChangeUpgraded, level: LevelPrerelease, risk: RiskMedium},
+		{name: "pytest", kind: ChangeDowngraded, level: LevelMinor, risk: RiskHigh},
+		{name: "django", kind: ChangeAdded, risk: RiskMedium},
+		{name: "six", kind: ChangeRemoved, risk: RiskLow},
+		{name: "pyyaml", kind: ChangeChanged, risk: RiskHigh, hashesChanged: true, suspect: true},
+		{name: "sqlparse", kind: ChangeChanged, risk: RiskLow, hashesChanged: true},
+		{name: "attrs", kind: ChangeChanged, risk: RiskHigh, hashesLost: true},
+		{name: "acme-lib", kind: ChangeChanged, risk: RiskMedium, sourceChanged: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ch, ok := got[tt.name]
+			if !ok {
+				t.Fatalf("no change for %s", tt.name)
+			}
+			if ch.Kind != tt.kind || ch.Level != tt.level || ch.Risk != tt.risk || ch.SourceChanged != tt.sourceChanged ||
+				ch.HashesChanged != tt.hashesChanged || ch.Suspicious != tt.suspect || ch.HashesLost != tt.hashesLost {
+				t.Errorf("got %+v", ch)
+			}
+		})
+	}
+	for _, same := range []string{"certifi", "charset-normalizer"} {
+		if ch, ok := got[same]; ok {
+			t.Errorf("unchanged %s reported: %+v", same, ch)
+		}
+	}
+	if len(c.Changes) != len(tests) {
+		t.Errorf("%d changes, want %d", len(c.Changes), len(tests))
+	}
+	s := c.Summary
+	if s.Added != 1 || s.Removed != 1 || s.Upgraded != 5 || s.Downgraded != 1 || s.Suspicious != 1 || s.HashesLost != 1 || s.SourceChanged != 1 || s.HighRisk != 4 {
+		t.Errorf("summary = %+v", s)
+	}
+}
+
+func TestDiffIdenticalAcrossFormats(t *testing.T) {
+	dir := filepath.Join("testdata", "hash", "same")
+	c := Diff(mustParse(t, filepath.Join(dir, "Pipfile.lock")), mustParse(t, filepath.Join(dir, "uv.lock")))
+	if !c.Empty() {
+		t.Errorf("same resolution in two formats differs: %+v", c.Changes)
+	}
+}
+
+func TestDiffMultipleVersionsOfOneName(t *testing.T) {
+	old := &Lock{Packages: []Package{{Name: "numpy", Version: "2.0.2", Source: Source{Kind: SourceRegistry}}, {Name: "numpy", Version: "2.2.6", Source: Source{Kind: SourceRegistry}}}}
+	new := &Lock{Packages: []Package{{Name: "numpy", Version: "2.0.2", Source: Source{Kind: SourceRegistry}}, {Name: "numpy", Version: "2.3.0", Source: Source{Kind: SourceRegistry}}}}
+	c := Diff(old, new)
+	if len(c.Changes) != 1 || c.Changes[0].Kind != ChangeUpgraded || c.Changes[0].OldVersion != "2.2.6" || c.Changes[0].Level != LevelMinor {
+		t.Errorf("changes = %+v", c.Changes)
+	}
+}
+
+func TestWriteDiffGolden(t *testing.T) {
+	c := diffFixtures(t)
+	for _, format := range DiffFormats {
+		t.Run(format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteDiff(&buf, c, format); err != nil {
+				t.Fatal(err)
+			}
+			ext := map[string]string{"text": "txt", "markdown": "md", "json": "json"}[format]
+			checkGolden(t, filepath.Join("testdata", "diff", "golden."+ext), buf.Bytes())
+		})
+	}
+	if err := WriteDiff(&bytes.Buffer{}, c, "yaml"); err == nil || !strings.Contains(err.Error(), "unknown diff format") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// BenchmarkDiff compares two 2,000-package locks in which every tenth
+// package moved.
+func BenchmarkDiff(b *testing.B) {
+	old, new := syntheticLock(2000, 0), syntheticLock(2000, 10)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = Diff(old, new)
+	}
+}
+
+func syntheticLock(n, bumpEvery int) *Lock {
+	l := &Lock{Format: FormatUV, Path: "uv.lock"}
+	for i := 0; i < n; i++ {
+		minor := 0
+		if bumpEvery > 0 && i%bumpEvery == 0 {
+			minor = 1
+		}
+		p := Package{Name: fmt.Sprintf("pkg-%04d", i), Version: fmt.Sprintf("1.%d.%d", minor, i%7), Source: Source{Kind: SourceRegistry, URL: defaultIndexURL}}
+		for w := 0; w < 3; w++ {
+			p.Artifacts = append(p.Artifacts, Artifact{Kind: ArtifactWheel, Name: fmt.Sprintf("%s-%s-%d.whl", p.Name, p.Version, w),
+				Hashes: map[string]string{"sha256": fmt.Sprintf("%064x", i*10+w+minor*100000)}})
+		}
+		l.Packages = append(l.Packages, p)
+	}
+	return l
+}
