@@ -137,7 +137,7 @@ func (w *world) measure(r RunAnalysis) *AnalysisResult {
 		res.Round-- // stale answer
 	}
 	for _, c := range r.Checks {
-		n := 6 + w.rng.IntN(20)
+		n := 6 + w.rng.IntN(10)
 		good, bad := 0.01, 0.3
 		if c.Kind == analysis.BurnRate {
 			good, bad = 0.00001, 0.5
