@@ -72,6 +72,8 @@ back on their own when SLOs degrade.`,
 	root.AddCommand(
 		newVersionCommand(streams),
 		newInitCommand(streams),
+		newBuildCommand(streams, logger),
+		newSBOMCommand(streams),
 		newCheckCommand(streams, logger),
 		// Commands are added here, one line each.
 	)

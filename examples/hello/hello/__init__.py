@@ -1,0 +1,1 @@
+"""hello: a tiny HTTP service pinwheel builds in its examples and tests."""

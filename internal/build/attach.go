@@ -1,0 +1,32 @@
+package build
+
+import (
+	"fmt"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/config"
+)
+
+// attach renders the provenance statement and the SBOM for res.
+func attach(res *Result, cfg *config.Config, in *inputs) error {
+	prov, err := attest.Provenance(attest.ProvenanceInput{
+		Info:               res.BuildInfo,
+		SubjectName:        cfg.Service,
+		ExternalParameters: in.params,
+		Materials:          res.Materials,
+	})
+	if err != nil {
+		return err
+	}
+	res.Provenance = prov
+	if in.lock == nil {
+		return nil
+	}
+	sbom, err := attest.CycloneDX(in.lock, attest.Subject{Name: cfg.Service, Version: res.BuildInfo.Version, ImageDigest: res.Digest},
+		attest.WithCreated(in.epoch))
+	if err != nil {
+		return fmt.Errorf("sbom: %w", err)
+	}
+	res.SBOM = sbom
+	return nil
+}

@@ -1,0 +1,168 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/image"
+	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/pep"
+	"pinwheel.dev/pinwheel/internal/pyindex"
+	"pinwheel.dev/pinwheel/internal/wheel"
+)
+
+// VenvDir is where the dependencies layer puts its virtual environment.
+// Running VenvDir/bin/python (first on PATH) gives the locked packages
+// with normal site-packages semantics (.pth files included).
+const VenvDir = "/opt/pinwheel/venv"
+
+// chosenWheel is the wheel a locked package installs for one platform.
+type chosenWheel struct {
+	pkg      lock.Package
+	artifact lock.Artifact
+	sha256   string
+}
+
+// chooseWheels picks, for every package the target installs, the wheel
+// that fits it best. Packages whose marker is false for the target are
+// skipped; a package with no fitting wheel is an error naming it.
+func chooseWheels(l *lock.Lock, target pep.Target, groups, extras []string, allowUnhashed bool) ([]chosenWheel, error) {
+	env := pep.EnvironmentFor(target)
+	ranks := target.Ranks()
+	var out []chosenWheel
+	for _, p := range l.Packages {
+		if !inGroups(p, groups) || p.Source.Kind == lock.SourceVirtual || p.Source.Kind == lock.SourceEditable || p.Source.Kind == lock.SourceDirectory {
+			continue
+		}
+		if p.Marker != "" {
+			m, err := pep.ParseMarker(p.Marker)
+			if err != nil {
+				return nil, fmt.Errorf("%s: marker %q: %w", p.Name, p.Marker, err)
+			}
+			if ok, err := m.EvaluateWithExtras(env, extras...); err != nil || !ok {
+				continue
+			}
+		}
+		best, bestRank := -1, 0
+		hasSdist := false
+		for i, a := range p.Artifacts {
+			if a.Kind == lock.ArtifactSdist {
+				hasSdist = true
+			}
+			if a.Kind != lock.ArtifactWheel || a.Name == "" {
+				continue
+			}
+			wn, err := pep.ParseWheelFilename(a.Name)
+			if err != nil {
+				continue
+			}
+			if r, ok := ranks.Rank(wn); ok && (best < 0 || r < bestRank) {
+				best, bestRank = i, r
+			}
+		}
+		if best < 0 {
+			why := "no wheel in the lock fits " + target.String()
+			if hasSdist {
+				why = "only an sdist is locked; pinwheel does not build from source — build a wheel and provide it with --find-links WHEELHOUSE"
+			}
+			return nil, fmt.Errorf("package %s %s: %s", p.Name, p.Version, why)
+		}
+		a := p.Artifacts[best]
+		sum := a.Hashes["sha256"]
+		if sum == "" && !allowUnhashed {
+			return nil, fmt.Errorf("package %s %s: %s has no sha256 in the lock (lock with hashes, or pass --allow-unhashed)", p.Name, p.Version, a.Name)
+		}
+		out = append(out, chosenWheel{pkg: p, artifact: a, sha256: sum})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].artifact.Name < out[j].artifact.Name })
+	return out, nil
+}
+
+// inGroups: with no groups configured every package but dev-only ones is
+// installed; packages the lock puts in no group are always installed.
+func inGroups(p lock.Package, groups []string) bool {
+	if len(p.Groups) == 0 {
+		return true
+	}
+	if len(groups) == 0 {
+		return !onlyDev(p)
+	}
+	for _, g := range p.Groups {
+		for _, w := range groups {
+			if g == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func onlyDev(p lock.Package) bool {
+	return len(p.Groups) == 1 && p.Groups[0] == "dev"
+}
+
+// venvScheme is the installation scheme of the image's virtual environment,
+// rooted at the staging directory stage.
+func venvScheme(stage, python string) wheel.Scheme {
+	v := filepath.Join(stage, filepath.FromSlash(VenvDir))
+	site := filepath.Join(v, "lib", "python"+python, "site-packages")
+	return wheel.Scheme{
+		Purelib: site, Platlib: site,
+		Scripts:     filepath.Join(v, "bin"),
+		Data:        v,
+		Headers:     filepath.Join(v, "include", "site", "python"+python),
+		Interpreter: path.Join(VenvDir, "bin", "python"),
+	}
+}
+
+// venvEntries are the files that make VenvDir a virtual environment of the
+// base image's interpreter.
+func venvEntries(interpreter, python string) []image.Entry {
+	cfg := fmt.Sprintf("home = %s\ninclude-system-site-packages = false\nversion = %s\n", path.Dir(interpreter), python)
+	rel := strings.TrimPrefix(VenvDir, "/")
+	return []image.Entry{
+		image.BytesEntry(rel+"/pyvenv.cfg", []byte(cfg), 0o644),
+		{Path: rel + "/bin/python", Type: image.TypeSymlink, Link: interpreter},
+		{Path: rel + "/bin/python3", Type: image.TypeSymlink, Link: "python"},
+		{Path: rel + "/bin/python" + python, Type: image.TypeSymlink, Link: "python"},
+		{Path: rel + "/lib/python" + python + "/site-packages", Type: image.TypeDir},
+	}
+}
+
+// fetchAndInstall downloads the chosen wheels (hash-verified, cached) and
+// installs them into stage. It returns the materials for provenance and the
+// fetch facts (cache hits).
+func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage string, scheme wheel.Scheme, o *Options) ([]attest.Material, []pyindex.Fetched, error) {
+	wants := make([]pyindex.Want, len(chosen))
+	for i, c := range chosen {
+		wants[i] = pyindex.Want{Package: c.pkg.Name, Version: c.pkg.Version, Filename: c.artifact.Name,
+			URL: c.artifact.URL, Path: c.artifact.Path, Hashes: c.artifact.Hashes, Size: c.artifact.Size}
+		if c.artifact.Path != "" && !filepath.IsAbs(c.artifact.Path) && o.lockDir != "" {
+			wants[i].Path = filepath.Join(o.lockDir, c.artifact.Path)
+		}
+	}
+	fetched, err := client.Fetch(ctx, wants)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(scheme.Purelib, 0o755); err != nil {
+		return nil, nil, err
+	}
+	var mats []attest.Material
+	for i, f := range fetched {
+		c := chosen[i]
+		if _, err := wheel.Install(ctx, f.Path, scheme, wheel.WithFilename(c.artifact.Name), wheel.WithModTime(o.epoch), wheel.WithLogger(o.Logger)); err != nil {
+			return nil, nil, fmt.Errorf("install %s: %w", c.artifact.Name, err)
+		}
+		mats = append(mats, attest.Material{Name: c.artifact.Name,
+			URI:    "pkg:pypi/" + c.pkg.Name + "@" + c.pkg.Version + "?file_name=" + c.artifact.Name,
+			Digest: map[string]string{"sha256": f.SHA256}})
+	}
+	return mats, fetched, nil
+}

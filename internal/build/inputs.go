@@ -1,0 +1,157 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/config"
+	"pinwheel.dev/pinwheel/internal/image"
+	"pinwheel.dev/pinwheel/internal/lock"
+)
+
+// inputs are the resolved inputs shared by every platform.
+type inputs struct {
+	info      attest.BuildInfo
+	platforms []string
+	base      *image.Base
+	lock      *lock.Lock // nil when DepsDir replaces the lock
+	materials []attest.Material
+	params    map[string]any
+	epoch     time.Time
+
+	cacheHits, cacheMisses int
+}
+
+func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs, error) {
+	in := &inputs{platforms: cfg.Platforms}
+	if len(o.Platforms) > 0 {
+		in.platforms = o.Platforms
+	}
+	info := attest.BuildInfo{Service: cfg.Service, PythonVersion: cfg.Python, BaseImage: cfg.Base,
+		BuilderVersion: o.BuilderVersion, Reproducible: !o.AllowUnhashed}
+
+	var commitTime time.Time
+	if r := o.Recorded; r != nil {
+		info.GitCommit, info.GitDirty, info.GitSource, info.Version = r.GitCommit, r.GitDirty, r.GitSource, r.Version
+		commitTime = r.Epoch
+	} else if !o.NoGit {
+		if g, ok := attest.ReadGit(ctx, cfg.Dir); ok {
+			info.GitCommit, info.GitDirty, info.GitSource = g.Commit, g.Dirty, g.Source
+			commitTime = g.CommitTime
+		}
+	}
+	epoch, err := sourceDateEpoch(o, commitTime)
+	if err != nil {
+		return nil, err
+	}
+	in.epoch, o.epoch = epoch, epoch
+	if info.Version == "" {
+		info.Version = version(cfg, info.GitCommit)
+	}
+	if ci, ok := attest.DetectCI(o.Getenv); ok {
+		info.CIProvider, info.CIRunID, info.CIRunURL = ci.Provider, ci.RunID, ci.RunURL
+	}
+	if o.RunID != "" {
+		info.CIRunID = o.RunID
+	}
+
+	ref, err := config.ParseBase(cfg.Base)
+	if err != nil {
+		return nil, err
+	}
+	if in.base, err = image.ResolveBase(ctx, ref, cfg.Dir, o.Remote...); err != nil {
+		return nil, err
+	}
+	info.BaseDigest = in.base.Digest.String()
+	in.materials = append(in.materials, attest.Material{Name: "base", URI: baseURI(ref), Digest: map[string]string{"sha256": in.base.Digest.Hex}})
+	if info.GitCommit != "" {
+		in.materials = append(in.materials, attest.Material{Name: "source", URI: "git+" + info.GitSource + "@" + info.GitCommit,
+			Digest: map[string]string{"gitCommit": info.GitCommit}})
+	}
+
+	if o.DepsDir == "" {
+		lp, err := lockPath(cfg)
+		if err != nil {
+			if errors.Is(err, lock.ErrNoLockfile) {
+				return nil, fmt.Errorf("%w; set lockfile: in %s", err, config.FileName)
+			}
+			return nil, err
+		}
+		if in.lock, err = lock.ParseFile(lp); err != nil {
+			return nil, err
+		}
+		o.lockDir = filepath.Dir(lp)
+		info.LockHash, info.LockFormat = lock.Hash(in.lock), string(in.lock.Format)
+	}
+	in.info = info
+	in.params = externalParameters(cfg, in.platforms)
+	return in, nil
+}
+
+// sourceDateEpoch: SOURCE_DATE_EPOCH, else the recorded or commit time, else 0.
+func sourceDateEpoch(o *Options, commitTime time.Time) (time.Time, error) {
+	if o.Recorded != nil {
+		return o.Recorded.Epoch.UTC(), nil
+	}
+	t, ok, err := attest.ParseSourceDateEpoch(o.Getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		return time.Time{}, &usageErr{fmt.Errorf("SOURCE_DATE_EPOCH: %w", err)}
+	}
+	if ok {
+		return t.UTC(), nil
+	}
+	if !commitTime.IsZero() {
+		return commitTime.UTC(), nil
+	}
+	return time.Unix(0, 0).UTC(), nil
+}
+
+func version(cfg *config.Config, commit string) string {
+	switch {
+	case cfg.Version != "":
+		return cfg.Version
+	case len(commit) >= 12:
+		return "0.0.0-" + commit[:12]
+	}
+	return "0.0.0-dev"
+}
+
+func baseURI(ref config.BaseRef) string {
+	if ref.Kind == config.BaseRegistry {
+		return "oci://" + ref.Ref + "@" + ref.Digest
+	}
+	return ref.String()
+}
+
+// externalParameters are the user-controlled inputs recorded in provenance:
+// pinwheel.yaml as written (minus sections that do not affect the image)
+// and the platforms built.
+func externalParameters(cfg *config.Config, platforms []string) map[string]any {
+	raw := map[string]any{}
+	if b, err := os.ReadFile(cfg.Path); err == nil {
+		_ = yaml.Unmarshal(b, &raw)
+	}
+	delete(raw, "rollout")
+	delete(raw, "runtime")
+	delete(raw, "notify")
+	return map[string]any{"config": raw, "platforms": platforms}
+}
+
+func mergeMaterials(a, b []attest.Material) []attest.Material {
+	seen := map[string]bool{}
+	var out []attest.Material
+	for _, m := range append(append([]attest.Material{}, a...), b...) {
+		if !seen[m.URI] {
+			seen[m.URI] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package build
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// Options are the inputs of a build beyond the project directory.
+type Options struct {
+	Dir     string   // project root holding pinwheel.yaml
+	Outputs []string // --output values: oci:PATH, tar:PATH, REGISTRY/REPO[:TAG]
+	// Platforms override the config's platforms when set.
+	Platforms []string
+	RunID     string // --run-id; overrides CI detection
+	// Wheel sources.
+	FindLinks      []string
+	IndexURL       string
+	ExtraIndexURLs []string
+	AllowUnhashed  bool
+	CacheDir       string // wheels and layers; default: the user cache dir
+	// DepsDir, when set, is a directory tree used as the dependencies layer
+	// (placed at VenvDir) instead of installing the lock's wheels.
+	DepsDir string
+	// BuilderVersion is recorded in build-info and provenance.
+	BuilderVersion string
+	// Getenv reads SOURCE_DATE_EPOCH and CI variables; default os.Getenv.
+	Getenv func(string) string
+	// Now is the clock for start/finish times; default time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Remote options for registry bases and outputs (tests pass a transport).
+	Remote []remote.Option
+	// NoGit skips reading git (verify-reproducible supplies recorded values).
+	NoGit bool
+	// Recorded overrides what is normally detected, for rebuilding from an
+	// image's build-info: commit, source, epoch, version and run id.
+	Recorded *Recorded
+
+	epoch   time.Time
+	lockDir string
+}
+
+// Recorded are build inputs read back from an image's build-info.
+type Recorded struct {
+	GitCommit string
+	GitDirty  bool
+	GitSource string
+	Version   string
+	Epoch     time.Time
+}

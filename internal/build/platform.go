@@ -1,0 +1,277 @@
+package build
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/config"
+	"pinwheel.dev/pinwheel/internal/image"
+	"pinwheel.dev/pinwheel/internal/pep"
+	"pinwheel.dev/pinwheel/internal/pyindex"
+)
+
+// BuildInfoPath is where the build-info layer puts BuildInfo in the image.
+const BuildInfoPath = "/usr/share/pinwheel/build-info.json"
+
+// layerFormat versions how pinwheel lays out the dependencies layer; bump it
+// to invalidate cached layers.
+const layerFormat = "pinwheel-deps-v1"
+
+func buildPlatform(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, o *Options) (v1.Image, PlatformResult, []attest.Material, error) {
+	pr := PlatformResult{Platform: p.String()}
+	base, err := in.base.Image(p)
+	if err != nil {
+		return nil, pr, nil, err
+	}
+	mt, err := image.LayerMediaType(base)
+	if err != nil {
+		return nil, pr, nil, err
+	}
+	lopts := []image.LayerOption{image.WithMTime(in.epoch), image.WithMediaType(mt)}
+
+	deps, hit, mats, err := depsLayer(ctx, cfg, in, p, o, lopts)
+	if err != nil {
+		return nil, pr, nil, err
+	}
+	app, err := appLayer(cfg, lopts)
+	if err != nil {
+		return nil, pr, nil, err
+	}
+	bi, err := buildInfoLayer(in.info, lopts)
+	if err != nil {
+		return nil, pr, nil, err
+	}
+	layers := []image.Layer{
+		{Layer: deps, CreatedBy: "pinwheel: dependencies " + describeDeps(in)},
+		{Layer: app, CreatedBy: "pinwheel: app files → " + cfg.App.Dest},
+		{Layer: bi, CreatedBy: "pinwheel: build-info → " + BuildInfoPath},
+	}
+	img, err := image.Build(image.Spec{Platform: p, Base: base, Layers: layers, Created: in.epoch, Config: imageConfig(cfg, in)})
+	if err != nil {
+		return nil, pr, nil, err
+	}
+	d, err := img.Digest()
+	if err != nil {
+		return nil, pr, nil, err
+	}
+	pr.Digest = d.String()
+	for i, name := range []string{"dependencies", "app", "build-info"} {
+		lr, err := describeLayer(name, layers[i].Layer)
+		if err != nil {
+			return nil, pr, nil, err
+		}
+		lr.CacheHit = name == "dependencies" && hit
+		pr.Layers = append(pr.Layers, lr)
+	}
+	return img, pr, mats, nil
+}
+
+func describeDeps(in *inputs) string {
+	if in.lock == nil {
+		return "(directory)"
+	}
+	return "(lock " + in.info.LockHash + ")"
+}
+
+// depsLayer installs the lock's wheels (or copies DepsDir) into the venv at
+// VenvDir. The layer is cached under a key of everything that decides its
+// bytes, so an unchanged lock reuses it without fetching anything.
+func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, o *Options, lopts []image.LayerOption) (v1.Layer, bool, []attest.Material, error) {
+	venv := venvEntries(cfg.Interpreter, cfg.Python)
+	if o.DepsDir != "" {
+		es, err := image.DirEntries(o.DepsDir, VenvDir)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		l, err := image.NewLayer(mergeEntries(es, venv), lopts...)
+		return l, false, nil, err
+	}
+	target, err := pep.ParseTarget(p.String(), cfg.Python)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	chosen, err := chooseWheels(in.lock, target, cfg.Groups, cfg.Extras, o.AllowUnhashed)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	var mats []attest.Material
+	keyParts := []string{layerFormat, p.String(), cfg.Python, cfg.Interpreter, strconv.FormatInt(in.epoch.Unix(), 10), fmt.Sprint(lopts2mt(lopts))}
+	for _, c := range chosen {
+		keyParts = append(keyParts, c.artifact.Name+"="+c.sha256)
+		mats = append(mats, attest.Material{Name: c.artifact.Name,
+			URI:    "pkg:pypi/" + c.pkg.Name + "@" + c.pkg.Version + "?file_name=" + c.artifact.Name,
+			Digest: map[string]string{"sha256": c.sha256}})
+	}
+	cache := image.LayerCache{Dir: o.CacheDir}
+	unhashed := o.AllowUnhashed && anyUnhashed(chosen)
+	if unhashed {
+		cache.Dir = "" // content not pinned: never reuse a cached layer
+	}
+	l, hit, err := cache.Layer(image.CacheKey(keyParts...), func() ([]image.Entry, error) {
+		stage, err := os.MkdirTemp("", "pinwheel-deps-*")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(stage) // entries are read before Layer returns
+		client, err := pyindex.New(pyindexOptions(o)...)
+		if err != nil {
+			return nil, err
+		}
+		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, venvScheme(stage, cfg.Python), o)
+		if err != nil {
+			return nil, err
+		}
+		if unhashed {
+			mats = got
+		}
+		hits := pyindex.CacheHits(fetched)
+		in.cacheHits += hits
+		in.cacheMisses += len(fetched) - hits
+		es, err := image.DirEntries(stage+VenvDir, VenvDir)
+		if err != nil {
+			return nil, err
+		}
+		return materialize(mergeEntries(es, venv))
+	}, lopts...)
+	if hit {
+		in.cacheHits++
+	}
+	return l, hit, mats, err
+}
+
+func lopts2mt(lopts []image.LayerOption) types.MediaType {
+	var o image.LayerOptions
+	for _, f := range lopts {
+		f(&o)
+	}
+	return o.MediaType
+}
+
+func anyUnhashed(cs []chosenWheel) bool {
+	for _, c := range cs {
+		if c.sha256 == "" {
+			return true
+		}
+	}
+	return false
+}
+
+func pyindexOptions(o *Options) []pyindex.Option {
+	opts := []pyindex.Option{pyindex.WithAllowUnhashed(o.AllowUnhashed), pyindex.WithLogger(o.Logger)}
+	if o.CacheDir != "" {
+		opts = append(opts, pyindex.WithCacheDir(path.Join(o.CacheDir, "wheels")))
+	}
+	if len(o.FindLinks) > 0 {
+		opts = append(opts, pyindex.WithFindLinks(o.FindLinks...))
+	}
+	if o.IndexURL != "" {
+		opts = append(opts, pyindex.WithIndexURL(o.IndexURL))
+	}
+	if len(o.ExtraIndexURLs) > 0 {
+		opts = append(opts, pyindex.WithExtraIndexURLs(o.ExtraIndexURLs...))
+	}
+	return opts
+}
+
+// materialize reads file contents into memory so the staging directory can
+// be removed before the layer is written.
+func materialize(es []image.Entry) ([]image.Entry, error) {
+	for i, e := range es {
+		if e.Type != image.TypeFile || e.Open == nil {
+			continue
+		}
+		rc, err := e.Open()
+		if err != nil {
+			return nil, err
+		}
+		b, err := readAll(rc)
+		if err != nil {
+			return nil, err
+		}
+		es[i] = image.BytesEntry(e.Path, b, e.Mode)
+	}
+	return es, nil
+}
+
+// mergeEntries adds extra entries, replacing same-path entries from es.
+func mergeEntries(es, extra []image.Entry) []image.Entry {
+	byPath := map[string]image.Entry{}
+	for _, e := range append(append([]image.Entry{}, es...), extra...) {
+		byPath[strings.TrimPrefix(e.Path, "/")] = e
+	}
+	out := make([]image.Entry, 0, len(byPath))
+	for p, e := range byPath {
+		e.Path = p
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+func appLayer(cfg *config.Config, lopts []image.LayerOption) (v1.Layer, error) {
+	files, err := cfg.AppFiles()
+	if err != nil {
+		return nil, err
+	}
+	dest := strings.TrimPrefix(cfg.App.Dest, "/")
+	es := []image.Entry{{Path: dest, Type: image.TypeDir}}
+	for _, f := range files {
+		p := path.Join(dest, f.Rel)
+		if f.Link != "" {
+			es = append(es, image.Entry{Path: p, Type: image.TypeSymlink, Link: f.Link})
+			continue
+		}
+		info, err := os.Stat(f.Abs)
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, image.FileEntry(p, f.Abs, info.Mode().Perm(), info.Size()))
+	}
+	return image.NewLayer(es, lopts...)
+}
+
+// InImage returns the BuildInfo written into the image: the fields that
+// describe the artifact, without those that describe one run of the build
+// (times, cache statistics, CI run) or that cannot be known inside it (the
+// image's own digest). Those travel in the build result and provenance.
+func InImage(b attest.BuildInfo) attest.BuildInfo {
+	b.ImageDigest, b.ImageRef = "", ""
+	b.CIProvider, b.CIRunID, b.CIRunURL = "", "", ""
+	b.StartedAt, b.FinishedAt = zeroTime, zeroTime
+	b.DurationMS, b.CacheHits, b.CacheMisses = 0, 0, 0
+	return b
+}
+
+func buildInfoLayer(info attest.BuildInfo, lopts []image.LayerOption) (v1.Layer, error) {
+	b, err := json.MarshalIndent(InImage(info), "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return image.NewLayer([]image.Entry{image.BytesEntry(strings.TrimPrefix(BuildInfoPath, "/"), append(b, '\n'), 0o644)}, lopts...)
+}
+
+func describeLayer(name string, l v1.Layer) (LayerResult, error) {
+	d, err := l.Digest()
+	if err != nil {
+		return LayerResult{}, err
+	}
+	diff, err := l.DiffID()
+	if err != nil {
+		return LayerResult{}, err
+	}
+	size, err := l.Size()
+	if err != nil {
+		return LayerResult{}, err
+	}
+	return LayerResult{Name: name, Digest: d.String(), DiffID: diff.String(), Size: size}, nil
+}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/buildinfo"
+)
+
+func newBuildCommand(streams Streams, logger *slog.Logger) *cobra.Command {
+	var (
+		o      build.Options
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "build [DIR]",
+		Short: "Build a reproducible OCI image of the Python service in DIR",
+		Long: `build turns DIR (default ".") — pinwheel.yaml, its lockfile and the app
+files — into an OCI image without a Docker daemon: the base image pinned by
+digest, one dependencies layer (the lock's wheels, verified by sha256,
+installed into a virtual environment at /opt/pinwheel/venv), one app layer
+and one build-info layer. The same commit, lock and config give the same
+digest on any machine. SLSA provenance and a CycloneDX SBOM are attached to
+every output.
+
+Outputs (repeatable): REGISTRY/REPO[:TAG] pushes with your Docker config
+credentials, oci:PATH writes an OCI image layout, tar:PATH a tarball for
+docker load / podman load. Without --output the image is built and its
+digest printed.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Dir = args[0]
+			}
+			if output != "text" && output != "json" {
+				return usageError("unknown output format %q (want text or json)", output)
+			}
+			o.Logger = logger
+			o.BuilderVersion = buildinfo.Get().Version
+			res, err := build.Run(cmd.Context(), o)
+			if build.IsUsage(err) {
+				return &ExitError{Code: ExitUsage, Err: err}
+			}
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				enc := json.NewEncoder(streams.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			printBuild(streams, res)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&o.Outputs, "output", nil, "where to put the image: REGISTRY/REPO[:TAG], oci:PATH or tar:PATH (repeatable)")
+	f.StringArrayVar(&o.Platforms, "platform", nil, "target platform, e.g. linux/arm64 (repeatable; default: the config's platforms)")
+	f.StringVar(&o.RunID, "run-id", "", "CI run id to record (default: detected from the CI environment)")
+	f.StringArrayVar(&o.FindLinks, "find-links", nil, "directory of wheels to use before any index (repeatable)")
+	f.StringVar(&o.IndexURL, "index-url", "", "package index (PEP 691/503 simple API); default https://pypi.org/simple/")
+	f.StringArrayVar(&o.ExtraIndexURLs, "extra-index-url", nil, "additional package index (repeatable)")
+	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
+	f.StringVar(&o.CacheDir, "cache-dir", "", "wheel and layer cache (default: the user cache dir/pinwheel)")
+	f.StringVar(&o.DepsDir, "deps-dir", "", "use this directory tree as the dependencies layer instead of installing the lock")
+	f.StringVarP(&output, "format", "o", "text", "result format: text or json")
+	return cmd
+}
+
+func printBuild(streams Streams, res *build.Result) {
+	w := streams.Out
+	bi := res.BuildInfo
+	fmt.Fprintf(w, "built %s %s in %dms\n", bi.Service, bi.Version, bi.DurationMS)
+	fmt.Fprintf(w, "  base     %s\n", bi.BaseDigest)
+	if bi.LockHash != "" {
+		fmt.Fprintf(w, "  lock     %s (%s)\n", bi.LockHash, bi.LockFormat)
+	}
+	if bi.GitCommit != "" {
+		dirty := ""
+		if bi.GitDirty {
+			dirty = " (dirty)"
+		}
+		fmt.Fprintf(w, "  commit   %s%s\n", bi.GitCommit, dirty)
+	}
+	for _, p := range res.Platforms {
+		fmt.Fprintf(w, "  %s %s\n", p.Platform, p.Digest)
+		for _, l := range p.Layers {
+			hit := ""
+			if l.CacheHit {
+				hit = " (cached)"
+			}
+			fmt.Fprintf(w, "    %-13s %s %8d B%s\n", l.Name, l.Digest, l.Size, hit)
+		}
+	}
+	for _, o := range res.Outputs {
+		fmt.Fprintf(w, "  output   %s\n", o.Ref)
+		for _, a := range o.Attachments {
+			fmt.Fprintf(w, "    %-5s %s\n", a.Kind, a.Ref)
+		}
+	}
+	fmt.Fprintln(w, res.Digest)
+}
