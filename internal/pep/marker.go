@@ -27,6 +27,10 @@ type markerCompare struct {
 	lhs, rhs markerValue
 	op       string
 	col      int // where the comparison starts, for evaluation errors
+	// spec is op+rhs parsed once when rhs is a literal that forms a valid
+	// version specifier; literalSpec says that case was decided at parse.
+	spec        *Specifier
+	literalSpec bool
 }
 
 type markerBool struct {
@@ -141,7 +145,14 @@ func (p *markerParser) parseExpr() (markerNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &markerCompare{lhs: lhs, rhs: rhs, op: op, col: col}, nil
+	c := &markerCompare{lhs: lhs, rhs: rhs, op: op, col: col}
+	if rhs.variable == "" && op != "in" && op != "not in" {
+		c.literalSpec = true
+		if sp, err := ParseSpecifier(op + rhs.literal); err == nil {
+			c.spec = &sp
+		}
+	}
+	return c, nil
 }
 
 func (p *markerParser) parseValue() (markerValue, error) {

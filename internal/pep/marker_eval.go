@@ -83,11 +83,9 @@ func (c *markerCompare) eval(env Environment) (bool, error) {
 	if c.lhs.variable == "extra" || c.rhs.variable == "extra" {
 		lhs, rhs = NormalizeName(lhs), NormalizeName(rhs)
 	}
-	if c.op != "in" && c.op != "not in" {
-		if spec, err := ParseSpecifier(c.op + rhs); err == nil {
-			if v, err := ParseVersion(lhs); err == nil {
-				return spec.Contains(v, true), nil
-			}
+	if spec := c.specifier(rhs); spec != nil && mayBeVersion(lhs) {
+		if v, err := ParseVersion(lhs); err == nil {
+			return spec.Contains(v, true), nil
 		}
 	}
 	switch c.op {
@@ -113,6 +111,21 @@ func (c *markerCompare) eval(env Environment) (bool, error) {
 	return false, fmt.Errorf("marker: col %d: %q %s %q: %s needs two versions", c.col, lhs, c.op, rhs, c.op)
 }
 
+// specifier returns op+rhs as a version specifier, or nil when it is not
+// one (or the operator is "in"/"not in").
+func (c *markerCompare) specifier(rhs string) *Specifier {
+	if c.literalSpec {
+		return c.spec
+	}
+	if c.op == "in" || c.op == "not in" {
+		return nil
+	}
+	if sp, err := ParseSpecifier(c.op + rhs); err == nil {
+		return &sp
+	}
+	return nil
+}
+
 // evalSet handles "extras" and "dependency_groups", whose values are sets:
 // only membership tests make sense.
 func (c *markerCompare) evalSet(lhs, rhs string) (bool, error) {
@@ -127,6 +140,13 @@ func (c *markerCompare) evalSet(lhs, rhs string) (bool, error) {
 		}
 	}
 	return member == (c.op == "in"), nil
+}
+
+// mayBeVersion is a cheap pre-check that skips ParseVersion (and its error)
+// for values such as "linux" that cannot be versions.
+func mayBeVersion(s string) bool {
+	s = strings.TrimLeft(s, " \t\r\n\f\v")
+	return s != "" && (isDigit(s[0]) || s[0] == 'v' || s[0] == 'V')
 }
 
 func isSetVariable(name string) bool { return name == "extras" || name == "dependency_groups" }
