@@ -43,8 +43,21 @@ func ParseFile(path string) (*Lock, error) {
 	return ParseFileAs(path, format)
 }
 
-// ParseFileAs parses path as the given format.
+// ParseFileAs parses path as the given format. When a manifest
+// (pyproject.toml, Pipfile) sits next to the lock, Declared is filled from
+// it and the declared packages are marked Direct.
 func ParseFileAs(path string, format Format) (*Lock, error) {
+	l, err := parseFileAs(path, format)
+	if err != nil {
+		return nil, err
+	}
+	if err := attachManifest(l); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func parseFileAs(path string, format Format) (*Lock, error) {
 	if format == FormatRequirements {
 		l, err := parseRequirementsFile(path)
 		if err != nil {
