@@ -1,8 +1,13 @@
 // Package pep implements the Python packaging standards pinwheel needs to
 // reason about lock state: PEP 503 name normalisation, PEP 440 versions and
 // specifiers, PEP 508 requirements and environment markers (evaluated against
-// a target environment), and PEP 425 / PEP 600 / PEP 656 compatibility tags.
-// It does no I/O.
+// a target environment), PEP 427 wheel and sdist file names, and PEP 425 /
+// PEP 600 / PEP 656 compatibility tags with pip's order of preference.
+//
+// It owns parsing and the rules; it does not fetch, install or resolve
+// anything, and it does no I/O. Parse errors are *SyntaxError values with a
+// 1-based column; callers that know the file and line wrap them.
+// The tests check it against the "packaging" library that pip vendors.
 package pep
 
 import (

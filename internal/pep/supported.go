@@ -28,11 +28,14 @@ func SupportedTags(t Target) []Tag {
 	}
 	if impl == "cp" {
 		abi := "cp" + ver
-		if major == 3 && minor < 8 {
+		switch {
+		case t.FreeThreaded():
+			abi += "t" // free-threaded builds have their own ABI and no abi3
+		case major == 3 && minor < 8:
 			abi += "m" // pymalloc builds before 3.8
 		}
 		add(interp, abi, platforms...)
-		abi3 := major == 3 && minor >= 2
+		abi3 := major == 3 && minor >= 2 && !t.FreeThreaded()
 		if abi3 {
 			add(interp, "abi3", platforms...)
 		}

@@ -262,3 +262,26 @@ func FuzzParseWheelFilename(f *testing.F) {
 		}
 	})
 }
+
+func TestSupportedTagsFreeThreaded(t *testing.T) {
+	tg := mustTarget(t, "linux/amd64", "3.13t")
+	if !tg.FreeThreaded() {
+		t.Fatal("3.13t is not free-threaded")
+	}
+	ranks := tg.Ranks()
+	for tag, want := range map[string]bool{
+		"cp313-cp313t-manylinux_2_17_x86_64": true, "cp313-none-linux_x86_64": true, "py3-none-any": true,
+		"cp313-cp313-manylinux_2_17_x86_64": false, "cp313-abi3-manylinux_2_17_x86_64": false, "cp39-abi3-manylinux_2_17_x86_64": false,
+	} {
+		parsed, _ := ParseTag(tag)
+		if _, ok := ranks[parsed[0]]; ok != want {
+			t.Errorf("%s supported = %v, want %v", tag, ok, want)
+		}
+	}
+	if env := EnvironmentFor(tg); env["python_version"] != "3.13" || env["python_full_version"] != "3.13.0" {
+		t.Errorf("environment = %v", env)
+	}
+	if _, err := ParseTarget("linux/amd64", "3.12t"); err == nil {
+		t.Error("3.12t accepted")
+	}
+}

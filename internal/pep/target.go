@@ -8,7 +8,7 @@ import (
 // Target describes the interpreter and platform a build installs wheels
 // for: the container's Python, not the machine running pinwheel.
 type Target struct {
-	PythonVersion  string // "3.11" (a patch part, "3.11.7", is allowed)
+	PythonVersion  string // "3.11" ("3.11.7" and free-threaded "3.13t" are allowed)
 	Implementation string // PEP 425 abbreviation: "cp" (default), "pp", ...
 	OS             string // "linux"
 	Arch           string // Python's machine name: "x86_64", "aarch64", ...
@@ -85,9 +85,15 @@ func (t Target) libcVersion() string {
 	return DefaultGlibcVersion
 }
 
+// FreeThreaded reports whether PythonVersion names a free-threaded
+// (no-GIL) CPython build, e.g. "3.13t".
+func (t Target) FreeThreaded() bool {
+	return strings.HasSuffix(strings.TrimSpace(t.PythonVersion), "t")
+}
+
 // pythonMajorMinor splits PythonVersion into its first two numbers.
 func (t Target) pythonMajorMinor() (major, minor int, err error) {
-	parts := strings.Split(strings.TrimSpace(t.PythonVersion), ".")
+	parts := strings.Split(strings.TrimSuffix(strings.TrimSpace(t.PythonVersion), "t"), ".")
 	if len(parts) < 2 || len(parts) > 3 {
 		return 0, 0, syntaxErr("target", t.PythonVersion, 0, "python version %q: expected MAJOR.MINOR, e.g. 3.11", t.PythonVersion)
 	}
@@ -98,6 +104,9 @@ func (t Target) pythonMajorMinor() (major, minor int, err error) {
 			return 0, 0, syntaxErr("target", t.PythonVersion, 0, "python version %q: expected MAJOR.MINOR, e.g. 3.11", t.PythonVersion)
 		}
 		nums[i] = n
+	}
+	if t.FreeThreaded() && (nums[0] < 3 || nums[0] == 3 && nums[1] < 13) {
+		return 0, 0, syntaxErr("target", t.PythonVersion, 0, "python version %q: free-threaded builds start at 3.13", t.PythonVersion)
 	}
 	return nums[0], nums[1], nil
 }
@@ -118,7 +127,7 @@ func (t Target) libcMajorMinor() (major, minor int, err error) {
 // that interpreter would report it. Values a target cannot know
 // (platform_release, platform_version) are empty.
 func EnvironmentFor(t Target) Environment {
-	full := strings.TrimSpace(t.PythonVersion)
+	full := strings.TrimSuffix(strings.TrimSpace(t.PythonVersion), "t")
 	short := full
 	if major, minor, err := t.pythonMajorMinor(); err == nil {
 		short = strconv.Itoa(major) + "." + strconv.Itoa(minor)
