@@ -169,7 +169,7 @@ func encodeRecording(t *testing.T, rec recording) []byte {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	b.Write(bytes.TrimSuffix(bytes.TrimSpace(head), []byte("}")))
+	b.Write(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(head), []byte("}"))))
 	b.WriteString(",\n  \"calls\": [\n")
 	for i, c := range calls {
 		line, err := json.Marshal(c)
