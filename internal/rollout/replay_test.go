@@ -121,8 +121,10 @@ func firstDiff(got, want string) string {
 // whose simulated run of testSpec ends the named way, and writes it out.
 func recordScenarios(t *testing.T) {
 	want := map[string]func(Status) bool{
-		"promoted":    func(s Status) bool { return s.Phase == Promoted && !s.ManualPromotion },
-		"rolled_back": func(s Status) bool { return s.Phase == RolledBack && strings.Contains(s.Decisions[len(s.Decisions)-2].Reason, "analysis failed") },
+		"promoted": func(s Status) bool { return s.Phase == Promoted && !s.ManualPromotion },
+		"rolled_back": func(s Status) bool {
+			return s.Phase == RolledBack && strings.Contains(s.Decisions[len(s.Decisions)-2].Reason, "analysis failed")
+		},
 	}
 	for name, first := range scenarios {
 		for seed := first; seed < first+5000; seed++ {
