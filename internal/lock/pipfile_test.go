@@ -96,7 +96,7 @@ func TestParsePipfileLockErrors(t *testing.T) {
 		name, input, want string
 		line, col         int
 	}{
-		{name: "syntax", input: "{\n  \"_meta\": {,\n}", line: 2, col: 14, want: "invalid JSON"},
+		{name: "syntax", input: "{\n  \"_meta\": {,\n}", line: 2, col: 13, want: "invalid JSON"},
 		{name: "truncated", input: "{\n  \"_meta\": {}", line: 2, want: "unexpected end of JSON input"},
 		{name: "not_object", input: "[1, 2]", line: 1, col: 1, want: "expected a JSON object"},
 		{name: "no_meta", input: `{"default": {}}`, line: 1, col: 1, want: `missing "_meta"`},

@@ -39,7 +39,8 @@ func (idx lineIndex) position(off int) (line, col int) {
 func jsonError(path string, idx lineIndex, base int64, err error) error {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		line, col := idx.position(int(base + syn.Offset))
+		// Offset counts the offending byte itself.
+		line, col := idx.position(int(base + max(syn.Offset-1, 0)))
 		return inputerr.At(path, line, col, "invalid JSON: %v", syn)
 	}
 	var typ *json.UnmarshalTypeError

@@ -1,0 +1,181 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"pinwheel.dev/pinwheel/internal/lock"
+)
+
+func newLockCommand(streams Streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lock",
+		Short: "Read a project's lockfile: inspect its packages, print its canonical hash",
+		Long: `Read a lockfile (uv.lock, poetry.lock, Pipfile.lock, pdm.lock, pylock.toml or a
+pip-compile requirements file) into pinwheel's lock model. PATH is a lockfile or a
+project directory (default "."), searched as "pinwheel check" does.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newLockInspectCommand(streams), newLockHashCommand(streams))
+	return cmd
+}
+
+func newLockInspectCommand(streams Streams) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "inspect [PATH]",
+		Short: "List the packages a lockfile installs",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := lockCheckOutput(output, "text", "json"); err != nil {
+				return err
+			}
+			l, err := loadLock(lockArgOr(args, "."))
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				return writeLockJSON(streams.Out, l)
+			}
+			return writeLockTable(streams.Out, l)
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json (the whole lock model)")
+	return cmd
+}
+
+func newLockHashCommand(streams Streams) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "hash [PATH]",
+		Short: "Print the canonical, format-independent hash of what a lockfile installs",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := lockCheckOutput(output, "text", "json"); err != nil {
+				return err
+			}
+			l, err := loadLock(lockArgOr(args, "."))
+			if err != nil {
+				return err
+			}
+			h := lock.Hash(l)
+			if output == "json" {
+				return writeLockJSON(streams.Out, struct {
+					Path     string      `json:"path"`
+					Format   lock.Format `json:"format"`
+					Packages int         `json:"packages"`
+					Hash     string      `json:"hash"`
+				}{l.Path, l.Format, len(l.Packages), h})
+			}
+			_, err = fmt.Fprintln(streams.Out, h)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+// loadLock finds the lockfile at path (a file or project directory) and
+// parses it. A missing path or lockfile is a usage error (exit 2); parse
+// errors are input errors naming file:line:col (exit 2).
+func loadLock(path string) (*lock.Lock, error) {
+	file, err := lock.Detect(path)
+	if err != nil {
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil, usageError("%s: no such lockfile or project directory", path)
+		case errors.Is(err, lock.ErrNoLockfile):
+			return nil, usageError("%v", err)
+		}
+		return nil, err
+	}
+	return lock.ParseFile(file)
+}
+
+func writeLockTable(w io.Writer, l *lock.Lock) error {
+	fmt.Fprintf(w, "%s (%s): %d packages, %s\n\n", l.Path, l.Format, len(l.Packages), lock.Hash(l))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tVERSION\tSOURCE\tGROUPS\tDIRECT\tARTIFACTS\tHASHED")
+	for _, p := range l.Packages {
+		version := p.Version
+		if version == "" {
+			version = lockOrDash(p.Specifier)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", p.Name, version, lockSourceLabel(p.Source),
+			lockOrDash(strings.Join(p.Groups, ",")), lockYesNo(p.Direct), len(p.Artifacts), lockYesNo(p.Hashed()))
+	}
+	return tw.Flush()
+}
+
+// lockSourceLabel is a short column value for a package source.
+func lockSourceLabel(s lock.Source) string {
+	switch s.Kind {
+	case lock.SourceRegistry:
+		if s.URL == "" {
+			return "registry"
+		}
+		host := s.URL
+		if _, rest, ok := strings.Cut(host, "://"); ok {
+			host = rest
+		}
+		if i := strings.LastIndexByte(strings.SplitN(host, "/", 2)[0], '@'); i >= 0 {
+			host = host[i+1:]
+		}
+		return strings.SplitN(host, "/", 2)[0]
+	case lock.SourceGit:
+		rev := s.Commit
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if rev == "" {
+			rev = s.Ref
+		}
+		return s.VCS + " " + strings.TrimPrefix(strings.TrimPrefix(s.URL, "https://"), "ssh://") + "@" + rev
+	case lock.SourceURL:
+		return "url " + s.URL
+	}
+	return string(s.Kind) + " " + s.Path
+}
+
+func lockYesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func lockOrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func lockArgOr(args []string, def string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	return def
+}
+
+func lockCheckOutput(output string, allowed ...string) error {
+	for _, a := range allowed {
+		if output == a {
+			return nil
+		}
+	}
+	return usageError("unknown output format %q (want %s)", output, strings.Join(allowed, ", "))
+}
+
+func writeLockJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
