@@ -75,6 +75,7 @@ back on their own when SLOs degrade.`,
 		newBuildCommand(streams, logger),
 		newSBOMCommand(streams),
 		newCheckCommand(streams, logger),
+		newLockCommand(streams), newDiffCommand(streams),
 		// Commands are added here, one line each.
 	)
 	_ = logger
