@@ -6,8 +6,9 @@ import "strconv"
 // first, in the order pip uses: the interpreter's own ABI on each platform,
 // then abi3, then "none" for this interpreter; abi3 for older CPython 3
 // minors; then pure-Python tags (pyXY, py3, older pyXY) per platform; then
-// "-none-any" for this interpreter and for each pure-Python tag. An invalid
-// PythonVersion or LibcVersion yields no tags.
+// "-none-any" for this interpreter and for each pure-Python tag. A target
+// that is not valid (bad PythonVersion or LibcVersion, no Arch, not linux)
+// yields no tags.
 func SupportedTags(t Target) []Tag {
 	major, minor, err := t.pythonMajorMinor()
 	if err != nil {
@@ -83,6 +84,12 @@ var manylinux2014Arches = map[string]bool{
 // manylinux1 = 2_5); or musllinux_1_N (PEP 656) down to 1_0; then the
 // plain linux_<arch> tag.
 func (t Target) Platforms() ([]string, error) {
+	if t.OS != "" && t.OS != "linux" {
+		return nil, syntaxErr("target", t.OS, 0, "only linux targets are supported, not %q", t.OS)
+	}
+	if t.Arch == "" {
+		return nil, syntaxErr("target", "", 0, "the target has no architecture")
+	}
 	libcMajor, libcMinor, err := t.libcMajorMinor()
 	if err != nil {
 		return nil, err

@@ -285,3 +285,20 @@ func TestSupportedTagsFreeThreaded(t *testing.T) {
 		t.Error("3.12t accepted")
 	}
 }
+
+func TestSupportedTagsInvalidTarget(t *testing.T) {
+	for name, tg := range map[string]Target{
+		"no_arch":     {PythonVersion: "3.11"},
+		"darwin":      {PythonVersion: "3.11", Arch: "x86_64", OS: "darwin"},
+		"bad_python":  {PythonVersion: "3", Arch: "x86_64"},
+		"bad_libc":    {PythonVersion: "3.11", Arch: "x86_64", LibcVersion: "2"},
+		"musl_no_ver": {PythonVersion: "3.11", Arch: "x86_64", Libc: "musl", LibcVersion: "x.y"},
+	} {
+		if tags := SupportedTags(tg); len(tags) != 0 {
+			t.Errorf("%s: %d tags, want none", name, len(tags))
+		}
+		if _, err := tg.Platforms(); err == nil && name != "bad_python" {
+			t.Errorf("%s: Platforms() succeeded", name)
+		}
+	}
+}
