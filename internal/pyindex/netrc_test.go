@@ -81,3 +81,14 @@ func TestReadNetrcFromEnv(t *testing.T) {
 		t.Error("empty netrc returned credentials")
 	}
 }
+
+func FuzzParseNetrc(f *testing.F) {
+	f.Add("machine a login b password c\ndefault login d password e\n")
+	f.Add("macdef x\n  body\n\nmachine m login l\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		n, err := ParseNetrc([]byte(in))
+		if err == nil {
+			n.Lookup("a")
+		}
+	})
+}

@@ -126,11 +126,27 @@ func sameContent(p string, want []byte) bool {
 	return bytes.Equal(h.Sum(nil), want)
 }
 
-// finish stamps created directories with the fixed time (deepest first, so
-// parents are stamped after their children change them).
+// finish stamps the directories whose entries this install changed (the
+// ones it created and the parents of everything it created) with the fixed
+// time, deepest first.
 func (w *writer) finish() error {
-	dirs := append([]string(nil), w.dirs...)
-	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
+	touched := map[string]bool{}
+	for _, d := range w.dirs {
+		touched[d], touched[filepath.Dir(d)] = true, true
+	}
+	for _, f := range w.files {
+		touched[filepath.Dir(f)] = true
+	}
+	dirs := make([]string, 0, len(touched))
+	for d := range touched {
+		dirs = append(dirs, d)
+	}
+	sort.Slice(dirs, func(i, j int) bool {
+		if len(dirs[i]) != len(dirs[j]) {
+			return len(dirs[i]) > len(dirs[j])
+		}
+		return dirs[i] < dirs[j]
+	})
 	for _, d := range dirs {
 		if err := os.Chtimes(d, w.modTime, w.modTime); err != nil {
 			return err
