@@ -56,6 +56,12 @@ func (d *tomlDoc) headerLine(keyPath string) int {
 	return d.headers[keyPath].line
 }
 
+// keyLine is the 1-based line of the key or array element at keyPath, or
+// of the nearest enclosing one the document spells out.
+func (d *tomlDoc) keyLine(keyPath string) int {
+	return d.errAt(keyPath, "").Line
+}
+
 // errAt is an input error at keyPath, or at the nearest enclosing key or
 // table that the document spells out when keyPath itself is absent.
 func (d *tomlDoc) errAt(keyPath, format string, args ...any) *inputerr.Error {

@@ -41,8 +41,14 @@ func (r *tomlReader) failf(keyPath, format string, args ...any) {
 	}
 }
 
-// line is the 1-based line of the table header at t (0 for inline tables).
-func (r *tomlReader) line(t tval) int { return r.doc.headerLine(t.path) }
+// line is the 1-based line where the table at t starts: its [header], or
+// for an inline table in an array, its opening brace.
+func (r *tomlReader) line(t tval) int {
+	if n := r.doc.headerLine(t.path); n > 0 {
+		return n
+	}
+	return r.doc.keyLine(t.path)
+}
 
 func (r *tomlReader) get(t tval, key string) (tval, bool) {
 	m, _ := t.v.(map[string]any)
