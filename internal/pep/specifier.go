@@ -84,6 +84,9 @@ func parseSpecifierAt(s string, base int) (Specifier, error) {
 // Operator returns the clause's operator, e.g. ">=".
 func (s Specifier) Operator() string { return s.op }
 
+// Wildcard reports whether the clause is "==V.*" or "!=V.*".
+func (s Specifier) Wildcard() bool { return s.wildcard }
+
 // Version returns the clause's version (the zero Version for "===").
 func (s Specifier) Version() Version { return s.version }
 
