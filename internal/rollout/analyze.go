@@ -35,6 +35,7 @@ func (e *engine) analyze(a AnalysisStep) progress {
 		e.do(e.runAnalysis(a))
 		return stay
 	}
+	e.stopWaiting() // between rounds nothing is awaited
 	if e.now.Before(c.NextRoundAt) {
 		e.after(c.NextRoundAt.Sub(e.now))
 		return stay

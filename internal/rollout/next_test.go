@@ -120,6 +120,10 @@ func TestNextTransitions(t *testing.T) {
 			wantPhase: RollingBack, wantStep: 2, wantActions: []string{"Notify(rollingBack: progress deadline 10m0s exceeded: waited 11m0s for measurements for round 1)", "Rollback(", "RequeueAfter"},
 		},
 		{
+			name: "earlier_wait_does_not_count_against_next_round", status: at(2, Analyzing, func(s *Status) { s.WaitingSince, s.Analysis.Rounds, s.Analysis.NextRoundAt = t0, 1, t0.Add(11*time.Minute) }), obs: healthy(), after: 11 * time.Minute,
+			wantPhase: Analyzing, wantStep: 2, wantActions: []string{"RunAnalysis(step=2 round=2", "RequeueAfter(5s)"},
+		},
+		{
 			name: "smoke_pass_reaches_indefinite_pause", status: at(3, Smoking), obs: healthy(func(o *Observations) { o.Smoke = &SmokeResult{Step: 3, Passed: true} }),
 			wantPhase: Paused, wantStep: 4, wantActions: []string{"Notify(paused: step 4: paused until resumed or promoted)", "RequeueAfter(5s)"},
 		},
