@@ -93,7 +93,8 @@ func cdxMetadata(inv *inventory, cfg sbomConfig) *cdx.Metadata {
 	}
 	add("pinwheel:lock:format", inv.lockFormat)
 	add("pinwheel:lock:file", inv.lockFile)
-	add("pinwheel:lock:content-hash", inv.lockHash)
+	add("pinwheel:lock:hash", inv.lockHash)
+	add("pinwheel:lock:content-hash", inv.contentHash)
 	if len(props) > 0 {
 		md.Properties = &props
 	}

@@ -18,10 +18,11 @@ type inventory struct {
 	items []item
 	// graphKnown is true when the lock records package-to-package edges;
 	// only then may a package with no edges be declared a leaf.
-	graphKnown bool
-	lockFormat string
-	lockFile   string
-	lockHash   string // the lock's own content hash, when it records one
+	graphKnown  bool
+	lockFormat  string
+	lockFile    string
+	lockHash    string // lock.Hash: what the lock installs, format-independent
+	contentHash string // the lock's own record of its input, when it has one
 }
 
 type rootItem struct {
@@ -79,7 +80,10 @@ func newInventory(l *lock.Lock, subject Subject) *inventory {
 	if l == nil {
 		l = &lock.Lock{}
 	}
-	inv.lockFormat, inv.lockHash = string(l.Format), l.ContentHash
+	inv.lockFormat, inv.contentHash = string(l.Format), l.ContentHash
+	if len(l.Packages) > 0 {
+		inv.lockHash = lock.Hash(l)
+	}
 	if l.Path != "" {
 		inv.lockFile = filepath.Base(l.Path)
 	}

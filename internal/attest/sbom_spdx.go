@@ -50,6 +50,9 @@ func SPDX(l *lock.Lock, subject Subject, opts ...SBOMOption) ([]byte, error) {
 			Created:  created.Format(time.RFC3339),
 		},
 	}
+	if inv.lockHash != "" {
+		doc.DocumentComment = fmt.Sprintf("Packages of %s (pinwheel lock hash %s).", inv.lockFile, inv.lockHash)
+	}
 	ids := spdxIDs(inv)
 	rootID := common.ElementID(spdxRootID(inv.root))
 	doc.Packages = append(doc.Packages, spdxRootPackage(inv, rootID))
