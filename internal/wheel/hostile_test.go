@@ -83,7 +83,9 @@ func TestInstallRejectsHostileWheels(t *testing.T) {
 			}
 		}, wantMsg: "size 6 does not match RECORD (999)"},
 		{name: "record_names_missing_file", edit: func(w *wheeltest.Wheel) {
-			w.EditRecord = func(r string) string { return r + "demo/ghost.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n" }
+			w.EditRecord = func(r string) string {
+				return r + "demo/ghost.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"
+			}
 		}, wantMsg: `"demo/ghost.py" is not in the archive`},
 		{name: "md5_in_record", edit: func(w *wheeltest.Wheel) {
 			w.EditRecord = func(r string) string { return strings.Replace(r, "demo/util.py,sha256=", "demo/util.py,md5=", 1) }

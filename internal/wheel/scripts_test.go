@@ -69,8 +69,8 @@ func TestInstallRealPackage(t *testing.T) {
 		})
 	}
 	for path, want := range map[string]string{
-		filepath.Join(s.Data, "share/hello/conf.txt"): "k = v\n",
-		filepath.Join(s.Headers, "hello.h"):           "#define HELLO 1\n",
+		filepath.Join(s.Data, "share/hello/conf.txt"):   "k = v\n",
+		filepath.Join(s.Headers, "hello.h"):             "#define HELLO 1\n",
 		filepath.Join(inst.DistInfo, "direct_url.json"): `{"archive_info":{"hashes":{"sha256":"abc"}},"url":"https://example.test/hello.whl"}`,
 	} {
 		if got, err := os.ReadFile(path); err != nil || string(got) != want {
