@@ -101,12 +101,20 @@ func (c Check) Defaults() Check {
 	return c
 }
 
-// Validate reports every problem with c (after Defaults) as one error; each
-// line names the field and what was expected.
+// FieldError is one problem with one field of a check, named by its YAML key.
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Validate reports every problem with c (after Defaults) as one error
+// joining *FieldError values; each names the field and what was expected.
 func (c Check) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
 	}
 	if c.Name == "" {
 		bad("name", "required")
@@ -117,12 +125,15 @@ func (c Check) Validate() error {
 	switch c.Kind {
 	case Threshold:
 		if c.Min == nil && c.Max == nil {
-			bad("min/max", "a threshold check needs min, max or both")
+			bad("max", "a threshold check needs min, max or both")
 		}
-		if c.Min != nil && !isFinite(*c.Min) || c.Max != nil && !isFinite(*c.Max) {
-			bad("min/max", "must be finite numbers")
-		} else if c.Min != nil && c.Max != nil && *c.Min > *c.Max {
-			bad("min/max", "min %g is greater than max %g", *c.Min, *c.Max)
+		switch {
+		case c.Min != nil && !isFinite(*c.Min):
+			bad("min", "must be a finite number")
+		case c.Max != nil && !isFinite(*c.Max):
+			bad("max", "must be a finite number")
+		case c.Min != nil && c.Max != nil && *c.Min > *c.Max:
+			bad("min", "min %g is greater than max %g", *c.Min, *c.Max)
 		}
 		switch c.Aggregate {
 		case Mean, Max, Min, Last:
@@ -133,10 +144,13 @@ func (c Check) Validate() error {
 		if !(c.Objective > 0 && c.Objective < 1) {
 			bad("objective", "expected the SLO target as a fraction between 0 and 1 (0.999 for 99.9%%), got %g", c.Objective)
 		}
-		if c.FastWindow <= 0 || c.SlowWindow <= 0 {
-			bad("fastWindow/slowWindow", "must be positive durations")
-		} else if c.FastWindow >= c.SlowWindow {
-			bad("fastWindow/slowWindow", "fastWindow %s must be shorter than slowWindow %s", c.FastWindow, c.SlowWindow)
+		switch {
+		case c.FastWindow <= 0:
+			bad("fastWindow", "must be a positive duration, got %s", c.FastWindow)
+		case c.SlowWindow <= 0:
+			bad("slowWindow", "must be a positive duration, got %s", c.SlowWindow)
+		case c.FastWindow >= c.SlowWindow:
+			bad("fastWindow", "fastWindow %s must be shorter than slowWindow %s", c.FastWindow, c.SlowWindow)
 		}
 		if !(c.BurnFactor > 0) || !isFinite(c.BurnFactor) {
 			bad("burnFactor", "must be a positive number, got %g", c.BurnFactor)

@@ -169,7 +169,7 @@ func TestCheckValidate(t *testing.T) {
 		{"missing_kind", Check{Name: "a"}.Defaults(), "kind: required"},
 		{"unknown_kind", Check{Name: "a", Kind: "ratio"}.Defaults(), `got "ratio"`},
 		{"min_above_max", Check{Name: "a", Kind: Threshold, Min: f(2), Max: f(1)}.Defaults(), "min 2 is greater than max 1"},
-		{"nan_max", Check{Name: "a", Kind: Threshold, Max: f(math.NaN())}.Defaults(), "must be finite"},
+		{"nan_max", Check{Name: "a", Kind: Threshold, Max: f(math.NaN())}.Defaults(), "must be a finite number"},
 		{"bad_aggregate", Check{Name: "a", Kind: Threshold, Max: f(1), Aggregate: "p50"}, "expected mean, max, min or last"},
 		{"objective_as_percent", Check{Name: "a", Kind: BurnRate, Objective: 99.9}.Defaults(), "0.999 for 99.9%"},
 		{"windows_reversed", Check{Name: "a", Kind: BurnRate, Objective: 0.99, FastWindow: Duration(time.Hour), SlowWindow: Duration(time.Minute)}.Defaults(), "must be shorter"},

@@ -120,7 +120,9 @@ func TestNextTransitions(t *testing.T) {
 			wantPhase: RollingBack, wantStep: 2, wantActions: []string{"Notify(rollingBack: progress deadline 10m0s exceeded: waited 11m0s for measurements for round 1)", "Rollback(", "RequeueAfter"},
 		},
 		{
-			name: "earlier_wait_does_not_count_against_next_round", status: at(2, Analyzing, func(s *Status) { s.WaitingSince, s.Analysis.Rounds, s.Analysis.NextRoundAt = t0, 1, t0.Add(11*time.Minute) }), obs: healthy(), after: 11 * time.Minute,
+			name: "earlier_wait_does_not_count_against_next_round", status: at(2, Analyzing, func(s *Status) {
+				s.WaitingSince, s.Analysis.Rounds, s.Analysis.NextRoundAt = t0, 1, t0.Add(11*time.Minute)
+			}), obs: healthy(), after: 11 * time.Minute,
 			wantPhase: Analyzing, wantStep: 2, wantActions: []string{"RunAnalysis(step=2 round=2", "RequeueAfter(5s)"},
 		},
 		{

@@ -73,8 +73,8 @@ func TestSpecValidate(t *testing.T) {
 		{"smoke_without_test", func(s *Spec) { s.Steps[3].Smoke = &SmokeStep{} }, "steps[3].smoke: needs a command, http probes or both"},
 		{"probe_relative_path", func(s *Spec) { s.Steps[3].Smoke.HTTP[0].Path = "healthz" }, `steps[3].smoke.http[0].path: expected an absolute path such as /healthz, got "healthz"`},
 		{"probe_bad_status", func(s *Spec) { s.Steps[3].Smoke.HTTP[0].ExpectStatus = 42 }, "expectStatus: expected an HTTP status 100-599, got 42"},
-		{"duplicate_check", func(s *Spec) { s.Checks = append(s.Checks, s.Checks[0]) }, `checks[2] (error-rate).name: duplicate check name "error-rate"`},
-		{"bad_check_reported_with_path", func(s *Spec) { s.Checks[0].Max = nil }, "checks[0] (error-rate).min/max: a threshold check needs min, max or both"},
+		{"duplicate_check", func(s *Spec) { s.Checks = append(s.Checks, s.Checks[0]) }, `checks[2].name: duplicate check name "error-rate"`},
+		{"bad_check_reported_with_path", func(s *Spec) { s.Checks[0].Max = nil }, "checks[0].max: a threshold check needs min, max or both"},
 		{"negative_interval", func(s *Spec) { s.Analysis.Interval = dur(-time.Second) }, "analysis.interval: must be a positive duration"},
 		{"negative_limit", func(s *Spec) { s.Analysis.InconclusiveLimit = ip(-1) }, "analysis.inconclusiveLimit: must not be negative, got -1"},
 		{"negative_deadline", func(s *Spec) { s.ProgressDeadline = dur(-time.Minute) }, "progressDeadline: must be a positive duration"},
@@ -107,5 +107,20 @@ func TestDefaultsFillEverythingAndKeepExplicitZeros(t *testing.T) {
 	}
 	if s.Steps[0].Smoke.Timeout != 0 || s.Steps[0].Smoke.HTTP[0].ExpectStatus != 0 {
 		t.Error("Defaults modified its receiver's steps")
+	}
+}
+
+func TestFieldErrorsNameEveryPath(t *testing.T) {
+	s := testSpec()
+	s.Steps[0].SetWeight = ip(-1)
+	s.Checks[1].Alpha = 2
+	s.Steps[2].Analysis.Checks = []string{"nope"}
+	var paths []string
+	for _, fe := range FieldErrors(s.Defaults().Validate()) {
+		paths = append(paths, fe.Path)
+	}
+	want := []string{"checks[1].alpha", "steps[0].setWeight", "steps[2].analysis.checks"}
+	if !reflect.DeepEqual(paths, want) {
+		t.Errorf("paths = %q, want %q", paths, want)
 	}
 }

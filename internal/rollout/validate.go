@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"pinwheel.dev/pinwheel/internal/analysis"
 )
 
 // Defaults returns s with every empty setting filled in, checks included.
@@ -49,13 +51,40 @@ func (s Spec) Defaults() Spec {
 
 func intPtr(n int) *int { return &n }
 
-// Validate reports every problem in s (after Defaults) as one error. Each
-// line starts with the field's path under `rollout:`, e.g.
-// "steps[2].analysis.checks: unknown check \"latency\"".
+// FieldError is one problem in the `rollout:` section. Path names the field
+// below `rollout:` with YAML keys and list indexes ("steps[2].analysis.checks",
+// "checks[1].alpha"), so a config loader can point at its line; a path naming
+// a key that is absent refers to the mapping that lacks it.
+type FieldError struct {
+	Path string
+	Msg  string
+}
+
+func (e *FieldError) Error() string { return e.Path + ": " + e.Msg }
+
+// FieldErrors returns the *FieldError values inside an error from Validate.
+func FieldErrors(err error) []*FieldError {
+	var out []*FieldError
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		for _, e := range joined.Unwrap() {
+			out = append(out, FieldErrors(e)...)
+		}
+		return out
+	}
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		out = append(out, fe)
+	}
+	return out
+}
+
+// Validate reports every problem in s (after Defaults) as one error joining
+// *FieldError values, e.g. "steps[2].analysis.checks: unknown check \"latency\"".
 func (s Spec) Validate() error {
 	var errs []error
 	bad := func(path, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+		errs = append(errs, &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	if len(s.Steps) == 0 {
 		bad("steps", "at least one step is required (e.g. - setWeight: 100)")
@@ -64,15 +93,18 @@ func (s Spec) Validate() error {
 	for i, c := range s.Checks {
 		path := fmt.Sprintf("checks[%d]", i)
 		if c.Name != "" {
-			path = fmt.Sprintf("checks[%d] (%s)", i, c.Name)
 			if checks[c.Name] {
 				bad(path+".name", "duplicate check name %q", c.Name)
 			}
 			checks[c.Name] = true
 		}
-		if err := c.Validate(); err != nil {
-			for _, line := range splitLines(err) {
-				errs = append(errs, fmt.Errorf("%s.%s", path, line))
+		var joined interface{ Unwrap() []error }
+		if err := c.Validate(); errors.As(err, &joined) {
+			for _, e := range joined.Unwrap() {
+				var fe *analysis.FieldError
+				if errors.As(e, &fe) {
+					bad(path+"."+fe.Field, "%s", fe.Msg)
+				}
 			}
 		}
 	}
@@ -159,17 +191,4 @@ func validateStep(path string, st Step, checks map[string]bool, bad func(string,
 			bad(path+".smoke.timeout", "must be a positive duration, got %s", sm.Timeout)
 		}
 	}
-}
-
-// splitLines turns a joined error into "field: message" lines.
-func splitLines(err error) []string {
-	var out []string
-	var joined interface{ Unwrap() []error }
-	if errors.As(err, &joined) {
-		for _, e := range joined.Unwrap() {
-			out = append(out, e.Error())
-		}
-		return out
-	}
-	return []string{err.Error()}
 }
