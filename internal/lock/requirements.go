@@ -47,7 +47,12 @@ func parseRequirementsFile(path string) (*Lock, error) {
 // requirements format as pip-compile and uv pip compile write it), reading
 // -r/-c includes from disk relative to the file that names them.
 func parseRequirements(path string, data []byte) (*Lock, error) {
-	p := &reqParser{root: path, read: os.ReadFile, visited: map[string]bool{}}
+	return parseRequirementsWith(path, data, os.ReadFile)
+}
+
+// parseRequirementsWith is parseRequirements reading includes through read.
+func parseRequirementsWith(path string, data []byte, read func(string) ([]byte, error)) (*Lock, error) {
+	p := &reqParser{root: path, read: read, visited: map[string]bool{}}
 	if err := p.parse(path, data, false); err != nil {
 		return nil, err
 	}
