@@ -3,6 +3,7 @@ package attest
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -42,13 +43,13 @@ func CycloneDX(l *lock.Lock, subject Subject, opts ...SBOMOption) ([]byte, error
 	bom.Components = &components
 	bom.Dependencies = cdxDependencies(inv)
 
-	// The serial number names this exact content: encode without it, hash,
-	// then encode again with it.
-	first, err := encodeCDX(bom)
+	// The serial number names this exact content: hash the compact encoding
+	// without it, then encode for output with it.
+	compact, err := json.Marshal(bom)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("encode CycloneDX: %w", err)
 	}
-	sum := sha256.Sum256(first)
+	sum := sha256.Sum256(compact)
 	bom.SerialNumber = uuid.NewSHA1(sbomNamespace, sum[:]).URN()
 	return encodeCDX(bom)
 }

@@ -3,6 +3,7 @@ package attest
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -61,13 +62,13 @@ func SPDX(l *lock.Lock, subject Subject, opts ...SBOMOption) ([]byte, error) {
 	}
 	doc.Relationships = spdxRelationships(inv, rootID, ids)
 
-	// The namespace names this exact content: encode without it, hash, then
-	// encode again with it.
-	first, err := encodeSPDX(doc)
+	// The namespace names this exact content: hash the compact encoding
+	// without it, then encode for output with it.
+	compact, err := json.Marshal(doc)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("encode SPDX: %w", err)
 	}
-	sum := sha256.Sum256(first)
+	sum := sha256.Sum256(compact)
 	doc.DocumentNamespace = "https://pinwheel.dev/spdxdocs/" + url.PathEscape(inv.root.name) + "-" +
 		uuid.NewSHA1(sbomNamespace, sum[:]).String()
 	return encodeSPDX(doc)
