@@ -201,3 +201,25 @@ func TestReopenKeepsDataAndRefusesNewerSchema(t *testing.T) {
 		t.Fatal("opening a database with a newer schema must fail")
 	}
 }
+
+func TestCommandsAreTakenOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	for _, body := range []string{`{"kind":"promote"}`, `{"kind":"abort"}`} {
+		if _, err := s.EnqueueCommand(ctx, "hello", json.RawMessage(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.EnqueueCommand(ctx, "other", json.RawMessage(`{"kind":"abort"}`))
+	got, err := s.TakeCommands(ctx, "hello", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || string(got[0].Body) != `{"kind":"promote"}` || got[1].TakenBy != 7 {
+		t.Fatalf("taken = %+v", got)
+	}
+	again, _ := s.TakeCommands(ctx, "hello", 8)
+	if len(again) != 0 {
+		t.Fatalf("commands taken twice: %+v", again)
+	}
+}

@@ -128,6 +128,14 @@ var migrations = []string{
 		location TEXT NOT NULL,
 		summary TEXT NOT NULL DEFAULT ''
 	);`,
+	`CREATE TABLE commands (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		service TEXT NOT NULL,
+		at TEXT NOT NULL,
+		body TEXT NOT NULL,
+		taken_by INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE INDEX commands_pending ON commands(service, taken_by, id);`,
 }
 
 func (s *sqliteStore) migrate(ctx context.Context) error {

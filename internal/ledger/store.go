@@ -125,7 +125,28 @@ type Store interface {
 	Releases
 	Rollouts
 	Events
+	Commands
 	Close() error
+}
+
+// Command is a person's request (promote, abort, rollback, resume) for a
+// service's rollout, queued until a driver takes it. Body is the rollout
+// engine's command as JSON (opaque to the ledger).
+type Command struct {
+	ID      int64           `json:"id"`
+	Service string          `json:"service"`
+	At      time.Time       `json:"at"`
+	Body    json.RawMessage `json:"body"`
+	// TakenBy is the rollout that consumed the command (0 while pending).
+	TakenBy int64 `json:"takenBy,omitempty"`
+}
+
+// Commands queues people's requests for the driver of a service's rollout.
+type Commands interface {
+	EnqueueCommand(ctx context.Context, service string, body json.RawMessage) (int64, error)
+	// TakeCommands marks every pending command of service as taken by
+	// rolloutID and returns them, oldest first. Each command is taken once.
+	TakeCommands(ctx context.Context, service string, rolloutID int64) ([]Command, error)
 }
 
 // Builds records image builds.

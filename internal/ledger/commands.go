@@ -1,0 +1,57 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+)
+
+func (s *sqliteStore) EnqueueCommand(ctx context.Context, service string, body json.RawMessage) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO commands(service, at, body) VALUES (?, ?, ?)`, service, formatTime(s.now()), string(body))
+		if err != nil {
+			return fmt.Errorf("ledger: enqueue command: %w", err)
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+func (s *sqliteStore) TakeCommands(ctx context.Context, service string, rolloutID int64) ([]Command, error) {
+	var out []Command
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, service, at, body FROM commands WHERE service = ? AND taken_by = 0 ORDER BY id`, service)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var (
+				c        Command
+				at, body string
+			)
+			if err := rows.Scan(&c.ID, &c.Service, &at, &body); err != nil {
+				rows.Close()
+				return err
+			}
+			c.At, c.Body, c.TakenBy = parseTime(at), json.RawMessage(body), rolloutID
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, c := range out {
+			if _, err := tx.ExecContext(ctx, `UPDATE commands SET taken_by = ? WHERE id = ?`, rolloutID, c.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ledger: take commands: %w", err)
+	}
+	return out, nil
+}
