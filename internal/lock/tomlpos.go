@@ -108,7 +108,7 @@ func indexKey(base string, i int) string {
 // document has already decoded cleanly, so the parser cannot fail here;
 // should it, the positions found so far are returned.
 func tomlPositions(data []byte, keys bool) map[string]tomlPos {
-	w := posWalker{out: map[string]tomlPos{}, arrays: map[string]int{}, keys: keys}
+	w := posWalker{out: map[string]tomlPos{}, arrays: map[string]int{}, keys: keys, lines: newLineIndex(data)}
 	w.p.Reset(data)
 	for w.p.NextExpression() {
 		w.expression(w.p.Expression())
@@ -122,14 +122,17 @@ type posWalker struct {
 	arrays map[string]int // element count of each array of tables
 	table  string         // path of the current [table]
 	keys   bool
+	// lines turns offsets into line:col in O(log n); the parser's own
+	// Shape rescans the input from the start on every call.
+	lines lineIndex
 }
 
 func (w *posWalker) pos(n *unstable.Node) tomlPos {
 	if n == nil || n.Raw.Length == 0 && n.Raw.Offset == 0 {
 		return tomlPos{}
 	}
-	s := w.p.Shape(n.Raw)
-	return tomlPos{line: s.Start.Line, col: s.Start.Column}
+	line, col := w.lines.position(int(n.Raw.Offset))
+	return tomlPos{line: line, col: col}
 }
 
 func (w *posWalker) expression(n *unstable.Node) {
