@@ -159,7 +159,7 @@ func TestLockCommandErrors(t *testing.T) {
 	}{
 		{name: "missing_path", args: []string{"lock", "inspect", filepath.Join(empty, "nope")}, stderr: "no such lockfile or project directory"},
 		{name: "no_lockfile", args: []string{"lock", "hash", empty}, stderr: "no lockfile found"},
-		{name: "parse_error", args: []string{"lock", "inspect", broken}, stderr: filepath.Join(broken, "requirements.txt") + ":2:9: invalid version specifier =>2"},
+		{name: "parse_error", args: []string{"lock", "inspect", broken}, stderr: filepath.Join(broken, "requirements.txt") + ":2:9: invalid version specifier \"=>2\""},
 		{name: "bad_output", args: []string{"lock", "hash", "-o", "yaml", good}, stderr: `unknown output format "yaml"`},
 		{name: "diff_one_arg", args: []string{"diff", good}, stderr: "accepts 2 arg(s)"},
 		{name: "diff_missing", args: []string{"diff", good, filepath.Join(empty, "nope")}, stderr: "no such lockfile or project directory"},

@@ -1,10 +1,14 @@
 package lock
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"path"
 	"regexp"
 	"strings"
+
+	"pinwheel.dev/pinwheel/internal/pep"
 )
 
 // reqSpec is one PEP 508 requirement (or pip's bare URL / path form) as it
@@ -26,7 +30,6 @@ type specError struct {
 var (
 	nameRE      = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`)
 	extraRE     = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$`)
-	clauseRE    = regexp.MustCompile(`^\s*(~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9_.*+!-]+\s*$`)
 	urlSchemeRE = regexp.MustCompile(`^(?:(?:git|hg|svn|bzr)\+)?[A-Za-z][A-Za-z0-9+.-]*://`)
 )
 
@@ -74,24 +77,42 @@ func parseReqSpec(s string) (reqSpec, *specError) {
 	}
 	spec, marker, hasMarker := strings.Cut(s[i:], ";")
 	if hasMarker {
+		markerOff := i + len(spec) + 1
 		r.marker = strings.TrimSpace(marker)
 		if r.marker == "" {
-			return r, &specError{i + len(spec), "expected an environment marker after ';'"}
+			return r, &specError{markerOff - 1, "expected an environment marker after ';'"}
+		}
+		if _, err := pep.ParseMarker(r.marker); err != nil {
+			return r, pepError(markerOff+len(marker)-len(strings.TrimLeft(marker, " \t")), "environment marker", err)
 		}
 	}
-	spec = strings.TrimSpace(spec)
+	specOff := i
+	spec = strings.TrimRight(spec, " \t")
 	if strings.HasPrefix(spec, "(") && strings.HasSuffix(spec, ")") {
-		spec = strings.TrimSpace(spec[1 : len(spec)-1])
+		spec, specOff = spec[1:len(spec)-1], specOff+1
 	}
-	if spec != "" {
-		for _, clause := range strings.Split(spec, ",") {
-			if !clauseRE.MatchString(clause) {
-				return r, &specError{i, "invalid version specifier " + strings.TrimSpace(clause) + " (expected e.g. ==1.2.3 or >=1,<2)"}
-			}
+	if trimmed := strings.TrimLeft(spec, " \t"); trimmed != "" {
+		specOff += len(spec) - len(trimmed)
+		set, err := pep.ParseSpecifierSet(trimmed)
+		if err != nil {
+			return r, pepError(specOff, "version specifier", err)
 		}
-		r.specifier = strings.Join(strings.Fields(spec), "")
+		_ = set
+		r.specifier = strings.Join(strings.Fields(trimmed), "")
 	}
 	return r, nil
+}
+
+// pepError places a pep syntax error found in text starting at offset off.
+func pepError(off int, what string, err error) *specError {
+	var se *pep.SyntaxError
+	if errors.As(err, &se) {
+		if se.Col > 0 {
+			off += se.Col - 1
+		}
+		return &specError{off, fmt.Sprintf("invalid %s %q: %s", what, se.Input, se.Msg)}
+	}
+	return &specError{off, fmt.Sprintf("invalid %s: %v", what, err)}
 }
 
 func skipSpace(s string, i int) int {

@@ -156,7 +156,8 @@ func TestParseRequirementsErrors(t *testing.T) {
 		name, input, want string
 		line, col         int
 	}{
-		{name: "bad_specifier", input: "six==1.16.0\nrequests=>2\n", line: 2, col: 9, want: "invalid version specifier =>2"},
+		{name: "bad_specifier", input: "six==1.16.0\nrequests=>2\n", line: 2, col: 9, want: `invalid version specifier "=>2": expected an operator`},
+		{name: "bad_marker", input: "six==1.16.0 ; python_version >> \"3\"\n", line: 1, col: 31, want: "invalid environment marker"},
 		{name: "unknown_option", input: "--frobnicate\n", line: 1, col: 1, want: "unknown option --frobnicate"},
 		{name: "bad_hash_in_continuation", input: "six==1.16.0 \\\n    --hash=sha256:zz\n", line: 2, col: 5, want: "expected algorithm:hexdigest"},
 		{name: "hash_alone", input: "--hash=sha256:abcd\n", line: 1, col: 1, want: "must follow a requirement"},
