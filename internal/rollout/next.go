@@ -45,6 +45,10 @@ func (e *engine) run() {
 	if e.st.Phase == "" || e.st.Phase == Pending {
 		e.start()
 	}
+	if !e.st.Phase.inStep() && e.st.Phase != Promoting && e.st.Phase != RollingBack {
+		e.fail(fmt.Sprintf("status has unknown phase %q", e.st.Phase))
+		return
+	}
 	if e.st.Phase.inStep() && e.st.StepIndex >= len(e.spec.Steps) || e.st.StepIndex < 0 {
 		e.fail(fmt.Sprintf("status step %d does not exist in a spec of %d steps (was the spec changed mid-rollout?)", e.st.StepIndex, len(e.spec.Steps)))
 		return

@@ -226,6 +226,10 @@ func TestNextTransitions(t *testing.T) {
 			wantPhase: Failed, wantStep: 9, wantActions: []string{"Rollback(", "Notify(failed: status step 9 does not exist in a spec of 6 steps"},
 		},
 		{
+			name: "unknown_phase_fails", status: at(1, "Sleeping"), obs: healthy(),
+			wantPhase: Failed, wantStep: 1, wantActions: []string{"Rollback(", `Notify(failed: status has unknown phase "Sleeping")`},
+		},
+		{
 			name: "fast_rollback_skips_timed_pause_and_analysis", spec: func(s *Spec) { s.FastRollback = true }, status: at(1, Paused, func(s *Status) { s.FastTrack = true }), obs: healthy(),
 			wantPhase: Smoking, wantStep: 3, wantActions: []string{"RunSmoke(", "RequeueAfter(5s)"},
 		},
