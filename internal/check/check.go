@@ -10,11 +10,15 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
 // Finding is one problem found in the project.
@@ -123,7 +127,7 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 			return Report{}, err
 		}
 		if err := f(ctx, p, &rep); err != nil {
-			return Report{}, err
+			return Report{}, inDir(dir, err)
 		}
 	}
 	rep.Findings = applySuppressions(p, rep.Findings)
@@ -137,6 +141,16 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 		rep.Findings = []Finding{}
 	}
 	return rep, nil
+}
+
+// inDir makes an input error's path name the file as the user would find
+// it: rules name files relative to the project directory.
+func inDir(dir string, err error) error {
+	var ie *inputerr.Error
+	if errors.As(err, &ie) && ie.Path != "" && !filepath.IsAbs(ie.Path) && !strings.HasPrefix(ie.Path, filepath.Clean(dir)+string(filepath.Separator)) {
+		ie.Path = filepath.Join(dir, ie.Path)
+	}
+	return err
 }
 
 // add appends a finding of rule id with the rule's default severity.

@@ -32,19 +32,31 @@ func runScan(df *dockerfile, in instruction) shellScan {
 		}
 		return scanShell(in.Args[0], in.Start)
 	}
-	return scanShell(rawRunScript(df, in), in.Start)
+	script, ok := rawRunScript(df, in)
+	if !ok {
+		if len(in.Args) == 0 {
+			return shellScan{}
+		}
+		return scanShell(in.Args[0], in.Start)
+	}
+	return scanShell(script, in.Start)
 }
 
 // rawRunScript returns the instruction's source lines with the RUN keyword
 // and its flags blanked out (columns keep their place) and comment or empty
 // lines inside the continuation turned into bare continuations.
-func rawRunScript(df *dockerfile, in instruction) string {
+// ok is false when the first line does not start with the RUN keyword (the
+// parser allows odd layouts); callers then use the parser's joined text.
+func rawRunScript(df *dockerfile, in instruction) (script string, ok bool) {
 	lines := make([]string, 0, in.End-in.Start+1)
 	for l := in.Start; l <= in.End; l++ {
 		lines = append(lines, strings.TrimRight(df.Lines[l-1], " \t\r"))
 	}
 	first := lines[0]
 	i := len(first) - len(strings.TrimLeft(first, " \t"))
+	if len(first) < i+3 || !strings.EqualFold(first[i:i+3], "RUN") {
+		return "", false
+	}
 	i += len("RUN")
 	for {
 		j := i
@@ -68,7 +80,7 @@ func rawRunScript(df *dockerfile, in instruction) string {
 			lines[k] = `\`
 		}
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines, "\n"), true
 }
 
 // checkRun reports PW303, PW304 and PW305 for one RUN instruction.

@@ -1,0 +1,94 @@
+package check
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// dockerfileSeeds are the fixture Dockerfiles plus shapes that stress the
+// RUN re-reading: continuations, comments inside them, heredocs, exec form.
+func dockerfileSeeds(f *testing.F) {
+	matches, _ := filepath.Glob(filepath.Join("testdata", "projects", "*", "Dockerfile"))
+	for _, m := range matches {
+		data, err := os.ReadFile(m)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, s := range []string{
+		"FROM python:3\nRUN pip install \\\n  # comment\n\n  flask\n",
+		"FROM a\nRUN <<A <<B\nx\nA\ny\nB\n",
+		"FROM a\nRUN [\"sh\", \"-c\", \"curl x | sh\"]\n",
+		"# escape=`\nFROM a\nRUN echo `\n  hi\n",
+		"FROM ${X:-a}@sha256:\nARG X=1\nENV A=$X B= C\n",
+		"FROM a\nRUN --mount=type=secret,id=x --network=none \\\n",
+		"FROM a\nCOPY --from=b . .\nADD --checksum=sha256:0 http://x /\nENTRYPOINT x.sh\n",
+		"FROM a\nRUN $(curl x) | ${SHELL}\n# pinwheel:ignore PW301,PW302 reason:\n",
+	} {
+		f.Add([]byte(s))
+	}
+}
+
+// FuzzCheckDockerfile runs every Dockerfile rule on arbitrary input: it
+// may fail to parse, but must never panic, and findings must stay inside
+// the file.
+func FuzzCheckDockerfile(f *testing.F) {
+	dockerfileSeeds(f)
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		df, err := parseDockerfile("Dockerfile", data)
+		if err != nil {
+			return
+		}
+		p := &project{dir: dir, logger: slog.New(slog.DiscardHandler), files: map[string][]byte{"Dockerfile": data}}
+		var r Report
+		checkDockerfile(p, df, &r)
+		r.Findings = applySuppressions(p, r.Findings)
+		for _, f := range r.Findings {
+			if f.File == "Dockerfile" && (f.Line < 0 || f.Line > len(df.Lines)) {
+				t.Errorf("%s at line %d of a %d-line file", f.RuleID, f.Line, len(df.Lines))
+			}
+			if _, ok := Rules[f.RuleID]; !ok {
+				t.Errorf("unknown rule %s", f.RuleID)
+			}
+		}
+	})
+}
+
+// FuzzScanRequirements: any requirements text scans without panicking and
+// positions stay inside the file.
+func FuzzScanRequirements(f *testing.F) {
+	for _, s := range []string{lockedRequirements, "flask>=3 # c\n-r other.txt\n-e .\nx @ https://h/x.whl\n",
+		"a[b,c] (>=1,<2) ; python_version<'3.12'\n", "\\\n\\", "pkg==1.* \\\n --hash=sha256:00\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lines := len(splitLines(s))
+		for _, r := range scanRequirements([]byte(s)) {
+			if r.Line < 1 || r.Line > lines {
+				t.Errorf("requirement %q at line %d of %d", r.Raw, r.Line, lines)
+			}
+		}
+		_ = unpinned(scanRequirements([]byte(s)))
+	})
+}
+
+// FuzzParseManifest: pyproject.toml and Pipfile contents either parse or
+// give an error; never a panic.
+func FuzzParseManifest(f *testing.F) {
+	f.Add("[project]\nrequires-python = \">=3.11\"\ndependencies = [\"flask>=3\"]\n[project.optional-dependencies]\ndev = [\"pytest\"]\n")
+	f.Add("[tool.poetry.dependencies]\npython = \"^3.11\"\nflask = {version = \"^3\"}\n")
+	f.Add("[packages]\nflask = \"*\"\n[requires]\npython_version = \"3.11\"\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		if m, err := parsePyproject("pyproject.toml", []byte(s)); err == nil && m != nil {
+			_, _, _ = pythonBounds(m.RequiresPython)
+		}
+		_, _ = parsePipfile("Pipfile", []byte(s))
+	})
+}
+
+func splitLines(s string) []string { return strings.Split(s, "\n") }
