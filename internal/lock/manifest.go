@@ -46,6 +46,13 @@ func LoadManifest(dir string) (*Manifest, error) {
 // Pipfile.lock, otherwise pyproject.toml; the other one only as a fallback.
 func manifestFor(lockPath string, format Format) (*Manifest, error) {
 	dir := filepath.Dir(lockPath)
+	if format == FormatRequirements {
+		// pip-compile's input: requirements.txt is compiled from requirements.in.
+		in := strings.TrimSuffix(lockPath, filepath.Ext(lockPath)) + ".in"
+		if m, err := loadRequirementsIn(in); !errors.Is(err, os.ErrNotExist) {
+			return m, err
+		}
+	}
 	order := []string{"pyproject.toml", "Pipfile"}
 	if format == FormatPipfile {
 		order = []string{"Pipfile", "pyproject.toml"}
@@ -156,4 +163,35 @@ func (r *manifestReader) requiresPython(t tval, key string) {
 		r.m.RequiresPython = s
 		r.m.RequiresPythonLine = r.lineOf(joinKey(t.path, key))
 	}
+}
+
+// loadRequirementsIn reads a pip-compile input file (requirements.in, and
+// what it includes) as a manifest: every requirement is declared, group main.
+func loadRequirementsIn(path string) (*Manifest, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	l, err := parseRequirementsFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manifest{Path: path}
+	for _, p := range l.Packages {
+		r := Requirement{Name: p.Name, Specifier: p.Specifier, Extras: p.Extras, Marker: p.Marker, Group: "main", File: fileOf(path, p), Line: p.Line}
+		if p.Version != "" {
+			r.Specifier = "==" + p.Version
+		}
+		if p.Source.Kind != SourceRegistry {
+			r.URL, r.Specifier = p.Source.URL+p.Source.Path, ""
+		}
+		m.Requirements = append(m.Requirements, r)
+	}
+	sort.SliceStable(m.Requirements, func(i, j int) bool {
+		a, b := m.Requirements[i], m.Requirements[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return m, nil
 }

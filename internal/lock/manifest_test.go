@@ -126,3 +126,19 @@ func TestParseFileAttachesManifest(t *testing.T) {
 		}
 	}
 }
+
+// TestRequirementsInIsTheManifest: pip-compile's requirements.in next to
+// requirements.txt is what the project declares.
+func TestRequirementsInIsTheManifest(t *testing.T) {
+	l := mustParse(t, filepath.Join("testdata", "requirements", "pip-compile", "requirements.txt"))
+	got := reqSummary(l.Declared)
+	want := []string{"main:django ~=5.1 #1", "main:gunicorn #2", "main:requests >=2.31 #3", "main:django-anymail #4"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("declared = %v, want %v", got, want)
+	}
+	for _, r := range l.Declared {
+		if !strings.HasSuffix(r.File, "requirements.in") {
+			t.Errorf("%s declared in %s", r.Name, r.File)
+		}
+	}
+}
