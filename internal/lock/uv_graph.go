@@ -7,7 +7,8 @@ import (
 )
 
 // linkUV resolves every uv edge to its package, fills Dependencies,
-// Extras, Groups, Direct and Declared, by walking from the project roots.
+// Extras, Groups, Direct, Marker and Declared, by walking from the project
+// roots.
 //
 // Roots are the workspace members named in [manifest] members, or, when
 // the lock has no manifest (a single project), the editable / virtual /
@@ -72,6 +73,7 @@ func linkUV(r *tomlReader, l *Lock, entries []*uvEntry, members []string) error 
 			l.Declared = append(l.Declared, e.requiresDev[grp]...)
 		}
 	}
+	g.uvMarkers(roots)
 	for i, e := range entries {
 		e.pkg.Extras = sortedSet(extras[i])
 		sort.Strings(e.pkg.Groups)

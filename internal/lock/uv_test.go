@@ -34,3 +34,71 @@ func TestHashSameAcrossFormats(t *testing.T) {
 		t.Error("Hash ignores an artifact's sha256")
 	}
 }
+
+// TestParseUVGraph checks what is derived from the workspace roots rather
+// than read: groups, direct, extras, markers and ambiguous-edge resolution.
+func TestParseUVGraph(t *testing.T) {
+	l, err := ParseFile(filepath.Join("testdata", "uv", "workspace", "uv.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, version string
+		groups        string
+		direct        bool
+		marker        string
+		extras        string
+	}{
+		{"acme-core", "0.3.0", "main", true, "", ""},         // member, depended on by the root
+		{"pydantic", "2.11.4", "main", true, "", ""},         // declared by a member
+		{"starlette", "0.46.2", "main", false, "", ""},       // transitive
+		{"h2", "4.2.0", "main", false, "", ""},               // via httpx[http2]
+		{"httpx", "0.28.1", "main", true, "", "http2"},       // git source with an extra
+		{"psycopg", "3.2.9", "postgres", true, "", "binary"}, // optional extra of the root
+		{"psycopg-binary", "3.2.9", "postgres", false, "implementation_name != 'pypy'", ""},
+		{"pytest", "8.3.5", "dev", true, "", ""},                            // dev group
+		{"ruff", "0.11.8", "lint", true, "", ""},                            // second dev group
+		{"colorama", "0.4.6", "dev", false, "sys_platform == 'win32'", ""},  // marker from its only edge
+		{"typing-extensions", "4.13.2", "dev,main,postgres", false, "", ""}, // reached from three groups
+		{"numpy", "2.0.2", "main", true, "python_full_version < '3.10'", ""},
+		{"numpy", "2.2.6", "main", true, "python_full_version >= '3.10'", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+"_"+tc.version, func(t *testing.T) {
+			var p *Package
+			for i := range l.Packages {
+				if l.Packages[i].Name == tc.name && l.Packages[i].Version == tc.version {
+					p = &l.Packages[i]
+				}
+			}
+			if p == nil {
+				t.Fatalf("%s %s not parsed", tc.name, tc.version)
+			}
+			if got := strings.Join(p.Groups, ","); got != tc.groups {
+				t.Errorf("groups = %q, want %q", got, tc.groups)
+			}
+			if p.Direct != tc.direct {
+				t.Errorf("direct = %v, want %v", p.Direct, tc.direct)
+			}
+			if p.Marker != tc.marker {
+				t.Errorf("marker = %q, want %q", p.Marker, tc.marker)
+			}
+			if got := strings.Join(p.Extras, ","); got != tc.extras {
+				t.Errorf("extras = %q, want %q", got, tc.extras)
+			}
+		})
+	}
+	root, _ := l.Find("acme-api")
+	var numpyEdges []string
+	for _, d := range root.Dependencies {
+		if d.Name == "numpy" {
+			numpyEdges = append(numpyEdges, d.Version)
+		}
+	}
+	if strings.Join(numpyEdges, ",") != "2.0.2,2.2.6" {
+		t.Errorf("root's numpy edges resolve to %v, want both locked versions", numpyEdges)
+	}
+	if len(l.Declared) != 10 {
+		t.Errorf("%d declared requirements, want 10 (8 requires-dist + 2 requires-dev)", len(l.Declared))
+	}
+}
