@@ -9,7 +9,7 @@ import (
 
 // lockfileDirs are real lockfiles under testdata/locks, one per format whose
 // parser has landed; each is read with lock.Detect and lock.ParseFile.
-var lockfileDirs = []string{"uv", "pipfile", "requirements"}
+var lockfileDirs = []string{"uv", "poetry", "pdm", "pipfile", "pylock", "requirements"}
 
 func parsedLock(t *testing.T, dir string) *lock.Lock {
 	t.Helper()
