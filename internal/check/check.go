@@ -70,8 +70,10 @@ type project struct {
 	dir    string
 	logger *slog.Logger
 	files  map[string][]byte // relative slash path → contents, for suppression scanning
-	// dockerfiles are parsed once, on first use.
-	dockerfiles *[]*dockerfile
+	// dockerfiles and manifest are read once, on first use.
+	dockerfiles    *[]*dockerfile
+	manifest       *manifest
+	manifestLoaded bool
 }
 
 // rel returns path relative to the project directory, slash-separated.

@@ -77,18 +77,4 @@ func FuzzScanRequirements(f *testing.F) {
 	})
 }
 
-// FuzzParseManifest: pyproject.toml and Pipfile contents either parse or
-// give an error; never a panic.
-func FuzzParseManifest(f *testing.F) {
-	f.Add("[project]\nrequires-python = \">=3.11\"\ndependencies = [\"flask>=3\"]\n[project.optional-dependencies]\ndev = [\"pytest\"]\n")
-	f.Add("[tool.poetry.dependencies]\npython = \"^3.11\"\nflask = {version = \"^3\"}\n")
-	f.Add("[packages]\nflask = \"*\"\n[requires]\npython_version = \"3.11\"\n")
-	f.Fuzz(func(t *testing.T, s string) {
-		if m, err := parsePyproject("pyproject.toml", []byte(s)); err == nil && m != nil {
-			_, _, _ = pythonBounds(m.RequiresPython)
-		}
-		_, _ = parsePipfile("Pipfile", []byte(s))
-	})
-}
-
 func splitLines(s string) []string { return strings.Split(s, "\n") }

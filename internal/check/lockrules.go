@@ -3,7 +3,6 @@ package check
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -86,23 +85,20 @@ func checkHashes(p *project, l *lock.Lock, rel string, r *Report) {
 }
 
 func checkStale(m *manifest, l *lock.Lock, rel string, r *Report) {
-	for _, d := range m.Declared {
+	for _, d := range m.Requirements {
 		pkg, ok := l.Find(d.Name)
 		if !ok {
-			r.add("PW102", m.File, d.Line, "%s declares %s but %s does not lock it: the lock is stale", m.File, d.Name, rel)
+			r.add("PW102", relOr(d.File, m.File), d.Line, "%s declares %s but %s does not lock it: the lock is stale", m.File, d.Name, rel)
 			continue
 		}
 		spec := d.Specifier
-		if req, ok := splitRequirement(d.Name + " " + spec); ok {
-			spec = req.Specifier
-		}
 		set, err := pep.ParseSpecifierSet(spec)
 		if spec == "" || spec == "*" || err != nil || pkg.Version == "" {
 			continue
 		}
 		v, err := pep.ParseVersion(pkg.Version)
 		if err == nil && !set.Contains(v, true) {
-			r.add("PW102", m.File, d.Line, "%s requires %s%s but %s locks %s: the lock is stale", m.File, d.Name, spec, rel, pkg.Version)
+			r.add("PW102", relOr(d.File, m.File), d.Line, "%s requires %s%s but %s locks %s: the lock is stale", m.File, d.Name, spec, rel, pkg.Version)
 		}
 	}
 	if m.RequiresPython != "" && l.RequiresPython != "" &&
@@ -119,5 +115,11 @@ func normalizeSpec(s string) string {
 	return strings.Join(parts, ",")
 }
 
-// relJoin joins slash path parts.
-func relJoin(parts ...string) string { return filepath.ToSlash(filepath.Join(parts...)) }
+
+// relOr returns file, or fallback when file is empty.
+func relOr(file, fallback string) string {
+	if file == "" {
+		return fallback
+	}
+	return file
+}

@@ -18,7 +18,7 @@ func checkPythonVersion(_ context.Context, p *project, r *Report) error {
 	}
 	if m != nil {
 		switch {
-		case m.RequiresPython == "" && m.File == "pyproject.toml":
+		case m.RequiresPython == "" && m.HasProject && m.File == "pyproject.toml":
 			r.add("PW201", m.File, 0, "%s declares no requires-python: any interpreter may be used", m.File)
 		case m.RequiresPython != "":
 			lower, upper, err := pythonBounds(m.RequiresPython)

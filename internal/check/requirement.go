@@ -58,6 +58,9 @@ func exactPin(spec string) bool {
 // pythonBounds reports whether a requires-python specifier has a lower and
 // an upper bound.
 func pythonBounds(spec string) (lower, upper bool, err error) {
+	if strings.HasPrefix(spec, "^") || strings.HasPrefix(spec, "~") && !strings.HasPrefix(spec, "~=") {
+		return true, true, nil // poetry's caret and tilde ranges are bounded both ways
+	}
 	set, err := pep.ParseSpecifierSet(spec)
 	if err != nil {
 		return false, false, err
