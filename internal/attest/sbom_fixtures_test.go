@@ -92,6 +92,11 @@ func oddLock() *lock.Lock {
 				Artifacts: []lock.Artifact{{URL: "not a url with spaces", Hashes: map[string]string{"sha256": "zz"}}}},
 			{Name: "git-no-commit", Source: lock.Source{Kind: lock.SourceGit, URL: "https://git.example/x.git"},
 				Dependencies: []lock.Dependency{{Name: "git-no-commit"}}},
+			{Name: "", Version: "0"},
+			{Name: "ünïcode", Version: "1.0", Source: lock.Source{Kind: lock.SourceGit, URL: "git@host.example:team/repo.git", Ref: "main"},
+				Dependencies: []lock.Dependency{{Name: "dup", Version: "9.9"}}},
+			{Name: "blake", Version: "2", Source: lock.Source{Kind: lock.SourceURL, URL: "relative/path.tar.gz"},
+				Artifacts: []lock.Artifact{{Hashes: map[string]string{"blake2b": hexOf("b", 128), "MD5": hexOf("m", 32), "sha3-256": hexOf("s", 64)}}}},
 		},
 	}
 }

@@ -31,6 +31,7 @@ func sbomCases() []sbomCase {
 			opts: []SBOMOption{WithCreated(time.Unix(1700000000, 0)), WithTool("pinwheel", "v0.1.0")}},
 		{name: "requirements", lock: requirementsLock(), subject: Subject{Name: "svc"}},
 		{name: "odd", lock: oddLock()},
+		{name: "odd_image", lock: oddLock(), subject: Subject{ImageRef: "Registry.Example/Team/Svc@sha256:abc", ImageDigest: "latest"}},
 		{name: "empty", lock: &lock.Lock{}},
 		{name: "nil_lock", lock: nil, subject: Subject{Name: "nothing"}},
 	}
