@@ -139,7 +139,7 @@ func lockSourceLabel(s lock.Source) string {
 		}
 		return s.VCS + " " + strings.TrimPrefix(strings.TrimPrefix(s.URL, "https://"), "ssh://") + "@" + rev
 	case lock.SourceURL:
-		return "url " + s.URL
+		return "url " + strings.SplitN(s.URL, "#", 2)[0]
 	}
 	return string(s.Kind) + " " + s.Path
 }

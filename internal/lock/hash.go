@@ -115,13 +115,20 @@ func canonicalSource(s Source) string {
 		if s.URL == "" {
 			repo = cleanPath(s.Path)
 		}
-		return "vcs " + vcs + " " + strings.TrimSuffix(repo, ".git") + " " + strings.ToLower(rev) + " " + s.Subdirectory
+		return "vcs " + vcs + " " + strings.TrimSuffix(repo, ".git") + " " + strings.ToLower(rev) + subdirSuffix(s)
 	case SourceURL:
-		return "url " + normalizeURL(strings.SplitN(s.URL, "#", 2)[0]) + " " + s.Subdirectory
+		return "url " + normalizeURL(strings.SplitN(s.URL, "#", 2)[0]) + subdirSuffix(s)
 	case SourcePath, SourceDirectory, SourceEditable:
-		return string(s.Kind) + " " + cleanPath(s.Path) + " " + s.Subdirectory
+		return string(s.Kind) + " " + cleanPath(s.Path) + subdirSuffix(s)
 	}
 	return string(s.Kind) + " " + s.URL + s.Path
+}
+
+func subdirSuffix(s Source) string {
+	if s.Subdirectory == "" {
+		return ""
+	}
+	return " subdirectory=" + path.Clean(s.Subdirectory)
 }
 
 // normalizeURL lowercases scheme and host, drops user info and trailing
