@@ -201,3 +201,26 @@ func (s SpecifierSet) mentionsPrerelease() bool {
 func (s Specifier) Contains(v Version, allowPre bool) bool {
 	return SpecifierSet{specs: []Specifier{s}}.Contains(v, allowPre)
 }
+
+// Filter returns the versions the set admits, in their input order, with
+// PEP 440's fallback for pre-releases: when pre-releases are not allowed
+// (allowPre false and no clause names one) but the only matches are
+// pre-releases, those are returned.
+func (s SpecifierSet) Filter(versions []Version, allowPre bool) []Version {
+	allowPre = allowPre || s.mentionsPrerelease()
+	var finals, pres []Version
+	for _, v := range versions {
+		if !s.Contains(v, true) {
+			continue
+		}
+		if v.IsPrerelease() && !allowPre {
+			pres = append(pres, v)
+		} else {
+			finals = append(finals, v)
+		}
+	}
+	if len(finals) == 0 {
+		return pres
+	}
+	return finals
+}

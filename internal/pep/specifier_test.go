@@ -2,6 +2,7 @@ package pep
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -168,4 +169,44 @@ func FuzzParseSpecifierSet(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestSpecifierSetFilter(t *testing.T) {
+	parse := func(ss ...string) []Version {
+		out := make([]Version, len(ss))
+		for i, s := range ss {
+			out[i] = MustParseVersion(s)
+		}
+		return out
+	}
+	str := func(vs []Version) string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, v.String())
+		}
+		return strings.Join(out, " ")
+	}
+	tests := []struct {
+		name, spec string
+		versions   []string
+		allowPre   bool
+		want       string
+	}{
+		{"finals_only", ">=1.0", []string{"0.9", "1.0", "1.1a1", "1.2"}, false, "1.0 1.2"},
+		{"allow_pre", ">=1.0", []string{"0.9", "1.0", "1.1a1", "1.2"}, true, "1.0 1.1a1 1.2"},
+		{"only_pre_matches", ">=1.5", []string{"1.0", "2.0b1", "2.0rc1"}, false, "2.0b1 2.0rc1"},
+		{"nothing", ">=3.0", []string{"1.0", "2.0b1"}, false, ""},
+		{"named_pre", ">=2.0b1", []string{"1.0", "2.0b1", "2.0"}, false, "2.0b1 2.0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, err := ParseSpecifierSet(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := str(set.Filter(parse(tt.versions...), tt.allowPre)); got != tt.want {
+				t.Errorf("Filter = %q, want %q", got, tt.want)
+			}
+		})
+	}
 }
