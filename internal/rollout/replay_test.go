@@ -34,8 +34,10 @@ type recordedCall struct {
 // scenarios are re-recorded with -record: a simulated world seed whose run
 // shows the named behaviour with testSpec.
 var scenarios = map[string]uint64{
-	"promoted":    0,
-	"rolled_back": 0,
+	"promoted":          0,
+	"rolled_back":       0,
+	"aborted":           0,
+	"progress_deadline": 0,
 }
 
 func TestReplayReproducesDecisions(t *testing.T) {
@@ -97,6 +99,13 @@ func replay(t *testing.T, rec recording) string {
 		st = deepCopy(t, next)
 	}
 	fmt.Fprintf(&out, "final: %s terminal=%v: %s\n", st.Phase, st.Terminal, st.Message)
+	fmt.Fprintf(&out, "persisted status:\n")
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(st); err != nil {
+		t.Fatal(err)
+	}
 	return out.String()
 }
 
@@ -123,13 +132,17 @@ func recordScenarios(t *testing.T) {
 	want := map[string]func(Status) bool{
 		"promoted": func(s Status) bool { return s.Phase == Promoted && !s.ManualPromotion },
 		"rolled_back": func(s Status) bool {
-			return s.Phase == RolledBack && strings.Contains(s.Decisions[len(s.Decisions)-2].Reason, "analysis failed")
+			return s.Phase == RolledBack && strings.Contains(rollbackReason(s), "analysis failed")
+		},
+		"aborted": func(s Status) bool { return s.Phase == Aborted },
+		"progress_deadline": func(s Status) bool {
+			return s.Phase == RolledBack && strings.Contains(rollbackReason(s), "progress deadline")
 		},
 	}
 	for name, first := range scenarios {
 		for seed := first; seed < first+5000; seed++ {
 			rec, final := recordRun(t, seed)
-			if !want[name](final) || len(rec.Calls) > 80 {
+			if !want[name](final) || len(rec.Calls) > 80 && name != "progress_deadline" {
 				continue
 			}
 			if err := os.WriteFile(filepath.Join("testdata", "replay", name+".json"), encodeRecording(t, rec), 0o644); err != nil {
@@ -141,12 +154,20 @@ func recordScenarios(t *testing.T) {
 	}
 }
 
+func rollbackReason(s Status) string {
+	for i := len(s.Decisions) - 1; i >= 0; i-- {
+		if s.Decisions[i].Action == "rollback" {
+			return s.Decisions[i].Reason
+		}
+	}
+	return ""
+}
+
 func recordRun(t *testing.T, seed uint64) (recording, Status) {
 	w := newWorld(seed)
-	w.neverReady = false
 	rec := recording{Spec: testSpec(), Stable: "v1", Canary: "v2"}
 	st := NewStatus("v1", "v2")
-	for range 200 {
+	for range 300 {
 		obs := w.observe()
 		rec.Calls = append(rec.Calls, recordedCall{At: w.now, Observations: obs})
 		next, actions := Next(rec.Spec, st, obs, w.now)
