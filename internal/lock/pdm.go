@@ -80,7 +80,7 @@ func (r *tomlReader) pdmPackage(t tval, metaFiles map[string][]tval) Package {
 	p.Version = r.str(t, "version")
 	p.RequiresPython = r.str(t, "requires_python")
 	p.Marker = r.str(t, "marker")
-	p.Extras = r.strs(t, "extras")
+	p.Extras = normalizeExtras(r.strs(t, "extras"))
 	for _, g := range r.strs(t, "groups") {
 		if g == "default" {
 			g = "main"

@@ -25,7 +25,7 @@ func parseRequirementString(s string) (Dependency, bool) {
 		}
 		for _, x := range strings.Split(rest[1:end], ",") {
 			if x = strings.TrimSpace(x); x != "" {
-				d.Extras = append(d.Extras, x)
+				d.Extras = append(d.Extras, pep.NormalizeName(x))
 			}
 		}
 		rest = strings.TrimSpace(rest[end+1:])

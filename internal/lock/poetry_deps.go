@@ -49,7 +49,7 @@ func (r *tomlReader) poetryDeps(t tval, extraOf map[string][]string) []Dependenc
 }
 
 func (r *tomlReader) poetryDepTable(v tval, name string, extraOf map[string][]string) Dependency {
-	d := Dependency{Name: name, Specifier: r.str(v, "version"), Extras: r.strs(v, "extras"),
+	d := Dependency{Name: name, Specifier: r.str(v, "version"), Extras: normalizeExtras(r.strs(v, "extras")),
 		Marker: r.str(v, "markers")}
 	if r.boolean(v, "optional") && !strings.Contains(d.Marker, "extra") {
 		var conds []string
@@ -101,4 +101,12 @@ func extrasFromEdges(pkgs []Package) {
 			pkgs[i].Extras = addUnique(pkgs[i].Extras, x)
 		}
 	}
+}
+
+// normalizeExtras applies PEP 685: extra names compare PEP 503-normalised.
+func normalizeExtras(extras []string) []string {
+	for i, x := range extras {
+		extras[i] = pep.NormalizeName(x)
+	}
+	return extras
 }

@@ -50,6 +50,7 @@ func parsePylock(path string, data []byte) (*Lock, error) {
 			l.Indexes = append(l.Indexes, Index{URL: p.Source.URL})
 		}
 	}
+	pinEdges(l.Packages)
 	return l, nil
 }
 
@@ -80,7 +81,7 @@ func (r *tomlReader) pylockPackage(t tval) Package {
 	p.Groups = pylockGroups(p.Marker)
 	for _, d := range r.tables(t, "dependencies") {
 		p.Dependencies = append(p.Dependencies, Dependency{
-			Name:    pep.NormalizeName(r.str(d, "name")),
+			Name:    pep.NormalizeName(r.requiredStr(d, "name", "the name of the package depended on")),
 			Version: r.str(d, "version"),
 		})
 	}
