@@ -45,10 +45,10 @@ func parseInstall(p *project, argv []string) (in install, ok bool) {
 	}
 	switch {
 	case pipName.MatchString(cmd) && sub(1) == "install":
-		return pipInstall(p, "pip install", argv[2:]), true
+		return pipInstall(p, "pip install", argv[2:], false), true
 	case cmd == "uv" && sub(1) == "pip" && (sub(2) == "install" || sub(2) == "sync"):
-		in := pipInstall(p, "uv pip "+sub(2), argv[3:])
-		return in, true
+		// uv pip sync takes requirements files as its arguments.
+		return pipInstall(p, "uv pip "+sub(2), argv[3:], sub(2) == "sync"), true
 	case cmd == "uv" && sub(1) == "sync":
 		return flagLocked("uv sync", argv, "without --locked or --frozen, uv may re-resolve", "--locked", "--frozen"), true
 	case cmd == "uv" && (sub(1) == "add" || sub(1) == "tool" && sub(2) == "install"):
@@ -90,7 +90,7 @@ func flagLocked(tool string, argv []string, why string, flags ...string) install
 }
 
 // pipInstall judges pip's (or uv pip's) install arguments.
-func pipInstall(p *project, tool string, args []string) install {
+func pipInstall(p *project, tool string, args []string, positionalFiles bool) install {
 	in := install{Tool: tool}
 	var reqFiles, pkgs []string
 	requireHashes, noDeps := false, false
@@ -118,6 +118,8 @@ func pipInstall(p *project, tool string, args []string) install {
 		case pipValueFlags[a]:
 			i++
 		case strings.HasPrefix(a, "-"):
+		case positionalFiles:
+			reqFiles = append(reqFiles, a)
 		default:
 			pkgs = append(pkgs, a)
 		}

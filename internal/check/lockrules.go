@@ -115,7 +115,6 @@ func normalizeSpec(s string) string {
 	return strings.Join(parts, ",")
 }
 
-
 // relOr returns file, or fallback when file is empty.
 func relOr(file, fallback string) string {
 	if file == "" {
