@@ -55,9 +55,12 @@ type Check struct {
 	BurnFactor float64  `json:"burnFactor,omitempty" yaml:"burnFactor,omitempty"`
 
 	// Compare: fail only if the canary is larger than the stable release
-	// scaled by (1+Tolerance) with one-sided significance Alpha.
-	Alpha     float64 `json:"alpha,omitempty" yaml:"alpha,omitempty"`
-	Tolerance float64 `json:"tolerance,omitempty" yaml:"tolerance,omitempty"`
+	// scaled by (1+Tolerance) with one-sided significance Alpha. With
+	// LowerIsWorse (throughput, success ratio) it fails only if the canary is
+	// smaller than stable scaled by (1-Tolerance).
+	Alpha        float64 `json:"alpha,omitempty" yaml:"alpha,omitempty"`
+	Tolerance    float64 `json:"tolerance,omitempty" yaml:"tolerance,omitempty"`
+	LowerIsWorse bool    `json:"lowerIsWorse,omitempty" yaml:"lowerIsWorse,omitempty"`
 }
 
 // Defaults for fields left empty.
@@ -161,6 +164,8 @@ func (c Check) Validate() error {
 		}
 		if !(c.Tolerance >= 0) || !isFinite(c.Tolerance) {
 			bad("tolerance", "expected a non-negative fraction (0.1 for 10%%), got %g", c.Tolerance)
+		} else if c.LowerIsWorse && c.Tolerance >= 1 {
+			bad("tolerance", "with lowerIsWorse the tolerance must be below 1 (100%%), got %g", c.Tolerance)
 		}
 	case "":
 		bad("kind", "required: threshold, burnRate or compare")

@@ -156,6 +156,39 @@ func TestEvaluateCompare(t *testing.T) {
 	}
 }
 
+func TestEvaluateCompareLowerIsWorse(t *testing.T) {
+	c := Check{Name: "throughput", Kind: Compare, MinSamples: 10, LowerIsWorse: true}.Defaults()
+	stable := make([]float64, 30)
+	for i := range stable {
+		stable[i] = 100 + float64(i%7)
+	}
+	scale := func(k float64) []Sample {
+		out := make([]float64, len(stable))
+		for i, v := range stable {
+			out[i] = v * k
+		}
+		return series(out...)
+	}
+	tests := []struct {
+		name       string
+		k          float64
+		want       Outcome
+		wantReason string
+	}{
+		{"thirty_percent_lower_fails", 0.7, Fail, "-30.0%, tolerance -10%"},
+		{"five_percent_lower_passes", 0.95, Pass, ">= alpha"},
+		{"higher_passes", 1.5, Pass, "+50.0%"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Evaluate(c, Measurement{Canary: scale(tc.k), Stable: series(stable...)})
+			if v.Outcome != tc.want || !strings.Contains(v.Reason, tc.wantReason) {
+				t.Errorf("got %s (%s), want %s containing %q", v.Outcome, v.Reason, tc.want, tc.wantReason)
+			}
+		})
+	}
+}
+
 func TestCheckValidate(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -175,6 +208,7 @@ func TestCheckValidate(t *testing.T) {
 		{"windows_reversed", Check{Name: "a", Kind: BurnRate, Objective: 0.99, FastWindow: Duration(time.Hour), SlowWindow: Duration(time.Minute)}.Defaults(), "must be shorter"},
 		{"alpha_out_of_range", Check{Name: "a", Kind: Compare, Alpha: 1.5}.Defaults(), "alpha"},
 		{"negative_tolerance", Check{Name: "a", Kind: Compare, Tolerance: -0.1}.Defaults(), "tolerance"},
+		{"lower_is_worse_full_tolerance", Check{Name: "a", Kind: Compare, Tolerance: 1, LowerIsWorse: true}.Defaults(), "must be below 1"},
 		{"zero_min_samples", Check{Name: "a", Kind: Compare, MinSamples: -1}.Defaults(), "minSamples"},
 	}
 	for _, tc := range tests {
