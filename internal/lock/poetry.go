@@ -85,7 +85,7 @@ func (r *tomlReader) poetryPackage(t tval, metaFiles map[string][]tval) Package 
 	p.Source = r.poetrySource(t)
 	fileTables := r.tables(t, "files")
 	if !r.has(t, "files") {
-		fileTables = metaFiles[p.Name]
+		fileTables = r.filesOfVersion(metaFiles[p.Name], p.Version)
 	}
 	for _, f := range fileTables {
 		p.Artifacts = append(p.Artifacts, r.poetryFile(f, p.Source))
@@ -206,4 +206,21 @@ func requirementName(req string) string {
 		return req
 	}
 	return req[:end]
+}
+
+// filesOfVersion picks, from lock-version 1.1's per-name file list, the
+// files of one version (a name locked at two versions under different
+// markers shares one list). Names that do not show the version keep them all.
+func (r *tomlReader) filesOfVersion(files []tval, version string) []tval {
+	var out []tval
+	for _, f := range files {
+		name := r.str(f, "file")
+		if strings.Contains(name, "-"+version+"-") || strings.Contains(name, "-"+version+".") {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return files
+	}
+	return out
 }
