@@ -28,6 +28,7 @@ type sbomConfig struct {
 	created     time.Time // zero: omitted (CycloneDX) or the Unix epoch (SPDX)
 	toolName    string
 	toolVersion string
+	withoutDev  bool
 }
 
 // WithCreated stamps the document with t (UTC, second precision). Without it
@@ -43,6 +44,12 @@ func WithCreated(t time.Time) SBOMOption {
 // pinwheel unless the caller asks for it).
 func WithTool(name, version string) SBOMOption {
 	return func(c *sbomConfig) { c.toolName, c.toolVersion = name, version }
+}
+
+// WithoutDev leaves out packages that only development groups need (dev,
+// test, lint, docs, …): the SBOM of what production installs.
+func WithoutDev() SBOMOption {
+	return func(c *sbomConfig) { c.withoutDev = true }
 }
 
 func newSBOMConfig(opts []SBOMOption) sbomConfig {

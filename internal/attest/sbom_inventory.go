@@ -72,10 +72,10 @@ func scopeOf(groups []string) scope {
 	return scopeOptional
 }
 
-// newInventory builds the neutral view. It never fails: odd packages
-// (no version, no artifacts, unknown hash algorithms) are rendered with
-// what they have.
-func newInventory(l *lock.Lock, subject Subject) *inventory {
+// newInventory builds the neutral view, leaving out development-only
+// packages when withoutDev is set. It never fails: odd packages (no version,
+// no artifacts, unknown hash algorithms) are rendered with what they have.
+func newInventory(l *lock.Lock, subject Subject, withoutDev bool) *inventory {
 	inv := &inventory{}
 	if l == nil {
 		l = &lock.Lock{}
@@ -93,6 +93,9 @@ func newInventory(l *lock.Lock, subject Subject) *inventory {
 		p := &l.Packages[i]
 		if project == nil && isProjectItself(p) {
 			project = p
+			continue
+		}
+		if withoutDev && scopeOf(p.Groups) == scopeExcluded {
 			continue
 		}
 		pkgs = append(pkgs, p)

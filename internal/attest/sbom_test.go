@@ -184,3 +184,27 @@ func TestParseSourceDateEpoch(t *testing.T) {
 		})
 	}
 }
+
+// TestSBOMWithoutDev: development-only packages and the edges to them are
+// gone; everything production installs stays.
+func TestSBOMWithoutDev(t *testing.T) {
+	for _, w := range sbomWriters {
+		t.Run(w.name, func(t *testing.T) {
+			out, err := w.write(kitchenSinkLock(), Subject{}, WithoutDev())
+			if err != nil {
+				t.Fatal(err)
+			}
+			validateAgainst(t, w.schema, out)
+			for _, gone := range []string{"pytest", "pluggy"} {
+				if strings.Contains(string(out), gone) {
+					t.Errorf("dev-only package %s still in the SBOM", gone)
+				}
+			}
+			for _, kept := range []string{"pkg:pypi/requests@2.32.3", "pkg:pypi/urllib3@2.2.3", "pkg:pypi/wheelhouse-pkg@0.1"} {
+				if !strings.Contains(string(out), kept) {
+					t.Errorf("production package %s missing", kept)
+				}
+			}
+		})
+	}
+}

@@ -20,6 +20,7 @@ type sbomFlags struct {
 	version     string
 	imageRef    string
 	imageDigest string
+	noDev       bool
 }
 
 func newSBOMCommand(streams Streams) *cobra.Command {
@@ -51,6 +52,7 @@ SOURCE_DATE_EPOCH is set, and a serial number derived from the content.`,
 	fl.StringVar(&f.name, "name", "", "name of the root component (default: the project name in the lock, else the lockfile's directory)")
 	fl.StringVar(&f.version, "version", "", "version of the root component")
 	fl.StringVar(&f.imageRef, "image-ref", "", "image repository the SBOM describes (with --image-digest)")
+	fl.BoolVar(&f.noDev, "no-dev", false, "leave out packages only development groups need (dev, test, lint, docs, …)")
 	fl.StringVar(&f.imageDigest, "image-digest", "", "image digest (sha256:…): describe the image instead of the project")
 	return cmd
 }
@@ -72,6 +74,9 @@ func runSBOM(streams Streams, path string, f sbomFlags) error {
 	}
 	if ok {
 		opts = append(opts, attest.WithCreated(created))
+	}
+	if f.noDev {
+		opts = append(opts, attest.WithoutDev())
 	}
 	lockPath, err := lock.Detect(path)
 	if err != nil {

@@ -50,6 +50,7 @@ func TestSBOMCommand(t *testing.T) {
 		{"spdx", []string{"sbom", dir, "-o", "spdx"}, "", 0, []string{`"spdxVersion": "SPDX-2.3"`, `"created": "1970-01-01T00:00:00Z"`, "pkg:pypi/werkzeug@3.0.4"}},
 		{"source_date_epoch", []string{"sbom", dir}, "1700000000", 0, []string{`"timestamp": "2023-11-14T22:13:20Z"`}},
 		{"name_flag", []string{"sbom", dir, "--name", "billing-api", "--version", "2.0.0"}, "", 0, []string{`"name": "billing-api"`, `"version": "2.0.0"`}},
+		{"no_dev", []string{"sbom", dir, "--no-dev"}, "", 0, []string{"pkg:pypi/flask@3.0.3"}},
 		{"lockfile_path", []string{"sbom", filepath.Join(dir, "requirements.txt")}, "", 0, []string{"pkg:pypi/werkzeug@3.0.4"}},
 		{"bad_format", []string{"sbom", dir, "-o", "xml"}, "", 2, []string{`unknown SBOM format "xml"`}},
 		{"bad_epoch", []string{"sbom", dir}, "soon", 2, []string{"SOURCE_DATE_EPOCH"}},
