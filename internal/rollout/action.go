@@ -20,7 +20,9 @@ type Action interface {
 // SetWeight routes Weight percent of traffic to the canary, the rest to stable.
 type SetWeight struct{ Weight int }
 
-// ScaleCanary sizes the canary to serve Weight percent of traffic.
+// ScaleCanary sizes the canary to serve Weight percent of traffic, with at
+// least one replica (Weight 0 means one replica and no traffic, as before a
+// smoke test).
 type ScaleCanary struct{ Weight int }
 
 // RunSmoke runs the smoke test of step Step and reports a SmokeResult.

@@ -134,7 +134,15 @@ func TestNextTransitions(t *testing.T) {
 			wantPhase: RollingBack, wantStep: 3, wantActions: []string{"Notify(rollingBack: smoke test failed at step 3: /healthz answered 500, want 200)", "Rollback(", "RequeueAfter"},
 		},
 		{
-			name: "smoke_without_result_times_out", status: at(3, Smoking), obs: healthy(), after: 21 * time.Second,
+			name: "smoke_waits_for_a_ready_canary", status: at(3, Smoking), obs: healthy(func(o *Observations) { o.Canary = Readiness{0, 1} }), after: time.Minute,
+			wantPhase: Smoking, wantStep: 3, wantActions: []string{"ScaleCanary(20)", "RequeueAfter(5s)"},
+		},
+		{
+			name: "smoke_timeout_counts_from_request", status: at(3, Smoking, func(s *Status) { s.SmokeRequestedAt = t0.Add(time.Minute) }), obs: healthy(), after: 80 * time.Second,
+			wantPhase: Smoking, wantStep: 3, wantActions: []string{"RunSmoke(step=3", "RequeueAfter(5s)"},
+		},
+		{
+			name: "smoke_without_result_times_out", status: at(3, Smoking, func(s *Status) { s.SmokeRequestedAt = t0 }), obs: healthy(), after: 21 * time.Second,
 			wantPhase: RollingBack, wantStep: 3, wantActions: []string{"Notify(rollingBack: smoke test at step 3 gave no result within 20s)", "Rollback(", "RequeueAfter"},
 		},
 		{

@@ -49,6 +49,9 @@ type Status struct {
 	WaitingFor   string    `json:"waitingFor,omitempty"`
 	// Analysis holds the current analysis step's counters.
 	Analysis AnalysisCounters `json:"analysis,omitzero"`
+	// SmokeRequestedAt is when the current smoke step first asked for its
+	// test; its result is due within twice the timeout.
+	SmokeRequestedAt time.Time `json:"smokeRequestedAt,omitzero"`
 	// FastTrack is set at start when FastRollback applies to this canary.
 	FastTrack bool `json:"fastTrack,omitempty"`
 	// ManualPromotion records that a person promoted, skipping steps.

@@ -47,6 +47,7 @@ func (e *engine) enterStep(i int) {
 	e.st.StepIndex = i
 	e.st.StepStartedAt = e.now
 	e.st.Analysis = AnalysisCounters{}
+	e.st.SmokeRequestedAt = time.Time{}
 	e.stopWaiting()
 	if i >= len(e.spec.Steps) {
 		e.beginPromotion(false, fmt.Sprintf("all %d steps completed", len(e.spec.Steps)))
@@ -129,13 +130,25 @@ func (e *engine) pause(d time.Duration) progress {
 	return advance
 }
 
-// smoke asks for the smoke test until a result for this step arrives. No
-// result within twice the timeout counts as a failure.
+// smoke makes sure the canary has ready replicas (one at least, even at 0%
+// traffic), then asks for the smoke test until a result for this step
+// arrives. No result within twice the timeout counts as a failure.
 func (e *engine) smoke(s SmokeStep) progress {
 	if r := e.obs.Smoke; r != nil && r.Step == e.st.StepIndex {
 		return e.smokeResult(*r)
 	}
-	if limit := 2 * s.Timeout.D(); e.now.Sub(e.st.StepStartedAt) > limit {
+	if e.st.SmokeRequestedAt.IsZero() {
+		if !e.obs.Canary.ready() {
+			if !e.wait(fmt.Sprintf("canary readiness for the smoke test (%d/%d ready)", e.obs.Canary.Ready, e.obs.Canary.Desired)) {
+				return stopped
+			}
+			e.do(ScaleCanary{Weight: e.st.CanaryScale})
+			return stay
+		}
+		e.st.SmokeRequestedAt = e.now
+		e.stopWaiting()
+	}
+	if limit := 2 * s.Timeout.D(); e.now.Sub(e.st.SmokeRequestedAt) > limit {
 		e.beginRollback(RolledBack, fmt.Sprintf("smoke test at step %d gave no result within %s", e.st.StepIndex, limit), nil)
 		return stopped
 	}
