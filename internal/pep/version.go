@@ -3,6 +3,7 @@ package pep
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Version is a parsed PEP 440 version. The zero value is version "0".
@@ -32,9 +33,9 @@ type localPart struct {
 // implicit "1.0-1" post-release, optional separators and implicit numbers,
 // and local labels separated by "-", "_" or ".".
 func ParseVersion(s string) (Version, error) {
-	p := versionParser{in: strings.ToLower(strings.TrimSpace(s)), orig: s}
-	lead := len(s) - len(strings.TrimLeft(s, " \t\n\r\f\v"))
-	p.colBase = lead
+	trimmed := strings.TrimLeftFunc(s, unicode.IsSpace)
+	p := versionParser{in: strings.ToLower(strings.TrimRightFunc(trimmed, unicode.IsSpace)), orig: s}
+	p.colBase = len(s) - len(trimmed)
 	return p.parse()
 }
 

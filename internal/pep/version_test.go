@@ -246,3 +246,28 @@ func TestVersionText(t *testing.T) {
 		t.Error("UnmarshalText(nope) succeeded")
 	}
 }
+
+// FuzzCompare checks that Compare is a total order on whatever parses:
+// antisymmetric, transitive, and consistent with the normalised form.
+func FuzzCompare(f *testing.F) {
+	f.Add("1.0", "1.0.post1", "1.0a1")
+	f.Add("1!0.1", "2.0+local", "2.0")
+	f.Add("1.0.dev0", "1.0a0", "1.0.post0.dev0")
+	f.Fuzz(func(t *testing.T, x, y, z string) {
+		a, errA := ParseVersion(x)
+		b, errB := ParseVersion(y)
+		c, errC := ParseVersion(z)
+		if errA != nil || errB != nil || errC != nil {
+			return
+		}
+		if Compare(a, b) != -Compare(b, a) {
+			t.Fatalf("not antisymmetric: %s vs %s", a, b)
+		}
+		if Compare(a, b) <= 0 && Compare(b, c) <= 0 && Compare(a, c) > 0 {
+			t.Fatalf("not transitive: %s <= %s <= %s but %s > %s", a, b, c, a, c)
+		}
+		if (a.String() == b.String()) && Compare(a, b) != 0 {
+			t.Fatalf("same normal form %s, Compare %d", a, Compare(a, b))
+		}
+	})
+}
