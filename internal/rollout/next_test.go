@@ -276,3 +276,11 @@ func TestNextTransitions(t *testing.T) {
 		})
 	}
 }
+
+func TestStatusSummary(t *testing.T) {
+	st, _ := Next(testSpec(), at(0, Progressing), healthy(func(o *Observations) { o.Canary = Readiness{1, 2} }), t0)
+	want := "Progressing step 0: canary v2 at 20% (stable v1); waiting for canary readiness (1/2 ready)"
+	if got := st.Summary(); got != want {
+		t.Errorf("Summary() = %q, want %q", got, want)
+	}
+}

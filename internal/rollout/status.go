@@ -1,6 +1,7 @@
 package rollout
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -127,4 +128,21 @@ func (s *Status) record(d Decision) {
 		s.Decisions = slices.Delete(s.Decisions, 0, over)
 		s.DecisionsDropped += over
 	}
+}
+
+// Summary is a one-line description for status displays, e.g.
+// "Analyzing step 2: canary v2 at 20% (stable v1): step 2 round 1: 2 pass".
+func (s Status) Summary() string {
+	where := string(s.Phase)
+	if s.Phase.inStep() {
+		where = fmt.Sprintf("%s step %d", s.Phase, s.StepIndex)
+	}
+	out := fmt.Sprintf("%s: canary %s at %d%% (stable %s)", where, s.CanaryRelease, s.CanaryWeight, orNone(s.StableRelease))
+	if s.WaitingFor != "" {
+		out += "; waiting for " + s.WaitingFor
+	}
+	if s.Message != "" {
+		out += ": " + s.Message
+	}
+	return out
 }
