@@ -130,7 +130,11 @@ func (c *markerCompare) specifier(rhs string) *Specifier {
 // only membership tests make sense.
 func (c *markerCompare) evalSet(lhs, rhs string) (bool, error) {
 	if c.op != "in" && c.op != "not in" || isSetVariable(c.lhs.variable) || !isSetVariable(c.rhs.variable) {
-		return false, fmt.Errorf("marker: col %d: %s can only be used as `\"name\" in %s`", c.col, c.rhs.variable+c.lhs.variable, c.rhs.variable+c.lhs.variable)
+		set := c.rhs.variable
+		if isSetVariable(c.lhs.variable) {
+			set = c.lhs.variable
+		}
+		return false, fmt.Errorf("marker: col %d: %s is a set; use it as `\"name\" in %s` or `\"name\" not in %s`", c.col, set, set, set)
 	}
 	member := false
 	for _, item := range strings.Split(rhs, ",") {
