@@ -1,0 +1,241 @@
+package build_test
+
+import (
+	"context"
+	"io"
+	"log"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/validate"
+
+	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/image/imagetest"
+	"pinwheel.dev/pinwheel/internal/publish"
+)
+
+// copyExample copies examples/hello into a fresh directory, stamping every
+// file with mtime so checkouts at different times can be compared.
+func copyExample(t *testing.T, mtime time.Time) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "hello")
+	err := filepath.Walk(exampleDir, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(exampleDir, p)
+		target := filepath.Join(dst, rel)
+		if info.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, b, info.Mode().Perm()); err != nil {
+			return err
+		}
+		return os.Chtimes(target, mtime, mtime)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func opts(dir, cache string) build.Options {
+	return build.Options{Dir: dir, CacheDir: cache, Getenv: func(string) string { return "" }, BuilderVersion: "test"}
+}
+
+func run(t *testing.T, o build.Options) *build.Result {
+	t.Helper()
+	res, err := build.Run(context.Background(), o)
+	if err != nil {
+		t.Fatalf("build %s: %v", o.Dir, err)
+	}
+	return res
+}
+
+func TestBuildIsReproducible(t *testing.T) {
+	a := copyExample(t, time.Unix(1_600_000_000, 0))
+	b := copyExample(t, time.Unix(1_700_000_000, 0))
+	cacheA, cacheB := t.TempDir(), t.TempDir()
+	cold := run(t, opts(a, cacheA))
+	other := run(t, opts(b, cacheB))
+	warm := run(t, opts(a, cacheA))
+	if cold.Digest != other.Digest || cold.Digest != warm.Digest {
+		t.Fatalf("digests differ: cold %s, other dir/time %s, warm %s", cold.Digest, other.Digest, warm.Digest)
+	}
+	if cold.Platforms[0].Layers[0].CacheHit || !warm.Platforms[0].Layers[0].CacheHit {
+		t.Errorf("deps layer cache: cold hit=%v warm hit=%v", cold.Platforms[0].Layers[0].CacheHit, warm.Platforms[0].Layers[0].CacheHit)
+	}
+	if err := validate.Image(cold.Image); err != nil {
+		t.Fatal(err)
+	}
+	// A CI run id is recorded but does not change the image.
+	o := opts(b, cacheB)
+	o.Getenv = func(k string) string {
+		return map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "99"}[k]
+	}
+	ci := run(t, o)
+	if ci.Digest != cold.Digest || ci.BuildInfo.CIRunID != "99" || ci.BuildInfo.CIProvider != "github-actions" {
+		t.Errorf("CI build: digest %s run %q", ci.Digest, ci.BuildInfo.CIRunID)
+	}
+	// SOURCE_DATE_EPOCH does change it (every mtime and created).
+	o.Getenv = func(k string) string { return map[string]string{"SOURCE_DATE_EPOCH": "1700000000"}[k] }
+	if sde := run(t, o); sde.Digest == cold.Digest {
+		t.Error("SOURCE_DATE_EPOCH did not reach the image")
+	}
+}
+
+func TestAppChangeKeepsDependencyLayer(t *testing.T) {
+	dir := copyExample(t, time.Now())
+	cache := t.TempDir()
+	before := run(t, opts(dir, cache))
+	main := filepath.Join(dir, "hello", "__main__.py")
+	b, _ := os.ReadFile(main)
+	os.WriteFile(main, append(b, []byte("\n# changed\n")...), 0o644)
+	after := run(t, opts(dir, cache))
+	lb, la := before.Platforms[0].Layers, after.Platforms[0].Layers
+	if lb[0].Digest != la[0].Digest {
+		t.Errorf("dependency layer changed with app code: %s → %s", lb[0].Digest, la[0].Digest)
+	}
+	if lb[1].Digest == la[1].Digest || before.Digest == after.Digest {
+		t.Error("app change did not change the app layer and image")
+	}
+	if !la[0].CacheHit {
+		t.Error("unchanged lock did not reuse the cached dependency layer")
+	}
+}
+
+func TestBuildPublishes(t *testing.T) {
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	dir := copyExample(t, time.Now())
+	out := t.TempDir()
+	o := opts(dir, t.TempDir())
+	o.Outputs = []string{host + "/team/hello:1.0.0", "oci:" + filepath.Join(out, "layout"), "tar:" + filepath.Join(out, "hello.tar")}
+	res := run(t, o)
+	if len(res.Outputs) != 3 {
+		t.Fatalf("outputs %+v", res.Outputs)
+	}
+	ref, _ := name.ParseReference(host + "/team/hello:1.0.0")
+	pulled, err := remote.Image(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := pulled.Digest(); d.String() != res.Digest {
+		t.Errorf("registry holds %s, built %s", d, res.Digest)
+	}
+	img, _, err := publish.ReadLayout(filepath.Join(out, "layout"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := img.Digest(); d.String() != res.Digest {
+		t.Errorf("layout holds %s", d)
+	}
+	cf, _ := pulled.ConfigFile()
+	labels := cf.Config.Labels
+	if labels["dev.pinwheel.lock-hash"] != res.BuildInfo.LockHash || labels["org.opencontainers.image.version"] != "1.0.0" ||
+		labels["dev.pinwheel.base-digest"] != res.BuildInfo.BaseDigest || cf.Config.User != "65532" {
+		t.Errorf("labels/user %v %q", labels, cf.Config.User)
+	}
+	if _, ok := cf.Config.ExposedPorts["8000/tcp"]; !ok || cf.Config.Entrypoint[0] != "python3" {
+		t.Errorf("config %+v", cf.Config)
+	}
+	prov, err := os.ReadFile(filepath.Join(out, "layout.provenance.intoto.json"))
+	if err != nil || !strings.Contains(string(prov), strings.TrimPrefix(res.Digest, "sha256:")) || !strings.Contains(string(prov), "greetlib-1.0.0-py3-none-any.whl") {
+		t.Errorf("provenance beside layout: %v", err)
+	}
+	if sbom, err := os.ReadFile(filepath.Join(out, "layout.sbom.cdx.json")); err != nil || !strings.Contains(string(sbom), "greetlib") {
+		t.Errorf("sbom beside layout: %v", err)
+	}
+}
+
+func TestMultiPlatform(t *testing.T) {
+	dir := copyExample(t, time.Now())
+	arm := v1.Platform{OS: "linux", Architecture: "arm64"}
+	amd := v1.Platform{OS: "linux", Architecture: "amd64"}
+	os.RemoveAll(filepath.Join(dir, "base"))
+	d, err := imagetest.WriteLayout(filepath.Join(dir, "base"), amd, arm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewriteConfig(t, dir, "oci:base@sha256:d1b8fbf0b29844f4399edffc04f78cb1e8962acbd69c552f5a6abc9e1ec15bcd", "oci:base@"+d.String())
+	o := opts(dir, t.TempDir())
+	o.Platforms = []string{"linux/amd64", "linux/arm64"}
+	res := run(t, o)
+	if res.Index == nil || len(res.Platforms) != 2 {
+		t.Fatalf("want an index of 2, got %+v", res.Platforms)
+	}
+	if err := validate.Index(res.Index); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBuildRefuses(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dir string)
+		want  string
+	}{
+		{"hash_mismatch", func(t *testing.T, dir string) {
+			whl := filepath.Join(dir, "wheelhouse", "greetlib-1.0.0-py3-none-any.whl")
+			b, _ := os.ReadFile(whl)
+			os.WriteFile(whl, append(b, 0), 0o644)
+		}, "sha256"},
+		{"sdist_only", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "pylock.toml")
+			b, _ := os.ReadFile(p)
+			s := strings.Replace(string(b), "[[packages.wheels]]\nname = \"greetlib-1.0.0-py3-none-any.whl\"\npath = \"wheelhouse/greetlib-1.0.0-py3-none-any.whl\"",
+				"[packages.sdist]\nname = \"greetlib-1.0.0.tar.gz\"\npath = \"greetlib-1.0.0.tar.gz\"", 1)
+			os.WriteFile(p, []byte(s), 0o644)
+		}, "only an sdist is locked"},
+		{"bad_config", func(t *testing.T, dir string) {
+			rewriteConfig(t, dir, "user: \"65532\"", "user: [1]")
+		}, "pinwheel.yaml:"},
+		{"no_sha256", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "pylock.toml")
+			b, _ := os.ReadFile(p)
+			i := strings.Index(string(b), "hashes = {sha256 = \"")
+			sum := string(b[i+20 : i+84])
+			s := strings.Replace(string(b), "sha256 = \""+sum, "sha512 = \""+sum+sum, 1)
+			os.WriteFile(p, []byte(s), 0o644)
+		}, "no sha256"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyExample(t, time.Now())
+			tt.setup(t, dir)
+			out := filepath.Join(t.TempDir(), "img")
+			o := opts(dir, t.TempDir())
+			o.Outputs = []string{"oci:" + out}
+			_, err := build.Run(context.Background(), o)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Error("a failed build left an output behind")
+			}
+		})
+	}
+}
+
+func rewriteConfig(t *testing.T, dir, old, new string) {
+	t.Helper()
+	p := filepath.Join(dir, "pinwheel.yaml")
+	b, _ := os.ReadFile(p)
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("pinwheel.yaml has no %q", old)
+	}
+	os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644)
+}
