@@ -55,6 +55,7 @@ func (p *reqParser) finish() (*Lock, error) {
 		seen[k] = len(kept)
 		kept = append(kept, e)
 	}
+	l.Packages = make([]Package, 0, len(kept))
 	for _, e := range kept {
 		l.Packages = append(l.Packages, e.pkg)
 	}

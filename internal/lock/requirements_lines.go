@@ -1,9 +1,6 @@
 package lock
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // reqLine is one logical line of a requirements file: physical lines joined
 // at trailing backslashes, with the comment removed, as pip reads them.
@@ -41,9 +38,26 @@ type reqItem struct {
 	comment *reqComment
 }
 
-// commentRE is pip's COMMENT_RE: a "#" at the start or after whitespace
-// starts a comment that runs to the end of the line.
-var commentRE = regexp.MustCompile(`(^|\s+)#.*$`)
+// stripComment removes what pip's COMMENT_RE `(^|\s+)#.*$` matches: a "#"
+// at the start or after whitespace starts a comment that runs to the end of
+// the line, and takes the whitespace before it along.
+func stripComment(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '#' || (i > 0 && !isSpaceByte(s[i-1])) {
+			continue
+		}
+		j := i
+		for j > 0 && isSpaceByte(s[j-1]) {
+			j--
+		}
+		return s[:j]
+	}
+	return s
+}
+
+func isSpaceByte(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == '\v' || b == '\n'
+}
 
 // splitRequirementLines joins continuation lines and separates comments the
 // way pip's req_file.preprocess does, keeping whole-line comments (pip-compile's
@@ -55,7 +69,7 @@ func splitRequirementLines(data string) []reqItem {
 	)
 	flush := func() {
 		if cur != nil {
-			cur.text = commentRE.ReplaceAllString(cur.text, "")
+			cur.text = stripComment(cur.text)
 			if strings.TrimSpace(cur.text) != "" {
 				items = append(items, reqItem{req: cur})
 			}

@@ -214,3 +214,21 @@ func depNames(deps []Dependency) string {
 	sortStrings(names)
 	return strings.Join(names, ",")
 }
+
+func TestStripCommentMatchesPip(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{name: "whole_line", in: "# comment", want: ""},
+		{name: "after_space", in: "six==1.16.0  # pinned", want: "six==1.16.0"},
+		{name: "after_tab", in: "six==1.16.0\t#x", want: "six==1.16.0"},
+		{name: "url_fragment_kept", in: "git+https://h/r.git#egg=x", want: "git+https://h/r.git#egg=x"},
+		{name: "fragment_then_comment", in: "https://h/x.whl#sha256=ab # c", want: "https://h/x.whl#sha256=ab"},
+		{name: "none", in: "six==1.16.0", want: "six==1.16.0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := stripComment(tt.in); got != tt.want {
+				t.Errorf("stripComment(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
