@@ -50,6 +50,9 @@ func orAny(s string) string {
 // compareArtifacts fills the hash flags for a package whose version and
 // source stayed.
 func compareArtifacts(olds, news []Artifact, ch *Change) {
+	if sameArtifactList(olds, news) {
+		return
+	}
 	oldIDs, newIDs := artifactIDs(olds), artifactIDs(news)
 	var added, removed []string
 	for id := range newIDs {
@@ -288,4 +291,23 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// sameArtifactList is the allocation-free fast path for the common case of
+// two locks listing the same files in the same order.
+func sameArtifactList(a, b []Artifact) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || len(a[i].Hashes) != len(b[i].Hashes) {
+			return false
+		}
+		for alg, d := range a[i].Hashes {
+			if b[i].Hashes[alg] != d {
+				return false
+			}
+		}
+	}
+	return true
 }
