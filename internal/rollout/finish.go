@@ -53,7 +53,7 @@ func (e *engine) promoting() {
 // beginRollback sends all traffic back to stable; the rollout ends in final
 // (RolledBack or Aborted) once the runtime confirms.
 func (e *engine) beginRollback(final Phase, reason string, verdicts []analysis.Verdict) {
-	e.st.Phase, e.st.RollbackTo = RollingBack, final
+	e.st.Phase, e.st.RollbackTo, e.st.CanaryWeight = RollingBack, final, 0
 	e.stopWaiting()
 	e.decide("rollback", reason, verdicts)
 	e.do(Notify{Event: EventRollingBack, Reason: reason})
