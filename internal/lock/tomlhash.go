@@ -42,8 +42,7 @@ func isHexDigits(s string) bool {
 // algoHash reads an optional "algorithm:hex" string (uv, poetry, pdm) into
 // a one-entry hash map; nil when absent.
 func (r *tomlReader) algoHash(t tval, key string) map[string]string {
-	v, ok := r.get(t, key)
-	if !ok {
+	if !r.has(t, key) {
 		return nil
 	}
 	s := r.str(t, key)
@@ -52,13 +51,15 @@ func (r *tomlReader) algoHash(t tval, key string) map[string]string {
 	}
 	alg, digest, found := strings.Cut(s, ":")
 	if !found {
-		r.failf(v.path, "%s: hash %q: expected algorithm:hex, e.g. sha256:<64 hex digits>", v.path, s)
+		p := joinKey(t.path, key)
+		r.failf(p, "%s: hash %q: expected algorithm:hex, e.g. sha256:<64 hex digits>", p, s)
 		return nil
 	}
 	alg = strings.ToLower(alg)
 	hex, problem := checkDigest(alg, digest)
 	if problem != "" {
-		r.failf(v.path, "%s: %s", v.path, problem)
+		p := joinKey(t.path, key)
+		r.failf(p, "%s: %s", p, problem)
 		return nil
 	}
 	return map[string]string{alg: hex}

@@ -50,13 +50,22 @@ func (r *tomlReader) line(t tval) int {
 }
 
 func (r *tomlReader) get(t tval, key string) (tval, bool) {
-	m, _ := t.v.(map[string]any)
-	v, ok := m[key]
+	v, ok := lookup(t, key)
 	return tval{v: v, path: joinKey(t.path, key)}, ok
 }
 
+// lookup is get without the key path, for the hot leaf readers: the path
+// is only built (by at) when there is an error to report.
+func lookup(t tval, key string) (any, bool) {
+	m, _ := t.v.(map[string]any)
+	v, ok := m[key]
+	return v, ok
+}
+
+func at(t tval, key string, v any) tval { return tval{v: v, path: joinKey(t.path, key)} }
+
 func (r *tomlReader) has(t tval, key string) bool {
-	_, ok := r.get(t, key)
+	_, ok := lookup(t, key)
 	return ok
 }
 
@@ -66,13 +75,13 @@ func (r *tomlReader) wrongType(v tval, want string) {
 
 // str is an optional string; "" when absent.
 func (r *tomlReader) str(t tval, key string) string {
-	v, ok := r.get(t, key)
+	v, ok := lookup(t, key)
 	if !ok {
 		return ""
 	}
-	s, isStr := v.v.(string)
+	s, isStr := v.(string)
 	if !isStr {
-		r.wrongType(v, "a string")
+		r.wrongType(at(t, key, v), "a string")
 	}
 	return s
 }
@@ -92,29 +101,30 @@ func (r *tomlReader) requiredStr(t tval, key, what string) string {
 }
 
 func (r *tomlReader) boolean(t tval, key string) bool {
-	v, ok := r.get(t, key)
+	v, ok := lookup(t, key)
 	if !ok {
 		return false
 	}
-	b, isBool := v.v.(bool)
+	b, isBool := v.(bool)
 	if !isBool {
-		r.wrongType(v, "true or false")
+		r.wrongType(at(t, key, v), "true or false")
 	}
 	return b
 }
 
 // size is an optional non-negative integer.
 func (r *tomlReader) size(t tval, key string) int64 {
-	v, ok := r.get(t, key)
+	v, ok := lookup(t, key)
 	if !ok {
 		return 0
 	}
-	n, isInt := v.v.(int64)
+	n, isInt := v.(int64)
 	switch {
 	case !isInt:
-		r.wrongType(v, "an integer")
+		r.wrongType(at(t, key, v), "an integer")
 	case n < 0:
-		r.failf(v.path, "%s: expected a size in bytes, found %d", v.path, n)
+		p := joinKey(t.path, key)
+		r.failf(p, "%s: expected a size in bytes, found %d", p, n)
 	}
 	return n
 }
@@ -157,20 +167,20 @@ func (r *tomlReader) tables(t tval, key string) []tval {
 
 // strs is an optional array of strings.
 func (r *tomlReader) strs(t tval, key string) []string {
-	v, ok := r.get(t, key)
+	v, ok := lookup(t, key)
 	if !ok {
 		return nil
 	}
-	arr, isArr := v.v.([]any)
+	arr, isArr := v.([]any)
 	if !isArr {
-		r.wrongType(v, "an array of strings")
+		r.wrongType(at(t, key, v), "an array of strings")
 		return nil
 	}
 	out := make([]string, 0, len(arr))
 	for i, e := range arr {
 		s, isStr := e.(string)
 		if !isStr {
-			r.wrongType(tval{v: e, path: indexKey(v.path, i)}, "a string")
+			r.wrongType(tval{v: e, path: indexKey(joinKey(t.path, key), i)}, "a string")
 			return nil
 		}
 		out = append(out, s)
@@ -181,14 +191,14 @@ func (r *tomlReader) strs(t tval, key string) []string {
 // datetime checks an optional TOML datetime (strings are accepted too, as
 // some writers quote them).
 func (r *tomlReader) datetime(t tval, key string) {
-	v, ok := r.get(t, key)
+	v, ok := lookup(t, key)
 	if !ok {
 		return
 	}
-	switch v.v.(type) {
+	switch v.(type) {
 	case time.Time, toml.LocalDateTime, toml.LocalDate, string:
 	default:
-		r.wrongType(v, "a datetime")
+		r.wrongType(at(t, key, v), "a datetime")
 	}
 }
 

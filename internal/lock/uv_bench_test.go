@@ -3,6 +3,7 @@ package lock
 import (
 	"crypto/sha256"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,18 @@ func BenchmarkParseUV2000(b *testing.B) {
 		if _, err := Parse("uv.lock", FormatUV, data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestWriteSyntheticUVLock writes the benchmark's 2,000-package uv.lock to
+// $PINWHEEL_SYNTHETIC_UVLOCK for side-by-side runs (bench/tomllocks); it is
+// skipped when the variable is unset.
+func TestWriteSyntheticUVLock(t *testing.T) {
+	out := os.Getenv("PINWHEEL_SYNTHETIC_UVLOCK")
+	if out == "" {
+		t.Skip("PINWHEEL_SYNTHETIC_UVLOCK not set")
+	}
+	if err := os.WriteFile(out, syntheticUVLock(2000), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

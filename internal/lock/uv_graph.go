@@ -230,7 +230,7 @@ func (g *uvGraph) dependencies(e *uvEntry) []Dependency {
 // marker that contains "or".
 func andMarker(a, b string) string {
 	switch {
-	case a == "":
+	case a == "" || a == b:
 		return b
 	case b == "":
 		return a
