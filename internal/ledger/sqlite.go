@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -49,7 +50,7 @@ func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := retryBusy(ctx, func() error { return s.migrate(ctx) }); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ledger: migrate %s: %w", path, err)
 	}
@@ -186,8 +187,14 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-// inTx runs fn in a write transaction.
+// inTx runs fn in a write transaction, retrying while another process holds
+// the database (SQLite's busy handler does not cover every case, e.g. a
+// concurrent WAL switch or recovery after a crash).
 func (s *sqliteStore) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return retryBusy(ctx, func() error { return s.inTxOnce(ctx, fn) })
+}
+
+func (s *sqliteStore) inTxOnce(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("ledger: begin: %w", err)
@@ -200,4 +207,34 @@ func (s *sqliteStore) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("ledger: commit: %w", err)
 	}
 	return nil
+}
+
+// busyRetryFor bounds how long a write waits for other processes.
+const busyRetryFor = 30 * time.Second
+
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyRetryFor)
+	wait := 5 * time.Millisecond
+	for {
+		err := fn()
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 200*time.Millisecond)
+	}
+}
+
+// isBusy reports SQLITE_BUSY / SQLITE_LOCKED (primary result codes 5 and 6).
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		c := coded.Code() & 0xff
+		return c == 5 || c == 6
+	}
+	return false
 }
