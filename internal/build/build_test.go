@@ -199,7 +199,7 @@ func TestBuildRefuses(t *testing.T) {
 			s := strings.Replace(string(b), "[[packages.wheels]]\nname = \"greetlib-1.0.0-py3-none-any.whl\"\npath = \"wheelhouse/greetlib-1.0.0-py3-none-any.whl\"",
 				"[packages.sdist]\nname = \"greetlib-1.0.0.tar.gz\"\npath = \"greetlib-1.0.0.tar.gz\"", 1)
 			os.WriteFile(p, []byte(s), 0o644)
-		}, "only an sdist is locked"},
+		}, "does not build from source"},
 		{"bad_config", func(t *testing.T, dir string) {
 			rewriteConfig(t, dir, "user: \"65532\"", "user: [1]")
 		}, "pinwheel.yaml:"},

@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -30,14 +31,15 @@ type chosenWheel struct {
 }
 
 // chooseWheels picks, for every package the target installs, the wheel
-// that fits it best. Packages whose marker is false for the target are
-// skipped; a package with no fitting wheel is an error naming it.
-func chooseWheels(l *lock.Lock, target pep.Target, groups, extras []string, allowUnhashed bool) ([]chosenWheel, error) {
+// wheel.Select says fits best among the files the lock names (or, for locks
+// that record only hashes, among the wheels list offers with one of those
+// hashes). Packages whose marker is false for the target are skipped; a
+// package with no fitting wheel is an error naming it and what to do.
+func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, extras []string, allowUnhashed bool, list lister) ([]chosenWheel, error) {
 	env := pep.EnvironmentFor(target)
-	ranks := target.Ranks()
 	var out []chosenWheel
 	for _, p := range l.Packages {
-		if !inGroups(p, groups) || p.Source.Kind == lock.SourceVirtual || p.Source.Kind == lock.SourceEditable || p.Source.Kind == lock.SourceDirectory {
+		if !inGroups(p, groups) || p.Source.Kind == lock.SourceVirtual {
 			continue
 		}
 		if p.Marker != "" {
@@ -49,31 +51,16 @@ func chooseWheels(l *lock.Lock, target pep.Target, groups, extras []string, allo
 				continue
 			}
 		}
-		best, bestRank := -1, 0
-		hasSdist := false
-		for i, a := range p.Artifacts {
-			if a.Kind == lock.ArtifactSdist {
-				hasSdist = true
-			}
-			if a.Kind != lock.ArtifactWheel || a.Name == "" {
-				continue
-			}
-			wn, err := pep.ParseWheelFilename(a.Name)
-			if err != nil {
-				continue
-			}
-			if r, ok := ranks.Rank(wn); ok && (best < 0 || r < bestRank) {
-				best, bestRank = i, r
+		a, err := wheel.Select(p, target)
+		if errors.Is(err, wheel.ErrHashOnly) {
+			var listed []wheel.Listed
+			if listed, err = list(ctx, p.Name); err == nil {
+				a, err = wheel.SelectListed(p, target, listed)
 			}
 		}
-		if best < 0 {
-			why := "no wheel in the lock fits " + target.String()
-			if hasSdist {
-				why = "only an sdist is locked; pinwheel does not build from source — build a wheel and provide it with --find-links WHEELHOUSE"
-			}
-			return nil, fmt.Errorf("package %s %s: %s", p.Name, p.Version, why)
+		if err != nil {
+			return nil, err
 		}
-		a := p.Artifacts[best]
 		sum := a.Hashes["sha256"]
 		if sum == "" && !allowUnhashed {
 			return nil, fmt.Errorf("package %s %s: %s has no sha256 in the lock (lock with hashes, or pass --allow-unhashed)", p.Name, p.Version, a.Name)

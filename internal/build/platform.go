@@ -100,7 +100,18 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 	if err != nil {
 		return nil, false, nil, err
 	}
-	chosen, err := chooseWheels(in.lock, target, cfg.Groups, cfg.Extras, o.AllowUnhashed)
+	var client *pyindex.Client
+	getClient := func() (*pyindex.Client, error) {
+		if client == nil {
+			c, err := pyindex.New(pyindexOptions(o)...)
+			if err != nil {
+				return nil, err
+			}
+			client = c
+		}
+		return client, nil
+	}
+	chosen, err := chooseWheels(ctx, in.lock, target, cfg.Groups, cfg.Extras, o.AllowUnhashed, newLister(o, getClient))
 	if err != nil {
 		return nil, false, nil, err
 	}
@@ -123,7 +134,7 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 			return nil, err
 		}
 		defer os.RemoveAll(stage) // entries are read before Layer returns
-		client, err := pyindex.New(pyindexOptions(o)...)
+		client, err := getClient()
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,57 @@
+package build_test
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/build/wheelsrc"
+	"pinwheel.dev/pinwheel/internal/pyindex/localindex"
+)
+
+// hashOnlyProject turns the example into a requirements.txt project whose
+// lock records only the wheel's hash; the wheel must come from elsewhere.
+func hashOnlyProject(t *testing.T) (dir, wheelhouse string) {
+	t.Helper()
+	dir = copyExample(t, time.Now())
+	wheelhouse = filepath.Join(dir, "wheelhouse")
+	sum, err := wheelsrc.SHA256(filepath.Join(wheelhouse, greetlib.FileName()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, "pylock.toml"))
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("greetlib==1.0.0 \\\n    --hash=sha256:"+sum+"\n"), 0o644)
+	rewriteConfig(t, dir, "lockfile: pylock.toml", "lockfile: requirements.txt")
+	return dir, wheelhouse
+}
+
+func TestWheelSources(t *testing.T) {
+	dir, wheelhouse := hashOnlyProject(t)
+	ref := run(t, opts(copyExample(t, time.Now()), t.TempDir()))
+	srv := httptest.NewServer(localindex.New(wheelhouse))
+	defer srv.Close()
+	tests := []struct {
+		name string
+		set  func(o *build.Options)
+	}{
+		{"find_links", func(o *build.Options) { o.FindLinks = []string{wheelhouse} }},
+		{"pep691_index", func(o *build.Options) { o.IndexURL = srv.URL + "/simple/" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := opts(dir, t.TempDir())
+			tt.set(&o)
+			res := run(t, o)
+			// Same wheel, same install: the dependency layer is the pylock build's.
+			if got, want := res.Platforms[0].Layers[0].Digest, ref.Platforms[0].Layers[0].Digest; got != want {
+				t.Errorf("deps layer %s, pylock build %s", got, want)
+			}
+			if len(res.Materials) == 0 {
+				t.Error("no materials recorded")
+			}
+		})
+	}
+}
