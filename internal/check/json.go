@@ -33,5 +33,6 @@ func WriteJSON(w io.Writer, rep Report) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(jsonReport{Dir: rep.Dir, Lockfile: rep.Lockfile, Summary: s, Findings: findings})
 }
