@@ -1,0 +1,69 @@
+package driver
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
+)
+
+func rolloutNode(t *testing.T, doc string) *yaml.Node {
+	t.Helper()
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &root); err != nil {
+		t.Fatal(err)
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "rollout" {
+			return m.Content[i+1]
+		}
+	}
+	t.Fatal("no rollout key")
+	return nil
+}
+
+func TestDecodeSpec(t *testing.T) {
+	tests := []struct {
+		name     string
+		doc      string
+		wantLine int
+		wantMsg  string
+	}{
+		{"valid", "service: x\nrollout:\n  steps:\n    - setWeight: 20\n    - analysis: {checks: [err]}\n  checks:\n    - {name: err, kind: threshold, query: error_rate, max: 0.05}\n", 0, ""},
+		{"unknownKey", "service: x\nrollout:\n  steps:\n    - setWeight: 20\n      bogus: 1\n", 5, `unknown key "bogus"`},
+		{"unknownCheck", "service: x\nrollout:\n  steps:\n    - setWeight: 20\n    - analysis:\n        checks: [latency]\n", 6, `unknown check "latency"`},
+		{"badWeight", "service: x\nrollout:\n  steps:\n    - setWeight: 20\n    - setWeight: 120\n", 5, "steps[1]"},
+		{"wrongType", "service: x\nrollout:\n  steps:\n    - setWeight: twenty\n", 4, "cannot unmarshal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec, err := DecodeSpec(rolloutNode(t, tt.doc), "pinwheel.yaml")
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if len(spec.Steps) != 2 || *spec.Steps[0].SetWeight != 20 || spec.Checks[0].Name != "err" {
+					t.Fatalf("decoded spec = %+v", spec)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("want error containing %q", tt.wantMsg)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("error %q lacks %q", err, tt.wantMsg)
+			}
+			if !strings.Contains(err.Error(), "pinwheel.yaml:"+strconv.Itoa(tt.wantLine)) {
+				t.Fatalf("error %q does not point at line %d", err, tt.wantLine)
+			}
+			if !inputerr.Is(err) {
+				t.Fatalf("error %T is not an input error", err)
+			}
+		})
+	}
+}
+
