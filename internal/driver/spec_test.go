@@ -66,4 +66,3 @@ func TestDecodeSpec(t *testing.T) {
 		})
 	}
 }
-
