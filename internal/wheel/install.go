@@ -13,8 +13,14 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"pinwheel.dev/pinwheel/internal/pep"
 )
+
+// extractWorkers is how many files one install writes at once: creating
+// files is mostly waiting on the file system.
+const extractWorkers = 4
 
 // Installed describes one installed distribution.
 type Installed struct {
@@ -192,16 +198,21 @@ func generated(d distInfo, name string) bool {
 func install(ctx context.Context, a *archive, d distInfo, record map[string]recordEntry, plan []plannedFile,
 	eps []EntryPoint, dst Scheme, root string, cfg installConfig, w *writer) (Installed, error) {
 	inst := Installed{Name: d.name, Version: d.version, DistInfo: filepath.Join(root, d.dir)}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(extractWorkers)
 	for _, pf := range plan {
-		if err := ctx.Err(); err != nil {
-			return Installed{}, err
-		}
-		if err := extract(a, pf, record[pf.name], dst.Interpreter, w); err != nil {
-			return Installed{}, err
-		}
 		if pf.script {
 			inst.Scripts = append(inst.Scripts, pf.dest)
 		}
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			return extract(a, pf, record[pf.name], dst.Interpreter, w)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return Installed{}, err
 	}
 	for _, ep := range eps {
 		dest := filepath.Join(dst.Scripts, ep.Name)

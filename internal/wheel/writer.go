@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -18,6 +19,7 @@ import (
 // created so a failed install can be undone, and stamping everything with a
 // fixed modification time so output does not depend on the clock.
 type writer struct {
+	mu      sync.Mutex // guards files, dirs, rows: extraction runs in parallel
 	modTime time.Time
 	files   []string // created files, in order
 	dirs    []string // created directories, in order
@@ -42,7 +44,9 @@ func (w *writer) mkdirAll(dir string) error {
 		}
 		return err
 	}
+	w.mu.Lock()
 	w.dirs = append(w.dirs, dir)
+	w.mu.Unlock()
 	return os.Chmod(dir, 0o755)
 }
 
@@ -70,7 +74,9 @@ func (w *writer) create(dest string, r io.Reader, mode fs.FileMode, verify func(
 	}
 	tmpName := f.Name()
 	if !existed {
+		w.mu.Lock()
 		w.files = append(w.files, dest)
+		w.mu.Unlock()
 	}
 	sum := sha256.New()
 	dst := io.MultiWriter(f, sum)
@@ -105,7 +111,9 @@ func (w *writer) create(dest string, r io.Reader, mode fs.FileMode, verify func(
 	if err != nil {
 		return err
 	}
+	w.mu.Lock()
 	w.rows = append(w.rows, installedRow{path: filepath.ToSlash(rel), sha256: sum.Sum(nil), size: n})
+	w.mu.Unlock()
 	return nil
 }
 
