@@ -51,7 +51,33 @@ func parsePylock(path string, data []byte) (*Lock, error) {
 		}
 	}
 	pinEdges(l.Packages)
+	markPylockDirect(l.Packages)
 	return l, nil
+}
+
+// markPylockDirect marks as direct the dependencies of the lock's own
+// projects: directory entries no other entry depends on (pylock has no
+// manifest section; its root projects are the local trees it installs).
+func markPylockDirect(pkgs []Package) {
+	dependedOn := map[string]bool{}
+	for _, p := range pkgs {
+		for _, d := range p.Dependencies {
+			dependedOn[d.Name] = true
+		}
+	}
+	direct := map[string]bool{}
+	for _, p := range pkgs {
+		if (p.Source.Kind == SourceDirectory || p.Source.Kind == SourceEditable) && !dependedOn[p.Name] {
+			for _, d := range p.Dependencies {
+				direct[d.Name] = true
+			}
+		}
+	}
+	for i := range pkgs {
+		if direct[pkgs[i].Name] {
+			pkgs[i].Direct = true
+		}
+	}
 }
 
 func (r *tomlReader) pylockVersion(top tval) string {

@@ -123,3 +123,9 @@ func TestParsePDMErrors(t *testing.T) {
 		{"groups_wrong_type", meta + "[[package]]\nname = \"a\"\nversion = \"1.0\"\ngroups = \"default\"\n", 9, "groups", "expected an array of strings"},
 	})
 }
+
+func TestParseUVRegistryNeedsVersion(t *testing.T) {
+	src := uvHead + "[[package]]\nname = \"a\"\nsource = { registry = \"https://pypi.org/simple\" }\n"
+	_, err := Parse("uv.lock", FormatUV, []byte(src))
+	wantInputErr(t, err, 4, 1, "needs a \"version\"")
+}

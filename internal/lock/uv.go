@@ -122,6 +122,9 @@ func (r *tomlReader) uvPackage(t tval) *uvEntry {
 		return e
 	}
 	p.Source = r.uvSource(src)
+	if p.Source.Kind == SourceRegistry && p.Version == "" && r.err == nil {
+		r.failf(t.path, "%s (%s): a package from an index needs a \"version\"", t.path, p.Name)
+	}
 	if sd, ok := r.table(t, "sdist"); ok {
 		p.Artifacts = append(p.Artifacts, r.uvArtifact(sd, p.Source, ArtifactSdist))
 	}
