@@ -77,6 +77,7 @@ back on their own when SLOs degrade.`,
 		newSBOMCommand(streams),
 		newCheckCommand(streams, logger),
 		newLockCommand(streams), newDiffCommand(streams),
+		newIndexCommand(streams, logger),
 		// Commands are added here, one line each.
 	)
 	_ = logger
