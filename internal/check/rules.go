@@ -67,7 +67,7 @@ var Rules = map[string]Rule{
 		Title: "entrypoint installs packages at container start",
 		Fix:   "install everything at build time from the lock; entrypoints should only exec the service"},
 	"PW401": {ID: "PW401", Name: "secret-in-env-arg", Severity: SeverityHigh,
-		Title: "secret in ENV or ARG",
+		Title: "secret in ENV, ARG or a RUN command",
 		Fix:   "pass secrets at run time or with `RUN --mount=type=secret`; ENV and ARG values stay in the image"},
 	"PW402": {ID: "PW402", Name: "secret-file-copied", Severity: SeverityCritical,
 		Title: "secret file copied into the image",

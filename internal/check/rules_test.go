@@ -54,7 +54,10 @@ func TestRules(t *testing.T) {
 		{"docker-run", []string{
 			"PW303 Dockerfile:2:5", "PW303 Dockerfile:3:5", "PW303 Dockerfile:4:8", "PW304 Dockerfile:6:8",
 			"PW305 Dockerfile:9:5", "PW305 Dockerfile:10:5", "PW305 Dockerfile:11:12", "PW306 Dockerfile:12",
-			"PW303 Dockerfile:15:1", "PW303 Dockerfile:17",
+			"PW303 Dockerfile:15:1", "PW303 Dockerfile:17", "PW401 Dockerfile:18:5",
+		}},
+		{"uv-stale", []string{
+			"PW103 pyproject.toml:4", "PW102 pyproject.toml:8 (suppressed)", "PW102 pyproject.toml:9", "PW104 uv.lock:13",
 		}},
 		{"entrypoint", []string{
 			"PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
@@ -93,7 +96,7 @@ func TestRules(t *testing.T) {
 func TestEveryRuleHasATriggeringFixture(t *testing.T) {
 	seen := map[string]bool{}
 	for _, name := range []string{"rich", "nolock", "stale", "nohash", "unpinned", "pyversion", "docker-base",
-		"docker-run", "entrypoint", "secrets", "suppress"} {
+		"docker-run", "entrypoint", "secrets", "suppress", "uv-stale"} {
 		for _, f := range runProject(t, name).Findings {
 			seen[f.RuleID] = true
 		}
@@ -134,5 +137,38 @@ func TestReportFails(t *testing.T) {
 	}
 	if runProject(t, "suppress").Fails(SeverityHigh) {
 		t.Error("suppressed findings must not fail a run")
+	}
+}
+
+// TestPythonVersionFileMissing: a project with a manifest but no
+// .python-version gets PW202 on the file itself; a tools-only
+// pyproject.toml gets neither PW201 nor PW202.
+func TestPythonVersionFileMissing(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"project", map[string]string{"requirements.txt": lockedRequirements,
+			"pyproject.toml": "[project]\nname = \"svc\"\nrequires-python = \">=3.11,<3.12\"\n"}, []string{"PW202 .python-version:0"}},
+		{"tools_only", map[string]string{"requirements.txt": lockedRequirements,
+			"pyproject.toml": "[tool.black]\nline-length = 100\n", ".python-version": "3.11.9\n"}, nil},
+		{"no_requires_python", map[string]string{"requirements.txt": lockedRequirements,
+			"pyproject.toml": "[project]\nname = \"svc\"\n", ".python-version": "3.11.9\n"}, []string{"PW201 pyproject.toml:0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := Run(context.Background(), writeProject(t, tt.files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range rep.Findings {
+				got = append(got, brief(f))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("findings %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -83,7 +83,8 @@ func rawRunScript(df *dockerfile, in instruction) (script string, ok bool) {
 	return strings.Join(lines, "\n"), true
 }
 
-// checkRun reports PW303, PW304 and PW305 for one RUN instruction.
+// checkRun reports PW303, PW304 and PW305 for one RUN instruction, and
+// PW401 for credentials written into its commands.
 func checkRun(p *project, df *dockerfile, in instruction, r *Report) {
 	s := runScan(df, in)
 	for _, d := range s.PipeToShell {
@@ -91,6 +92,10 @@ func checkRun(p *project, df *dockerfile, in instruction, r *Report) {
 		f.Column = d.Col
 	}
 	for _, c := range s.Cmds {
+		if what, ok := looksLikeSecret(strings.Join(c.Argv, " ")); ok {
+			f := addAt(r, "PW401", df.File, in, c.Line, "RUN %s … contains what looks like %s: it is stored in the image history", c.Argv[0], what)
+			f.Severity, f.Column = SeverityCritical, c.Col
+		}
 		inst, ok := parseInstall(p, c.Argv)
 		if !ok || inst.Locked {
 			continue
