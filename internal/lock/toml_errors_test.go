@@ -66,6 +66,7 @@ func TestParseUVErrors(t *testing.T) {
 		{"git_commit_not_hex", uvHead + "[[package]]\nname = \"a\"\nversion = \"1.0\"\nsource = { git = \"https://g/a?rev=main#nothex\" }\n", 7, "git", "not a hex commit id"},
 		{"dangling_dependency", uvHead + "[[package]]\nname = \"a\"\nversion = \"1.0\"\nsource = { registry = \"r\" }\ndependencies = [\n    { name = \"b\" },\n]\n", 9, "{", "\"b\" of a is not a locked package"},
 		{"ambiguous_dependency", uvHead + "[[package]]\nname = \"a\"\nversion = \"1.0\"\nsource = { registry = \"r\" }\ndependencies = [{ name = \"b\" }]\n\n[[package]]\nname = \"b\"\nversion = \"1\"\nsource = { registry = \"r\" }\n\n[[package]]\nname = \"b\"\nversion = \"2\"\nsource = { registry = \"r\" }\n", 8, "{", "ambiguous"},
+		{"wheel_without_location", uvHead + "[[package]]\nname = \"a\"\nversion = \"1.0\"\nsource = { registry = \"r\" }\nwheels = [\n    { hash = \"sha256:" + hex + "\" },\n]\n", 9, "{", "expected the file's \"url\" or \"path\""},
 		{"wheels_not_array", uvHead + "[[package]]\nname = \"a\"\nversion = \"1.0\"\nsource = { registry = \"r\" }\nwheels = \"a.whl\"\n", 8, "wheels", "expected an array of tables"},
 	})
 }

@@ -226,6 +226,9 @@ func (r *tomlReader) uvArtifact(t tval, src Source, kind ArtifactKind) Artifact 
 	if a.Name == "" {
 		a.Name = fileBase(a.URL + a.Path)
 	}
+	if a.URL == "" && a.Path == "" && r.err == nil {
+		r.failf(t.path, "%s: expected the file's \"url\" or \"path\"", t.path)
+	}
 	return a
 }
 
