@@ -1,0 +1,162 @@
+package notify
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/analysis"
+)
+
+func (r Remediation) writeVerdicts(b *bytes.Buffer) {
+	b.WriteString("### Failing SLIs\n\n")
+	var failing []analysis.Verdict
+	for _, v := range r.Verdicts {
+		if v.Outcome != analysis.Pass {
+			failing = append(failing, v)
+		}
+	}
+	if len(failing) == 0 {
+		b.WriteString("No failing verdicts were recorded (the rollback was not caused by analysis).\n\n")
+		return
+	}
+	b.WriteString("| check | kind | outcome | value | threshold | samples | reason |\n|---|---|---|---|---|---|---|\n")
+	for _, v := range failing {
+		e := v.Evidence
+		value := num(e.Value)
+		if e.StableValue != nil {
+			value = "canary " + value + " vs stable " + num(e.StableValue)
+		}
+		if e.FastBurn != nil || e.SlowBurn != nil {
+			value = "burn " + num(e.FastBurn) + " (fast) / " + num(e.SlowBurn) + " (slow)"
+		}
+		if e.PValue != nil {
+			value += ", p=" + num(e.PValue)
+		}
+		samples := strconv.Itoa(e.Samples)
+		if e.StableSamples > 0 {
+			samples += " / " + strconv.Itoa(e.StableSamples)
+		}
+		fmt.Fprintf(b, "| %s | %s | **%s** | %s | %s | %s | %s |\n", cell(v.Check), v.Kind, v.Outcome,
+			cell(value), cell(e.Threshold), samples, cell(v.Reason))
+	}
+	b.WriteString("\n")
+	for _, v := range failing {
+		if v.Evidence.Query != "" {
+			fmt.Fprintf(b, "- `%s` query: %s\n", v.Check, codeSpan(v.Evidence.Query))
+		}
+	}
+	b.WriteString("\n")
+}
+
+func (r Remediation) writeSamples(b *bytes.Buffer, keep int) {
+	b.WriteString("### Failing requests\n\n")
+	if len(r.Samples) == 0 {
+		b.WriteString("No failing requests were sampled.\n\n")
+		return
+	}
+	shown := r.Samples[len(r.Samples)-keep:]
+	if keep < len(r.Samples) {
+		fmt.Fprintf(b, "_Showing the newest %d of %d samples._\n\n", keep, len(r.Samples))
+	}
+	if len(shown) == 0 {
+		return
+	}
+	b.WriteString("| time | replica | request | status | latency | body |\n|---|---|---|---|---|---|\n")
+	for _, s := range shown {
+		status := strconv.Itoa(s.Status)
+		if s.Status == 0 {
+			status = "no response"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", s.Time.UTC().Format("15:04:05.000"), cell(s.Replica),
+			cell(codeSpan(s.Method+" "+s.Path)), status, s.Latency.Round(time.Millisecond), cell(codeSpan(clip(s.Body, maxBodySnip))))
+	}
+	b.WriteString("\n")
+}
+
+func (r Remediation) writeLogTail(b *bytes.Buffer, keep int) {
+	b.WriteString("### Canary log tail\n\n")
+	if len(r.LogTail) == 0 {
+		b.WriteString("No log lines were captured.\n\n")
+		return
+	}
+	lines := r.LogTail[len(r.LogTail)-keep:]
+	if keep < len(r.LogTail) {
+		fmt.Fprintf(b, "_Showing the last %d of %d lines._\n\n", keep, len(r.LogTail))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	clipped := make([]string, len(lines))
+	for i, l := range lines {
+		if len(l) > maxLogLine {
+			l = strings.ToValidUTF8(l[:maxLogLine], "") + "…"
+		}
+		clipped[i] = l
+	}
+	text := strings.Join(clipped, "\n")
+	fence := fenceFor(text)
+	fmt.Fprintf(b, "%stext\n%s\n%s\n\n", fence, text, fence)
+}
+
+func (r Remediation) writeDecisions(b *bytes.Buffer) {
+	b.WriteString("### Rollback record\n\n")
+	if len(r.Decisions) == 0 {
+		b.WriteString("No decisions were recorded.\n\n")
+		return
+	}
+	b.WriteString("| time | step | phase | action | reason |\n|---|---|---|---|---|\n")
+	for _, d := range r.Decisions {
+		fmt.Fprintf(b, "| %s | %d | %s | %s | %s |\n", d.At.UTC().Format(time.RFC3339), d.Step, cell(d.Phase),
+			cell(d.Action), cell(d.Reason))
+	}
+	b.WriteString("\n")
+}
+
+// num formats an evidence value; absent values are "–".
+func num(f *float64) string {
+	if f == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*f, 'g', 4, 64)
+}
+
+// cell makes s safe inside a markdown table cell: no line breaks, pipes escaped.
+func cell(s string) string {
+	if s == "" {
+		return "–"
+	}
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`).Replace(s)
+	return s
+}
+
+// inline keeps s on one line.
+func inline(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+// codeSpan wraps s in backticks, using a longer run when s contains some.
+func codeSpan(s string) string {
+	if s == "" {
+		return ""
+	}
+	ticks := "`"
+	for strings.Contains(s, ticks) {
+		ticks += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return ticks + s + ticks
+}
+
+// fenceFor returns a code fence longer than any backtick run in text.
+func fenceFor(text string) string {
+	fence := "```"
+	for strings.Contains(text, fence) {
+		fence += "`"
+	}
+	return fence
+}
