@@ -212,3 +212,19 @@ func FuzzParse(f *testing.F) {
 		_ = c.Validate()
 	})
 }
+
+func FuzzParseBase(f *testing.F) {
+	for _, s := range []string{"python:3.11-slim@" + digest, "oci:base", "oci:/a/b@" + digest, "tar:x.tar", "x@y", "@", "oci:@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := ParseBase(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseBase(b.String())
+		if err != nil || again != b {
+			t.Fatalf("ParseBase(%q) = %+v; String %q reparses to %+v, %v", s, b, b.String(), again, err)
+		}
+	})
+}
