@@ -65,7 +65,9 @@ func linkUV(r *tomlReader, l *Lock, entries []*uvEntry, members []string) error 
 		}
 		for _, list := range e.edgeLists() {
 			for k := range list {
-				entries[targets[&list[k]]].pkg.Direct = true
+				if j := targets[&list[k]]; j != root { // a project asking for its own extras
+					entries[j].pkg.Direct = true
+				}
 			}
 		}
 		l.Declared = append(l.Declared, e.requires...)
