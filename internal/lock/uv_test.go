@@ -102,3 +102,41 @@ func TestParseUVGraph(t *testing.T) {
 		t.Errorf("%d declared requirements, want 10 (8 requires-dist + 2 requires-dev)", len(l.Declared))
 	}
 }
+
+// TestParseUVSelfExtra: a dev group that asks for the project's own extra
+// (dev = ["app[pg]"]) puts the extra's packages in the group, and does not
+// make the project a direct dependency of itself.
+func TestParseUVSelfExtra(t *testing.T) {
+	src := `version = 1
+requires-python = ">=3.12"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+
+[package.optional-dependencies]
+pg = [{ name = "psycopg" }]
+
+[package.dev-dependencies]
+dev = [{ name = "app", extra = ["pg"] }]
+
+[[package]]
+name = "psycopg"
+version = "3.2.9"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/packages/x/psycopg-3.2.9.tar.gz", hash = "sha256:` + strings.Repeat("1", 64) + `" }
+`
+	l, err := Parse("uv.lock", FormatUV, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, _ := l.Find("app")
+	pg, _ := l.Find("psycopg")
+	if app.Direct || strings.Join(app.Groups, ",") != "dev,main" || strings.Join(app.Extras, ",") != "pg" {
+		t.Errorf("app = direct %v groups %v extras %v, want not direct, dev+main, [pg]", app.Direct, app.Groups, app.Extras)
+	}
+	if !pg.Direct || strings.Join(pg.Groups, ",") != "dev,pg" {
+		t.Errorf("psycopg = direct %v groups %v, want direct in dev and pg", pg.Direct, pg.Groups)
+	}
+}
