@@ -144,6 +144,8 @@ func checkDockerfile(p *project, df *dockerfile, r *Report) {
 			checkRun(p, df, in, r)
 		case "ADD":
 			checkAdd(df, in, r)
+		case "COPY":
+			checkCopyFrom(df, in, args, stages, r)
 		}
 	}
 	checkEntrypoints(p, df, r)

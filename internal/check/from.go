@@ -48,17 +48,23 @@ func checkFrom(df *dockerfile, in instruction, args map[string]string, stages ma
 	if image == "scratch" || stages[strings.ToLower(image)] {
 		return
 	}
+	checkImage(df, in, image, "base image", r)
+}
+
+// checkImage reports PW302, PW301 and PW203 for an image reference used by
+// FROM or COPY --from.
+func checkImage(df *dockerfile, in instruction, image, what string, r *Report) {
 	ref := parseImageRef(image)
 	line := in.Start
 	switch {
 	case ref.Digest == "" && (ref.Tag == "" || ref.Tag == "latest"):
-		what := "no tag (:latest)"
+		tag := "no tag (:latest)"
 		if ref.Tag == "latest" {
-			what = ":latest"
+			tag = ":latest"
 		}
-		addAt(r, "PW302", df.File, in, line, "base image %s uses %s: every build may get a different image", image, what)
+		addAt(r, "PW302", df.File, in, line, "%s %s uses %s: every build may get a different image", what, image, tag)
 	case ref.Digest == "":
-		addAt(r, "PW301", df.File, in, line, "base image %s is not pinned by digest: the tag can move", image)
+		addAt(r, "PW301", df.File, in, line, "%s %s is not pinned by digest: the tag can move", what, image)
 	}
 	if isPythonImage(ref.Repo) && ref.Digest == "" && !exactPythonTag.MatchString(ref.Tag) {
 		tag := ref.Tag
@@ -67,6 +73,20 @@ func checkFrom(df *dockerfile, in instruction, args map[string]string, stages ma
 		}
 		addAt(r, "PW203", df.File, in, line, "Python base image tag %q does not pin the interpreter version (want e.g. 3.11.7-slim)", tag)
 	}
+}
+
+// checkCopyFrom reports an unpinned image named by COPY --from (a stage
+// name or index is not an image).
+func checkCopyFrom(df *dockerfile, in instruction, args map[string]string, stages map[string]bool, r *Report) {
+	from, ok := in.flag("from")
+	if !ok || from == "" || stages[strings.ToLower(from)] || strings.Trim(from, "0123456789") == "" {
+		return
+	}
+	image, ok := expandArgs(from, args)
+	if !ok || stages[strings.ToLower(image)] {
+		return
+	}
+	checkImage(df, in, image, "COPY --from image", r)
 }
 
 // checkAdd reports PW306 for ADD of a remote URL without --checksum, and

@@ -50,6 +50,7 @@ func TestRules(t *testing.T) {
 		{"pyversion", []string{"PW202 .python-version:1:1", "PW201 pyproject.toml:4"}},
 		{"docker-base", []string{
 			"PW203 Dockerfile:1", "PW301 Dockerfile:1", "PW302 Dockerfile:2", "PW302 Dockerfile:3", "PW301 Dockerfile:5",
+			"PW302 Dockerfile:7", "PW301 Dockerfile:10",
 		}},
 		{"docker-run", []string{
 			"PW303 Dockerfile:2:5", "PW303 Dockerfile:3:5", "PW303 Dockerfile:4:8", "PW304 Dockerfile:6:8",

@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"context"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -66,7 +67,7 @@ func checkSecretFiles(ctx context.Context, p *project, r *Report) error {
 			return ctx.Err()
 		}
 		rel := p.rel(full)
-		if d.Type().IsRegular() && secretFile(rel, func() []byte { b, _ := os.ReadFile(full); return b }) {
+		if d.Type().IsRegular() && secretFile(rel, func() []byte { return readHead(full, 1<<20) }) {
 			if ignored, _ := ignore.MatchesOrParentMatches(rel); !ignored {
 				secrets = append(secrets, rel)
 			}
@@ -136,4 +137,15 @@ func dockerignore(p *project) (*patternmatcher.PatternMatcher, error) {
 		return nil, err
 	}
 	return patternmatcher.New(patterns)
+}
+
+// readHead returns up to n bytes from the start of the file at path.
+func readHead(path string, n int64) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, n))
+	return b
 }
