@@ -142,7 +142,7 @@ func (r *tomlReader) pylockPackage(t tval) Package {
 		}
 	case r.has(t, "archive"):
 		ar, _ := r.table(t, "archive")
-		a := r.pylockFile(ar, ArtifactArchive, true)
+		a := r.pylockFile(ar, ArtifactArchive)
 		p.Artifacts = append(p.Artifacts, a)
 		p.Source = Source{Kind: SourceURL, URL: a.URL, Subdirectory: r.str(ar, "subdirectory")}
 		if a.URL == "" {
@@ -151,10 +151,10 @@ func (r *tomlReader) pylockPackage(t tval) Package {
 	default:
 		p.Source = Source{Kind: SourceRegistry, URL: r.str(t, "index")}
 		if sd, ok := r.table(t, "sdist"); ok {
-			p.Artifacts = append(p.Artifacts, r.pylockFile(sd, ArtifactSdist, false))
+			p.Artifacts = append(p.Artifacts, r.pylockFile(sd, ArtifactSdist))
 		}
 		for _, w := range r.tables(t, "wheels") {
-			p.Artifacts = append(p.Artifacts, r.pylockFile(w, ArtifactWheel, false))
+			p.Artifacts = append(p.Artifacts, r.pylockFile(w, ArtifactWheel))
 		}
 	}
 	return p
@@ -174,17 +174,17 @@ func (r *tomlReader) pylockVCS(t tval) Source {
 	return s
 }
 
-// pylockFile reads an archive, sdist or wheel table. Hashes are required;
-// a url or path is required for an archive, and for an sdist or wheel
-// unless its file name is given.
-func (r *tomlReader) pylockFile(t tval, kind ArtifactKind, needLocation bool) Artifact {
+// pylockFile reads an archive, sdist or wheel table: a url or path and
+// hashes are required (the name may be left to the URL's or path's last
+// component).
+func (r *tomlReader) pylockFile(t tval, kind ArtifactKind) Artifact {
 	a := Artifact{Kind: kind}
 	a.Name = r.str(t, "name")
 	a.URL = r.str(t, "url")
 	a.Path = r.str(t, "path")
 	a.Size = r.size(t, "size")
 	r.datetime(t, "upload-time")
-	if r.err == nil && a.URL == "" && a.Path == "" && (needLocation || a.Name == "") {
+	if r.err == nil && a.URL == "" && a.Path == "" {
 		r.failf(t.path, "%s: expected \"url\" or \"path\" of the file", t.path)
 	}
 	if a.Name == "" {

@@ -88,6 +88,7 @@ func TestParsePylockErrors(t *testing.T) {
 		{"wheel_without_hashes", head + "[[packages]]\nname = \"a\"\nversion = \"1.0\"\nwheels = [{ url = \"https://x/a-1.0-py3-none-any.whl\" }]\n", 7, "{", "missing \"hashes\""},
 		{"empty_hashes", head + "[[packages]]\nname = \"a\"\nversion = \"1.0\"\nsdist = { url = \"https://x/a-1.0.tar.gz\", hashes = {} }\n", 7, "hashes", "empty"},
 		{"bad_hash_hex", head + "[[packages]]\nname = \"a\"\nversion = \"1.0\"\nsdist = { url = \"https://x/a-1.0.tar.gz\", hashes = { sha256 = \"xyz\" } }\n", 7, "sha256", "not hexadecimal"},
+		{"wheel_with_only_a_name", head + "[[packages]]\nname = \"a\"\nversion = \"1.0\"\nwheels = [{ name = \"a-1.0-py3-none-any.whl\", hashes = { sha256 = \"" + hex + "\" } }]\n", 7, "{", "expected \"url\" or \"path\""},
 		{"archive_without_location", head + "[[packages]]\nname = \"a\"\narchive = { hashes = { sha256 = \"" + hex + "\" } }\n", 6, "archive", "expected \"url\" or \"path\""},
 		{"vcs_without_commit", head + "[[packages]]\nname = \"a\"\n\n[packages.vcs]\ntype = \"git\"\nurl = \"https://g/a\"\n", 7, "[packages.vcs]", "missing \"commit-id\""},
 		{"directory_without_path", head + "[[packages]]\nname = \"a\"\ndirectory = { editable = true }\n", 6, "directory", "missing \"path\""},
