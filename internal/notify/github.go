@@ -30,6 +30,7 @@ type GitHub struct {
 	base        string // API root without trailing slash
 	owner, repo string
 	token       string
+	labels      []string
 	client      *http.Client
 	now         func() time.Time
 }
@@ -43,6 +44,12 @@ type GitHubOption func(*GitHub)
 // "https://HOST/api/v3". The default is https://api.github.com.
 func WithBaseURL(u string) GitHubOption {
 	return func(g *GitHub) { g.base = strings.TrimRight(u, "/") }
+}
+
+// WithLabels sets the labels every issue gets; the open-issue search for
+// dedupe filters on them too.
+func WithLabels(labels ...string) GitHubOption {
+	return func(g *GitHub) { g.labels = append([]string(nil), labels...) }
 }
 
 // WithGitHubClient sets the HTTP client; the default has a 20 s timeout.
@@ -87,7 +94,8 @@ type ghIssue struct {
 // issues carrying is.Labels) or opens a new issue.
 func (g *GitHub) File(ctx context.Context, is Issue) (Filed, error) {
 	title := clip(is.Title, gitHubMaxTitle)
-	existing, err := g.findOpen(ctx, title, is.Labels)
+	labels := mergeLabels(g.labels, is.Labels)
+	existing, err := g.findOpen(ctx, title, labels)
 	if err != nil {
 		return Filed{}, err
 	}
@@ -102,8 +110,8 @@ func (g *GitHub) File(ctx context.Context, is Issue) (Filed, error) {
 		return Filed{Location: firstNonEmpty(c.HTMLURL, existing.HTMLURL), Number: existing.Number, Commented: true}, nil
 	}
 	req := map[string]any{"title": title, "body": is.Body}
-	if len(is.Labels) > 0 {
-		req["labels"] = is.Labels
+	if len(labels) > 0 {
+		req["labels"] = labels
 	}
 	var created ghIssue
 	if err := g.do(ctx, http.MethodPost, "/issues", req, &created); err != nil {
@@ -170,6 +178,18 @@ func (g *GitHub) do(ctx context.Context, method, path string, in, out any) error
 		}
 	}
 	return nil
+}
+
+func mergeLabels(a, b []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range append(append([]string(nil), a...), b...) {
+		if l != "" && !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func stripQuery(p string) string {

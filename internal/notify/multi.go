@@ -55,3 +55,17 @@ func (o *only) Notify(ctx context.Context, ev Event) error {
 	}
 	return o.inner.Notify(ctx, ev)
 }
+
+// Close closes every notifier that holds goroutines and joins their errors.
+func (m multi) Close(ctx context.Context) error {
+	errs := make([]error, len(m))
+	var wg sync.WaitGroup
+	for i, n := range m {
+		wg.Go(func() { errs[i] = Close(ctx, n) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Close closes the wrapped notifier if it holds goroutines.
+func (o *only) Close(ctx context.Context) error { return Close(ctx, o.inner) }

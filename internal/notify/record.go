@@ -46,6 +46,9 @@ func Recording(n Notifier, store NotificationRecorder, opts ...RecordOption) Not
 
 func (r *recording) Name() string { return r.inner.Name() }
 
+// Close closes the wrapped notifier if it holds goroutines.
+func (r *recording) Close(ctx context.Context) error { return Close(ctx, r.inner) }
+
 func (r *recording) Notify(ctx context.Context, ev Event) error {
 	err := r.inner.Notify(ctx, ev)
 	rec := ledger.Notification{

@@ -53,8 +53,8 @@ func (r Remediation) Title() string {
 }
 
 // Issue renders r as an issue whose body fits in maxBody bytes (0: no limit).
-func (r Remediation) Issue(maxBody int, labels []string) Issue {
-	return Issue{Title: r.Title(), Body: r.Markdown(maxBody), Labels: labels, Key: r.Failed.ID, At: r.At}
+func (r Remediation) Issue(maxBody int) Issue {
+	return Issue{Title: r.Title(), Body: r.Markdown(maxBody), Key: r.Failed.ID, At: r.At}
 }
 
 // Markdown renders the report. With maxLen > 0 the result is at most maxLen

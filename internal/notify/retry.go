@@ -79,6 +79,9 @@ func Retrying(n Notifier, opts ...RetryOption) Notifier {
 
 func (r *retrying) Name() string { return r.inner.Name() }
 
+// Close closes the wrapped notifier if it holds goroutines.
+func (r *retrying) Close(ctx context.Context) error { return Close(ctx, r.inner) }
+
 func (r *retrying) Notify(ctx context.Context, ev Event) error {
 	ev = WithID(ev) // one delivery ID across every attempt
 	var err error

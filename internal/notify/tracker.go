@@ -14,8 +14,8 @@ import (
 // Issue is a report to file with a tracker.
 type Issue struct {
 	Title  string
-	Body   string // markdown
-	Labels []string
+	Body   string   // markdown
+	Labels []string // added to the tracker's own labels
 	// Key and At name the report file (the release ID and the rollback time).
 	Key string
 	At  time.Time
@@ -42,8 +42,8 @@ type IssueTracker interface {
 }
 
 // FileRemediation renders r within t's size limit and files it.
-func FileRemediation(ctx context.Context, t IssueTracker, r Remediation, labels []string) (Filed, error) {
-	return t.File(ctx, r.Issue(t.MaxBody(), labels))
+func FileRemediation(ctx context.Context, t IssueTracker, r Remediation) (Filed, error) {
+	return t.File(ctx, r.Issue(t.MaxBody()))
 }
 
 // FileTracker writes each report as a markdown file in a directory; it is

@@ -1,0 +1,114 @@
+package notify
+
+import (
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
+)
+
+// Deps are what FromConfig wires into the notifiers it builds.
+type Deps struct {
+	// Path is the config file (for errors), Dir the project directory a
+	// relative reportDir is resolved against.
+	Path, Dir string
+	// LookupEnv reads secrets named in the config; default os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+	// Recorder, when set, gets a ledger.Notification for every attempt.
+	Recorder   NotificationRecorder
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	Clock      func() time.Time
+}
+
+// FromConfig builds the notifier and the issue tracker cfg describes. Each
+// webhook is Only(events) → Async(queue) → Retrying → Recording → Webhook,
+// so one slow receiver holds up neither the rollout nor the others; the
+// result fans out with Multi. Close it with Close(ctx, n) to drain the
+// queues. The tracker is GitHub falling back to report files, or report files
+// alone. A secret variable named in the config but unset is an input error.
+func FromConfig(cfg Config, deps Deps) (Notifier, IssueTracker, error) {
+	if deps.LookupEnv == nil {
+		deps.LookupEnv = os.LookupEnv
+	}
+	if deps.Logger == nil {
+		deps.Logger = discardLogger()
+	}
+	if deps.Clock == nil {
+		deps.Clock = time.Now
+	}
+	client := deps.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	env := func(name string, line, col int, key string) (string, error) {
+		v, ok := deps.LookupEnv(name)
+		if !ok || v == "" {
+			return "", inputerr.At(deps.Path, line, col, "%s: environment variable %s is not set", key, name)
+		}
+		return v, nil
+	}
+
+	var ns []Notifier
+	for i, wc := range cfg.Webhooks {
+		u := wc.URL
+		if wc.URLEnv != "" {
+			v, err := env(wc.URLEnv, wc.Line, wc.Col, "webhook url")
+			if err != nil {
+				return nil, nil, err
+			}
+			u = v
+		}
+		opts := []WebhookOption{WithFormat(wc.Format), WithHTTPClient(client), WithClock(deps.Clock)}
+		if wc.SecretEnv != "" {
+			secret, err := env(wc.SecretEnv, wc.Line, wc.Col, "webhook secret")
+			if err != nil {
+				return nil, nil, err
+			}
+			opts = append(opts, WithSecret([]byte(secret)))
+		}
+		w, err := NewWebhook(u, opts...)
+		if err != nil {
+			return nil, nil, inputerr.At(deps.Path, wc.Line, wc.Col, "notify.webhooks[%d]: %v", i, err)
+		}
+		var n Notifier = w
+		if deps.Recorder != nil {
+			n = Recording(n, deps.Recorder, WithRecordClock(deps.Clock), WithRecordLogger(deps.Logger))
+		}
+		n = Retrying(n, WithAttempts(cfg.Attempts), WithRetryLogger(deps.Logger))
+		queue := cfg.QueueSize
+		if queue == 0 {
+			queue = DefaultQueueSize
+		}
+		n = Async(n, queue, deps.Logger)
+		ns = append(ns, Only(n, wc.Events...))
+	}
+
+	dir := cfg.ReportDir
+	if dir == "" {
+		dir = DefaultReportDir
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(deps.Dir, dir)
+	}
+	var tracker IssueTracker = FileTracker{Dir: dir}
+	if g := cfg.GitHub; g != nil {
+		token, err := env(g.TokenEnv, g.Line, g.Col, "notify.github token")
+		if err != nil {
+			return nil, nil, err
+		}
+		opts := []GitHubOption{WithGitHubClient(client), WithLabels(g.Labels...)}
+		if g.BaseURL != "" {
+			opts = append(opts, WithBaseURL(g.BaseURL))
+		}
+		gh, err := NewGitHub(g.Repo, token, opts...)
+		if err != nil {
+			return nil, nil, inputerr.At(deps.Path, g.Line, g.Col, "notify.github: %v", err)
+		}
+		tracker = Fallback(gh, tracker)
+	}
+	return Multi(ns...), tracker, nil
+}
