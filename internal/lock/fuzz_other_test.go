@@ -76,3 +76,35 @@ func FuzzParseRequirements(f *testing.F) {
 		checkFuzzResult(t, l, err)
 	})
 }
+
+func FuzzParsePyproject(f *testing.F) {
+	addSeeds(f, "manifest/*/pyproject.toml", "hash/same/pyproject.toml")
+	f.Add([]byte("[dependency-groups]\na = [{include-group = \"b\"}, \"x>=1\"]\nb = [\"y ; os_name == 'nt'\"]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := parsePyproject("pyproject.toml", data)
+		checkManifestFuzz(t, m, err)
+	})
+}
+
+func FuzzParsePipfileManifest(f *testing.F) {
+	addSeeds(f, "pipfile/*/Pipfile")
+	f.Add([]byte("[packages]\nx = {version = \"*\", extras = [\"a\"]}\n[requires]\npython_full_version = \"3.11.4\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := parsePipfileManifest("Pipfile", data)
+		checkManifestFuzz(t, m, err)
+	})
+}
+
+func checkManifestFuzz(t *testing.T, m *Manifest, err error) {
+	if err != nil {
+		if !inputerr.Is(err) {
+			t.Fatalf("error is not an input error: %v", err)
+		}
+		return
+	}
+	for _, r := range m.Requirements {
+		if r.Group == "" {
+			t.Fatalf("requirement without a group: %+v", r)
+		}
+	}
+}
