@@ -76,7 +76,7 @@ func (r *tomlReader) pdmMetadataFiles(md tval) map[string][]tval {
 
 func (r *tomlReader) pdmPackage(t tval, metaFiles map[string][]tval) Package {
 	p := Package{Line: r.line(t)}
-	p.Name = pep.NormalizeName(r.requiredStr(t, "name", "the package name"))
+	p.Name = r.distName(t, "the package name")
 	p.Version = r.str(t, "version")
 	p.RequiresPython = r.str(t, "requires_python")
 	p.Marker = r.str(t, "marker")

@@ -57,5 +57,10 @@ func validDistName(s string) bool {
 		return false
 	}
 	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !alnum(c) && c != '.' && c != '-' && c != '_' {
+			return false
+		}
+	}
 	return alnum(s[0]) && alnum(s[len(s)-1])
 }

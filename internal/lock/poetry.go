@@ -71,7 +71,7 @@ func (r *tomlReader) poetryMetadataFiles(md tval) map[string][]tval {
 
 func (r *tomlReader) poetryPackage(t tval, metaFiles map[string][]tval) Package {
 	p := Package{Line: r.line(t)}
-	p.Name = pep.NormalizeName(r.requiredStr(t, "name", "the package name"))
+	p.Name = r.distName(t, "the package name")
 	p.Version = r.requiredStr(t, "version", "the locked version")
 	p.RequiresPython = r.str(t, "python-versions")
 	if c := r.str(t, "category"); c != "" {

@@ -100,14 +100,14 @@ func (r *tomlReader) pylockVersion(top tval) string {
 
 func (r *tomlReader) pylockPackage(t tval) Package {
 	p := Package{Line: r.line(t)}
-	p.Name = pep.NormalizeName(r.requiredStr(t, "name", "the package name"))
+	p.Name = r.distName(t, "the package name")
 	p.Version = r.str(t, "version")
 	p.Marker = r.str(t, "marker")
 	p.RequiresPython = r.str(t, "requires-python")
 	p.Groups = pylockGroups(p.Marker)
 	for _, d := range r.tables(t, "dependencies") {
 		p.Dependencies = append(p.Dependencies, Dependency{
-			Name:    pep.NormalizeName(r.requiredStr(d, "name", "the name of the package depended on")),
+			Name:    r.distName(d, "the name of the package depended on"),
 			Version: r.str(d, "version"),
 		})
 	}

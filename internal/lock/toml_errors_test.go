@@ -55,6 +55,7 @@ func TestParseUVErrors(t *testing.T) {
 		{"unsupported_version", "version = 2\n", 1, "version", "version 2 is not supported"},
 		{"version_wrong_type", "version = \"1\"\n", 1, "version", "expected an integer, found a string"},
 		{"package_without_name", uvHead + "[[package]]\nversion = \"1.0\"\nsource = { registry = \"https://pypi.org/simple\" }\n", 4, "[[package]]", "missing \"name\""},
+		{"bad_package_name", uvHead + "[[package]]\nname = \"a b\"\nversion = \"1.0\"\nsource = { registry = \"r\" }\n", 5, "name", "\"a b\" is not a valid package name"},
 		{"package_without_source", uvHead + "[[package]]\nname = \"a\"\nversion = \"1.0\"\n", 4, "", "missing \"source\""},
 		{"unknown_source_shape", uvHead + "[[package]]\nname = \"a\"\nversion = \"1.0\"\nsource = { svn = \"x\" }\n", 7, "source", "expected exactly one of registry, git"},
 		{"two_source_kinds", uvHead + "[[package]]\nname = \"a\"\nversion = \"1.0\"\nsource = { registry = \"r\", path = \"p\" }\n", 7, "source", "found 2"},

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	toml "github.com/pelletier/go-toml/v2"
+
+	"pinwheel.dev/pinwheel/internal/pep"
 )
 
 // tval is a decoded TOML value and the key path it was found at.
@@ -240,4 +242,15 @@ func tomlTypeName(v any) string {
 		return "nothing"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// distName reads a required PEP 508 distribution name at t.name and
+// returns it PEP 503-normalised.
+func (r *tomlReader) distName(t tval, what string) string {
+	s := r.requiredStr(t, "name", what)
+	if r.err == nil && !validDistName(s) {
+		p := joinKey(t.path, "name")
+		r.failf(p, "%s: %q is not a valid package name (letters, digits, '.', '-', '_', starting and ending with a letter or digit)", p, s)
+	}
+	return pep.NormalizeName(s)
 }

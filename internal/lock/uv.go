@@ -5,8 +5,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-
-	"pinwheel.dev/pinwheel/internal/pep"
 )
 
 // uv.lock: the whole resolution graph as TOML (uv 0.3+; version = 1 with an
@@ -114,7 +112,7 @@ func (r *tomlReader) uvPackage(t tval) *uvEntry {
 	e := &uvEntry{path: t.path}
 	p := &e.pkg
 	p.Line = r.line(t)
-	p.Name = pep.NormalizeName(r.requiredStr(t, "name", "the package name"))
+	p.Name = r.distName(t, "the package name")
 	p.Version = r.str(t, "version")
 	src, ok := r.table(t, "source")
 	if !ok && r.err == nil {
@@ -252,7 +250,7 @@ func (r *tomlReader) uvDeps(t tval, key string) []uvDep {
 	var out []uvDep
 	for _, d := range r.tables(t, key) {
 		dep := uvDep{path: d.path}
-		dep.name = pep.NormalizeName(r.requiredStr(d, "name", "the dependency's package name"))
+		dep.name = r.distName(d, "the dependency's package name")
 		dep.version = r.str(d, "version")
 		if s, ok := r.table(d, "source"); ok {
 			src := r.uvSource(s)

@@ -12,7 +12,7 @@ func (r *tomlReader) uvRequirements(t tval, key, group string) []Requirement {
 	var out []Requirement
 	for _, q := range r.tables(t, key) {
 		req := Requirement{
-			Name:      pep.NormalizeName(r.requiredStr(q, "name", "the requirement's package name")),
+			Name:      r.distName(q, "the requirement's package name"),
 			Specifier: r.str(q, "specifier"),
 			Extras:    r.strs(q, "extras"),
 			Marker:    r.str(q, "marker"),
