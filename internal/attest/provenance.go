@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	intoto "github.com/in-toto/attestation/go/v1"
 	slsa "github.com/in-toto/attestation/go/predicates/provenance/v1"
+	intoto "github.com/in-toto/attestation/go/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -30,9 +30,9 @@ const (
 // Material is one resolved input of a build: the source commit, the base
 // image, a wheel.
 type Material struct {
-	Name   string            // e.g. "requests-2.32.3-py3-none-any.whl"
-	URI    string            // e.g. "git+https://…@<sha>", "pkg:oci/python@sha256:…", "pkg:pypi/requests@2.32.3"
-	Digest map[string]string // algorithm → hex ("sha256", "gitCommit")
+	Name   string            `json:"name"`   // e.g. "requests-2.32.3-py3-none-any.whl"
+	URI    string            `json:"uri"`    // e.g. "git+https://…@<sha>", "oci://python@sha256:…", "pkg:pypi/requests@2.32.3?file_name=…"
+	Digest map[string]string `json:"digest"` // algorithm → hex ("sha256", "gitCommit")
 }
 
 // ProvenanceInput is what Provenance records.

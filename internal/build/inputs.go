@@ -72,7 +72,11 @@ func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs,
 	info.BaseDigest = in.base.Digest.String()
 	in.materials = append(in.materials, attest.Material{Name: "base", URI: baseURI(ref), Digest: map[string]string{"sha256": in.base.Digest.Hex}})
 	if info.GitCommit != "" {
-		in.materials = append(in.materials, attest.Material{Name: "source", URI: "git+" + info.GitSource + "@" + info.GitCommit,
+		uri := "git:" + info.GitCommit // no remote: the commit alone names the source
+		if info.GitSource != "" {
+			uri = "git+" + info.GitSource + "@" + info.GitCommit
+		}
+		in.materials = append(in.materials, attest.Material{Name: "source", URI: uri,
 			Digest: map[string]string{"gitCommit": info.GitCommit}})
 	}
 
