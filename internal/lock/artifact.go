@@ -27,6 +27,9 @@ func splitHash(s string) (alg, digest string, ok bool) {
 	if !known || digest == "" || !isHex(digest) {
 		return "", "", false
 	}
+	if want, ok := hashHexLen[alg]; ok && len(digest) != want {
+		return "", "", false
+	}
 	return alg, strings.ToLower(digest), true
 }
 

@@ -19,17 +19,29 @@ func pipfilePackage(file, name string, line int, e pipfileEntry, indexes []Index
 	}
 	if e.Version != "" {
 		v, pinned := trimPin(e.Version)
-		if pinned {
+		switch {
+		case pinned:
+			if _, err := pep.ParseVersion(v); err != nil {
+				return p, inputerr.At(file, line, 0, "package %q: version %q: %v", name, e.Version, err)
+			}
 			p.Version = v
-		} else if v != "*" {
+		case v != "*":
+			if _, err := pep.ParseSpecifierSet(v); err != nil {
+				return p, inputerr.At(file, line, 0, "package %q: version %q: %v", name, e.Version, err)
+			}
 			p.Specifier = v
+		}
+	}
+	if e.Markers != "" {
+		if _, err := pep.ParseMarker(e.Markers); err != nil {
+			return p, inputerr.At(file, line, 0, "package %q: markers %q: %v", name, e.Markers, err)
 		}
 	}
 	var hashes [][2]string
 	for _, h := range e.Hashes {
 		alg, digest, ok := splitHash(h)
 		if !ok {
-			return p, inputerr.At(file, line, 0, "package %q: hash %q: expected algorithm:hexdigest such as sha256:…", name, h)
+			return p, inputerr.At(file, line, 0, "package %q: hash %q: expected algorithm:hexdigest, e.g. sha256: and 64 hex digits", name, h)
 		}
 		hashes = append(hashes, [2]string{alg, digest})
 	}

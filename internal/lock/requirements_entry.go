@@ -42,7 +42,7 @@ func (p *reqParser) requirement(path string, l reqLine, off int, text string, op
 		case o.opt.long == "--hash":
 			alg, digest, ok := splitHash(o.arg)
 			if !ok {
-				return nil, fail(o.off, "--hash %s: expected algorithm:hexdigest such as sha256:…", o.arg)
+				return nil, fail(o.off, "--hash %s: expected algorithm:hexdigest, e.g. sha256: and 64 hex digits", o.arg)
 			}
 			hashes = append(hashes, [2]string{alg, digest})
 		case !o.opt.perLine:
