@@ -127,6 +127,7 @@ func checkDockerfiles(ctx context.Context, p *project, r *Report) error {
 // checkDockerfile runs every per-Dockerfile rule on one parsed file.
 func checkDockerfile(p *project, df *dockerfile, r *Report) {
 	args := map[string]string{} // ARG defaults seen so far
+	env := map[string]string{}  // ENV of the current stage
 	stages := map[string]bool{}
 	for _, in := range df.Instrs {
 		switch in.Cmd {
@@ -138,10 +139,16 @@ func checkDockerfile(p *project, df *dockerfile, r *Report) {
 			checkArgSecrets(df, in, r)
 		case "ENV":
 			checkEnvSecrets(df, in, r)
+			for i := 0; i+1 < len(in.Args); i += 3 {
+				env[in.Args[i]] = unquote(in.Args[i+1])
+			}
 		case "FROM":
 			checkFrom(df, in, args, stages, r)
+			env = map[string]string{}
+		case "ENTRYPOINT", "CMD":
+			checkStartCommand(p, df, in, env, r)
 		case "RUN":
-			checkRun(p, df, in, r)
+			checkRun(p, df, in, env, r)
 		case "ADD":
 			checkAdd(df, in, r)
 		case "COPY":

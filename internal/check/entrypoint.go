@@ -106,11 +106,11 @@ func checkRuntimeScript(p *project, rel string, r *Report) {
 	}
 	s := scanShell(string(data), 1)
 	for _, c := range s.Cmds {
-		inst, ok := parseInstall(p, c.Argv)
+		tool, ok := runtimeInstall(p, c.Argv, nil)
 		if !ok {
 			continue
 		}
-		f := r.add("PW307", rel, c.Line, "%s runs at container start: the running service may differ from the built image", inst.Tool)
+		f := r.add("PW307", rel, c.Line, "%s runs at container start: the running service may differ from the built image", tool)
 		f.Column = c.Col
 	}
 	for _, d := range s.PipeToShell {

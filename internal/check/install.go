@@ -28,7 +28,10 @@ var pipValueFlags = map[string]bool{"-i": true, "--index-url": true, "--extra-in
 
 // parseInstall recognises a package installation in argv; ok is false when
 // argv installs nothing.
-func parseInstall(p *project, argv []string) (in install, ok bool) {
+//
+// env is the image environment at that point (ENV of the stage); pip and
+// uv read some options from it (PIP_REQUIRE_HASHES, UV_LOCKED, UV_FROZEN).
+func parseInstall(p *project, argv []string, env map[string]string) (in install, ok bool) {
 	argv = unwrap(argv)
 	if len(argv) == 0 {
 		return in, false
@@ -45,10 +48,15 @@ func parseInstall(p *project, argv []string) (in install, ok bool) {
 	}
 	switch {
 	case pipName.MatchString(cmd) && sub(1) == "install":
+		if env["PIP_REQUIRE_HASHES"] != "" {
+			return install{Tool: "pip install", Locked: true}, true
+		}
 		return pipInstall(p, "pip install", argv[2:], false), true
 	case cmd == "uv" && sub(1) == "pip" && (sub(2) == "install" || sub(2) == "sync"):
 		// uv pip sync takes requirements files as its arguments.
 		return pipInstall(p, "uv pip "+sub(2), argv[3:], sub(2) == "sync"), true
+	case cmd == "uv" && sub(1) == "sync" && (env["UV_LOCKED"] != "" || env["UV_FROZEN"] != ""):
+		return install{Tool: "uv sync", Locked: true}, true
 	case cmd == "uv" && sub(1) == "sync":
 		return flagLocked("uv sync", argv, "without --locked or --frozen, uv may re-resolve", "--locked", "--frozen"), true
 	case cmd == "uv" && (sub(1) == "add" || sub(1) == "tool" && sub(2) == "install"):

@@ -23,48 +23,51 @@ func TestParseInstall(t *testing.T) {
 		name   string
 		cmd    string
 		files  map[string]string
+		env    map[string]string
 		isInst bool
 		locked bool
 	}{
-		{"pip_by_name", "pip install flask", nil, true, false},
-		{"pip3_by_name_with_index", "pip3 install -i https://x/simple flask==3.0", nil, true, false},
-		{"python_m_pip", "python3.11 -m pip install -U pip", nil, true, false},
-		{"pip_require_hashes", "pip install --require-hashes -r /app/requirements.txt", nil, true, true},
-		{"pip_hashed_file", "pip install --no-cache-dir -r requirements.txt", withLock, true, true},
-		{"pip_hashed_file_in_image_path", "pip install -r /srv/app/requirements.txt", withLock, true, true},
-		{"pip_unhashed_file", "pip install -r dev.txt", withLock, true, false},
-		{"pip_missing_file", "pip install -r requirements.txt", nil, true, false},
-		{"pip_project_no_deps", "pip install --no-deps .", nil, true, true},
-		{"pip_project_with_deps", "pip install .", nil, true, false},
-		{"pip_wheels_no_deps", "pip install --no-deps /wheels/app-1.0-py3-none-any.whl", nil, true, true},
-		{"sudo_env_pip", "sudo -E env PIP_NO_CACHE=1 pip install flask", nil, true, false},
-		{"gosu_pip", "gosu app pip install flask", nil, true, false},
-		{"uv_pip_install", "uv pip install --system flask", nil, true, false},
-		{"uv_pip_sync_hashed", "uv pip sync requirements.txt --require-hashes", nil, true, true},
-		{"uv_sync", "uv sync", nil, true, false},
-		{"uv_sync_locked", "uv sync --locked --no-dev", nil, true, true},
-		{"uv_sync_frozen", "uv sync --frozen", nil, true, true},
-		{"uv_add", "uv add requests", nil, true, false},
-		{"poetry_install_lock", "poetry install --only main", withLock, true, true},
-		{"poetry_install_no_lock", "poetry install", nil, true, false},
-		{"poetry_lock", "poetry lock --no-update", withLock, true, false},
-		{"pipenv_install", "pipenv install --system", nil, true, false},
-		{"pipenv_deploy", "pipenv install --system --deploy", nil, true, true},
-		{"pipenv_sync", "pipenv sync", nil, true, true},
-		{"pdm_install", "pdm install", nil, true, false},
-		{"pdm_frozen", "pdm install --frozen-lockfile", nil, true, true},
-		{"apt_unpinned", "apt-get install -y --no-install-recommends curl", nil, true, false},
-		{"apt_pinned", "apt-get install -y -o Dpkg::Options::=--force-confdef curl=7.88.1-10", nil, true, true},
-		{"apt_update", "apt-get update", nil, false, false},
-		{"apk_virtual", "apk add --no-cache --virtual .build gcc=13.2.1-r0", nil, true, true},
-		{"apk_unpinned", "apk add --no-cache musl-dev", nil, true, false},
-		{"not_an_install", "gunicorn app:app", nil, false, false},
-		{"pip_freeze", "pip freeze", nil, false, false},
+		{"pip_by_name", "pip install flask", nil, nil, true, false},
+		{"pip3_by_name_with_index", "pip3 install -i https://x/simple flask==3.0", nil, nil, true, false},
+		{"python_m_pip", "python3.11 -m pip install -U pip", nil, nil, true, false},
+		{"pip_require_hashes", "pip install --require-hashes -r /app/requirements.txt", nil, nil, true, true},
+		{"pip_hashed_file", "pip install --no-cache-dir -r requirements.txt", withLock, nil, true, true},
+		{"pip_hashed_file_in_image_path", "pip install -r /srv/app/requirements.txt", withLock, nil, true, true},
+		{"pip_unhashed_file", "pip install -r dev.txt", withLock, nil, true, false},
+		{"pip_missing_file", "pip install -r requirements.txt", nil, nil, true, false},
+		{"pip_project_no_deps", "pip install --no-deps .", nil, nil, true, true},
+		{"pip_project_with_deps", "pip install .", nil, nil, true, false},
+		{"pip_wheels_no_deps", "pip install --no-deps /wheels/app-1.0-py3-none-any.whl", nil, nil, true, true},
+		{"sudo_env_pip", "sudo -E env PIP_NO_CACHE=1 pip install flask", nil, nil, true, false},
+		{"gosu_pip", "gosu app pip install flask", nil, nil, true, false},
+		{"uv_pip_install", "uv pip install --system flask", nil, nil, true, false},
+		{"uv_pip_sync_hashed", "uv pip sync requirements.txt --require-hashes", nil, nil, true, true},
+		{"uv_sync", "uv sync", nil, nil, true, false},
+		{"uv_sync_locked", "uv sync --locked --no-dev", nil, nil, true, true},
+		{"uv_sync_frozen", "uv sync --frozen", nil, nil, true, true},
+		{"uv_add", "uv add requests", nil, nil, true, false},
+		{"poetry_install_lock", "poetry install --only main", withLock, nil, true, true},
+		{"poetry_install_no_lock", "poetry install", nil, nil, true, false},
+		{"poetry_lock", "poetry lock --no-update", withLock, nil, true, false},
+		{"pipenv_install", "pipenv install --system", nil, nil, true, false},
+		{"pipenv_deploy", "pipenv install --system --deploy", nil, nil, true, true},
+		{"pipenv_sync", "pipenv sync", nil, nil, true, true},
+		{"pdm_install", "pdm install", nil, nil, true, false},
+		{"pdm_frozen", "pdm install --frozen-lockfile", nil, nil, true, true},
+		{"apt_unpinned", "apt-get install -y --no-install-recommends curl", nil, nil, true, false},
+		{"apt_pinned", "apt-get install -y -o Dpkg::Options::=--force-confdef curl=7.88.1-10", nil, nil, true, true},
+		{"apt_update", "apt-get update", nil, nil, false, false},
+		{"apk_virtual", "apk add --no-cache --virtual .build gcc=13.2.1-r0", nil, nil, true, true},
+		{"apk_unpinned", "apk add --no-cache musl-dev", nil, nil, true, false},
+		{"not_an_install", "gunicorn app:app", nil, nil, false, false},
+		{"pip_freeze", "pip freeze", nil, nil, false, false},
+		{"pip_env_require_hashes", "pip install -r dev.txt", withLock, map[string]string{"PIP_REQUIRE_HASHES": "1"}, true, true},
+		{"uv_sync_env_frozen", "uv sync", nil, map[string]string{"UV_FROZEN": "1"}, true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := testProject(t, tt.files)
-			in, ok := parseInstall(p, strings.Fields(tt.cmd))
+			in, ok := parseInstall(p, strings.Fields(tt.cmd), tt.env)
 			if ok != tt.isInst || (ok && in.Locked != tt.locked) {
 				t.Errorf("parseInstall(%q) = %+v, %v; want install=%v locked=%v", tt.cmd, in, ok, tt.isInst, tt.locked)
 			}
@@ -149,3 +152,28 @@ func TestPythonBounds(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestRuntimeInstall(t *testing.T) {
+	tests := []struct {
+		name string
+		cmd  string
+		env  map[string]string
+		want bool
+	}{
+		{"uv_run", "uv run gunicorn app:app", nil, true},
+		{"uv_run_no_sync", "uv run --no-sync gunicorn app:app", nil, false},
+		{"uv_run_frozen", "uv run --frozen python -m app", nil, false},
+		{"uv_run_env_no_sync", "uv run app", map[string]string{"UV_NO_SYNC": "1"}, false},
+		{"uv_run_flag_of_command", "uv run app --frozen", nil, true},
+		{"pip_install_locked", "pip install --require-hashes -r requirements.txt", nil, true},
+		{"exec_gunicorn", "exec gunicorn app:app", nil, false},
+		{"poetry_run", "poetry run app", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, got := runtimeInstall(testProject(t, nil), strings.Fields(tt.cmd), tt.env); got != tt.want {
+				t.Errorf("runtimeInstall(%q) = %v, want %v", tt.cmd, got, tt.want)
+			}
+		})
+	}
+}

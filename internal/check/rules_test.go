@@ -61,7 +61,7 @@ func TestRules(t *testing.T) {
 			"PW103 pyproject.toml:4", "PW102 pyproject.toml:8 (suppressed)", "PW102 pyproject.toml:9", "PW104 uv.lock:13",
 		}},
 		{"entrypoint", []string{
-			"PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
+			"PW307 Dockerfile.uv:4", "PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
 		}},
 		{"secrets", []string{
 			"PW403 .env:0",

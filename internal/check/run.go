@@ -85,7 +85,7 @@ func rawRunScript(df *dockerfile, in instruction) (script string, ok bool) {
 
 // checkRun reports PW303, PW304 and PW305 for one RUN instruction, and
 // PW401 for credentials written into its commands.
-func checkRun(p *project, df *dockerfile, in instruction, r *Report) {
+func checkRun(p *project, df *dockerfile, in instruction, env map[string]string, r *Report) {
 	s := runScan(df, in)
 	for _, d := range s.PipeToShell {
 		f := addAt(r, "PW305", df.File, in, d.Line, "%s output is executed by a shell without verification", strings.Join(d.Argv, " "))
@@ -96,7 +96,7 @@ func checkRun(p *project, df *dockerfile, in instruction, r *Report) {
 			f := addAt(r, "PW401", df.File, in, c.Line, "RUN %s … contains what looks like %s: it is stored in the image history", c.Argv[0], what)
 			f.Severity, f.Column = SeverityCritical, c.Col
 		}
-		inst, ok := parseInstall(p, c.Argv)
+		inst, ok := parseInstall(p, c.Argv, env)
 		if !ok || inst.Locked {
 			continue
 		}
