@@ -146,3 +146,10 @@ func Close(ctx context.Context, n Notifier) error {
 	}
 	return nil
 }
+
+// queued is the number of events waiting (not counting one in flight).
+func (a *AsyncNotifier) queued() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.queue)
+}
