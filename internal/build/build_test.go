@@ -239,3 +239,34 @@ func rewriteConfig(t *testing.T, dir, old, new string) {
 	}
 	os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644)
 }
+
+// The base is pulled by digest from a registry; the build pins that digest.
+func TestRegistryBase(t *testing.T) {
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	base, err := imagetest.Base(v1.Platform{OS: "linux", Architecture: "amd64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := name.ParseReference(host + "/python:3.11-slim")
+	if err := remote.Write(ref, base); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := base.Digest()
+	dir := copyExample(t, time.Now())
+	rewriteConfig(t, dir, "base: oci:base@"+d.String(), "base: "+host+"/python:3.11-slim@"+d.String())
+	res := run(t, opts(dir, t.TempDir()))
+	local := run(t, opts(copyExample(t, time.Now()), t.TempDir()))
+	if res.BuildInfo.BaseDigest != d.String() {
+		t.Errorf("base digest %s, want %s", res.BuildInfo.BaseDigest, d)
+	}
+	// Same base bytes, same image — wherever the base came from — except
+	// for the recorded base reference in build-info.
+	if res.Platforms[0].Layers[0].Digest != local.Platforms[0].Layers[0].Digest {
+		t.Error("dependency layer depends on where the base came from")
+	}
+	if res.Digest == local.Digest {
+		t.Error("the base reference is not recorded in the image")
+	}
+}
