@@ -127,7 +127,7 @@ func TestDiffCommand(t *testing.T) {
 		}
 	}
 	code, out, _ = runLockCLI(t, "diff", "-o", "markdown", old, new)
-	if code != 0 || !strings.Contains(out, "| urllib3 | ↑ upgraded | 1.26.20 | 2.2.3 | major | **high** |  |") || !strings.Contains(out, "#### Risk") {
+	if code != 0 || !strings.Contains(out, "| **urllib3** (direct) | ↑ upgraded | 1.26.20 | 2.2.3 | major | **high** |  |") || !strings.Contains(out, "#### Risk") {
 		t.Errorf("markdown (exit %d):\n%s", code, out)
 	}
 	code, out, _ = runLockCLI(t, "diff", "-o", "json", old, new)

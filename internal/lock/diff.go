@@ -46,6 +46,8 @@ type Change struct {
 	Level      Level      `json:"level,omitempty"`
 	OldVersion string     `json:"oldVersion,omitempty"`
 	NewVersion string     `json:"newVersion,omitempty"`
+	// Direct: the project's manifest declares this package (on either side).
+	Direct bool `json:"direct,omitempty"`
 	// OldSource/NewSource are the canonical source identities (see Hash),
 	// set when the source changed, or on added/removed packages.
 	OldSource     string `json:"oldSource,omitempty"`
@@ -171,10 +173,10 @@ func diffName(olds, news []Package) []Change {
 		return out
 	}
 	for _, o := range restOld {
-		out = append(out, finishChange(Change{Name: o.Name, Kind: ChangeRemoved, OldVersion: versionOrSpec(o), OldSource: canonicalSource(o.Source)}))
+		out = append(out, finishChange(Change{Name: o.Name, Kind: ChangeRemoved, OldVersion: versionOrSpec(o), OldSource: canonicalSource(o.Source), Direct: o.Direct}))
 	}
 	for _, n := range restNew {
-		out = append(out, finishChange(Change{Name: n.Name, Kind: ChangeAdded, NewVersion: versionOrSpec(n), NewSource: canonicalSource(n.Source)}))
+		out = append(out, finishChange(Change{Name: n.Name, Kind: ChangeAdded, NewVersion: versionOrSpec(n), NewSource: canonicalSource(n.Source), Direct: n.Direct}))
 	}
 	return out
 }

@@ -9,7 +9,7 @@ import (
 // comparePackages describes how o became n; ok is false when nothing that
 // matters changed.
 func comparePackages(o, n Package) (Change, bool) {
-	ch := Change{Name: n.Name, Kind: ChangeChanged, OldVersion: versionOrSpec(o), NewVersion: versionOrSpec(n)}
+	ch := Change{Name: n.Name, Kind: ChangeChanged, OldVersion: versionOrSpec(o), NewVersion: versionOrSpec(n), Direct: o.Direct || n.Direct}
 	versionMoved := !sameVersion(o, n)
 	if versionMoved {
 		switch cmp := compareVersions(ch.OldVersion, ch.NewVersion); {

@@ -137,7 +137,11 @@ func writeDiffMarkdown(w io.Writer, c Changes) error {
 	ew.printf("| Package | Change | Old | New | Level | Risk | Notes |\n")
 	ew.printf("| --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, ch := range c.Changes {
-		ew.printf("| %s | %s %s | %s | %s | %s | %s | %s |\n", mdEscape(ch.Name), changeSymbols[ch.Kind], ch.Kind,
+		name := mdEscape(ch.Name)
+		if ch.Direct {
+			name = "**" + name + "** (direct)"
+		}
+		ew.printf("| %s | %s %s | %s | %s | %s | %s | %s |\n", name, changeSymbols[ch.Kind], ch.Kind,
 			mdEscape(orDash(ch.OldVersion)), mdEscape(orDash(ch.NewVersion)), orDash(string(ch.Level)), riskLabel(ch.Risk), mdEscape(strings.Join(ch.Notes, "; ")))
 	}
 	return ew.err

@@ -54,6 +54,11 @@ func TestDiffKinds(t *testing.T) {
 			}
 		})
 	}
+	// "# via -r requirements.in" makes urllib3 direct in the new lock; the old
+	// Pipfile.lock has no Pipfile beside it, so six was not known as direct.
+	if !got["urllib3"].Direct || got["six"].Direct {
+		t.Errorf("direct: urllib3 %v, six %v", got["urllib3"].Direct, got["six"].Direct)
+	}
 	for _, same := range []string{"certifi", "charset-normalizer"} {
 		if ch, ok := got[same]; ok {
 			t.Errorf("unchanged %s reported: %+v", same, ch)
