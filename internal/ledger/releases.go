@@ -12,7 +12,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/lock"
 )
 
-const releaseColumns = `id, service, seq, created_at, info, image_ref, lock, config, state, known_good`
+const releaseColumns = `id, service, seq, created_at, info, image_ref, lock, config, state, known_good, deploy`
 
 func (s *sqliteStore) CreateRelease(ctx context.Context, r Release) (Release, error) {
 	if r.Service == "" {
@@ -42,9 +42,9 @@ func (s *sqliteStore) CreateRelease(ctx context.Context, r Release) (Release, er
 			return err
 		}
 		r.ID = fmt.Sprintf("%s-%d", r.Service, r.Seq)
-		_, err := tx.ExecContext(ctx, `INSERT INTO releases(`+releaseColumns+`, image_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO releases(`+releaseColumns+`, image_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.Service, r.Seq, formatTime(r.CreatedAt), string(info), r.ImageRef, nullable(lockJSON), nullable(configJSON),
-			string(r.State), r.KnownGood, r.Info.ImageDigest)
+			string(r.State), r.KnownGood, nullable(r.Deploy), r.Info.ImageDigest)
 		if err != nil {
 			return fmt.Errorf("ledger: create release: %w", err)
 		}
@@ -167,9 +167,10 @@ func (s *sqliteStore) queryReleases(ctx context.Context, where string, args ...a
 			r                 Release
 			created, info     string
 			lockJSON, cfgJSON sql.NullString
+			deployJSON        sql.NullString
 			state             string
 		)
-		if err := rows.Scan(&r.ID, &r.Service, &r.Seq, &created, &info, &r.ImageRef, &lockJSON, &cfgJSON, &state, &r.KnownGood); err != nil {
+		if err := rows.Scan(&r.ID, &r.Service, &r.Seq, &created, &info, &r.ImageRef, &lockJSON, &cfgJSON, &state, &r.KnownGood, &deployJSON); err != nil {
 			return nil, err
 		}
 		r.CreatedAt = parseTime(created)
@@ -182,6 +183,9 @@ func (s *sqliteStore) queryReleases(ctx context.Context, where string, args ...a
 			if err := json.Unmarshal([]byte(lockJSON.String), r.Lock); err != nil {
 				return nil, fmt.Errorf("ledger: release %s lock: %w", r.ID, err)
 			}
+		}
+		if deployJSON.Valid {
+			r.Deploy = json.RawMessage(deployJSON.String)
 		}
 		if cfgJSON.Valid {
 			r.Config = json.RawMessage(cfgJSON.String)

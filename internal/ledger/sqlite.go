@@ -137,6 +137,7 @@ var migrations = []string{
 		taken_by INTEGER NOT NULL DEFAULT 0
 	);
 	CREATE INDEX commands_pending ON commands(service, taken_by, id);`,
+	`ALTER TABLE releases ADD COLUMN deploy TEXT;`,
 }
 
 func (s *sqliteStore) migrate(ctx context.Context) error {

@@ -58,6 +58,9 @@ type Release struct {
 	Lock      *lock.Lock       `json:"lock,omitempty"`
 	// Config is the pinwheel.yaml snapshot (as JSON) the release was built with.
 	Config json.RawMessage `json:"config,omitempty"`
+	// Deploy says how a runtime runs this release (the driver's runtime.Release
+	// as JSON: artifact, env); opaque to the ledger.
+	Deploy json.RawMessage `json:"deploy,omitempty"`
 	State  ReleaseState    `json:"state"`
 	// KnownGood is set once the release passed a full rollout (analysis and
 	// promotion); rollbacks go to the newest known-good release.
