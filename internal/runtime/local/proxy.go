@@ -1,0 +1,184 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"strconv"
+	"syscall"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/runtime"
+)
+
+// attempt is the per-request routing state shared by the handler, the
+// transport (which may retry on another replica) and the error handler.
+type attempt struct {
+	rel     *release
+	rep     *replica
+	err     error
+	retried bool
+}
+
+type attemptKey struct{}
+
+// proxy is a service's reverse proxy.
+type proxy struct {
+	s  *service
+	rp *httputil.ReverseProxy
+}
+
+func newProxy(s *service) *proxy {
+	base := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: 2 * time.Second}).DialContext,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       30 * time.Second,
+		ResponseHeaderTimeout: s.rt.opts.upstreamTimeout,
+	}
+	p := &proxy{s: s}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.Out.URL.Scheme = "http"
+			pr.Out.URL.Host = "replica" // the transport picks the replica
+			pr.SetXForwarded()
+		},
+		Transport: retryTransport{base: base},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			a := r.Context().Value(attemptKey{}).(*attempt)
+			a.err = err
+			code := http.StatusBadGateway
+			if isTimeout(err) {
+				code = http.StatusGatewayTimeout
+			}
+			http.Error(w, "pinwheel proxy: "+err.Error(), code)
+		},
+	}
+	return p
+}
+
+func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rel, other := p.s.pickRelease()
+	var rep *replica
+	if rel != nil {
+		if rep = rel.pick(nil); rep == nil && other != nil {
+			rel = other
+			rep = rel.pick(nil)
+		}
+	}
+	if rep == nil {
+		id := ""
+		if rel != nil {
+			id = rel.id
+		}
+		http.Error(w, "pinwheel proxy: no ready replica for service "+p.s.name, http.StatusServiceUnavailable)
+		p.record(r, id, "", http.StatusServiceUnavailable, errors.New("no ready replica"), time.Since(start), nil)
+		return
+	}
+	a := &attempt{rel: rel, rep: rep}
+	rw := &recordingWriter{ResponseWriter: w}
+	p.rp.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), attemptKey{}, a)))
+	a.rep.inflight.Add(-1)
+	if r.Context().Err() != nil && a.err != nil {
+		return // the client went away; not the release's failure
+	}
+	p.record(r, rel.id, a.rep.name, rw.code(), a.err, time.Since(start), rw.snippet)
+}
+
+func (p *proxy) record(r *http.Request, relID, replica string, code int, err error, latency time.Duration, body []byte) {
+	failed := code >= 500 || err != nil
+	now := time.Now()
+	p.s.rt.recorder.Record(p.s.name, relID, now, latency, failed)
+	p.s.rt.prom.observe(p.s.name, relID, code, err, latency)
+	if failed {
+		fr := runtime.FailedRequest{Time: now.UTC(), Release: relID, Replica: replica, Method: r.Method,
+			Path: r.URL.RequestURI(), Status: code, Latency: latency, Body: string(body)}
+		if err != nil {
+			fr.Error = err.Error()
+		}
+		p.s.failures.add(fr)
+	}
+}
+
+// retryTransport sends the request to the attempt's replica and retries an
+// idempotent, bodiless request once on another ready replica of the same
+// release when the first could not be reached (refused, reset or closed
+// before any response header).
+type retryTransport struct{ base *http.Transport }
+
+func (t retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	a := req.Context().Value(attemptKey{}).(*attempt)
+	req.URL.Host = a.rep.addr()
+	resp, err := t.base.RoundTrip(req)
+	if err == nil || !retryable(req, err) {
+		return resp, err
+	}
+	next := a.rel.pick(a.rep)
+	if next == nil {
+		return resp, err
+	}
+	a.rep.inflight.Add(-1)
+	a.rep, a.retried = next, true
+	r2 := req.Clone(req.Context())
+	r2.URL.Host = next.addr()
+	return t.base.RoundTrip(r2)
+}
+
+func retryable(req *http.Request, err error) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+	default:
+		return false
+	}
+	if req.Body != nil && req.Body != http.NoBody {
+		return false
+	}
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// recordingWriter remembers the status and the start of a 5xx body.
+type recordingWriter struct {
+	http.ResponseWriter
+	status  int
+	snippet []byte
+}
+
+const snippetMax = 512
+
+func (w *recordingWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if w.status >= 500 && len(w.snippet) < snippetMax {
+		w.snippet = append(w.snippet, b[:min(len(b), snippetMax-len(w.snippet))]...)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *recordingWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+func codeLabel(code int) string { return strconv.Itoa(code) }

@@ -1,0 +1,303 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"pinwheel.dev/pinwheel/internal/analysis"
+	"pinwheel.dev/pinwheel/internal/metrics"
+	"pinwheel.dev/pinwheel/internal/runtime"
+)
+
+// Runtime is the local target: replicas as processes, one proxy per service.
+type Runtime struct {
+	stateDir string
+	opts     *options
+	python   python
+	recorder *metrics.Recorder
+	registry *prometheus.Registry
+	prom     *proxyMetrics
+
+	mu       sync.Mutex
+	services map[string]*service
+	prepared map[string]launch // by service/release
+	closed   bool
+	stop     chan struct{}
+	loopDone chan struct{}
+}
+
+var (
+	_ runtime.Target         = (*Runtime)(nil)
+	_ runtime.FailureSampler = (*Runtime)(nil)
+	_ metrics.Provider       = (*Runtime)(nil)
+)
+
+// New returns a Runtime keeping release directories and logs under stateDir.
+// It checks the interpreter; call Start to begin reconciling and Close to
+// stop every replica.
+func New(ctx context.Context, stateDir string, opts ...Option) (*Runtime, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(o)
+	}
+	abs, err := filepath.Abs(stateDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, err
+	}
+	py, err := detectPython(ctx, o.python)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	return &Runtime{
+		stateDir: abs, opts: o, python: py, recorder: metrics.NewRecorder(0),
+		registry: reg, prom: newProxyMetrics(reg),
+		services: map[string]*service{}, prepared: map[string]launch{},
+		stop: make(chan struct{}), loopDone: make(chan struct{}),
+	}, nil
+}
+
+// Start begins the background reconcile loop (replica scaling and weights
+// that wait for readiness). It returns at once.
+func (rt *Runtime) Start() {
+	go func() {
+		defer close(rt.loopDone)
+		t := time.NewTicker(rt.opts.reconcileEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-rt.stop:
+				return
+			case <-t.C:
+				for _, s := range rt.serviceList() {
+					s.reconcile()
+				}
+			}
+		}
+	}()
+}
+
+// Close stops the proxies (letting in-flight requests finish) and every
+// replica (SIGTERM, SIGKILL after the grace period).
+func (rt *Runtime) Close() error {
+	rt.mu.Lock()
+	if rt.closed {
+		rt.mu.Unlock()
+		return nil
+	}
+	rt.closed = true
+	close(rt.stop)
+	rt.mu.Unlock()
+	var errs []error
+	for _, s := range rt.serviceList() {
+		ctx, cancel := context.WithTimeout(context.Background(), rt.opts.grace)
+		errs = append(errs, s.server.Shutdown(ctx))
+		cancel()
+		s.mu.Lock()
+		for id, rel := range s.releases {
+			delete(s.releases, id)
+			rel.scale(0, "/", rt.opts, s.retire)
+		}
+		s.mu.Unlock()
+		s.retiring.Wait()
+	}
+	return errors.Join(errs...)
+}
+
+// MetricsHandler serves the proxies' Prometheus metrics.
+func (rt *Runtime) MetricsHandler() http.Handler {
+	return promHandler(rt.registry)
+}
+
+func (rt *Runtime) serviceList() []*service {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	out := make([]*service, 0, len(rt.services))
+	for _, s := range rt.services {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Apply prepares any new release (venv, extracted layers), records d and
+// starts converging. It returns once replicas are starting.
+func (rt *Runtime) Apply(ctx context.Context, d runtime.Desired) error {
+	if err := validateDesired(d); err != nil {
+		return err
+	}
+	launches := map[string]launch{}
+	for _, rel := range releasesOf(d) {
+		l, err := rt.launchFor(ctx, d.Service, rel)
+		if err != nil {
+			return err
+		}
+		launches[rel.ID] = l
+	}
+	s, err := rt.service(d.Service)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.desired = d
+	for _, rel := range releasesOf(d) {
+		if s.releases[rel.ID] == nil {
+			s.releases[rel.ID] = &release{id: rel.ID, spec: rel, launch: launches[rel.ID],
+				logs: rt.logRing(d.Service, rel.ID), logDir: s.logDir(rel.ID), service: d.Service}
+		}
+	}
+	s.mu.Unlock()
+	s.reconcile()
+	return nil
+}
+
+func releasesOf(d runtime.Desired) []runtime.Release {
+	var out []runtime.Release
+	if d.Stable != nil {
+		out = append(out, *d.Stable)
+	}
+	if d.Canary != nil {
+		out = append(out, *d.Canary)
+	}
+	return append(out, d.Standby...)
+}
+
+func validateDesired(d runtime.Desired) error {
+	if d.Service == "" {
+		return fmt.Errorf("desired state: no service name")
+	}
+	if d.CanaryWeight < 0 || d.CanaryWeight > 100 {
+		return fmt.Errorf("desired state: canary weight %d: expected 0-100", d.CanaryWeight)
+	}
+	if d.Replicas < 0 || d.CanaryReplicas < 0 {
+		return fmt.Errorf("desired state: negative replica count")
+	}
+	seen := map[string]bool{}
+	for _, r := range releasesOf(d) {
+		if r.ID == "" {
+			return fmt.Errorf("desired state: a release has no ID")
+		}
+		if seen[r.ID] {
+			return fmt.Errorf("desired state: release %s named twice", r.ID)
+		}
+		seen[r.ID] = true
+	}
+	return nil
+}
+
+func (rt *Runtime) launchFor(ctx context.Context, service string, rel runtime.Release) (launch, error) {
+	key := service + "/" + rel.ID
+	rt.mu.Lock()
+	l, ok := rt.prepared[key]
+	rt.mu.Unlock()
+	if ok {
+		return l, nil
+	}
+	l, err := rt.prepare(ctx, service, rel)
+	if err != nil {
+		return launch{}, err
+	}
+	rt.mu.Lock()
+	rt.prepared[key] = l
+	rt.mu.Unlock()
+	return l, nil
+}
+
+// logRings are kept per release across re-creations so Logs still answers
+// after a rollback stopped the replicas.
+func (rt *Runtime) logRing(service, id string) *logRing {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	s := rt.services[service]
+	if s.logs == nil {
+		s.logs = map[string]*logRing{}
+	}
+	if s.logs[id] == nil {
+		s.logs[id] = newLogRing(rt.opts.logLines)
+	}
+	return s.logs[id]
+}
+
+// service returns the service, starting its proxy on first use.
+func (rt *Runtime) service(name string) (*service, error) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if rt.closed {
+		return nil, errors.New("runtime is closed")
+	}
+	if s := rt.services[name]; s != nil {
+		return s, nil
+	}
+	addr := rt.opts.addrs[name]
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("service %s: listen: %w", name, err)
+	}
+	s := &service{name: name, rt: rt, releases: map[string]*release{}, failures: newFailureRing(200), listener: ln,
+		endpoint: "http://" + ln.Addr().String()}
+	s.server = &http.Server{Handler: newProxy(s), ReadHeaderTimeout: 10 * time.Second}
+	go s.server.Serve(ln)
+	rt.services[name] = s
+	return s, nil
+}
+
+func (rt *Runtime) lookup(name string) *service {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.services[name]
+}
+
+// Observe reports the service's releases, replicas and weight in effect.
+func (rt *Runtime) Observe(_ context.Context, name string) (runtime.Observed, error) {
+	s := rt.lookup(name)
+	if s == nil {
+		return runtime.Observed{Service: name, Converged: true}, nil
+	}
+	return s.observe(), nil
+}
+
+// Logs returns the newest lines of the release's replicas.
+func (rt *Runtime) Logs(_ context.Context, name, id string, tail int) ([]string, error) {
+	s := rt.lookup(name)
+	if s == nil {
+		return nil, fmt.Errorf("no service %s", name)
+	}
+	rt.mu.Lock()
+	ring := s.logs[id]
+	rt.mu.Unlock()
+	if ring == nil {
+		return nil, fmt.Errorf("service %s has no release %s", name, id)
+	}
+	return ring.tail(tail), nil
+}
+
+// FailedRequests returns the newest failing requests served by the release.
+func (rt *Runtime) FailedRequests(_ context.Context, name, id string, limit int) ([]runtime.FailedRequest, error) {
+	s := rt.lookup(name)
+	if s == nil {
+		return nil, nil
+	}
+	return s.failures.list(id, limit), nil
+}
+
+// Query answers the built-in queries from what the proxies measured.
+func (rt *Runtime) Query(ctx context.Context, q metrics.Query) ([]analysis.Sample, error) {
+	return rt.recorder.Query(ctx, q)
+}
+
+// Resolve names a built-in query.
+func (rt *Runtime) Resolve(q metrics.Query) (string, error) { return rt.recorder.Resolve(q) }
