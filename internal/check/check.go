@@ -54,16 +54,22 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 }
 
-// Options tune a Run; build them with WithX functions.
-type Options struct {
+// options tune a Run; callers set them with WithX functions.
+type options struct {
 	logger *slog.Logger
 }
 
 // Option configures a Run.
-type Option func(*Options)
+type Option func(*options)
 
-// WithLogger sets the logger Run reports its progress to.
-func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.logger = l } }
+// WithLogger sets the logger Run reports its progress to (debug level).
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.logger = l
+		}
+	}
+}
 
 // project is everything the rules may look at, loaded once.
 type project struct {
@@ -104,7 +110,7 @@ func (p *project) read(rel string) ([]byte, bool, error) {
 // Run checks the project in dir. Input errors (an unparsable lockfile,
 // Dockerfile or pyproject.toml) are returned as *inputerr.Error values.
 func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
-	o := Options{logger: slog.New(slog.DiscardHandler)}
+	o := options{logger: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
 		opt(&o)
 	}
