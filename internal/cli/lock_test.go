@@ -150,6 +150,12 @@ func TestLockCommandErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(broken, "requirements.txt"), []byte("six==1.16.0\nrequests=>2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	badManifest := t.TempDir()
+	for name, body := range map[string]string{"requirements.txt": "six==1.16.0\n", "pyproject.toml": "[project]\ndependencies = \"six\"\n"} {
+		if err := os.WriteFile(filepath.Join(badManifest, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	empty := t.TempDir()
 	good := filepath.Join(lockTestdata, "hash", "same", "uv.lock")
 	tests := []struct {
@@ -160,6 +166,7 @@ func TestLockCommandErrors(t *testing.T) {
 		{name: "missing_path", args: []string{"lock", "inspect", filepath.Join(empty, "nope")}, stderr: "no such lockfile or project directory"},
 		{name: "no_lockfile", args: []string{"lock", "hash", empty}, stderr: "no lockfile found"},
 		{name: "parse_error", args: []string{"lock", "inspect", broken}, stderr: filepath.Join(broken, "requirements.txt") + ":2:9: invalid version specifier \"=>2\""},
+		{name: "manifest_error", args: []string{"lock", "inspect", badManifest}, stderr: filepath.Join(badManifest, "pyproject.toml") + ":2:1: project.dependencies: expected an array of requirement strings, found a string"},
 		{name: "bad_output", args: []string{"lock", "hash", "-o", "yaml", good}, stderr: `unknown output format "yaml"`},
 		{name: "diff_one_arg", args: []string{"diff", good}, stderr: "accepts 2 arg(s)"},
 		{name: "diff_missing", args: []string{"diff", good, filepath.Join(empty, "nope")}, stderr: "no such lockfile or project directory"},

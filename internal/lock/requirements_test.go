@@ -206,6 +206,19 @@ func TestParseRequirementsContinuationAndComments(t *testing.T) {
 	}
 }
 
+func TestParseRequirementsCRLF(t *testing.T) {
+	input := "six==1.16.0 \\\r\n    --hash=sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926\r\n    # via -r requirements.in\r\nattrs==24.2.0\r\n"
+	l, err := Parse("requirements.txt", FormatRequirements, []byte(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	six, _ := l.Find("six")
+	attrs, _ := l.Find("attrs")
+	if len(l.Packages) != 2 || len(six.Artifacts) != 1 || !six.Direct || attrs.Line != 4 || attrs.Version != "24.2.0" {
+		t.Errorf("packages = %+v", l.Packages)
+	}
+}
+
 func depNames(deps []Dependency) string {
 	var names []string
 	for _, d := range deps {
