@@ -1,8 +1,10 @@
 // Package lock owns pinwheel's model of a Python project's resolved
 // dependency state: one Lock value, whatever lockfile format it was read
 // from (uv.lock, poetry.lock, Pipfile.lock, pdm.lock, PEP 751 pylock.toml,
-// pip-compile requirements). It parses each format exactly, computes a
-// canonical format-independent hash of the resolved set, and diffs two locks.
+// pip-compile requirements). It parses each format exactly, reads the
+// manifest beside the lock (pyproject.toml, Pipfile, requirements.in) for
+// what the project declares, computes a canonical format-independent hash of
+// the resolved set, and diffs two locks.
 // It does not download, install or judge anything: pyindex/wheel install what
 // a Lock names, check judges it.
 package lock

@@ -245,3 +245,16 @@ func TestStripCommentMatchesPip(t *testing.T) {
 		})
 	}
 }
+
+// TestParseRequirementsForkedVersions: uv pip compile --universal pins one
+// name at two versions under exclusive markers; both are kept.
+func TestParseRequirementsForkedVersions(t *testing.T) {
+	input := "numpy==2.0.2 ; python_full_version < '3.10'\nnumpy==2.2.6 ; python_full_version >= '3.10'\n"
+	l, err := Parse("requirements.txt", FormatRequirements, []byte(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Packages) != 2 || l.Packages[0].Version != "2.0.2" || l.Packages[1].Version != "2.2.6" {
+		t.Errorf("packages = %+v", l.Packages)
+	}
+}
