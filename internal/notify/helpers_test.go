@@ -24,7 +24,7 @@ func buildV(n string) attest.BuildInfo {
 	return attest.BuildInfo{
 		Service:        "hello",
 		Version:        "1.0." + n,
-		GitCommit:      "4f2a9c1e0b7d3a6f8e5c2b1a0d9e8f7c6b5a4d3" + n,
+		GitCommit:      map[string]string{"1": "4f2a9c1e0b7d3a6f8e5c2b1a0d9e8f7c6b5a4d31", "2": "9d3e7a2b5c8f1e4a7d0c3b6e9f2a5d8c1b4e7a02"}[n],
 		LockHash:       "sha256:7d1c0e5f3a" + n,
 		LockFormat:     "uv.lock",
 		PythonVersion:  "3.11.9",

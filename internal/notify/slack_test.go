@@ -49,7 +49,7 @@ func TestSlackWebhookPayload(t *testing.T) {
 	}
 	all := strings.Join(fields, "\n")
 	for _, want := range []string{"*Service*\nhello", "*Release*\nhello-2", "*Stable*\nhello-1", "*Lock hash*\n`sha256:7d1c0e5f3a2`",
-		"*Image digest*\n`" + buildV("2").ImageDigest + "`", "*Git SHA*\n`4f2a9c1e0b7d`", "*CI run*\n<https://github.com/acme/hello/actions/runs/1182|1182>"} {
+		"*Image digest*\n`" + buildV("2").ImageDigest + "`", "*Git SHA*\n`9d3e7a2b5c8f`", "*CI run*\n<https://github.com/acme/hello/actions/runs/1182|1182>"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("fields lack %q:\n%s", want, all)
 		}
