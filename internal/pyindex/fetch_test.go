@@ -3,6 +3,7 @@ package pyindex
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -267,5 +268,61 @@ func TestFetchBundledWheels(t *testing.T) {
 		if err != nil || st.Size() != f.Size || f.SHA256 != wants[i].Hashes["sha256"] {
 			t.Errorf("%s: cached %v size %d sha %s", wants[i].Filename, err, f.Size, f.SHA256)
 		}
+	}
+}
+
+func TestFetchRejectsMalformedLockHash(t *testing.T) {
+	dir, wants := wheelhouse(t)
+	w := wants["alpha"]
+	w.Hashes = map[string]string{"sha256": "00"}
+	_, err := newClient(t, WithFindLinks(dir)).Fetch(context.Background(), []Want{w})
+	var ue *UnhashedError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want UnhashedError for a 1-byte sha256", err)
+	}
+}
+
+// TestFetchIndexHashMismatch serves a project page whose hash fragment does
+// not match the file: the transfer check must fail even though the lock has
+// no opinion (AllowUnhashed).
+func TestFetchIndexHashMismatch(t *testing.T) {
+	dir, wants := wheelhouse(t)
+	files := http.FileServer(http.Dir(dir))
+	w := wants["alpha"]
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/simple/alpha/" {
+			rw.Header().Set("Content-Type", "text/html")
+			fmt.Fprintf(rw, `<a href="/files/%s#sha256=%s">%s</a>`, w.Filename, strings.Repeat("ab", 32), w.Filename)
+			return
+		}
+		http.StripPrefix("/files", files).ServeHTTP(rw, r)
+	}))
+	defer srv.Close()
+	w.Hashes = nil
+	_, err := newClient(t, WithIndexURL(srv.URL+"/simple/"), WithAllowUnhashed(true)).Fetch(context.Background(), []Want{w})
+	var mm *HashMismatchError
+	if !errors.As(err, &mm) || !strings.Contains(err.Error(), "(index hash)") {
+		t.Fatalf("err = %v, want an index hash mismatch", err)
+	}
+}
+
+func TestProgressSilentWhenNotTerminal(t *testing.T) {
+	var buf strings.Builder
+	p := newProgress(&buf, 2)
+	p.done(Fetched{Size: 10})
+	p.finish()
+	if buf.Len() != 0 {
+		t.Errorf("progress drew %q on a non-terminal", buf.String())
+	}
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p = newProgress(f, 1)
+	p.done(Fetched{Size: 10})
+	p.finish()
+	if st, _ := f.Stat(); st.Size() != 0 {
+		t.Errorf("progress drew %d bytes into a regular file", st.Size())
 	}
 }

@@ -42,11 +42,14 @@ func newHash(alg string) hash.Hash {
 	return nil
 }
 
-// pinned reports whether hashes holds at least one strong, supported hash.
+// pinned reports whether hashes holds at least one strong, supported hash
+// of the right length.
 func pinned(hashes map[string]string) bool {
 	for _, alg := range strongHashes {
-		if hashes[alg] != "" {
-			return true
+		if h := hashes[alg]; h != "" {
+			if b, err := hex.DecodeString(h); err == nil && len(b) == newHash(alg).Size() {
+				return true
+			}
 		}
 	}
 	return false

@@ -35,6 +35,15 @@ func (c *Client) ProjectPage(ctx context.Context, index *url.URL, project string
 	}
 	c.pagesMu.Unlock()
 	r.once.Do(func() { r.page, r.err = c.fetchPage(ctx, index, name) })
+	if r.err != nil && !errors.Is(r.err, ErrNotFound) {
+		// Do not remember failures (a cancelled context, a flaky network):
+		// the next caller tries again.
+		c.pagesMu.Lock()
+		if c.pages[key] == r {
+			delete(c.pages, key)
+		}
+		c.pagesMu.Unlock()
+	}
 	return r.page, r.err
 }
 
