@@ -26,6 +26,7 @@ rng = random.Random(int(os.environ.get("PORT", "0")))
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         pass
