@@ -118,7 +118,7 @@ func New(opts ...Option) (*Client, error) {
 	def, _ := url.Parse(DefaultIndexURL)
 	c := &Client{
 		indexes:     []*url.URL{def},
-		http:        &http.Client{},
+		http:        defaultHTTPClient(),
 		netrcPath:   DefaultNetrcPath(),
 		concurrency: 4,
 		logger:      slog.New(slog.DiscardHandler),

@@ -231,20 +231,14 @@ func openFile(p string) func(context.Context) (io.ReadCloser, sourceInfo, error)
 
 func (c *Client) openURL(raw string, info sourceInfo) func(context.Context) (io.ReadCloser, sourceInfo, error) {
 	return func(ctx context.Context) (io.ReadCloser, sourceInfo, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+		resp, err := c.get(ctx, raw, "")
 		if err != nil {
-			return nil, info, fmt.Errorf("bad URL: %w", redactErr(err))
+			return nil, info, err
 		}
-		c.authorize(req)
-		resp, err := c.http.Do(req)
-		if err != nil {
-			return nil, info, redactErr(err)
+		if resp.StatusCode == http.StatusNotFound {
+			return nil, info, ErrNotFound
 		}
 		if resp.StatusCode != http.StatusOK {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusNotFound {
-				return nil, info, ErrNotFound
-			}
 			return nil, info, fmt.Errorf("%s", resp.Status)
 		}
 		return resp.Body, info, nil

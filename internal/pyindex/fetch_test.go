@@ -326,3 +326,24 @@ func TestProgressSilentWhenNotTerminal(t *testing.T) {
 		t.Errorf("progress drew %d bytes into a regular file", st.Size())
 	}
 }
+
+func TestFetchRetriesTransientErrors(t *testing.T) {
+	dir, wants := wheelhouse(t)
+	inner := localindex.New(dir)
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if calls.Add(1)%2 == 1 { // every first try of a request fails
+			http.Error(rw, "try later", http.StatusServiceUnavailable)
+			return
+		}
+		inner.ServeHTTP(rw, r)
+	}))
+	defer srv.Close()
+	got, err := newClient(t, WithIndexURL(srv.URL+"/simple/")).Fetch(context.Background(), []Want{wants["alpha"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].SHA256 != wants["alpha"].Hashes["sha256"] || calls.Load() != 4 {
+		t.Errorf("sha %s after %d requests, want 4 (page and file, each retried once)", got[0].SHA256, calls.Load())
+	}
+}

@@ -51,16 +51,10 @@ const maxPageBytes = 64 << 20
 
 func (c *Client) fetchPage(ctx context.Context, index *url.URL, name string) (*ProjectPage, error) {
 	pageURL := index.ResolveReference(&url.URL{Path: url.PathEscape(name) + "/"})
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", AcceptHeader)
-	c.authorize(req)
 	shown := pageURL.Redacted()
-	resp, err := c.http.Do(req)
+	resp, err := c.get(ctx, pageURL.String(), AcceptHeader)
 	if err != nil {
-		return nil, fmt.Errorf("get %s: %w", shown, redactErr(err))
+		return nil, fmt.Errorf("get %s: %w", shown, err)
 	}
 	defer resp.Body.Close()
 	switch {
