@@ -104,8 +104,25 @@ func parsePipfileLock(path string, data []byte) (*Lock, error) {
 type pipfileCategory struct {
 	group   string
 	names   []string
-	lines   []int
+	locs    []entryLoc
 	entries []pipfileEntry
+}
+
+// entryLoc is where one package entry sits, to point errors at its fields.
+type entryLoc struct {
+	line  int    // line of the package's key
+	start int    // offset of the entry's "{"
+	raw   []byte // the entry's JSON text
+	idx   lineIndex
+}
+
+// at is the line and column of the first occurrence of needle (a quoted
+// key or value) in the entry, or the package's line when absent.
+func (l entryLoc) at(needle string) (line, col int) {
+	if i := bytes.Index(l.raw, []byte(needle)); i >= 0 {
+		return l.idx.position(l.start + i)
+	}
+	return l.line, 0
 }
 
 func (pd *pipfileDecoder) category(key string) (pipfileCategory, error) {
@@ -118,13 +135,18 @@ func (pd *pipfileDecoder) category(key string) (pipfileCategory, error) {
 		if err != nil {
 			return cat, err
 		}
-		var e pipfileEntry
-		if err := pd.decodeValue(&e); err != nil {
+		start := pd.valueStart()
+		var raw json.RawMessage
+		if err := pd.decodeValue(&raw); err != nil {
 			return cat, err
+		}
+		var e pipfileEntry
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return cat, pd.errAt(start, err)
 		}
 		line, _ := pd.idx.position(int(off) - 1)
 		cat.names = append(cat.names, name)
-		cat.lines = append(cat.lines, line)
+		cat.locs = append(cat.locs, entryLoc{line: line, start: int(start), raw: raw, idx: pd.idx})
 		cat.entries = append(cat.entries, e)
 	}
 	if _, err := pd.dec.Token(); err != nil { // closing }
@@ -209,7 +231,7 @@ func buildPipfileLock(path string, meta pipfileMeta, cats []pipfileCategory) (*L
 	seen := map[string]int{} // name\x00version\x00source → index in l.Packages
 	for _, cat := range cats {
 		for i, e := range cat.entries {
-			p, err := pipfilePackage(path, cat.names[i], cat.lines[i], e, l.Indexes, sources)
+			p, err := pipfilePackage(path, cat.names[i], cat.locs[i], e, l.Indexes, sources)
 			if err != nil {
 				return nil, err
 			}

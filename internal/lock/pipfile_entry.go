@@ -9,10 +9,14 @@ import (
 
 // pipfilePackage turns one Pipfile.lock entry into a Package. indexes are the
 // lock's _meta.sources in order; byName maps a source name to its URL.
-func pipfilePackage(file, name string, line int, e pipfileEntry, indexes []Index, byName map[string]string) (Package, error) {
-	p := Package{Name: pep.NormalizeName(name), Marker: e.Markers, Line: line}
+func pipfilePackage(file, name string, loc entryLoc, e pipfileEntry, indexes []Index, byName map[string]string) (Package, error) {
+	p := Package{Name: pep.NormalizeName(name), Marker: e.Markers, Line: loc.line}
+	fail := func(needle, format string, args ...any) error {
+		line, col := loc.at(needle)
+		return inputerr.At(file, line, col, format, args...)
+	}
 	if p.Name == "" {
-		return p, inputerr.At(file, line, 0, "empty package name")
+		return p, inputerr.At(file, loc.line, 0, "empty package name")
 	}
 	if len(e.Extras) > 0 {
 		p.Extras = append([]string(nil), e.Extras...)
@@ -22,26 +26,26 @@ func pipfilePackage(file, name string, line int, e pipfileEntry, indexes []Index
 		switch {
 		case pinned:
 			if _, err := pep.ParseVersion(v); err != nil {
-				return p, inputerr.At(file, line, 0, "package %q: version %q: %v", name, e.Version, err)
+				return p, fail(`"version"`, "package %q: version %q: %v", name, e.Version, err)
 			}
 			p.Version = v
 		case v != "*":
 			if _, err := pep.ParseSpecifierSet(v); err != nil {
-				return p, inputerr.At(file, line, 0, "package %q: version %q: %v", name, e.Version, err)
+				return p, fail(`"version"`, "package %q: version %q: %v", name, e.Version, err)
 			}
 			p.Specifier = v
 		}
 	}
 	if e.Markers != "" {
 		if _, err := pep.ParseMarker(e.Markers); err != nil {
-			return p, inputerr.At(file, line, 0, "package %q: markers %q: %v", name, e.Markers, err)
+			return p, fail(`"markers"`, "package %q: markers %q: %v", name, e.Markers, err)
 		}
 	}
 	var hashes [][2]string
 	for _, h := range e.Hashes {
 		alg, digest, ok := splitHash(h)
 		if !ok {
-			return p, inputerr.At(file, line, 0, "package %q: hash %q: expected algorithm:hexdigest, e.g. sha256: and 64 hex digits", name, h)
+			return p, fail(`"`+h+`"`, "package %q: hash %q: expected algorithm:hexdigest, e.g. sha256: and 64 hex digits", name, h)
 		}
 		hashes = append(hashes, [2]string{alg, digest})
 	}
@@ -72,7 +76,7 @@ func pipfilePackage(file, name string, line int, e pipfileEntry, indexes []Index
 		case e.Index != "":
 			u, ok := byName[e.Index]
 			if !ok {
-				return p, inputerr.At(file, line, 0, "package %q: index %q is not among _meta.sources (%s)", name, e.Index, indexNames(indexes))
+				return p, fail(`"index"`, "package %q: index %q is not among _meta.sources (%s)", name, e.Index, indexNames(indexes))
 			}
 			p.Source.URL = u
 		case len(indexes) > 0:

@@ -102,11 +102,11 @@ func TestParsePipfileLockErrors(t *testing.T) {
 		{name: "no_meta", input: `{"default": {}}`, line: 1, col: 1, want: `missing "_meta"`},
 		{name: "version_type", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"version\": 1}}}", line: 3, want: "version: expected a string"},
 		{name: "category_type", input: "{\"_meta\": {},\n \"default\": []}", line: 2, col: 13, want: `"default" to be an object`},
-		{name: "bad_hash", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"hashes\": [\"sha256-abc\"]}}}", line: 3, want: "expected algorithm:hexdigest"},
-		{name: "bad_version", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"version\": \"==1.x\"}}}", line: 3, want: `package "six": version "==1.x"`},
-		{name: "bad_marker", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"version\": \"==1\", \"markers\": \"python_version >> '3'\"}}}", line: 3, want: `package "six": markers`},
-		{name: "short_digest", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"hashes\": [\"sha256:abcd\"]}}}", line: 3, want: "expected algorithm:hexdigest"},
-		{name: "unknown_index", input: "{\"_meta\": {\"sources\": [{\"name\": \"pypi\", \"url\": \"https://pypi.org/simple\"}]},\n \"default\": {\n  \"six\": {\"index\": \"corp\", \"version\": \"==1.16.0\"}}}", line: 3, want: `index "corp" is not among _meta.sources (pypi)`},
+		{name: "bad_hash", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"hashes\": [\"sha256-abc\"]}}}", line: 3, col: 22, want: "expected algorithm:hexdigest"},
+		{name: "bad_version", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"version\": \"==1.x\"}}}", line: 3, col: 11, want: `package "six": version "==1.x"`},
+		{name: "bad_marker", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"version\": \"==1\", \"markers\": \"python_version >> '3'\"}}}", line: 3, col: 29, want: `package "six": markers`},
+		{name: "short_digest", input: "{\"_meta\": {},\n \"default\": {\n  \"six\": {\"hashes\": [\"sha256:abcd\"]}}}", line: 3, col: 22, want: "expected algorithm:hexdigest"},
+		{name: "unknown_index", input: "{\"_meta\": {\"sources\": [{\"name\": \"pypi\", \"url\": \"https://pypi.org/simple\"}]},\n \"default\": {\n  \"six\": {\"index\": \"corp\", \"version\": \"==1.16.0\"}}}", line: 3, col: 11, want: `index "corp" is not among _meta.sources (pypi)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
