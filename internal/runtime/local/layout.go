@@ -202,6 +202,9 @@ func untar(tr *tar.Reader, root string) error {
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
 		}
+		if err := insideRoot(root, filepath.Dir(target)); err != nil {
+			return fmt.Errorf("%s: %w", h.Name, err)
+		}
 		switch h.Typeflag {
 		case tar.TypeDir:
 			if err := os.MkdirAll(target, 0o755); err != nil {
@@ -233,4 +236,20 @@ func untar(tr *tar.Reader, root string) error {
 			}
 		}
 	}
+}
+
+// insideRoot refuses a directory that a symlink in the layer moved out of root.
+func insideRoot(root, dir string) error {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
+	if real != realRoot && !strings.HasPrefix(real, realRoot+string(filepath.Separator)) {
+		return fmt.Errorf("path leads outside the image root through a symlink")
+	}
+	return nil
 }
