@@ -22,9 +22,11 @@ var ErrNoManifest = errors.New("no pyproject.toml or Pipfile found")
 type Manifest struct {
 	Path string `json:"path"`
 	Name string `json:"name,omitempty"` // the project's own name, when declared
-	// RequiresPython is the declared Python constraint (PEP 440; a Pipfile's
-	// python_version "3.11" becomes "==3.11.*"; poetry's "^3.11" is kept as
-	// written), and RequiresPythonLine where it is declared.
+	// RequiresPython is the declared Python constraint as a PEP 440
+	// specifier (a Pipfile's python_version "3.11" becomes "==3.11.*";
+	// poetry's "^3.11" becomes ">=3.11,<4.0", and is kept as written only when
+	// PEP 440 cannot say it, as with "||"), and RequiresPythonLine where it is
+	// declared.
 	RequiresPython     string        `json:"requiresPython,omitempty"`
 	RequiresPythonLine int           `json:"requiresPythonLine,omitempty"`
 	Requirements       []Requirement `json:"requirements"`

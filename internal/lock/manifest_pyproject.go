@@ -110,6 +110,9 @@ func (r *manifestReader) poetryDeps(t tval, key, group string) {
 	for _, name := range r.keysInFileOrder(deps) {
 		if name == "python" {
 			r.requiresPython(deps, "python")
+			if spec, ok := poetryToPEP440(r.m.RequiresPython); ok {
+				r.m.RequiresPython = spec
+			}
 			continue
 		}
 		v, _ := r.get(deps, name)

@@ -45,7 +45,7 @@ func TestLoadManifest(t *testing.T) {
 			"dev:mypy >=1.13 #26",
 			"lint:black #29",
 		}},
-		{dir: "manifest/poetry", name: "acme-worker", python: "^3.11", pythonLine: 7, want: []string{
+		{dir: "manifest/poetry", name: "acme-worker", python: ">=3.11,<4.0", pythonLine: 7, want: []string{
 			"main:celery ^5.4 #8",
 			"main:django ~5.1 #9",
 			"main:acme-lib @ https://github.com/acme/acme-lib.git #10",
