@@ -60,9 +60,11 @@ type Change struct {
 	// signature of a re-published or tampered release.
 	Suspicious bool `json:"suspicious,omitempty"`
 	// HashesLost: the old lock pinned artifact hashes, the new one pins none.
-	HashesLost bool     `json:"hashesLost,omitempty"`
-	Risk       Risk     `json:"risk"`
-	Notes      []string `json:"notes,omitempty"`
+	HashesLost bool `json:"hashesLost,omitempty"`
+	// Unpinned: the old lock pinned a version, the new one only a range.
+	Unpinned bool     `json:"unpinned,omitempty"`
+	Risk     Risk     `json:"risk"`
+	Notes    []string `json:"notes,omitempty"`
 }
 
 // LockRef names one side of a diff.

@@ -15,6 +15,7 @@ func comparePackages(o, n Package) (Change, bool) {
 		switch cmp := compareVersions(ch.OldVersion, ch.NewVersion); {
 		case o.Version == "" || n.Version == "":
 			ch.Notes = append(ch.Notes, fmt.Sprintf("requirement %s → %s", orAny(ch.OldVersion), orAny(ch.NewVersion)))
+			ch.Unpinned = o.Version != "" && n.Version == ""
 		case cmp < 0:
 			ch.Kind, ch.Level = ChangeUpgraded, versionLevel(o.Version, n.Version)
 		case cmp > 0:

@@ -50,7 +50,7 @@ func padRelease(r []int) []int {
 // finishChange sets the risk of a change.
 func finishChange(ch Change) Change {
 	switch {
-	case ch.Suspicious, ch.HashesLost, ch.Kind == ChangeDowngraded, ch.Level == LevelMajor,
+	case ch.Suspicious, ch.HashesLost, ch.Unpinned, ch.Kind == ChangeDowngraded, ch.Level == LevelMajor,
 		ch.SourceChanged && sourceKindOf(ch.OldSource) != sourceKindOf(ch.NewSource):
 		ch.Risk = RiskHigh
 	case ch.Kind == ChangeAdded, ch.Level == LevelMinor, ch.Level == LevelPrerelease, ch.Level == LevelUnknown, ch.SourceChanged:

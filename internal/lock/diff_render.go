@@ -153,6 +153,8 @@ func riskReason(ch Change) string {
 		return "artifact content changed without a version change"
 	case ch.HashesLost:
 		return "hashes no longer pinned"
+	case ch.Unpinned:
+		return "version no longer pinned"
 	case ch.Kind == ChangeDowngraded:
 		return "downgrade"
 	case ch.Level == LevelMajor:

@@ -134,3 +134,44 @@ func syntheticLock(n, bumpEvery int) *Lock {
 	}
 	return l
 }
+
+func TestDiffSourcesAndSpecifiers(t *testing.T) {
+	reg := func(url string) Source { return Source{Kind: SourceRegistry, URL: url} }
+	tests := []struct {
+		name     string
+		old, new Package
+		kind     ChangeKind
+		risk     Risk
+		note     string
+	}{
+		{name: "index_moved", kind: ChangeChanged, risk: RiskMedium, note: "source index https://pypi.org/simple → index https://mirror.example/simple",
+			old: Package{Name: "six", Version: "1.16.0", Source: reg("")}, new: Package{Name: "six", Version: "1.16.0", Source: reg("https://mirror.example/simple")}},
+		{name: "registry_to_git", kind: ChangeChanged, risk: RiskHigh, note: "source index https://pypi.org/simple → git https://github.com/benjaminp/six@0123456789ab",
+			old: Package{Name: "six", Version: "1.16.0", Source: reg("https://pypi.org/simple")},
+			new: Package{Name: "six", Version: "1.16.0", Source: Source{Kind: SourceGit, VCS: "git", URL: "https://github.com/benjaminp/six", Commit: "0123456789abcdef0123456789abcdef01234567"}}},
+		{name: "specifier_to_pin", kind: ChangeChanged, risk: RiskLow, note: "requirement >=1.15 → 1.16.0",
+			old: Package{Name: "six", Specifier: ">=1.15", Source: reg("")}, new: Package{Name: "six", Version: "1.16.0", Source: reg("")}},
+		{name: "unpinned_any", kind: ChangeChanged, risk: RiskHigh, note: "requirement 1.16.0 → (any version)",
+			old: Package{Name: "six", Version: "1.16.0", Source: reg("")}, new: Package{Name: "six", Source: reg("")}},
+		{name: "same_spelled_differently", old: Package{Name: "six", Version: "1.16", Source: reg("https://pypi.org/simple/")},
+			new: Package{Name: "six", Version: "1.16.0", Source: reg("https://PYPI.org/simple")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Diff(&Lock{Packages: []Package{tt.old}}, &Lock{Packages: []Package{tt.new}})
+			if tt.kind == "" {
+				if !c.Empty() {
+					t.Errorf("changes = %+v, want none", c.Changes)
+				}
+				return
+			}
+			if len(c.Changes) != 1 {
+				t.Fatalf("changes = %+v", c.Changes)
+			}
+			ch := c.Changes[0]
+			if ch.Kind != tt.kind || ch.Risk != tt.risk || strings.Join(ch.Notes, "; ") != tt.note {
+				t.Errorf("got kind %s risk %s notes %q", ch.Kind, ch.Risk, ch.Notes)
+			}
+		})
+	}
+}
