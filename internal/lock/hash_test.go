@@ -142,3 +142,23 @@ func BenchmarkHash(b *testing.B) {
 		_ = Hash(l)
 	}
 }
+
+func TestStrongestHashPreference(t *testing.T) {
+	tests := []struct {
+		name   string
+		hashes map[string]string
+		want   string
+	}{
+		{name: "sha256_first", hashes: map[string]string{"sha512": "bb", "sha256": "AA", "md5": "cc"}, want: "sha256:aa"},
+		{name: "sha512_over_md5", hashes: map[string]string{"md5": "cc", "sha512": "bb"}, want: "sha512:bb"},
+		{name: "unknown_algorithm", hashes: map[string]string{"whirlpool": "dd", "zz": "ee"}, want: "whirlpool:dd"},
+		{name: "none", hashes: nil, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strongestHash(tt.hashes); got != tt.want {
+				t.Errorf("strongestHash = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
