@@ -15,7 +15,9 @@ const DefaultIndexURL = "https://pypi.org/simple/"
 
 // Client fetches artifacts from indexes, wheelhouses and direct URLs.
 type Client struct {
-	indexes       []*url.URL // --index-url first, then --extra-index-url in order
+	primary       *url.URL   // --index-url; nil for none
+	extras        []*url.URL // --extra-index-url in order
+	indexes       []*url.URL // primary then extras, built by New
 	findLinks     []string
 	http          *http.Client
 	netrc         *Netrc
@@ -38,7 +40,7 @@ type Option func(*Client) error
 // means no primary index (find-links and direct URLs only).
 func WithIndexURL(raw string) Option {
 	return func(c *Client) error {
-		c.indexes = c.indexes[:0]
+		c.primary = nil
 		if raw == "" {
 			return nil
 		}
@@ -46,7 +48,7 @@ func WithIndexURL(raw string) Option {
 		if err != nil {
 			return err
 		}
-		c.indexes = append(c.indexes, u)
+		c.primary = u
 		return nil
 	}
 }
@@ -59,7 +61,7 @@ func WithExtraIndexURLs(raws ...string) Option {
 			if err != nil {
 				return err
 			}
-			c.indexes = append(c.indexes, u)
+			c.extras = append(c.extras, u)
 		}
 		return nil
 	}
@@ -117,7 +119,7 @@ func WithProgress(w io.Writer) Option {
 func New(opts ...Option) (*Client, error) {
 	def, _ := url.Parse(DefaultIndexURL)
 	c := &Client{
-		indexes:     []*url.URL{def},
+		primary:     def,
 		http:        defaultHTTPClient(),
 		netrcPath:   DefaultNetrcPath(),
 		concurrency: 4,
@@ -129,6 +131,10 @@ func New(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if c.primary != nil {
+		c.indexes = append(c.indexes, c.primary)
+	}
+	c.indexes = append(c.indexes, c.extras...)
 	var err error
 	if c.netrc, err = ReadNetrc(c.netrcPath); err != nil {
 		return nil, err

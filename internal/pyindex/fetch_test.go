@@ -347,3 +347,27 @@ func TestFetchRetriesTransientErrors(t *testing.T) {
 		t.Errorf("sha %s after %d requests, want 4 (page and file, each retried once)", got[0].SHA256, calls.Load())
 	}
 }
+
+func TestIndexOptionOrderDoesNotMatter(t *testing.T) {
+	for name, opts := range map[string][]Option{
+		"primary_first": {WithIndexURL("https://a.test/simple"), WithExtraIndexURLs("https://b.test/simple/")},
+		"extras_first":  {WithExtraIndexURLs("https://b.test/simple/"), WithIndexURL("https://a.test/simple")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := New(append([]Option{WithCacheDir(t.TempDir()), WithNetrc("")}, opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, u := range c.indexes {
+				got = append(got, u.String())
+			}
+			if strings.Join(got, " ") != "https://a.test/simple/ https://b.test/simple/" {
+				t.Errorf("search order %v", got)
+			}
+		})
+	}
+	if _, err := New(WithCacheDir(t.TempDir()), WithIndexURL("ftp://x")); err == nil || !strings.Contains(err.Error(), "want an http(s) URL") {
+		t.Errorf("ftp index accepted: %v", err)
+	}
+}
