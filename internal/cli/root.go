@@ -78,6 +78,7 @@ back on their own when SLOs degrade.`,
 		newCheckCommand(streams, logger),
 		newLockCommand(streams), newDiffCommand(streams),
 		newIndexCommand(streams, logger),
+		newUpCommand(streams, logger),
 		// Commands are added here, one line each.
 	)
 	_ = logger
