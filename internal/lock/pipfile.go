@@ -136,14 +136,11 @@ func (pd *pipfileDecoder) category(key string) (pipfileCategory, error) {
 			return cat, err
 		}
 		start := pd.valueStart()
-		var raw json.RawMessage
-		if err := pd.decodeValue(&raw); err != nil {
+		var e pipfileEntry
+		if err := pd.decodeValue(&e); err != nil {
 			return cat, err
 		}
-		var e pipfileEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return cat, pd.errAt(start, err)
-		}
+		raw := pd.data[start:pd.dec.InputOffset()]
 		line, _ := pd.idx.position(int(off) - 1)
 		cat.names = append(cat.names, name)
 		cat.locs = append(cat.locs, entryLoc{line: line, start: int(start), raw: raw, idx: pd.idx})
