@@ -111,7 +111,7 @@ func TestNoFailedRequestsAcrossRollout(t *testing.T) {
 		{Stable: srcRelease("v1"), Canary: srcRelease("v2"), CanaryWeight: 20, Replicas: 2, CanaryReplicas: 1},
 		{Stable: srcRelease("v1"), Canary: srcRelease("v2"), CanaryWeight: 50, Replicas: 2, CanaryReplicas: 1},
 		{Stable: srcRelease("v2"), Standby: []runtime.Release{*srcRelease("v1")}, Replicas: 2}, // promote
-		{Stable: srcRelease("v2"), Replicas: 2},                                                // scale down old stable
+		{Stable: srcRelease("v2"), Replicas: 2}, // scale down old stable
 		{Stable: srcRelease("v2"), Canary: srcRelease("v3", "ERROR_RATE", "0.5"), CanaryWeight: 50, Replicas: 2, CanaryReplicas: 1},
 		{Stable: srcRelease("v2"), Replicas: 2}, // rollback
 	}

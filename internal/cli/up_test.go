@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/runtime"
+	"pinwheel.dev/pinwheel/internal/runtime/local"
+)
+
+type upOutput struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *upOutput) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *upOutput) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// pinwheel up hosts a runtime a separate client drives through the state
+// file; a second up for the same project is refused; cancelling (what
+// SIGTERM does in main) stops the replicas and removes the state file.
+func TestUpServesTheControlAPI(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil || testing.Short() {
+		t.Skip("needs python3 processes")
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb upOutput
+	codec := make(chan int, 1)
+	go func() { codec <- Execute(ctx, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, []string{"up", dir}) }()
+	stateDir := filepath.Join(dir, ".pinwheel")
+	var c *local.Client
+	for deadline := time.Now().Add(20 * time.Second); c == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		c, _ = local.Dial(ctx, stateDir)
+	}
+	if c == nil {
+		t.Fatalf("up never became reachable: %s %s", out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "pinwheel up: local runtime ready") {
+		t.Errorf("stdout %q", out.String())
+	}
+	app, _ := filepath.Abs("../runtime/local/testdata/app")
+	rel := &runtime.Release{ID: "v1", Env: map[string]string{"RELEASE": "v1"},
+		Artifact: runtime.Artifact{Source: &runtime.SourceArtifact{Dir: app, Command: []string{"python3", "app.py"}}}}
+	if err := c.Apply(ctx, runtime.Desired{Service: "web", Stable: rel, Replicas: 1, ReadinessPath: "/healthz"}); err != nil {
+		t.Fatal(err)
+	}
+	var o runtime.Observed
+	for deadline := time.Now().Add(20 * time.Second); !o.Converged && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		o, _ = c.Observe(ctx, "web")
+	}
+	resp, err := http.Get(o.Endpoint + "/")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("service through the proxy: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	code, _, stderr := runPinwheel(t, "up", dir)
+	if code != ExitNo || !strings.Contains(stderr, "a local runtime already runs for") {
+		t.Errorf("second up: exit %d, stderr %q", code, stderr)
+	}
+
+	cancel()
+	if code := <-codec; code != ExitOK {
+		t.Errorf("up exit %d, stderr %s", code, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(stateDir, local.StateFileName)); !os.IsNotExist(err) {
+		t.Errorf("state file left behind: %v", err)
+	}
+	if _, err := http.Get(o.Endpoint + "/"); err == nil {
+		t.Error("proxy still answers after up stopped")
+	}
+}
+
+func TestUpBadServiceAddr(t *testing.T) {
+	code, _, stderr := runPinwheel(t, "up", t.TempDir(), "--service-addr", "nonsense")
+	if code != ExitUsage || !strings.Contains(stderr, "expected SERVICE=HOST:PORT") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
