@@ -1,6 +1,7 @@
 package build
 
 import (
+	"io"
 	"log/slog"
 	"time"
 
@@ -30,6 +31,9 @@ type Options struct {
 	// Now is the clock for start/finish times; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Progress receives the wheel download progress line (drawn only when
+	// it is a terminal), normally stderr.
+	Progress io.Writer
 	// Remote options for registry bases and outputs (tests pass a transport).
 	Remote []remote.Option
 	// NoGit skips reading git (verify-reproducible supplies recorded values).

@@ -179,6 +179,9 @@ func anyUnhashed(cs []chosenWheel) bool {
 
 func pyindexOptions(o *Options) []pyindex.Option {
 	opts := []pyindex.Option{pyindex.WithAllowUnhashed(o.AllowUnhashed), pyindex.WithLogger(o.Logger)}
+	if o.Progress != nil {
+		opts = append(opts, pyindex.WithProgress(o.Progress))
+	}
 	if o.CacheDir != "" {
 		opts = append(opts, pyindex.WithCacheDir(path.Join(o.CacheDir, "wheels")))
 	}

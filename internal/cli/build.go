@@ -39,7 +39,7 @@ digest printed.`,
 			if output != "text" && output != "json" {
 				return usageError("unknown output format %q (want text or json)", output)
 			}
-			o.Logger = logger
+			o.Logger, o.Progress = logger, streams.Err
 			o.BuilderVersion = buildinfo.Get().Version
 			res, err := build.Run(cmd.Context(), o)
 			if build.IsUsage(err) {
