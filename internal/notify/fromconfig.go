@@ -31,6 +31,33 @@ type Deps struct {
 // queues. The tracker is GitHub falling back to report files, or report files
 // alone. A secret variable named in the config but unset is an input error.
 func FromConfig(cfg Config, deps Deps) (Notifier, IssueTracker, error) {
+	dests, err := Destinations(cfg, deps)
+	if err != nil {
+		return nil, nil, err
+	}
+	tracker, err := Tracker(cfg, deps)
+	if err != nil {
+		return nil, nil, err
+	}
+	queue := cfg.QueueSize
+	if queue == 0 {
+		queue = DefaultQueueSize
+	}
+	ns := make([]Notifier, len(dests))
+	for i, d := range dests {
+		ns[i] = Only(Async(d.Notifier, queue, deps.withDefaults().Logger), d.Events...)
+	}
+	return Multi(ns...), tracker, nil
+}
+
+// Destination is one configured webhook, ready to send synchronously
+// (Retrying → Recording → Webhook), with the events it wants.
+type Destination struct {
+	Notifier Notifier
+	Events   []EventType // empty: every event
+}
+
+func (deps Deps) withDefaults() Deps {
 	if deps.LookupEnv == nil {
 		deps.LookupEnv = os.LookupEnv
 	}
@@ -40,53 +67,60 @@ func FromConfig(cfg Config, deps Deps) (Notifier, IssueTracker, error) {
 	if deps.Clock == nil {
 		deps.Clock = time.Now
 	}
-	client := deps.HTTPClient
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+	if deps.HTTPClient == nil {
+		deps.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	env := func(name string, line, col int, key string) (string, error) {
-		v, ok := deps.LookupEnv(name)
-		if !ok || v == "" {
-			return "", inputerr.At(deps.Path, line, col, "%s: environment variable %s is not set", key, name)
-		}
-		return v, nil
-	}
+	return deps
+}
 
-	var ns []Notifier
+func (deps Deps) env(name string, line, col int, key string) (string, error) {
+	v, ok := deps.LookupEnv(name)
+	if !ok || v == "" {
+		return "", inputerr.At(deps.Path, line, col, "%s: environment variable %s is not set", key, name)
+	}
+	return v, nil
+}
+
+// Destinations builds each configured webhook without a queue: a caller
+// that wants every answer (pinwheel notify test) sends to them directly.
+func Destinations(cfg Config, deps Deps) ([]Destination, error) {
+	deps = deps.withDefaults()
+	var out []Destination
 	for i, wc := range cfg.Webhooks {
 		u := wc.URL
 		if wc.URLEnv != "" {
-			v, err := env(wc.URLEnv, wc.Line, wc.Col, "webhook url")
+			v, err := deps.env(wc.URLEnv, wc.Line, wc.Col, "webhook url")
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			u = v
 		}
-		opts := []WebhookOption{WithFormat(wc.Format), WithHTTPClient(client), WithClock(deps.Clock)}
+		opts := []WebhookOption{WithFormat(wc.Format), WithHTTPClient(deps.HTTPClient), WithClock(deps.Clock)}
 		if wc.SecretEnv != "" {
-			secret, err := env(wc.SecretEnv, wc.Line, wc.Col, "webhook secret")
+			secret, err := deps.env(wc.SecretEnv, wc.Line, wc.Col, "webhook secret")
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			opts = append(opts, WithSecret([]byte(secret)))
 		}
 		w, err := NewWebhook(u, opts...)
 		if err != nil {
-			return nil, nil, inputerr.At(deps.Path, wc.Line, wc.Col, "notify.webhooks[%d]: %v", i, err)
+			return nil, inputerr.At(deps.Path, wc.Line, wc.Col, "notify.webhooks[%d]: %v", i, err)
 		}
 		var n Notifier = w
 		if deps.Recorder != nil {
 			n = Recording(n, deps.Recorder, WithRecordClock(deps.Clock), WithRecordLogger(deps.Logger))
 		}
 		n = Retrying(n, WithAttempts(cfg.Attempts), WithRetryLogger(deps.Logger))
-		queue := cfg.QueueSize
-		if queue == 0 {
-			queue = DefaultQueueSize
-		}
-		n = Async(n, queue, deps.Logger)
-		ns = append(ns, Only(n, wc.Events...))
+		out = append(out, Destination{Notifier: n, Events: wc.Events})
 	}
+	return out, nil
+}
 
+// Tracker builds the issue tracker: GitHub falling back to report files when
+// notify.github is set, report files alone otherwise.
+func Tracker(cfg Config, deps Deps) (IssueTracker, error) {
+	deps = deps.withDefaults()
 	dir := cfg.ReportDir
 	if dir == "" {
 		dir = DefaultReportDir
@@ -95,20 +129,21 @@ func FromConfig(cfg Config, deps Deps) (Notifier, IssueTracker, error) {
 		dir = filepath.Join(deps.Dir, dir)
 	}
 	var tracker IssueTracker = FileTracker{Dir: dir}
-	if g := cfg.GitHub; g != nil {
-		token, err := env(g.TokenEnv, g.Line, g.Col, "notify.github token")
-		if err != nil {
-			return nil, nil, err
-		}
-		opts := []GitHubOption{WithGitHubClient(client), WithLabels(g.Labels...)}
-		if g.BaseURL != "" {
-			opts = append(opts, WithBaseURL(g.BaseURL))
-		}
-		gh, err := NewGitHub(g.Repo, token, opts...)
-		if err != nil {
-			return nil, nil, inputerr.At(deps.Path, g.Line, g.Col, "notify.github: %v", err)
-		}
-		tracker = Fallback(gh, tracker)
+	g := cfg.GitHub
+	if g == nil {
+		return tracker, nil
 	}
-	return Multi(ns...), tracker, nil
+	token, err := deps.env(g.TokenEnv, g.Line, g.Col, "notify.github token")
+	if err != nil {
+		return nil, err
+	}
+	opts := []GitHubOption{WithGitHubClient(deps.HTTPClient), WithLabels(g.Labels...)}
+	if g.BaseURL != "" {
+		opts = append(opts, WithBaseURL(g.BaseURL))
+	}
+	gh, err := NewGitHub(g.Repo, token, opts...)
+	if err != nil {
+		return nil, inputerr.At(deps.Path, g.Line, g.Col, "notify.github: %v", err)
+	}
+	return Fallback(gh, tracker), nil
 }
