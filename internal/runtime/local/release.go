@@ -28,7 +28,7 @@ type release struct {
 
 // scale starts or removes replicas until n are in rotation. Removed
 // replicas are handed to retire (drain, then stop).
-func (rel *release) scale(n int, probe string, opts *options, retire func(*replica)) error {
+func (rel *release) scale(n int, probe string, opts *options, pids pidRecorder, retire func(*replica)) error {
 	rel.mu.Lock()
 	defer rel.mu.Unlock()
 	for len(rel.replicas) < n {
@@ -39,7 +39,7 @@ func (rel *release) scale(n int, probe string, opts *options, retire func(*repli
 		rel.seq++
 		name := fmt.Sprintf("%s-%d", rel.id, rel.seq)
 		r := &replica{
-			name: name, port: port, launch: rel.launch, probe: probe, opts: opts, logs: rel.logs,
+			name: name, port: port, pids: pids, launch: rel.launch, probe: probe, opts: opts, logs: rel.logs,
 			logFile: filepath.Join(rel.logDir, name+".log"), log: opts.logger.With("service", rel.service),
 			state: stateStarting, stop: make(chan struct{}), done: make(chan struct{}),
 		}

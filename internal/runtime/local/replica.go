@@ -31,6 +31,7 @@ const (
 type replica struct {
 	name    string
 	port    int
+	pids    pidRecorder
 	launch  launch
 	probe   string
 	opts    *options
@@ -128,6 +129,10 @@ func (r *replica) runOnce() string {
 	r.mu.Lock()
 	r.pid = cmd.Process.Pid
 	r.mu.Unlock()
+	if r.pids != nil {
+		r.pids.writePID(r.name, cmd.Process.Pid)
+		defer r.pids.removePID(r.name)
+	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	probeCtx, cancelProbe := context.WithCancel(context.Background())
@@ -207,4 +212,10 @@ func exitString(err error) string {
 		return "exit status 0"
 	}
 	return err.Error()
+}
+
+// pidRecorder keeps pid files for running replicas (the Runtime).
+type pidRecorder interface {
+	writePID(name string, pid int)
+	removePID(name string)
 }

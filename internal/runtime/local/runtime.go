@@ -31,6 +31,7 @@ type Runtime struct {
 	services map[string]*service
 	prepared map[string]launch // by service/release
 	closed   bool
+	started  bool
 	stop     chan struct{}
 	loopDone chan struct{}
 }
@@ -61,17 +62,26 @@ func New(ctx context.Context, stateDir string, opts ...Option) (*Runtime, error)
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
-	return &Runtime{
+	rt := &Runtime{
 		stateDir: abs, opts: o, python: py, recorder: metrics.NewRecorder(0),
 		registry: reg, prom: newProxyMetrics(reg),
 		services: map[string]*service{}, prepared: map[string]launch{},
 		stop: make(chan struct{}), loopDone: make(chan struct{}),
-	}, nil
+	}
+	rt.reapOrphans()
+	return rt, nil
 }
 
 // Start begins the background reconcile loop (replica scaling and weights
 // that wait for readiness). It returns at once.
 func (rt *Runtime) Start() {
+	rt.mu.Lock()
+	if rt.started || rt.closed {
+		rt.mu.Unlock()
+		return
+	}
+	rt.started = true
+	rt.mu.Unlock()
 	go func() {
 		defer close(rt.loopDone)
 		t := time.NewTicker(rt.opts.reconcileEvery)
@@ -99,7 +109,11 @@ func (rt *Runtime) Close() error {
 	}
 	rt.closed = true
 	close(rt.stop)
+	started := rt.started
 	rt.mu.Unlock()
+	if started {
+		<-rt.loopDone // no reconcile runs from here on
+	}
 	var errs []error
 	for _, s := range rt.serviceList() {
 		ctx, cancel := context.WithTimeout(context.Background(), rt.opts.grace)
@@ -108,7 +122,7 @@ func (rt *Runtime) Close() error {
 		s.mu.Lock()
 		for id, rel := range s.releases {
 			delete(s.releases, id)
-			rel.scale(0, "/", rt.opts, s.retire)
+			rel.scale(0, "/", rt.opts, rt, s.retire)
 		}
 		s.mu.Unlock()
 		s.retiring.Wait()

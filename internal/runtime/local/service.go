@@ -67,7 +67,7 @@ func (s *service) reconcile() {
 	}
 	for id, n := range want {
 		if rel := s.releases[id]; rel != nil {
-			if err := rel.scale(n, probe, s.rt.opts, s.retire); err != nil {
+			if err := rel.scale(n, probe, s.rt.opts, s.rt, s.retire); err != nil {
 				s.rt.opts.logger.Error("scale release", "service", s.name, "release", id, "err", err)
 			}
 		}
@@ -76,7 +76,7 @@ func (s *service) reconcile() {
 	for id, rel := range s.releases {
 		if _, ok := want[id]; !ok {
 			delete(s.releases, id)
-			rel.scale(0, probe, s.rt.opts, s.retire)
+			rel.scale(0, probe, s.rt.opts, s.rt, s.retire)
 		}
 	}
 }
