@@ -159,6 +159,10 @@ func TestBuildPublishes(t *testing.T) {
 	if sbom, err := os.ReadFile(filepath.Join(out, "layout.sbom.cdx.json")); err != nil || !strings.Contains(string(sbom), "greetlib") {
 		t.Errorf("sbom beside layout: %v", err)
 	}
+	v, err := build.Verify(context.Background(), opts(dir, t.TempDir()), host+"/team/hello:1.0.0")
+	if err != nil || !v.Reproducible {
+		t.Errorf("verify against the registry: %+v %v", v, err)
+	}
 }
 
 func TestMultiPlatform(t *testing.T) {
@@ -173,12 +177,18 @@ func TestMultiPlatform(t *testing.T) {
 	rewriteConfig(t, dir, "oci:base@sha256:d1b8fbf0b29844f4399edffc04f78cb1e8962acbd69c552f5a6abc9e1ec15bcd", "oci:base@"+d.String())
 	o := opts(dir, t.TempDir())
 	o.Platforms = []string{"linux/amd64", "linux/arm64"}
+	out := filepath.Join(t.TempDir(), "multi")
+	o.Outputs = []string{"oci:" + out}
 	res := run(t, o)
 	if res.Index == nil || len(res.Platforms) != 2 {
 		t.Fatalf("want an index of 2, got %+v", res.Platforms)
 	}
 	if err := validate.Index(res.Index); err != nil {
 		t.Fatal(err)
+	}
+	v, err := build.Verify(context.Background(), opts(dir, t.TempDir()), "oci:"+out)
+	if err != nil || !v.Reproducible || v.Rebuilt != res.Digest {
+		t.Fatalf("verify the index: %+v %v", v, err)
 	}
 }
 
