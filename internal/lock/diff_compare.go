@@ -26,6 +26,11 @@ func comparePackages(o, n Package) (Change, bool) {
 		ch.SourceChanged, ch.OldSource, ch.NewSource = true, oldSrc, newSrc
 		ch.Notes = append(ch.Notes, "source "+describeSourceChange(o.Source, n.Source))
 	}
+	// Formats differ in where they keep markers (uv on the edges, pipenv on
+	// the package), so only a marker present on both sides is compared.
+	if o.Marker != "" && n.Marker != "" && o.Marker != n.Marker {
+		ch.Notes = append(ch.Notes, fmt.Sprintf("marker %s → %s", o.Marker, n.Marker))
+	}
 	if hadHashes(o) && !hadHashes(n) {
 		ch.HashesLost = true
 		ch.Notes = append(ch.Notes, "artifact hashes lost: the old lock pinned them, the new one pins none")

@@ -153,6 +153,9 @@ func TestDiffSourcesAndSpecifiers(t *testing.T) {
 			old: Package{Name: "six", Specifier: ">=1.15", Source: reg("")}, new: Package{Name: "six", Version: "1.16.0", Source: reg("")}},
 		{name: "unpinned_any", kind: ChangeChanged, risk: RiskHigh, note: "requirement 1.16.0 → (any version)",
 			old: Package{Name: "six", Version: "1.16.0", Source: reg("")}, new: Package{Name: "six", Source: reg("")}},
+		{name: "marker_changed", kind: ChangeChanged, risk: RiskLow, note: `marker os_name == "nt" → sys_platform == "win32"`,
+			old: Package{Name: "six", Version: "1.16.0", Source: reg(""), Marker: `os_name == "nt"`}, new: Package{Name: "six", Version: "1.16.0", Source: reg(""), Marker: `sys_platform == "win32"`}},
+		{name: "marker_only_one_side", old: Package{Name: "six", Version: "1.16.0", Source: reg(""), Marker: `os_name == "nt"`}, new: Package{Name: "six", Version: "1.16.0", Source: reg("")}},
 		{name: "same_spelled_differently", old: Package{Name: "six", Version: "1.16", Source: reg("https://pypi.org/simple/")},
 			new: Package{Name: "six", Version: "1.16.0", Source: reg("https://PYPI.org/simple")}},
 	}
