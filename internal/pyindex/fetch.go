@@ -63,18 +63,23 @@ func CacheHits(fs []Fetched) int {
 // cache (by sha256), --find-links directories in order, the lock's path, the
 // lock's URL, then the primary index and the extra indexes in order. A source
 // that does not have the file (or cannot be reached) is skipped; a hash
-// mismatch from any source stops the fetch.
+// mismatch from any source stops that artifact's search. All wants are
+// tried; the error joins every failure, in the order of wants.
 func (c *Client) Fetch(ctx context.Context, wants []Want) ([]Fetched, error) {
 	out := make([]Fetched, len(wants))
+	errs := make([]error, len(wants))
 	prog := newProgress(c.progress, len(wants))
 	defer prog.finish()
-	g, ctx := errgroup.WithContext(ctx)
+	// Every want is tried even when another fails, so one run names every
+	// missing or mismatched file; the errors come back joined, in want order.
+	var g errgroup.Group
 	g.SetLimit(c.concurrency)
 	for i, w := range wants {
 		g.Go(func() error {
 			f, err := c.fetchOne(ctx, w)
 			if err != nil {
-				return err
+				errs[i] = err
+				return nil
 			}
 			out[i] = f
 			prog.done(f)
@@ -82,7 +87,8 @@ func (c *Client) Fetch(ctx context.Context, wants []Want) ([]Fetched, error) {
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	_ = g.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	c.logger.Info("wheels fetched", "count", len(out), "cacheHits", CacheHits(out))

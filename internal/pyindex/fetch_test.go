@@ -371,3 +371,22 @@ func TestIndexOptionOrderDoesNotMatter(t *testing.T) {
 		t.Errorf("ftp index accepted: %v", err)
 	}
 }
+
+func TestFetchReportsEveryFailure(t *testing.T) {
+	dir, wants := wheelhouse(t)
+	missing := Want{Package: "absent", Filename: "absent-1.0-py3-none-any.whl", Hashes: map[string]string{"sha256": strings.Repeat("a", 64)}}
+	bad := wants["beta-pkg"]
+	bad.Hashes = map[string]string{"sha256": strings.Repeat("b", 64)}
+	_, err := newClient(t, WithFindLinks(dir)).Fetch(context.Background(), []Want{missing, wants["alpha"], bad})
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	var mm *HashMismatchError
+	if !strings.Contains(msg, "could not fetch absent-1.0-py3-none-any.whl") || !errors.As(err, &mm) || mm.Package != "beta-pkg" {
+		t.Errorf("error does not name both failures:\n%s", msg)
+	}
+	if strings.Index(msg, "absent") > strings.Index(msg, "beta-pkg") {
+		t.Errorf("failures not in want order:\n%s", msg)
+	}
+}
