@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
 	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/image"
 	"pinwheel.dev/pinwheel/internal/image/imagetest"
 	"pinwheel.dev/pinwheel/internal/publish"
 )
@@ -278,5 +279,30 @@ func TestRegistryBase(t *testing.T) {
 	}
 	if res.Digest == local.Digest {
 		t.Error("the base reference is not recorded in the image")
+	}
+}
+
+// --deps-dir: a directory tree becomes the venv instead of the lock's wheels.
+func TestDepsDir(t *testing.T) {
+	dir := copyExample(t, time.Now())
+	deps := t.TempDir()
+	site := filepath.Join(deps, "lib", "python3.11", "site-packages")
+	os.MkdirAll(site, 0o755)
+	os.WriteFile(filepath.Join(site, "vendored.py"), []byte("X = 1\n"), 0o644)
+	o := opts(dir, t.TempDir())
+	o.DepsDir = deps
+	res := run(t, o)
+	if res.BuildInfo.LockHash != "" {
+		t.Errorf("lock hash recorded for a deps-dir build: %s", res.BuildInfo.LockHash)
+	}
+	layers, _ := res.Image.Layers()
+	files, err := image.LayerFiles(layers[len(layers)-3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"opt/pinwheel/venv/lib/python3.11/site-packages/vendored.py", "opt/pinwheel/venv/pyvenv.cfg", "opt/pinwheel/venv/bin/python"} {
+		if _, ok := files[p]; !ok {
+			t.Errorf("deps layer lacks %s", p)
+		}
 	}
 }
