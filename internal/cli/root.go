@@ -79,6 +79,7 @@ back on their own when SLOs degrade.`,
 		newLockCommand(streams), newDiffCommand(streams),
 		newIndexCommand(streams, logger),
 		newUpCommand(streams, logger),
+		newNotifyCommand(streams, logger),
 		// Commands are added here, one line each.
 	)
 	_ = logger
