@@ -39,7 +39,7 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 	env := pep.EnvironmentFor(target)
 	var out []chosenWheel
 	for _, p := range l.Packages {
-		if !inGroups(p, groups) || p.Source.Kind == lock.SourceVirtual {
+		if !inGroups(p, groups) || isProjectItself(p) {
 			continue
 		}
 		if p.Marker != "" {
@@ -69,6 +69,19 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].artifact.Name < out[j].artifact.Name })
 	return out, nil
+}
+
+// isProjectItself reports the lock's entry for the project being built
+// (uv and pdm lock it as a virtual, editable or directory source at "."):
+// its code goes into the app layer, not the dependencies.
+func isProjectItself(p lock.Package) bool {
+	switch p.Source.Kind {
+	case lock.SourceVirtual:
+		return true
+	case lock.SourceEditable, lock.SourceDirectory:
+		return filepath.Clean(p.Source.Path) == "."
+	}
+	return false
 }
 
 // inGroups: with no groups configured every package but dev-only ones is

@@ -55,3 +55,33 @@ func TestWheelSources(t *testing.T) {
 		})
 	}
 }
+
+// A uv.lock lists the project itself (editable ".") next to its
+// dependencies: the project is the app layer, only greetlib is installed.
+func TestUVLockSkipsTheProjectItself(t *testing.T) {
+	dir, wheelhouse := hashOnlyProject(t)
+	sum, _ := wheelsrc.SHA256(filepath.Join(wheelhouse, greetlib.FileName()))
+	uv := `version = 1
+requires-python = ">=3.11"
+
+[[package]]
+name = "greetlib"
+version = "1.0.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ url = "https://files.example.invalid/greetlib-1.0.0-py3-none-any.whl", hash = "sha256:` + sum + `" }]
+
+[[package]]
+name = "hello"
+version = "1.0.0"
+source = { editable = "." }
+dependencies = [{ name = "greetlib" }]
+`
+	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(uv), 0o644)
+	rewriteConfig(t, dir, "lockfile: requirements.txt", "lockfile: uv.lock")
+	o := opts(dir, t.TempDir())
+	o.FindLinks = []string{wheelhouse}
+	res := run(t, o)
+	if res.BuildInfo.LockFormat != "uv.lock" || len(res.Materials) != 2 {
+		t.Errorf("lock %s, materials %+v", res.BuildInfo.LockFormat, res.Materials)
+	}
+}
