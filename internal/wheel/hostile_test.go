@@ -174,3 +174,32 @@ func TestInstallConflictIsUndone(t *testing.T) {
 		t.Errorf("shared/a.py = %q, want the first install's content", got)
 	}
 }
+
+func TestInstallRequiresPython(t *testing.T) {
+	tests := []struct {
+		name, requires, python string
+		ok                     bool
+	}{
+		{"no_constraint", "", "3.11", true},
+		{"satisfied", ">=3.8", "3.11", true},
+		{"too_old", ">=3.12", "3.11", false},
+		{"patch_level_admits_minor", ">=3.11.2", "3.11", true},
+		{"patch_level_exact", ">=3.11.2", "3.11.1", false},
+		{"excluded_series", "!=3.11.*,>=3.8", "3.11", false},
+		{"no_target_version", ">=4", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := basicWheel()
+			w.RequiresPython = tt.requires
+			s := PosixScheme(t.TempDir(), "/usr/local", "3.11")
+			_, err := Install(context.Background(), wheeltest.Write(t, t.TempDir(), w), s, WithPythonVersion(tt.python))
+			if tt.ok && err != nil {
+				t.Fatal(err)
+			}
+			if !tt.ok && (err == nil || !strings.Contains(err.Error(), "demo 1.0 requires Python "+tt.requires+", the target is "+tt.python)) {
+				t.Fatalf("err = %v, want a Requires-Python refusal", err)
+			}
+		})
+	}
+}

@@ -53,6 +53,9 @@ func Install(ctx context.Context, wheelPath string, dst Scheme, opts ...InstallO
 	if err := checkFilename(wheelPath, cfg.filename, d); err != nil {
 		return Installed{}, err
 	}
+	if err := d.checkRequiresPython(cfg.pythonVersion); err != nil {
+		return Installed{}, err
+	}
 	if d.minorNewer {
 		cfg.logger.Warn("wheel format is newer than this installer knows", "wheel", wheelPath, "wheelVersion", d.wheelVersion)
 	}

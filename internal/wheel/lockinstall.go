@@ -86,7 +86,8 @@ func InstallLock(ctx context.Context, l *lock.Lock, target pep.Target, src Sourc
 	}
 	out := make([]Installed, 0, len(fetched))
 	for i, f := range fetched {
-		iopts := append([]InstallOption{WithFilename(f.Want.Filename), WithRequested(pkgs[i].Direct)}, cfg.install...)
+		iopts := append([]InstallOption{WithFilename(f.Want.Filename), WithRequested(pkgs[i].Direct),
+			WithPythonVersion(target.PythonVersion)}, cfg.install...)
 		if pkgs[i].Source.Kind == lock.SourceURL && f.Want.URL != "" {
 			iopts = append(iopts, WithDirectURL(f.Want.URL, f.SHA256))
 		}

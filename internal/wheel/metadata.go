@@ -20,12 +20,13 @@ const (
 
 // distInfo is what the .dist-info directory says about the wheel.
 type distInfo struct {
-	dir           string // e.g. pip-23.2.1.dist-info
-	dataDir       string // e.g. pip-23.2.1.data
-	name, version string // from METADATA
-	rootIsPurelib bool
-	wheelVersion  string
-	minorNewer    bool // Wheel-Version minor newer than supported: warn
+	dir            string // e.g. pip-23.2.1.dist-info
+	dataDir        string // e.g. pip-23.2.1.data
+	name, version  string // from METADATA
+	requiresPython string // METADATA Requires-Python, may be empty
+	rootIsPurelib  bool
+	wheelVersion   string
+	minorNewer     bool // Wheel-Version minor newer than supported: warn
 }
 
 // findDistInfo locates the single top-level *.dist-info directory and reads
@@ -57,6 +58,7 @@ func (a *archive) findDistInfo() (distInfo, error) {
 		return distInfo{}, err
 	}
 	d.name, d.version = strings.TrimSpace(meta.Get("Name")), strings.TrimSpace(meta.Get("Version"))
+	d.requiresPython = strings.TrimSpace(meta.Get("Requires-Python"))
 	if d.name == "" || d.version == "" {
 		return distInfo{}, invalid(a.path, "%s/METADATA lacks Name or Version", d.dir)
 	}
@@ -131,4 +133,28 @@ func (a *archive) readHeaders(name string) (textproto.MIMEHeader, error) {
 		return nil, invalid(a.path, "%s: %v", name, err)
 	}
 	return hdr, nil
+}
+
+// checkRequiresPython reports an error when the wheel's Requires-Python
+// excludes pythonVersion ("3.11" or "3.11.7"). A version without a patch
+// level is excluded only when neither its first nor a late patch release
+// would do (">=3.11.2" admits "3.11"; ">=3.12" and "!=3.11.*" do not).
+func (d distInfo) checkRequiresPython(pythonVersion string) error {
+	if d.requiresPython == "" || pythonVersion == "" {
+		return nil
+	}
+	spec, err := pep.ParseSpecifierSet(d.requiresPython)
+	if err != nil {
+		return nil // unparseable metadata is not ours to judge; pip ignores it too
+	}
+	candidates := []string{pythonVersion}
+	if strings.Count(pythonVersion, ".") == 1 {
+		candidates = []string{pythonVersion + ".0", pythonVersion + ".999"}
+	}
+	for _, c := range candidates {
+		if v, err := pep.ParseVersion(c); err == nil && spec.Contains(v, true) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s %s requires Python %s, the target is %s", d.name, d.version, d.requiresPython, pythonVersion)
 }

@@ -11,12 +11,13 @@ import (
 var DefaultModTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type installConfig struct {
-	installer string
-	requested bool
-	directURL []byte
-	modTime   time.Time
-	filename  string
-	logger    *slog.Logger
+	pythonVersion string
+	installer     string
+	requested     bool
+	directURL     []byte
+	modTime       time.Time
+	filename      string
+	logger        *slog.Logger
 }
 
 // InstallOption configures Install.
@@ -53,3 +54,7 @@ func WithFilename(name string) InstallOption { return func(c *installConfig) { c
 
 // WithLogger sets the logger (default: discard).
 func WithLogger(l *slog.Logger) InstallOption { return func(c *installConfig) { c.logger = l } }
+
+// WithPythonVersion refuses wheels whose Requires-Python excludes the
+// target interpreter's version ("3.11" or "3.11.7").
+func WithPythonVersion(v string) InstallOption { return func(c *installConfig) { c.pythonVersion = v } }
