@@ -67,6 +67,9 @@ func runSBOM(streams Streams, path string, f sbomFlags) error {
 	default:
 		return usageError("unknown SBOM format %q (want cyclonedx or spdx)", f.format)
 	}
+	if f.imageRef != "" && f.imageDigest == "" {
+		return usageError("--image-ref needs --image-digest (the SBOM describes an image only by its digest)")
+	}
 	opts := []attest.SBOMOption{attest.WithTool("pinwheel", buildinfo.Get().Version)}
 	created, ok, err := attest.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {

@@ -53,6 +53,8 @@ func TestSBOMCommand(t *testing.T) {
 		{"no_dev", []string{"sbom", dir, "--no-dev"}, "", 0, []string{"pkg:pypi/flask@3.0.3"}},
 		{"lockfile_path", []string{"sbom", filepath.Join(dir, "requirements.txt")}, "", 0, []string{"pkg:pypi/werkzeug@3.0.4"}},
 		{"bad_format", []string{"sbom", dir, "-o", "xml"}, "", 2, []string{`unknown SBOM format "xml"`}},
+		{"image", []string{"sbom", dir, "--image-ref", "registry.example/billing:1", "--image-digest", "sha256:" + strings.Repeat("c", 64)}, "", 0, []string{`"type": "container"`, "pkg:oci/billing@sha256:"}},
+		{"image_ref_alone", []string{"sbom", dir, "--image-ref", "registry.example/billing"}, "", 2, []string{"--image-digest"}},
 		{"bad_epoch", []string{"sbom", dir}, "soon", 2, []string{"SOURCE_DATE_EPOCH"}},
 		{"no_lockfile", []string{"sbom", t.TempDir()}, "", 2, []string{"no lockfile found"}},
 		{"missing_path", []string{"sbom", filepath.Join(dir, "nope")}, "", 2, []string{"nope"}},
