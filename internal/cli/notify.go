@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -74,7 +75,7 @@ func notifyTest(ctx context.Context, streams Streams, logger *slog.Logger, dir s
 	}
 	failed := 0
 	for _, d := range dests {
-		name := d.Notifier.Name()
+		name := d.Label + " " + d.Notifier.Name()
 		if len(d.Events) > 0 && !slices.Contains(d.Events, typ) {
 			fmt.Fprintf(streams.Out, "skipped  %s  (wants %v)\n", name, d.Events)
 			continue
@@ -84,7 +85,7 @@ func notifyTest(ctx context.Context, streams Streams, logger *slog.Logger, dir s
 		cancel()
 		if err != nil {
 			failed++
-			fmt.Fprintf(streams.Out, "failed   %s  %v\n", name, err)
+			fmt.Fprintf(streams.Out, "failed   %s  %s\n", name, strings.TrimPrefix(err.Error(), d.Notifier.Name()+": "))
 			continue
 		}
 		fmt.Fprintf(streams.Out, "sent     %s  %s  delivery %s\n", name, typ, ev.ID)

@@ -50,9 +50,9 @@ func TestNotifyTestCommand(t *testing.T) {
 		wantCode int
 		want     []string
 	}{
-		{"sends_and_skips", []string{"notify", "test", good}, ExitOK, []string{"sent     " + ok.URL + "/…  rollout.started  delivery evt_", "skipped  " + ok.URL + "/…  (wants [rollout.promoted])", "markdown files in " + filepath.Join(good, ".pinwheel/incidents")}},
+		{"sends_and_skips", []string{"notify", "test", good}, ExitOK, []string{"sent     webhooks[0] " + ok.URL + "/…  rollout.started  delivery evt_", "skipped  webhooks[1] " + ok.URL + "/…  (wants [rollout.promoted])", "markdown files in " + filepath.Join(good, ".pinwheel/incidents")}},
 		{"event_flag", []string{"notify", "test", good, "--event", "rollout.promoted"}, ExitOK, []string{"rollout.promoted"}},
-		{"refused", []string{"notify", "test", bad}, ExitNo, []string{"failed   " + refusing.URL + "/…", "HTTP 403", "1 of 1 deliveries failed"}},
+		{"refused", []string{"notify", "test", bad}, ExitNo, []string{"failed   webhooks[0] " + refusing.URL + "/…  HTTP 403", "HTTP 403", "1 of 1 deliveries failed"}},
 		{"unset_secret", []string{"notify", "test", unset}, ExitUsage, []string{"pinwheel.yaml:7:7: webhook secret: environment variable NOT_SET_ANYWHERE_42 is not set"}},
 		{"bad_section", []string{"notify", "test", badYAML}, ExitUsage, []string{`pinwheel.yaml:6:3: notify: unknown key "webhook"`}},
 		{"bad_event", []string{"notify", "test", good, "--event", "deployed"}, ExitUsage, []string{`--event "deployed"`}},

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -53,6 +54,7 @@ func FromConfig(cfg Config, deps Deps) (Notifier, IssueTracker, error) {
 // Destination is one configured webhook, ready to send synchronously
 // (Retrying → Recording → Webhook), with the events it wants.
 type Destination struct {
+	Label    string // "webhooks[0]": where it is in the config
 	Notifier Notifier
 	Events   []EventType // empty: every event
 }
@@ -112,7 +114,7 @@ func Destinations(cfg Config, deps Deps) ([]Destination, error) {
 			n = Recording(n, deps.Recorder, WithRecordClock(deps.Clock), WithRecordLogger(deps.Logger))
 		}
 		n = Retrying(n, WithAttempts(cfg.Attempts), WithRetryLogger(deps.Logger))
-		out = append(out, Destination{Notifier: n, Events: wc.Events})
+		out = append(out, Destination{Label: fmt.Sprintf("webhooks[%d]", i), Notifier: n, Events: wc.Events})
 	}
 	return out, nil
 }
