@@ -106,7 +106,7 @@ func sourceDateEpoch(o *Options, commitTime time.Time) (time.Time, error) {
 	}
 	t, ok, err := attest.ParseSourceDateEpoch(o.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
-		return time.Time{}, &usageErr{fmt.Errorf("SOURCE_DATE_EPOCH: %w", err)}
+		return time.Time{}, &usageErr{err}
 	}
 	if ok {
 		return t.UTC(), nil
