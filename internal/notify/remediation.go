@@ -72,7 +72,22 @@ const (
 	maxBodySnip = 160 // runes kept of each sample's body
 )
 
-func (r Remediation) render(c cut) string {
+// whatChanged renders the "what changed" section once per report.
+func (r Remediation) whatChanged() string {
+	d := r.Diff
+	if d == nil {
+		c := release.Compare(r.Restored, r.Failed, release.Options{})
+		d = &c
+	}
+	var b bytes.Buffer
+	if err := release.Write(&b, *d, "markdown"); err != nil {
+		fmt.Fprintf(&b, "_Could not render what changed: %s_\n", inline(err.Error()))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func (r Remediation) render(c cut, changed string) string {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "## Automatic rollback: `%s` → `%s`\n\n", r.Failed.ID, r.Restored.ID)
 	fmt.Fprintf(&b, "pinwheel rolled back **%s** of service **%s** at %s", r.Failed.ID, r.Service, r.At.UTC().Format(time.RFC3339))
@@ -90,7 +105,7 @@ func (r Remediation) render(c cut) string {
 		fmt.Fprintf(&b, "> **Note:** %s\n\n", note)
 	}
 	r.writeBuilds(&b)
-	r.writeDiff(&b)
+	b.WriteString(changed)
 	r.writeVerdicts(&b)
 	r.writeSamples(&b, c.samples)
 	r.writeLogTail(&b, c.logLines)
@@ -168,18 +183,6 @@ func (r Remediation) writeBuilds(b *bytes.Buffer) {
 		}
 		return rel.CreatedAt.UTC().Format(time.RFC3339)
 	})
-	b.WriteString("\n")
-}
-
-func (r Remediation) writeDiff(b *bytes.Buffer) {
-	d := r.Diff
-	if d == nil {
-		c := release.Compare(r.Restored, r.Failed, release.Options{})
-		d = &c
-	}
-	if err := release.Write(b, *d, "markdown"); err != nil {
-		fmt.Fprintf(b, "_Could not render what changed: %s_\n", inline(err.Error()))
-	}
 	b.WriteString("\n")
 }
 

@@ -9,12 +9,14 @@ import (
 // (if the log alone is not enough) as many samples as fit; if the report is
 // still too long, it is cut at a line boundary with a note.
 func fit(r Remediation, maxLen int) string {
+	changed := r.whatChanged()
+	render := func(c cut) string { return r.render(c, changed) }
 	full := cut{logLines: len(r.LogTail), samples: len(r.Samples)}
-	out := r.render(full)
+	out := render(full)
 	if maxLen <= 0 || len(out) <= maxLen {
 		return out
 	}
-	fits := func(c cut) bool { return len(r.render(c)) <= maxLen }
+	fits := func(c cut) bool { return len(render(c)) <= maxLen }
 	c := full
 	c.logLines = 0
 	if fits(c) {
@@ -22,16 +24,16 @@ func fit(r Remediation, maxLen int) string {
 		c.logLines = sort.Search(len(r.LogTail)+1, func(n int) bool {
 			return !fits(cut{logLines: n, samples: full.samples})
 		}) - 1
-		return r.render(c)
+		return render(c)
 	}
 	c.samples = 0
 	if fits(c) {
 		c.samples = sort.Search(len(r.Samples)+1, func(n int) bool {
 			return !fits(cut{logLines: 0, samples: n})
 		}) - 1
-		return r.render(c)
+		return render(c)
 	}
-	return hardCut(r.render(c), maxLen)
+	return hardCut(render(c), maxLen)
 }
 
 const hardCutNote = "\n\n> **Note:** the report was cut here to fit the tracker's size limit.\n"

@@ -128,13 +128,18 @@ func cell(s string) string {
 	if s == "" {
 		return "–"
 	}
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`).Replace(s)
-	return s
+	return cellEscaper.Replace(s)
 }
+
+// Immutable replacers, built once.
+var (
+	cellEscaper = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`)
+	lineJoiner  = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+)
 
 // inline keeps s on one line.
 func inline(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	return lineJoiner.Replace(s)
 }
 
 // codeSpan wraps s in backticks, using a longer run when s contains some.

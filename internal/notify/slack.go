@@ -139,8 +139,10 @@ func slackIcon(t EventType) string {
 
 // slackEscape escapes the three characters Slack's mrkdwn treats as control.
 func slackEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return slackEscaper.Replace(s)
 }
+
+var slackEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func code(s string) string {
 	if s == "" {
