@@ -28,43 +28,20 @@ project directory (default "."), searched as "pinwheel check" does.`,
 }
 
 func newLockInspectCommand(streams Streams) *cobra.Command {
-	var output string
-	cmd := &cobra.Command{
-		Use:   "inspect [PATH]",
-		Short: "List the packages a lockfile installs",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := lockCheckOutput(output, "text", "json"); err != nil {
-				return err
-			}
-			l, err := loadLock(lockArgOr(args, "."))
-			if err != nil {
-				return err
-			}
+	return newLockReadCommand("inspect [PATH]", "List the packages a lockfile installs",
+		"output format: text or json (the whole lock model)",
+		func(l *lock.Lock, output string) error {
 			if output == "json" {
 				return writeLockJSON(streams.Out, l)
 			}
 			return writeLockTable(streams.Out, l)
-		},
-	}
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json (the whole lock model)")
-	return cmd
+		})
 }
 
 func newLockHashCommand(streams Streams) *cobra.Command {
-	var output string
-	cmd := &cobra.Command{
-		Use:   "hash [PATH]",
-		Short: "Print the canonical, format-independent hash of what a lockfile installs",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := lockCheckOutput(output, "text", "json"); err != nil {
-				return err
-			}
-			l, err := loadLock(lockArgOr(args, "."))
-			if err != nil {
-				return err
-			}
+	return newLockReadCommand("hash [PATH]", "Print the canonical, format-independent hash of what a lockfile installs",
+		"output format: text or json",
+		func(l *lock.Lock, output string) error {
 			h := lock.Hash(l)
 			if output == "json" {
 				return writeLockJSON(streams.Out, struct {
@@ -74,11 +51,31 @@ func newLockHashCommand(streams Streams) *cobra.Command {
 					Hash     string      `json:"hash"`
 				}{l.Path, l.Format, len(l.Packages), h})
 			}
-			_, err = fmt.Fprintln(streams.Out, h)
+			_, err := fmt.Fprintln(streams.Out, h)
 			return err
+		})
+}
+
+// newLockReadCommand is a "lock" subcommand that takes an optional PATH and
+// -o text|json, loads the lock and hands it to print.
+func newLockReadCommand(use, short, outputHelp string, print func(l *lock.Lock, output string) error) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := lockCheckOutput(output, "text", "json"); err != nil {
+				return err
+			}
+			l, err := loadLock(lockArgOr(args, "."))
+			if err != nil {
+				return err
+			}
+			return print(l, output)
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().StringVarP(&output, "output", "o", "text", outputHelp)
 	return cmd
 }
 
@@ -177,5 +174,6 @@ func lockCheckOutput(output string, allowed ...string) error {
 func writeLockJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // requires-python and specifiers are full of < and >
 	return enc.Encode(v)
 }

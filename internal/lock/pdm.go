@@ -18,16 +18,7 @@ func parsePDM(path string, data []byte) (*Lock, error) {
 		return nil, err
 	}
 	top := r.root()
-	md, ok := r.table(top, "metadata")
-	if !ok && r.err == nil {
-		r.failf("", "missing [metadata] table (expected lock_version and content_hash)")
-	}
-	l := &Lock{}
-	l.LockVersion = r.str(md, "lock_version")
-	if major, _, _ := strings.Cut(l.LockVersion, "."); major != "" && major != "3" && major != "4" && r.err == nil {
-		r.failf("metadata.lock_version", "pdm.lock lock_version %q is not supported (expected 3.x or 4.x)", l.LockVersion)
-	}
-	l.ContentHash = r.str(md, "content_hash")
+	md, l := r.lockMetadata(top, "pdm.lock", "lock_version", "content_hash", "3", "4")
 	r.strs(md, "groups")
 	r.strs(md, "strategy")
 	l.RequiresPython = r.str(md, "requires_python") // lock_version < 4.5

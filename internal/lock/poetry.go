@@ -17,17 +17,8 @@ func parsePoetry(path string, data []byte) (*Lock, error) {
 		return nil, err
 	}
 	top := r.root()
-	md, ok := r.table(top, "metadata")
-	if !ok && r.err == nil {
-		r.failf("", "missing [metadata] table (expected lock-version and content-hash)")
-	}
-	l := &Lock{}
-	l.LockVersion = r.str(md, "lock-version")
-	if major, _, _ := strings.Cut(l.LockVersion, "."); major != "" && major != "1" && major != "2" && r.err == nil {
-		r.failf("metadata.lock-version", "poetry.lock lock-version %q is not supported (expected 1.x or 2.x)", l.LockVersion)
-	}
+	md, l := r.lockMetadata(top, "poetry.lock", "lock-version", "content-hash", "1", "2")
 	l.RequiresPython = r.str(md, "python-versions")
-	l.ContentHash = r.str(md, "content-hash")
 	files := r.poetryMetadataFiles(md)
 	tables := r.tables(top, "package")
 	if r.err != nil {

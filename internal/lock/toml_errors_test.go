@@ -103,7 +103,7 @@ func TestParsePoetryErrors(t *testing.T) {
 	runTOMLErrors(t, FormatPoetry, "poetry.lock", []tomlErrorCase{
 		{"syntax", "[[package]]\nname = \"a\"\nversion = 1.0.0\n", 3, "", "invalid TOML"},
 		{"missing_metadata", "[[package]]\nname = \"a\"\nversion = \"1.0\"\n", 1, "", "missing [metadata]"},
-		{"unsupported_lock_version", "[metadata]\nlock-version = \"3.0\"\n", 2, "lock-version", "not supported"},
+		{"unsupported_lock_version", "[metadata]\nlock-version = \"3.0\"\n", 2, "lock-version", "not supported (expected 1.x or 2.x)"},
 		{"package_without_version", "[[package]]\nname = \"a\"\nfiles = []\n" + meta, 1, "[[package]]", "missing \"version\""},
 		{"bad_file_hash", "[[package]]\nname = \"a\"\nversion = \"1.0\"\nfiles = [\n    {file = \"a-1.0.tar.gz\", hash = \"sha256:\"},\n]\n" + meta, 5, "hash", "no digest"},
 		{"unknown_source_type", "[[package]]\nname = \"a\"\nversion = \"1.0\"\n\n[package.source]\ntype = \"svn\"\nurl = \"u\"\n" + meta, 6, "type", "unknown source type \"svn\""},
@@ -118,7 +118,7 @@ func TestParsePDMErrors(t *testing.T) {
 	runTOMLErrors(t, FormatPDM, "pdm.lock", []tomlErrorCase{
 		{"syntax", meta + "[[package]\n", 6, "", "invalid TOML"},
 		{"missing_metadata", "[[package]]\nname = \"a\"\n", 1, "", "missing [metadata]"},
-		{"unsupported_lock_version", "[metadata]\nlock_version = \"5.0\"\n", 2, "lock_version", "not supported"},
+		{"unsupported_lock_version", "[metadata]\nlock_version = \"5.0\"\n", 2, "lock_version", "not supported (expected 3.x or 4.x)"},
 		{"package_without_name", meta + "[[package]]\nversion = \"1.0\"\n", 6, "[[package]]", "missing \"name\""},
 		{"bad_dependency", meta + "[[package]]\nname = \"a\"\nversion = \"1.0\"\ndependencies = [\n    \"b>=1\",\n    \"[oops]\",\n]\n", 11, "\"[oops]\"", "not a PEP 508 requirement"},
 		{"bad_file_hash", meta + "[[package]]\nname = \"a\"\nversion = \"1.0\"\nfiles = [\n    {file = \"a-1.0.tar.gz\", hash = \"sha256\"},\n]\n", 10, "hash", "expected algorithm:hex"},

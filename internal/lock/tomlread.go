@@ -2,7 +2,9 @@ package lock
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	toml "github.com/pelletier/go-toml/v2"
@@ -253,4 +255,22 @@ func (r *tomlReader) distName(t tval, what string) string {
 		r.failf(p, "%s: %q is not a valid package name (letters, digits, '.', '-', '_', starting and ending with a letter or digit)", p, s)
 	}
 	return pep.NormalizeName(s)
+}
+
+// lockMetadata reads the [metadata] table poetry.lock and pdm.lock both
+// require: its lock version (versionKey), whose major version must be one of
+// majors, and its content hash (hashKey).
+func (r *tomlReader) lockMetadata(top tval, format, versionKey, hashKey string, majors ...string) (tval, *Lock) {
+	md, ok := r.table(top, "metadata")
+	if !ok && r.err == nil {
+		r.failf("", "missing [metadata] table (expected %s and %s)", versionKey, hashKey)
+	}
+	l := &Lock{LockVersion: r.str(md, versionKey)}
+	major, _, _ := strings.Cut(l.LockVersion, ".")
+	if major != "" && !slices.Contains(majors, major) && r.err == nil {
+		r.failf("metadata."+versionKey, "%s %s %q is not supported (expected %s.x)",
+			format, versionKey, l.LockVersion, strings.Join(majors, ".x or "))
+	}
+	l.ContentHash = r.str(md, hashKey)
+	return md, l
 }
