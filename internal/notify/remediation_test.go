@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,5 +189,24 @@ func TestFileTrackerWritesAtomically(t *testing.T) {
 	filed, err = FileTracker{Dir: dir}.File(context.Background(), Issue{Title: "x", Key: "../../etc/passwd", At: t0})
 	if err != nil || filepath.Dir(filed.Location) != dir {
 		t.Fatalf("filed %q, %v", filed.Location, err)
+	}
+}
+
+// A report that falls back to a file is not shortened to GitHub's limit.
+func TestFallbackFileKeepsFullReport(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }))
+	defer srv.Close()
+	gh, _ := NewGitHub("acme/hello", "t0ken", WithBaseURL(srv.URL))
+	r := sampleRemediation(t)
+	for i := range 3000 {
+		r.LogTail = append(r.LogTail, fmt.Sprintf("line %06d %s", i, strings.Repeat("x", 100)))
+	}
+	filed, err := FileRemediation(context.Background(), Fallback(gh, FileTracker{Dir: t.TempDir()}), r)
+	if err != nil || filed.Fallback == nil {
+		t.Fatalf("filed %+v, %v", filed, err)
+	}
+	data, _ := os.ReadFile(filed.Location)
+	if len(data) <= GitHubMaxBody || !strings.Contains(string(data), "line 000000") || strings.Contains(string(data), "shortened") {
+		t.Fatalf("report file was shortened: %d bytes", len(data))
 	}
 }

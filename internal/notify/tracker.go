@@ -41,9 +41,24 @@ type IssueTracker interface {
 	Name() string
 }
 
-// FileRemediation renders r within t's size limit and files it.
+// FileRemediation renders r within t's size limit and files it. Behind a
+// Fallback, a report that falls back is rendered again for the fallback's
+// limit, so a report file is never shortened to fit GitHub.
 func FileRemediation(ctx context.Context, t IssueTracker, r Remediation) (Filed, error) {
-	return t.File(ctx, r.Issue(t.MaxBody()))
+	fb, ok := t.(fallback)
+	if !ok {
+		return t.File(ctx, r.Issue(t.MaxBody()))
+	}
+	filed, err := FileRemediation(ctx, fb.primary, r)
+	if err == nil {
+		return filed, nil
+	}
+	filed, err2 := FileRemediation(ctx, fb.secondary, r)
+	if err2 != nil {
+		return Filed{}, errors.Join(err, err2)
+	}
+	filed.Fallback = err
+	return filed, nil
 }
 
 // FileTracker writes each report as a markdown file in a directory; it is
