@@ -6,6 +6,8 @@ set -euo pipefail
 need_pkgs=()
 command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
 command -v git >/dev/null 2>&1 || need_pkgs+=(git)
+# The Prometheus provider's tests run a real prometheus (Debian's package).
+command -v prometheus >/dev/null 2>&1 || need_pkgs+=(prometheus)
 
 if ((${#need_pkgs[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -168,6 +168,7 @@ func TestPrometheusProviderAgainstRealServer(t *testing.T) {
 	exp := newTestExporter(t, []revisionTraffic{
 		{service: "shop", revision: "stable", requests: 10, failed: 0, latency: 0.02},
 		{service: "shop", revision: "canary", requests: 10, failed: 2, latency: 0.4},
+		{service: "shop", revision: "idle", requests: 0},
 	})
 	ps := startPrometheus(t, strings.TrimPrefix(exp.URL, "http://"))
 	p, err := NewPrometheus(ps.URL, WithRateWindow(5*time.Second))
@@ -248,6 +249,16 @@ func TestPrometheusProviderAgainstRealServer(t *testing.T) {
 			if err != nil || len(s) != 0 {
 				t.Fatalf("%s for an unknown revision = %v, %v; want no samples, no error", expr, s, err)
 			}
+		}
+	})
+	t.Run("idle_revision_ratio_is_nan_so_no_samples", func(t *testing.T) {
+		r, err := p.Query(ctx, instant("idle", RequestRate))
+		if err != nil || len(r) != 1 || r[0].Value != 0 {
+			t.Fatalf("idle request_rate = %v, %v; want one sample of 0 (the series exists)", r, err)
+		}
+		s, err := p.Query(ctx, instant("idle", ErrorRate))
+		if err != nil || len(s) != 0 {
+			t.Fatalf("idle error_rate = %v, %v; want no samples (0/0 is NaN)", s, err)
 		}
 	})
 	t.Run("rejected_promql_is_an_error", func(t *testing.T) {
