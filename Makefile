@@ -36,3 +36,14 @@ bench: build
 
 clean:
 	rm -rf bin
+
+# Test Kubernetes control plane (docs/kube-testing.md). Not part of `make test`.
+.PHONY: kube-build kube-up kube-down
+kube-build:
+	bash scripts/kube-build.sh
+
+kube-up:
+	bash scripts/kube-up.sh
+
+kube-down:
+	bash scripts/kube-down.sh

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Deletes the test cluster started by scripts/kube-up.sh (its processes and
+# its work dir). Same environment variables as kube-up.sh.
+set -euo pipefail
+
+cache="${PINWHEEL_KUBE_CACHE:-${HOME}/.cache/pinwheel/kube/v1.37.2}"
+name="${PINWHEEL_KUBE_CLUSTER:-pinwheel}"
+export KWOK_WORKDIR="${PINWHEEL_KUBE_WORKDIR:-${HOME}/.cache/pinwheel/kwok}"
+export KWOK_KUBECTL_BINARY="$cache/kubectl"
+if [ ! -x "$cache/kwokctl" ]; then
+	echo "kube-down: no kwokctl in $cache: nothing was started" >&2
+	exit 0
+fi
+"$cache/kwokctl" delete cluster --name "$name" --kubeconfig= >&2

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Starts a test Kubernetes cluster: a real kube-apiserver, etcd,
+# kube-controller-manager and kube-scheduler run by `kwokctl --runtime binary`,
+# with KWOK simulating fake nodes and their pods (no containers run).
+# Builds the binaries first if they are not cached (scripts/kube-build.sh).
+# Prints the kubeconfig path on stdout; progress goes to stderr.
+#
+#   PINWHEEL_KUBE_CLUSTER  cluster name (default "pinwheel")
+#   PINWHEEL_KUBE_NODES    fake nodes to create (default 2)
+#   PINWHEEL_KUBE_WORKDIR  kwokctl's work dir (default $HOME/.cache/pinwheel/kwok)
+#   PINWHEEL_KUBE_CACHE    binary cache (see scripts/kube-build.sh)
+#
+# Every binary is given by path, so kwokctl downloads nothing.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache="$(bash "$root/scripts/kube-build.sh")"
+name="${PINWHEEL_KUBE_CLUSTER:-pinwheel}"
+nodes="${PINWHEEL_KUBE_NODES:-2}"
+export KWOK_WORKDIR="${PINWHEEL_KUBE_WORKDIR:-${HOME}/.cache/pinwheel/kwok}"
+export KWOK_KUBE_VERSION=v1.37.2
+export KWOK_KUBECTL_BINARY="$cache/kubectl"
+kubeconfig="$KWOK_WORKDIR/clusters/$name/kubeconfig.yaml"
+
+start=$(date +%s)
+# --kubeconfig= leaves ~/.kube/config alone; the cluster's own kubeconfig is
+# written under the work dir.
+"$cache/kwokctl" create cluster --name "$name" --runtime binary \
+	--kube-apiserver-binary "$cache/kube-apiserver" \
+	--kube-controller-manager-binary "$cache/kube-controller-manager" \
+	--kube-scheduler-binary "$cache/kube-scheduler" \
+	--kwok-controller-binary "$cache/kwok" \
+	--etcd-binary "$cache/etcd" \
+	--kubeconfig= --wait 5m >&2
+
+# Fake nodes: the kwok controller manages nodes carrying its annotation and
+# reports them Ready, and runs (simulates) every pod scheduled on them.
+for i in $(seq 0 $((nodes - 1))); do
+	cat <<YAML
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/arch: amd64
+    kubernetes.io/os: linux
+    kubernetes.io/hostname: kwok-node-$i
+    kubernetes.io/role: agent
+    type: kwok
+status:
+  allocatable: {cpu: "32", memory: 256Gi, pods: "110"}
+  capacity: {cpu: "32", memory: 256Gi, pods: "110"}
+YAML
+done | "$cache/kubectl" --kubeconfig "$kubeconfig" apply -f - >&2
+"$cache/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Ready node --all --timeout=2m >&2
+echo "kube-up: cluster $name ready in $(($(date +%s) - start))s (kubectl: $cache/kubectl)" >&2
+echo "$kubeconfig"
