@@ -45,21 +45,35 @@ func resolveLock(ctx context.Context, arg string, sources []lockSource) (*lock.L
 }
 
 func newDiffCommand(streams Streams) *cobra.Command {
-	var output string
+	var output, ledgerFlag string
 	// Sources are tried in order; ledger releases slot in after files.
 	sources := []lockSource{fileLockSource{}}
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
-		Short: "Show what changed between two locks: added, removed, upgraded, downgraded, suspicious",
+		Short: "Show what changed between two releases or two locks: image, lock (with risk labels), config, Python, git range",
 		Long: `Compare two locks package by package. OLD and NEW are lockfiles or project
 directories, in any formats (a Pipfile.lock against a uv.lock works). Each change
 is labelled major/minor/patch/pre-release by PEP 440, and flagged when its source
 changed, when its artifact hashes changed without a version change (suspicious),
-or when it lost its hashes. Exit status is 0 whatever changed.`,
+or when it lost its hashes.
+
+When OLD and NEW are releases in the ledger (IDs such as shop-2, sequence
+numbers with --service, or image digests), the "what changed" report compares
+them: image digest, lock diff with risk labels, pinwheel.yaml keys, Python
+version, base image, other build-info fields and the git range (with its
+commits when run inside the repository). A release's lock snapshot can also
+be compared with a lockfile. Exit status is 0 whatever changed.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := lockCheckOutput(output, lock.DiffFormats...); err != nil {
 				return err
+			}
+			if store := openLedgerIfAny(cmd.Context(), ledgerFlag); store != nil {
+				defer store.Close()
+				if done, err := diffReleases(cmd.Context(), streams.Out, store, args, output); done || err != nil {
+					return err
+				}
+				sources = append(sources, releaseLockSource{store: store})
 			}
 			old, err := resolveLock(cmd.Context(), args[0], sources)
 			if err != nil {
@@ -73,5 +87,6 @@ or when it lost its hashes. Exit status is 0 whatever changed.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text, markdown or json")
+	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	return cmd
 }

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+
+	"pinwheel.dev/pinwheel/internal/deploy"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/release"
+)
+
+// releaseLockSource resolves a release in the ledger to its lock snapshot.
+type releaseLockSource struct{ store ledger.Store }
+
+var _ lockSource = releaseLockSource{}
+
+func (s releaseLockSource) Resolve(ctx context.Context, arg string) (*lock.Lock, bool, error) {
+	rel, err := s.store.GetRelease(ctx, "", arg)
+	if errors.Is(err, ledger.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	if rel.Lock == nil {
+		return nil, true, usageError("release %s has no lock snapshot", rel.ID)
+	}
+	return rel.Lock, true, nil
+}
+
+// openLedgerIfAny opens --ledger, or ./.pinwheel/ledger.db when it exists.
+func openLedgerIfAny(ctx context.Context, flag string) ledger.Store {
+	path := ledgerPath(flag, ".")
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	store, err := ledger.Open(ctx, path)
+	if err != nil {
+		return nil
+	}
+	return store
+}
+
+// diffReleases writes the "what changed" report when both arguments name
+// releases (and neither is a file); done is false otherwise.
+func diffReleases(ctx context.Context, w io.Writer, store ledger.Store, args []string, output string) (done bool, err error) {
+	rels := make([]ledger.Release, len(args))
+	for i, arg := range args {
+		if _, err := os.Stat(arg); err == nil {
+			return false, nil
+		}
+		rels[i], err = store.GetRelease(ctx, "", arg)
+		if errors.Is(err, ledger.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return true, err
+		}
+	}
+	d := release.Compare(rels[0], rels[1], release.Options{GitLog: deploy.GitLog(".")})
+	return true, release.Write(w, d, output)
+}

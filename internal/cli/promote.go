@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/rollout"
+)
+
+func newPromoteCommand(streams Streams) *cobra.Command {
+	return newRolloutCommandCommand(streams, rollout.CommandPromote, "promote [SERVICE]",
+		"Promote a service's canary now, skipping the remaining steps",
+		`promote queues a promote command in the ledger for SERVICE's active rollout
+(default: the service of ./pinwheel.yaml). The driver — the pinwheel deploy
+process carrying out the rollout — takes it at its next step (within about a
+second) and skips the remaining steps; a failing analysis result that arrives
+with it still wins. A manually promoted release is not marked known-good.`)
+}
+
+// newRolloutCommandCommand builds promote / abort / resume: each queues one
+// rollout.Command for the driver of the service's active rollout.
+func newRolloutCommandCommand(streams Streams, kind rollout.CommandKind, use, short, long string) *cobra.Command {
+	var ledgerFlag, reason, output string
+	cmd := &cobra.Command{
+		Use: use, Short: short, Long: long,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkTextOrJSON(output); err != nil {
+				return err
+			}
+			path := ledgerPath(ledgerFlag, ".")
+			service, err := serviceArg(args, path)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			store, err := openLedger(ctx, path, false)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			ro, err := store.ActiveRollout(ctx, service)
+			if errors.Is(err, ledger.ErrNotFound) {
+				return &ExitError{Code: ExitNo, Err: fmt.Errorf("%s has no rollout in progress", service)}
+			}
+			if err != nil {
+				return err
+			}
+			c := rollout.Command{Kind: kind, By: os.Getenv("USER"), Reason: reason}
+			if kind == rollout.CommandResume {
+				var p struct {
+					Status rollout.Status `json:"status"`
+				}
+				_ = json.Unmarshal(ro.Status, &p)
+				c.Step = p.Status.StepIndex
+			}
+			body, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			id, err := driver.Enqueue(ctx, store, service, body)
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				return writeJSONIf(streams.Out, output, map[string]any{"command": id, "rollout": ro.ID, "kind": kind})
+			}
+			fmt.Fprintf(streams.Out, "queued %s for rollout #%d of %s (%s → %s, %s) as command %d;\n", kind, ro.ID, service,
+				orNone(ro.FromRelease), ro.ReleaseID, ro.Phase, id)
+			fmt.Fprintf(streams.Out, "the pinwheel deploy process driving it takes it at its next step (see pinwheel status)\n")
+			return nil
+		},
+	}
+	addLedgerFlag(cmd.Flags(), &ledgerFlag)
+	cmd.Flags().StringVar(&reason, "reason", "", "why (recorded with the decision)")
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}

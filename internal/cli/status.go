@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"pinwheel.dev/pinwheel/internal/deploy"
+	"pinwheel.dev/pinwheel/internal/runtime/local"
+)
+
+func newStatusCommand(streams Streams) *cobra.Command {
+	var (
+		ledgerFlag, output string
+		watch              bool
+		interval           time.Duration
+		decisions          int
+	)
+	cmd := &cobra.Command{
+		Use:   "status [SERVICE]",
+		Short: "Show a service's live release, its rollout step, weights, SLIs vs thresholds and last decisions",
+		Long: `status reads the ledger (default ./.pinwheel/ledger.db) and, when "pinwheel up"
+runs for the project, the local runtime: the live release, the active (or
+last) rollout with its steps, the canary weight, the latest analysis round's
+SLIs against their thresholds, the newest decisions and the last incident.
+SERVICE defaults to the service of ./pinwheel.yaml. --watch redraws every
+--interval while stdout is a terminal.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkTextOrJSON(output); err != nil {
+				return err
+			}
+			path := ledgerPath(ledgerFlag, ".")
+			service, err := serviceArg(args, path)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			store, err := openLedger(ctx, path, false)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			var target *deploy.Target
+			if c, err := local.Dial(ctx, filepath.Dir(path)); err == nil {
+				target = &deploy.Target{Target: c, Metrics: c, Name: "local"}
+			}
+			render := func() ([]byte, error) {
+				v, err := deploy.LoadStatus(ctx, store, target, service, decisions)
+				if err != nil {
+					return nil, err
+				}
+				var buf bytes.Buffer
+				if output == "json" {
+					err = writeJSONIf(&buf, output, v)
+				} else {
+					err = deploy.WriteStatus(&buf, v)
+				}
+				return buf.Bytes(), err
+			}
+			if watch && output == "text" && isTerminal(streams.Out) {
+				return watchStatus(ctx, streams, render, interval)
+			}
+			b, err := render()
+			if err != nil {
+				return &ExitError{Code: ExitNo, Err: err}
+			}
+			_, err = streams.Out.Write(b)
+			return err
+		},
+	}
+	addLedgerFlag(cmd.Flags(), &ledgerFlag)
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().BoolVarP(&watch, "watch", "w", false, "redraw until Ctrl-C (when stdout is a terminal)")
+	cmd.Flags().DurationVar(&interval, "interval", time.Second, "redraw interval for --watch")
+	cmd.Flags().IntVar(&decisions, "decisions", 8, "how many of the newest decisions to show")
+	return cmd
+}
+
+func watchStatus(ctx context.Context, streams Streams, render func() ([]byte, error), every time.Duration) error {
+	t := time.NewTicker(max(every, 100*time.Millisecond))
+	defer t.Stop()
+	for {
+		b, err := render()
+		fmt.Fprint(streams.Out, "\x1b[H\x1b[2J")
+		if err != nil {
+			fmt.Fprintf(streams.Out, "%v\n", err)
+		} else {
+			streams.Out.Write(b)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,87 @@
+package deploy
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+
+	"pinwheel.dev/pinwheel/internal/config"
+	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/notify"
+	"pinwheel.dev/pinwheel/internal/rollout"
+)
+
+// Project is a service's pinwheel.yaml with the sections deploying needs
+// decoded.
+type Project struct {
+	Dir    string
+	Config *config.Config
+	Spec   rollout.Spec
+	Notify notify.Config
+	// Snapshot is pinwheel.yaml as JSON, for ledger.Release.Config.
+	Snapshot json.RawMessage
+}
+
+// LoadProject reads dir/pinwheel.yaml and decodes its rollout and notify
+// sections. Every problem is an *inputerr.Error naming file:line:col.
+func LoadProject(dir string) (*Project, error) {
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := driver.DecodeSpec(&cfg.Rollout, cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	var nc notify.Config
+	if cfg.Notify.Kind != 0 {
+		if nc, err = notify.Decode(&cfg.Notify, cfg.Path); err != nil {
+			return nil, err
+		}
+	}
+	snap, err := snapshot(cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Project{Dir: abs, Config: cfg, Spec: spec, Notify: nc, Snapshot: snap}, nil
+}
+
+// snapshot is the config file as JSON (keys as written), so release diffs
+// can name the keys that changed.
+func snapshot(path string) (json.RawMessage, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var v map[string]any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		return nil, &inputerr.Error{Path: path, Msg: "pinwheel.yaml", Err: err}
+	}
+	return json.Marshal(v)
+}
+
+// Lock parses the project's lockfile (nil when it has none).
+func (p *Project) Lock() (*lock.Lock, error) {
+	name := p.Config.Lockfile
+	if name == "" {
+		return nil, nil
+	}
+	l, err := lock.ParseFile(filepath.Join(p.Dir, name))
+	if err != nil {
+		return nil, fmt.Errorf("lock: %w", err)
+	}
+	return l, nil
+}
+
+// ReadinessPath is the path the runtime probes before a replica gets
+// traffic.
+func (p *Project) ReadinessPath() string { return "/healthz" }

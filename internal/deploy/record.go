@@ -1,0 +1,177 @@
+package deploy
+
+import (
+	"archive/tar"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/runtime"
+)
+
+// Artifact is what a release runs, as the deploy command names it.
+type Artifact struct {
+	// Layout is an OCI image layout written by `pinwheel build --output
+	// oci:PATH`; Digest selects the image in it (empty: its only image).
+	Layout, Digest string
+	// Source runs the project from its directory with the machine's python3
+	// (the lock's packages must be importable; the shop example has none).
+	Source bool
+}
+
+// ParseImage parses --image: oci:PATH or oci:PATH@sha256:….
+func ParseImage(s string) (Artifact, error) {
+	rest, ok := strings.CutPrefix(s, "oci:")
+	if !ok || rest == "" {
+		return Artifact{}, fmt.Errorf("--image %q: expected oci:PATH[@sha256:DIGEST] (an OCI layout from pinwheel build --output oci:PATH)", s)
+	}
+	path, digest, _ := strings.Cut(rest, "@")
+	if digest != "" && !strings.HasPrefix(digest, "sha256:") {
+		return Artifact{}, fmt.Errorf("--image %q: digest must be sha256:…", s)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Artifact{}, err
+	}
+	return Artifact{Layout: abs, Digest: digest}, nil
+}
+
+// RecordRelease records a new release of p's service running a in the
+// ledger: its BuildInfo (from the image's build-info layer, or the project
+// for a source run), lock snapshot, config snapshot and deploy record.
+func RecordRelease(ctx context.Context, store ledger.Store, p *Project, a Artifact, command []string) (ledger.Release, error) {
+	rel := ledger.Release{Service: p.Config.Service, Config: p.Snapshot}
+	l, err := p.Lock()
+	if err != nil {
+		return rel, err
+	}
+	rel.Lock = l
+	var rr runtime.Release
+	switch {
+	case a.Layout != "":
+		info, digest, err := ReadLayout(a.Layout, a.Digest)
+		if err != nil {
+			return rel, err
+		}
+		rel.Info = info
+		rel.ImageRef = "oci:" + a.Layout + "@" + digest
+		rr.Artifact = runtime.Artifact{Layout: a.Layout, Digest: digest}
+	case a.Source:
+		rel.Info = attest.BuildInfo{Service: p.Config.Service, Version: p.Config.Version, PythonVersion: p.Config.Python}
+		if l != nil {
+			rel.Info.LockHash, rel.Info.LockFormat = lock.Hash(l), string(l.Format)
+		}
+		if len(command) == 0 {
+			command = append(append([]string{}, p.Config.Entrypoint...), p.Config.Cmd...)
+		}
+		rr.Artifact = runtime.Artifact{Source: &runtime.SourceArtifact{Dir: p.Dir, Command: command}}
+		rr.Env = p.Config.Env
+	default:
+		return rel, fmt.Errorf("no artifact: pass --image oci:PATH or --source")
+	}
+	if rel.Info.Service != "" && rel.Info.Service != p.Config.Service {
+		return rel, fmt.Errorf("%s was built for service %q, but %s is service %q", rel.ImageRef, rel.Info.Service, p.Config.Path, p.Config.Service)
+	}
+	if rel.Deploy, err = driver.DeployRecord(rr); err != nil {
+		return rel, err
+	}
+	return store.CreateRelease(ctx, rel)
+}
+
+// ReadLayout finds the image in an OCI layout (the one named by digest, or
+// the only manifest that is not a pinwheel attachment) and returns the
+// BuildInfo written into it, completed with the image's digest.
+func ReadLayout(path, digest string) (attest.BuildInfo, string, error) {
+	var bi attest.BuildInfo
+	lp, err := layout.FromPath(path)
+	if err != nil {
+		return bi, "", fmt.Errorf("%s: not an OCI layout: %w", path, err)
+	}
+	idx, err := lp.ImageIndex()
+	if err != nil {
+		return bi, "", fmt.Errorf("%s: %w", path, err)
+	}
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return bi, "", fmt.Errorf("%s: %w", path, err)
+	}
+	var images []v1.Descriptor
+	for _, m := range im.Manifests {
+		if _, att := m.Annotations["dev.pinwheel.attachment"]; att || !m.MediaType.IsImage() {
+			continue
+		}
+		if digest == "" || m.Digest.String() == digest {
+			images = append(images, m)
+		}
+	}
+	switch {
+	case len(images) == 0 && digest != "":
+		return bi, "", fmt.Errorf("%s: no image %s in the layout", path, digest)
+	case len(images) == 0:
+		return bi, "", fmt.Errorf("%s: the layout holds no image", path)
+	case len(images) > 1:
+		return bi, "", fmt.Errorf("%s: the layout holds %d images: name one with oci:%s@sha256:…", path, len(images), path)
+	}
+	img, err := idx.Image(images[0].Digest)
+	if err != nil {
+		return bi, "", fmt.Errorf("%s: %w", path, err)
+	}
+	if bi, err = buildInfoOf(img); err != nil {
+		return bi, "", fmt.Errorf("%s: %w", path, err)
+	}
+	bi.ImageDigest = images[0].Digest.String()
+	bi.ImageRef = "oci:" + path + "@" + bi.ImageDigest
+	return bi, bi.ImageDigest, nil
+}
+
+// buildInfoOf reads build.BuildInfoPath from img's layers, newest first.
+func buildInfoOf(img v1.Image) (attest.BuildInfo, error) {
+	var bi attest.BuildInfo
+	layers, err := img.Layers()
+	if err != nil {
+		return bi, err
+	}
+	want := strings.TrimPrefix(build.BuildInfoPath, "/")
+	for i := len(layers) - 1; i >= 0; i-- {
+		found, err := readTarFile(layers[i], want)
+		if err != nil {
+			return bi, err
+		}
+		if found != nil {
+			return bi, json.Unmarshal(found, &bi)
+		}
+	}
+	return bi, fmt.Errorf("no %s in the image: it was not built by pinwheel", build.BuildInfoPath)
+}
+
+func readTarFile(l v1.Layer, name string) ([]byte, error) {
+	rc, err := l.Uncompressed()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if strings.TrimPrefix(h.Name, "./") == name {
+			return io.ReadAll(io.LimitReader(tr, 1<<20))
+		}
+	}
+}

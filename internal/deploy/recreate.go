@@ -1,0 +1,115 @@
+package deploy
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"pinwheel.dev/pinwheel/internal/ledger"
+)
+
+// Recipe is the list of commands that recreate a release's environment.
+type Recipe struct {
+	Release string `json:"release"`
+	Service string `json:"service"`
+	// Steps are shell commands, each with a comment saying why.
+	Steps []RecipeStep `json:"steps"`
+	// Missing names recorded inputs the ledger lacks (the recipe is then
+	// incomplete, and says so).
+	Missing []string `json:"missing,omitempty"`
+}
+
+// RecipeStep is one command of a Recipe.
+type RecipeStep struct {
+	Comment string `json:"comment"`
+	Command string `json:"command"`
+}
+
+// Recreate builds the recipe for rel from what the ledger recorded: the git
+// commit to check out, the lock hash to verify, the build with the recorded
+// inputs, the image digest it must produce, and the deploy.
+func Recreate(rel ledger.Release) Recipe {
+	bi := rel.Info
+	r := Recipe{Release: rel.ID, Service: rel.Service}
+	add := func(comment, format string, args ...any) {
+		r.Steps = append(r.Steps, RecipeStep{Comment: comment, Command: fmt.Sprintf(format, args...)})
+	}
+	dir := rel.Service
+	switch {
+	case bi.GitSource != "":
+		add("the source, as recorded in build-info", "git clone %s %s && cd %s", shellQuote(bi.GitSource), dir, dir)
+	default:
+		r.Missing = append(r.Missing, "git source URL")
+		add("the source (no repository URL was recorded: use your clone)", "cd %s", dir)
+	}
+	if bi.GitCommit != "" {
+		add("the exact commit", "git checkout --detach %s", bi.GitCommit)
+		if bi.GitDirty {
+			r.Missing = append(r.Missing, "uncommitted changes (the build was made from a dirty tree)")
+		}
+	} else {
+		r.Missing = append(r.Missing, "git commit")
+	}
+	lockfile := lockfileOf(rel)
+	if bi.LockHash != "" {
+		add(fmt.Sprintf("the lock must hash to %s (%s)", bi.LockHash, bi.LockFormat),
+			"test \"$(pinwheel lock hash %s)\" = %s", shellQuote(lockfile), bi.LockHash)
+	} else {
+		r.Missing = append(r.Missing, "lock hash")
+	}
+	out := "oci:" + rel.ID
+	comment := "rebuild from the checkout (pinned base"
+	if bi.BaseDigest != "" {
+		comment += " " + bi.BaseDigest
+	}
+	if bi.BuilderVersion != "" {
+		comment += ", pinwheel " + bi.BuilderVersion
+	}
+	add(comment+")", "pinwheel build . --output %s", out)
+	if bi.ImageDigest != "" {
+		add("the rebuilt image must have the recorded digest", "pinwheel verify-reproducible . --against %s@%s", out, bi.ImageDigest)
+	} else {
+		r.Missing = append(r.Missing, "image digest (release was run from source)")
+	}
+	add("deploy it again (fast path when it is known-good)", "pinwheel deploy . --image %s --wait", out)
+	return r
+}
+
+// WriteRecipe prints r as a shell script.
+func WriteRecipe(w io.Writer, r Recipe) error {
+	fmt.Fprintf(w, "# recreate %s (service %s)\n", r.Release, r.Service)
+	if len(r.Missing) > 0 {
+		fmt.Fprintf(w, "# not recorded: %s\n", strings.Join(r.Missing, "; "))
+	}
+	fmt.Fprintln(w, "set -e")
+	for _, s := range r.Steps {
+		fmt.Fprintf(w, "# %s\n%s\n", s.Comment, s.Command)
+	}
+	return nil
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@=+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// lockfileOf names the release's lockfile relative to the project: the
+// config snapshot's lockfile key, else the lock's file name.
+func lockfileOf(rel ledger.Release) string {
+	var cfg struct {
+		Lockfile string `json:"lockfile"`
+	}
+	if json.Unmarshal(rel.Config, &cfg) == nil && cfg.Lockfile != "" {
+		return cfg.Lockfile
+	}
+	if rel.Lock != nil && rel.Lock.Path != "" {
+		return filepath.Base(rel.Lock.Path)
+	}
+	return "LOCKFILE"
+}

@@ -1,0 +1,197 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/analysis"
+	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/notify"
+	"pinwheel.dev/pinwheel/internal/rollout"
+)
+
+// Runner starts and drives rollouts of one project on one target.
+type Runner struct {
+	Store   ledger.Store
+	Target  Target
+	Project *Project
+	Logger  *slog.Logger
+	// Notifier and Tracker default to what the project's notify section says.
+	Notifier notify.Notifier
+	Tracker  notify.IssueTracker
+	// OnDecision is called with each decision as it is recorded.
+	OnDecision func(ledger.Decision)
+	// Clock and Sleep are injected in tests; default real time.
+	Clock func() time.Time
+}
+
+// StartOptions tune one rollout.
+type StartOptions struct {
+	Replicas int
+	// FastRollback forces the spec's fastRollback (pinwheel rollback).
+	FastRollback bool
+}
+
+// Start records a rollout of rel. On a service's first release there is no
+// stable release to compare with, so compare checks are left out of its
+// analysis steps (Notes says so).
+func (r *Runner) Start(ctx context.Context, rel ledger.Release, o StartOptions) (ledger.Rollout, []string, error) {
+	spec := r.Project.Spec
+	var notes []string
+	if _, err := r.Store.GetRelease(ctx, rel.Service, "current"); errors.Is(err, ledger.ErrNotFound) {
+		var dropped []string
+		spec, dropped = withoutCompareChecks(spec)
+		if len(dropped) > 0 {
+			notes = append(notes, "first release of "+rel.Service+": no stable release to compare with, so compare checks are skipped: "+join(dropped))
+		}
+	}
+	if o.FastRollback {
+		spec.FastRollback = true
+	}
+	ro, err := r.driver().Start(ctx, driver.StartRequest{Service: rel.Service, Release: rel, Spec: spec,
+		Replicas: o.Replicas, ReadinessPath: r.Project.ReadinessPath(), Target: r.Target.Name})
+	return ro, notes, err
+}
+
+// Drive steps the service's active rollout until it ends (or ctx does),
+// reporting each new decision, and returns the final record.
+func (r *Runner) Drive(ctx context.Context, service string) (ledger.Rollout, error) {
+	d := r.driver()
+	seen := map[int64]int{}
+	for {
+		res, err := d.Step(ctx, service)
+		if errors.Is(err, ledger.ErrNotFound) {
+			rs, lerr := r.Store.ListRollouts(ctx, service, 1)
+			if lerr != nil || len(rs) == 0 {
+				return ledger.Rollout{}, err
+			}
+			r.report(ctx, rs[0].ID, seen)
+			return rs[0], nil
+		}
+		if err != nil && ctx.Err() != nil {
+			return res.Rollout, ctx.Err()
+		}
+		if err != nil {
+			r.log().Warn("step failed; retrying", "service", service, "err", err)
+			res.Requeue = driver.MaxWait
+		}
+		if res.Rollout.ID != 0 {
+			r.report(ctx, res.Rollout.ID, seen)
+		}
+		if res.Done {
+			return res.Rollout, nil
+		}
+		wait := min(res.Requeue, 250*time.Millisecond)
+		if wait <= 0 {
+			wait = 20 * time.Millisecond
+		}
+		select {
+		case <-ctx.Done():
+			return res.Rollout, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (r *Runner) report(ctx context.Context, rolloutID int64, seen map[int64]int) {
+	if r.OnDecision == nil {
+		return
+	}
+	ds, err := r.Store.Decisions(ctx, rolloutID)
+	if err != nil {
+		return
+	}
+	for _, dec := range ds[min(seen[rolloutID], len(ds)):] {
+		r.OnDecision(dec)
+	}
+	seen[rolloutID] = len(ds)
+}
+
+func (r *Runner) driver() *driver.Driver {
+	opts := []driver.Option{driver.WithLogger(r.log()), driver.WithSampleStep(SampleStep(r.Project.Spec)),
+		driver.WithGitLog(GitLog(r.Project.Dir))}
+	if r.Notifier != nil {
+		opts = append(opts, driver.WithNotifier(r.Notifier))
+	}
+	if r.Tracker != nil {
+		opts = append(opts, driver.WithTracker(r.Tracker))
+	}
+	if r.Clock != nil {
+		opts = append(opts, driver.WithClock(r.Clock))
+	}
+	return driver.New(r.Store, r.Target.Target, r.Target.Metrics, opts...)
+}
+
+func (r *Runner) log() *slog.Logger {
+	if r.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Logger
+}
+
+// SampleStep is the metrics resolution for spec: a fifth of the analysis
+// interval, between 100ms and the providers' default 5s, so every round
+// has several samples to judge.
+func SampleStep(spec rollout.Spec) time.Duration {
+	step := time.Duration(spec.Analysis.Interval) / 5
+	return min(max(step, 100*time.Millisecond), 5*time.Second)
+}
+
+// withoutCompareChecks removes compare checks from spec's analysis steps
+// and returns the names removed.
+func withoutCompareChecks(spec rollout.Spec) (rollout.Spec, []string) {
+	compare := map[string]bool{}
+	for _, c := range spec.Checks {
+		if c.Kind == analysis.Compare {
+			compare[c.Name] = true
+		}
+	}
+	if len(compare) == 0 {
+		return spec, nil
+	}
+	var dropped []string
+	steps := make([]rollout.Step, len(spec.Steps))
+	for i, s := range spec.Steps {
+		steps[i] = s
+		if s.Analysis == nil {
+			continue
+		}
+		a := *s.Analysis
+		a.Checks = nil
+		for _, name := range s.Analysis.Checks {
+			if compare[name] {
+				if !contains(dropped, name) {
+					dropped = append(dropped, name)
+				}
+				continue
+			}
+			a.Checks = append(a.Checks, name)
+		}
+		steps[i].Analysis = &a
+	}
+	spec.Steps = steps
+	return spec, dropped
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func join(xs []string) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}
