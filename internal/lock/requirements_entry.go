@@ -131,8 +131,8 @@ func (p *reqParser) viaParent(e *reqEntry, parent string) {
 		e.pkg.Direct = true
 	default:
 		name, _, _ := strings.Cut(parent, "[")
-		if name = pep.NormalizeName(strings.Fields(name + " ")[0]); name != "" {
-			e.parents = append(e.parents, name)
+		if fields := strings.Fields(name); len(fields) > 0 {
+			e.parents = append(e.parents, pep.NormalizeName(fields[0]))
 		}
 	}
 }
