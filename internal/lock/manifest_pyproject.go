@@ -119,7 +119,7 @@ func (r *manifestReader) poetryDeps(t tval, key, group string) {
 		req := Requirement{Name: normalizeManifestName(name), Group: group, File: r.m.Path, Line: r.lineOf(v.path)}
 		switch val := v.v.(type) {
 		case string:
-			req.Specifier = pipfileSpecifier(val)
+			req.Specifier = poetrySpecifier(val)
 		case map[string]any:
 			r.poetryTable(v, &req)
 		case []any:
@@ -138,7 +138,7 @@ func (r *manifestReader) poetryTable(v tval, req *Requirement) {
 		r.wrongType(v, "a table")
 		return
 	}
-	req.Specifier = pipfileSpecifier(r.str(v, "version"))
+	req.Specifier = poetrySpecifier(r.str(v, "version"))
 	req.Extras = r.strs(v, "extras")
 	req.Marker = r.str(v, "markers")
 	for _, k := range []string{"git", "url", "path"} {

@@ -46,12 +46,12 @@ func TestLoadManifest(t *testing.T) {
 			"lint:black #29",
 		}},
 		{dir: "manifest/poetry", name: "acme-worker", python: ">=3.11,<4.0", pythonLine: 7, want: []string{
-			"main:celery ^5.4 #8",
-			"main:django ~5.1 #9",
+			"main:celery >=5.4,<6.0 #8",
+			"main:django >=5.1,<5.2 #9",
 			"main:acme-lib @ https://github.com/acme/acme-lib.git #10",
 			"main:numpy <2 #11",
 			"dev:black #20",
-			"dev:pytest ^8.3 #17",
+			"dev:pytest >=8.3,<9.0 #17",
 		}},
 		{dir: "pipfile/django", python: "==3.11.*", pythonLine: 24, want: []string{
 			"main:django ~=5.1 #12",

@@ -27,7 +27,8 @@ type Lock struct {
 	Format      Format `json:"format"`
 	Path        string `json:"path"`                  // the file it was read from, as given
 	LockVersion string `json:"lockVersion,omitempty"` // the format's own version field
-	// RequiresPython is the Python constraint the lock was resolved for, when recorded.
+	// RequiresPython is the Python constraint the lock was resolved for, when
+	// recorded, as a PEP 440 specifier (poetry's ^ and ~ are translated).
 	RequiresPython string `json:"requiresPython,omitempty"`
 	// ContentHash is the lock's record of its input (poetry/pdm content-hash,
 	// Pipfile.lock _meta.hash.sha256), when recorded.
@@ -157,7 +158,10 @@ type Dependency struct {
 
 // Requirement is a direct dependency declared in a project manifest.
 type Requirement struct {
-	Name      string   `json:"name"` // PEP 503-normalised
+	Name string `json:"name"` // PEP 503-normalised
+	// Specifier is a PEP 440 specifier; poetry constraints are translated
+	// (^2.32 → >=2.32,<3.0) and kept as written only when PEP 440 cannot say
+	// them (alternatives with ||).
 	Specifier string   `json:"specifier,omitempty"`
 	Extras    []string `json:"extras,omitempty"`
 	Marker    string   `json:"marker,omitempty"`

@@ -18,7 +18,7 @@ func parsePoetry(path string, data []byte) (*Lock, error) {
 	}
 	top := r.root()
 	md, l := r.lockMetadata(top, "poetry.lock", "lock-version", "content-hash", "1", "2")
-	l.RequiresPython = r.str(md, "python-versions")
+	l.RequiresPython = poetrySpecifier(r.str(md, "python-versions"))
 	files := r.poetryMetadataFiles(md)
 	tables := r.tables(top, "package")
 	if r.err != nil {

@@ -41,6 +41,15 @@ func poetryToPEP440(c string) (spec string, ok bool) {
 	return strings.Join(out, ","), true
 }
 
+// poetrySpecifier is a poetry constraint as a PEP 440 specifier when it can
+// be said in PEP 440, else as written (with pipfileSpecifier's "*" → "").
+func poetrySpecifier(c string) string {
+	if spec, ok := poetryToPEP440(c); ok {
+		return spec
+	}
+	return pipfileSpecifier(c)
+}
+
 // releaseParts reads "1.2.3" into its numbers.
 func releaseParts(v string) ([]int, bool) {
 	var parts []int
