@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -60,6 +61,16 @@ func TestRules(t *testing.T) {
 		{"uv-stale", []string{
 			"PW103 pyproject.toml:4", "PW102 pyproject.toml:8 (suppressed)", "PW102 pyproject.toml:9", "PW104 uv.lock:13",
 		}},
+		{"poetry-stale", []string{
+			"PW103 pyproject.toml:9", "PW102 pyproject.toml:10", "PW102 pyproject.toml:11",
+		}},
+		{"poetry-fresh", nil},
+		{"pdm-stale", []string{
+			"PW103 pyproject.toml:5", "PW102 pyproject.toml:8", "PW102 pyproject.toml:12",
+		}},
+		{"pylock-stale", []string{
+			"PW103 pyproject.toml:5", "PW102 pyproject.toml:7", "PW102 pyproject.toml:12",
+		}},
 		{"entrypoint", []string{
 			"PW307 Dockerfile.uv:4", "PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
 		}},
@@ -77,6 +88,21 @@ func TestRules(t *testing.T) {
 			"PW002 Dockerfile:11",
 			"PW105 requirements-dev.txt:1:1 (suppressed)",
 		}},
+	}
+	// Every fixture project is listed here (rich has its golden files).
+	entries, err := os.ReadDir(filepath.Join("testdata", "projects"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() != "rich" && !slices.ContainsFunc(tests, func(tt struct {
+			name string
+			want []string
+		}) bool {
+			return tt.name == e.Name()
+		}) {
+			t.Errorf("fixture project %s has no expected findings in TestRules", e.Name())
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
