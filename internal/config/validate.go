@@ -128,7 +128,7 @@ func ParseBase(s string) (BaseRef, error) {
 		if p == "" {
 			return BaseRef{}, fmt.Errorf("%q: oci: needs a path to an OCI image layout", s)
 		}
-		if d != "" && !digestRe.MatchString(d) {
+		if (d != "" || strings.HasSuffix(s, "@")) && !digestRe.MatchString(d) {
 			return BaseRef{}, fmt.Errorf("%q: digest must be sha256: and 64 lowercase hex digits", s)
 		}
 		return BaseRef{Kind: BaseLayout, Path: p, Digest: d}, nil
