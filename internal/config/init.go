@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/google/renameio/v2"
 
 	"pinwheel.dev/pinwheel/internal/lock"
 )
@@ -137,27 +138,7 @@ func WriteInit(dir string, force bool) (string, Detected, error) {
 	if _, err := os.Lstat(path); err == nil && !force {
 		return path, d, fmt.Errorf("%s: %w", path, ErrExists)
 	}
-	return path, d, writeAtomic(path, Render(d))
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".pinwheel-*.yaml")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return path, d, renameio.WriteFile(path, Render(d), 0o644, renameio.WithStaticPermissions(0o644))
 }
 
 func sanitizeName(s string) string {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/renameio/v2"
 )
 
 // LayerCache keeps written layers on disk under a caller-chosen key (a hash
@@ -89,24 +90,8 @@ func (c LayerCache) Layer(key string, entries func() ([]Entry, error), opts ...L
 		return nil, false, err
 	}
 	b, _ := json.Marshal(info)
-	if err := writeFileAtomic(meta, b); err != nil {
+	if err := renameio.WriteFile(meta, b, 0o644); err != nil {
 		return nil, false, err
 	}
 	return fileLayer(blob, info), false, nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -3,31 +3,17 @@ package publish
 import (
 	"bytes"
 	"io"
-	"os"
 	"path/filepath"
+
+	"github.com/google/renameio/v2"
 )
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
-// writeFileAtomic writes data to path through a temp file in the same directory.
+// writeFileAtomic writes data to path through a temp file in the same
+// directory, readable by all whatever the umask.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return renameio.WriteFile(path, data, 0o644, renameio.WithStaticPermissions(0o644))
 }
 
 // writeBeside writes each attachment as PATH.<FileName> next to a local output.
