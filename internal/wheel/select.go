@@ -15,6 +15,11 @@ import (
 // (requirements --hash, Pipfile.lock): choose with SelectListed.
 var ErrHashOnly = errors.New("the lock lists hashes but no file names")
 
+// ErrUnpinned says the lock names neither a file nor a hash for a package
+// (a requirements line without --hash): nothing pins its content. Choose
+// with SelectUnpinned only when unhashed installs are allowed.
+var ErrUnpinned = errors.New("the lock records no file or hash for it (lock with hashes, or allow unhashed installs with --allow-unhashed)")
+
 // NoWheelError says no wheel the lock allows fits the target.
 type NoWheelError struct {
 	Package, Version string
@@ -50,6 +55,9 @@ func Select(p lock.Package, target pep.Target) (lock.Artifact, error) {
 	case lock.SourceGit, lock.SourceDirectory, lock.SourceEditable, lock.SourceVirtual:
 		return lock.Artifact{}, &NoWheelError{Package: p.Name, Version: p.Version, Target: target.String(),
 			Reason: fmt.Sprintf("it comes from a %s source, which needs a source build", p.Source.Kind)}
+	}
+	if len(p.Artifacts) == 0 && (p.Source.Kind == "" || p.Source.Kind == lock.SourceRegistry) {
+		return lock.Artifact{}, fmt.Errorf("%s %s: %w", p.Name, p.Version, ErrUnpinned)
 	}
 	var candidates []candidate
 	hashOnly := false
@@ -105,6 +113,29 @@ func SelectListed(p lock.Package, target pep.Target, listed []Listed) (lock.Arti
 	}
 	if len(candidates) == 0 {
 		noWheel.Reason = fmt.Sprintf("none of the %d listed files has a hash the lock allows", len(listed))
+	}
+	return best(p, target, candidates, noWheel)
+}
+
+// SelectUnpinned chooses, for a package the lock pins by neither file nor
+// hash (ErrUnpinned), the best-fitting listed wheel of the locked version.
+// The returned artifact has no hash: the caller must verify nothing and
+// record the build as not reproducible.
+func SelectUnpinned(p lock.Package, target pep.Target, listed []Listed) (lock.Artifact, error) {
+	var candidates []candidate
+	noWheel := &NoWheelError{Package: p.Name, Version: p.Version, Target: target.String()}
+	for _, l := range listed {
+		if !strings.HasSuffix(strings.ToLower(l.Filename), ".whl") {
+			continue
+		}
+		wn, err := pep.ParseWheelFilename(l.Filename)
+		if err != nil || wn.NormalizedName() != p.Name || (p.Version != "" && !sameVersion(wn.Version, p.Version)) {
+			continue
+		}
+		candidates = append(candidates, candidate{artifact: lock.Artifact{Kind: lock.ArtifactWheel, Name: l.Filename, URL: l.URL}, filename: l.Filename})
+	}
+	if len(candidates) == 0 {
+		noWheel.Reason = fmt.Sprintf("none of the %d listed files is a wheel of this version", len(listed))
 	}
 	return best(p, target, candidates, noWheel)
 }

@@ -116,3 +116,31 @@ func TestSelectListedOnlyAllowsLockedHashes(t *testing.T) {
 		t.Errorf("err = %v, want NoWheelError about hashes", err)
 	}
 }
+
+func TestSelectUnpinned(t *testing.T) {
+	target, err := pep.ParseTarget("linux/amd64", "3.11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := lock.Package{Name: "demo", Version: "1.0", Source: lock.Source{Kind: lock.SourceRegistry}}
+	if _, err := Select(p, target); !errors.Is(err, ErrUnpinned) {
+		t.Fatalf("Select of a package with no files or hashes: err = %v, want ErrUnpinned", err)
+	}
+	listed := []Listed{
+		{Filename: "demo-1.0.tar.gz"},
+		{Filename: "demo-2.0-py3-none-any.whl"},
+		{Filename: "demo-1.0-py3-none-any.whl", URL: "file:///wh/demo-1.0-py3-none-any.whl"},
+		{Filename: "demo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl"},
+		{Filename: "other-1.0-py3-none-any.whl"},
+	}
+	a, err := SelectUnpinned(p, target, listed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "demo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl" || len(a.Hashes) != 0 {
+		t.Errorf("SelectUnpinned = %+v, want the best-fitting 1.0 wheel, no hash", a)
+	}
+	if _, err := SelectUnpinned(p, target, listed[:2]); err == nil {
+		t.Error("SelectUnpinned picked a wheel of another version")
+	}
+}
