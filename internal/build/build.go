@@ -40,9 +40,12 @@ type Result struct {
 
 // PlatformResult describes one platform's image.
 type PlatformResult struct {
-	Platform string        `json:"platform"`
-	Digest   string        `json:"digest"`
-	Layers   []LayerResult `json:"layers"`
+	Platform string `json:"platform"`
+	Digest   string `json:"digest"`
+	// Libc is the C library wheels were chosen for and where it was read
+	// from (or that it was assumed): "glibc 2.36 (from /usr/lib/...)".
+	Libc   string        `json:"libc,omitempty"`
+	Layers []LayerResult `json:"layers"`
 }
 
 // LayerResult describes a layer pinwheel added.
@@ -54,18 +57,32 @@ type LayerResult struct {
 	CacheHit bool   `json:"cacheHit,omitempty"`
 }
 
-// Run builds the project in o.Dir and publishes it to o.Outputs.
+// Run builds the project in o.Dir and publishes it to o.Outputs. With
+// o.Ledger set, the build is recorded there whether it succeeded or not.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	o.defaults()
 	started := o.Now()
+	var in *inputs
+	res, err := run(ctx, &o, started, &in)
+	if o.Ledger == nil {
+		return res, err
+	}
+	if rerr := recordBuild(ctx, o.Ledger, res, in, o.Dir, started, o.Now(), err == nil); rerr != nil {
+		return res, errors.Join(err, rerr)
+	}
+	return res, err
+}
+
+func run(ctx context.Context, o *Options, started time.Time, inp **inputs) (*Result, error) {
 	cfg, err := config.Load(o.Dir)
 	if err != nil {
 		return nil, err
 	}
-	in, err := gatherInputs(ctx, cfg, &o)
+	in, err := gatherInputs(ctx, cfg, o)
 	if err != nil {
 		return nil, err
 	}
+	*inp = in
 	in.info.StartedAt = started
 	res := &Result{}
 	var imgs []v1.Image
@@ -75,7 +92,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("platform %q: %w", ps, err)
 		}
-		img, pr, mats, err := buildPlatform(ctx, cfg, in, *p, &o)
+		img, pr, mats, err := buildPlatform(ctx, cfg, in, *p, o)
 		if err != nil {
 			return nil, fmt.Errorf("build %s: %w", ps, err)
 		}
@@ -106,7 +123,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := attach(res, cfg, in); err != nil {
 		return nil, err
 	}
-	if err := publishAll(ctx, res, cfg, in, &o); err != nil {
+	if err := publishAll(ctx, res, cfg, in, o); err != nil {
 		return res, err
 	}
 	return res, nil

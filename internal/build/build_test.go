@@ -90,6 +90,9 @@ func TestBuildIsReproducible(t *testing.T) {
 	if ci.Digest != cold.Digest || ci.BuildInfo.CIRunID != "99" || ci.BuildInfo.CIProvider != "github-actions" {
 		t.Errorf("CI build: digest %s run %q", ci.Digest, ci.BuildInfo.CIRunID)
 	}
+	if !strings.Contains(string(ci.Provenance), `"invocationId": "github-actions:99"`) {
+		t.Errorf("provenance lacks the CI run: %s", ci.Provenance)
+	}
 	// SOURCE_DATE_EPOCH does change it (every mtime and created).
 	o.Getenv = func(k string) string { return map[string]string{"SOURCE_DATE_EPOCH": "1700000000"}[k] }
 	if sde := run(t, o); sde.Digest == cold.Digest {

@@ -51,13 +51,7 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 				continue
 			}
 		}
-		a, err := wheel.Select(p, target)
-		if errors.Is(err, wheel.ErrHashOnly) {
-			var listed []wheel.Listed
-			if listed, err = list(ctx, p.Name); err == nil {
-				a, err = wheel.SelectListed(p, target, listed)
-			}
-		}
+		a, err := selectWheel(ctx, p, target, allowUnhashed, list)
 		if err != nil {
 			return nil, err
 		}
@@ -69,6 +63,27 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].artifact.Name < out[j].artifact.Name })
 	return out, nil
+}
+
+// selectWheel picks p's wheel among the files the lock names; for locks
+// that record only hashes, among the listed files with one of those hashes;
+// for locks that record nothing (and only with allowUnhashed), among the
+// listed wheels of the locked version.
+func selectWheel(ctx context.Context, p lock.Package, target pep.Target, allowUnhashed bool, list lister) (lock.Artifact, error) {
+	a, err := wheel.Select(p, target)
+	hashOnly := errors.Is(err, wheel.ErrHashOnly)
+	unpinned := errors.Is(err, wheel.ErrUnpinned) && allowUnhashed
+	if !hashOnly && !unpinned {
+		return a, err
+	}
+	listed, err := list(ctx, p.Name)
+	if err != nil {
+		return lock.Artifact{}, fmt.Errorf("%s %s: list files: %w", p.Name, p.Version, err)
+	}
+	if hashOnly {
+		return wheel.SelectListed(p, target, listed)
+	}
+	return wheel.SelectUnpinned(p, target, listed)
 }
 
 // isProjectItself reports the lock's entry for the project being built
@@ -136,9 +151,11 @@ func venvEntries(interpreter, python string) []image.Entry {
 }
 
 // fetchAndInstall downloads the chosen wheels (hash-verified, cached) and
-// installs them into stage. It returns the materials for provenance and the
+// installs them into stage for the image's Python version (wheels whose
+// Requires-Python excludes it are refused; the lock's direct dependencies
+// get a REQUESTED file). It returns the materials for provenance and the
 // fetch facts (cache hits).
-func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage string, scheme wheel.Scheme, o *Options) ([]attest.Material, []pyindex.Fetched, error) {
+func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage, python string, scheme wheel.Scheme, o *Options) ([]attest.Material, []pyindex.Fetched, error) {
 	wants := make([]pyindex.Want, len(chosen))
 	for i, c := range chosen {
 		wants[i] = pyindex.Want{Package: c.pkg.Name, Version: c.pkg.Version, Filename: c.artifact.Name,
@@ -157,7 +174,8 @@ func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chose
 	var mats []attest.Material
 	for i, f := range fetched {
 		c := chosen[i]
-		if _, err := wheel.Install(ctx, f.Path, scheme, wheel.WithFilename(c.artifact.Name), wheel.WithModTime(o.epoch), wheel.WithLogger(o.Logger)); err != nil {
+		if _, err := wheel.Install(ctx, f.Path, scheme, wheel.WithFilename(c.artifact.Name), wheel.WithModTime(o.epoch),
+			wheel.WithLogger(o.Logger), wheel.WithRequested(c.pkg.Direct), wheel.WithPythonVersion(python)); err != nil {
 			return nil, nil, fmt.Errorf("install %s: %w", c.artifact.Name, err)
 		}
 		mats = append(mats, attest.Material{Name: c.artifact.Name,

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
 // Options are the inputs of a build beyond the project directory.
@@ -34,6 +36,9 @@ type Options struct {
 	// Progress receives the wheel download progress line (drawn only when
 	// it is a terminal), normally stderr.
 	Progress io.Writer
+	// Ledger, when set, records every build (succeeded or failed, with its
+	// BuildInfo and duration) for history and the scorecard.
+	Ledger ledger.Builds
 	// Remote options for registry bases and outputs (tests pass a transport).
 	Remote []remote.Option
 	// NoGit skips reading git (verify-reproducible supplies recorded values).

@@ -25,7 +25,7 @@ const BuildInfoPath = "/usr/share/pinwheel/build-info.json"
 
 // layerFormat versions how pinwheel lays out the dependencies layer; bump it
 // to invalidate cached layers.
-const layerFormat = "pinwheel-deps-v1"
+const layerFormat = "pinwheel-deps-v2"
 
 func buildPlatform(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, o *Options) (v1.Image, PlatformResult, []attest.Material, error) {
 	pr := PlatformResult{Platform: p.String()}
@@ -39,7 +39,12 @@ func buildPlatform(ctx context.Context, cfg *config.Config, in *inputs, p v1.Pla
 	}
 	lopts := []image.LayerOption{image.WithMTime(in.epoch), image.WithMediaType(mt)}
 
-	deps, hit, mats, err := depsLayer(ctx, cfg, in, p, o, lopts)
+	target, libc, err := wheelTarget(base, p, cfg.Python, o.CacheDir)
+	if err != nil {
+		return nil, pr, nil, err
+	}
+	pr.Libc = libc
+	deps, hit, mats, err := depsLayer(ctx, cfg, in, p, target, o, lopts)
 	if err != nil {
 		return nil, pr, nil, err
 	}
@@ -86,7 +91,7 @@ func describeDeps(in *inputs) string {
 // depsLayer installs the lock's wheels (or copies DepsDir) into the venv at
 // VenvDir. The layer is cached under a key of everything that decides its
 // bytes, so an unchanged lock reuses it without fetching anything.
-func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, o *Options, lopts []image.LayerOption) (v1.Layer, bool, []attest.Material, error) {
+func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, target pep.Target, o *Options, lopts []image.LayerOption) (v1.Layer, bool, []attest.Material, error) {
 	venv := venvEntries(cfg.Interpreter, cfg.Python)
 	if o.DepsDir != "" {
 		es, err := image.DirEntries(o.DepsDir, VenvDir)
@@ -95,10 +100,6 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		}
 		l, err := image.NewLayer(mergeEntries(es, venv), lopts...)
 		return l, false, nil, err
-	}
-	target, err := pep.ParseTarget(p.String(), cfg.Python)
-	if err != nil {
-		return nil, false, nil, err
 	}
 	var client *pyindex.Client
 	getClient := func() (*pyindex.Client, error) {
@@ -111,12 +112,12 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		}
 		return client, nil
 	}
-	chosen, err := chooseWheels(ctx, in.lock, target, cfg.Groups, cfg.Extras, o.AllowUnhashed, newLister(o, getClient))
+	chosen, err := chooseWheels(ctx, in.lock, target, cfg.Groups, cfg.Extras, o.AllowUnhashed, newLister(getClient))
 	if err != nil {
 		return nil, false, nil, err
 	}
 	var mats []attest.Material
-	keyParts := []string{layerFormat, p.String(), cfg.Python, cfg.Interpreter, strconv.FormatInt(in.epoch.Unix(), 10), fmt.Sprint(lopts2mt(lopts))}
+	keyParts := []string{layerFormat, p.String(), target.String(), cfg.Python, cfg.Interpreter, strconv.FormatInt(in.epoch.Unix(), 10), fmt.Sprint(lopts2mt(lopts))}
 	for _, c := range chosen {
 		keyParts = append(keyParts, c.artifact.Name+"="+c.sha256)
 		mats = append(mats, attest.Material{Name: c.artifact.Name,
@@ -138,7 +139,7 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		if err != nil {
 			return nil, err
 		}
-		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, venvScheme(stage, cfg.Python), o)
+		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, cfg.Python, venvScheme(stage, cfg.Python), o)
 		if err != nil {
 			return nil, err
 		}
@@ -188,7 +189,9 @@ func pyindexOptions(o *Options) []pyindex.Option {
 	if len(o.FindLinks) > 0 {
 		opts = append(opts, pyindex.WithFindLinks(o.FindLinks...))
 	}
-	if o.IndexURL != "" {
+	if o.IndexURL != "" || len(o.FindLinks) > 0 {
+		// --find-links without --index-url is an air-gapped build: no
+		// default index is listed or fetched from.
 		opts = append(opts, pyindex.WithIndexURL(o.IndexURL))
 	}
 	if len(o.ExtraIndexURLs) > 0 {
