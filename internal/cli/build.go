@@ -1,20 +1,26 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"pinwheel.dev/pinwheel/internal/build"
 	"pinwheel.dev/pinwheel/internal/buildinfo"
+	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
 func newBuildCommand(streams Streams, logger *slog.Logger) *cobra.Command {
 	var (
-		o      build.Options
-		output string
+		o          build.Options
+		output     string
+		ledgerPath string
 	)
 	cmd := &cobra.Command{
 		Use:   "build [DIR]",
@@ -41,6 +47,14 @@ digest printed.`,
 			}
 			o.Logger, o.Progress = logger, streams.Err
 			o.BuilderVersion = buildinfo.Get().Version
+			store, err := openBuildLedger(cmd.Context(), ledgerPath, o.Dir)
+			if err != nil {
+				return err
+			}
+			if store != nil {
+				defer store.Close()
+				o.Ledger = store
+			}
 			res, err := build.Run(cmd.Context(), o)
 			if build.IsUsage(err) {
 				return &ExitError{Code: ExitUsage, Err: err}
@@ -67,8 +81,29 @@ digest printed.`,
 	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
 	f.StringVar(&o.CacheDir, "cache-dir", "", "wheel and layer cache (default: the user cache dir/pinwheel)")
 	f.StringVar(&o.DepsDir, "deps-dir", "", "use this directory tree as the dependencies layer instead of installing the lock")
+	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger database (default: DIR/.pinwheel/ledger.db when it exists)")
 	f.StringVarP(&output, "format", "o", "text", "result format: text or json")
 	return cmd
+}
+
+// openBuildLedger opens --ledger, else the project's .pinwheel/ledger.db
+// when it exists; with neither, builds are not recorded (nil store).
+func openBuildLedger(ctx context.Context, path, dir string) (ledger.Store, error) {
+	if path == "" {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, ".pinwheel", "ledger.db")
+		if _, err := os.Stat(p); err != nil {
+			return nil, nil
+		}
+		path = p
+	}
+	store, err := ledger.Open(ctx, path)
+	if err != nil {
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--ledger %s: %w", path, err)}
+	}
+	return store, nil
 }
 
 func printBuild(streams Streams, res *build.Result) {
@@ -86,8 +121,19 @@ func printBuild(streams Streams, res *build.Result) {
 		}
 		fmt.Fprintf(w, "  commit   %s%s\n", bi.GitCommit, dirty)
 	}
+	if bi.CIRunID != "" {
+		// Not an image label (it would change the digest on every CI run);
+		// it is in the build result, the provenance and the ledger.
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  ci run   %s %s %s", bi.CIProvider, bi.CIRunID, bi.CIRunURL), " "))
+	}
+	if !bi.Reproducible {
+		fmt.Fprintf(w, "  NOT reproducible: unhashed wheels were installed (--allow-unhashed)\n")
+	}
 	for _, p := range res.Platforms {
 		fmt.Fprintf(w, "  %s %s\n", p.Platform, p.Digest)
+		if p.Libc != "" {
+			fmt.Fprintf(w, "    wheels for %s\n", p.Libc)
+		}
 		for _, l := range p.Layers {
 			hit := ""
 			if l.CacheHit {
