@@ -35,12 +35,15 @@ direct=http://$(python3 -c 'import json,sys;print(json.loads(sys.argv[1])["relea
 # measure URL CONNS → one JSON line {rps, p50_ms, p99_ms}
 measure() {
   if [ "$LOADGEN" = wrk ]; then
-    wrk -t1 -c"$2" -d"${DURATION}s" --latency "$1" | python3 -c '
+    wrk -t1 -c"$2" -d"${DURATION}s" --latency "$1" | tee -a "$work/wrk.log" | python3 -c '
 import json, re, sys
 out = sys.stdin.read()
 def ms(v):
-    n, u = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
+    if not m:
+        sys.exit("cannot read wrk latency %r in:\n%s" % (v, out))
+    n, u = m.groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
 print(json.dumps({"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
     "p50_ms": ms(re.search(r"50%\s+(\S+)", out).group(1)), "p99_ms": ms(re.search(r"99%\s+(\S+)", out).group(1))}))'
   else
@@ -51,8 +54,10 @@ print(json.dumps({"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group
 for r in $(seq "$ROUNDS"); do
   for target in direct proxy; do
     url=$direct; [ $target = proxy ] && url=$proxy
-    echo "{\"round\":$r,\"target\":\"$target\",\"mode\":\"latency\",\"m\":$(measure "$url" 1)}" >>"$work/results"
-    echo "{\"round\":$r,\"target\":\"$target\",\"mode\":\"throughput\",\"m\":$(measure "$url" "$CONNS")}" >>"$work/results"
+    lat=$(measure "$url" 1)
+    thr=$(measure "$url" "$CONNS")
+    echo "{\"round\":$r,\"target\":\"$target\",\"mode\":\"latency\",\"m\":$lat}" >>"$work/results"
+    echo "{\"round\":$r,\"target\":\"$target\",\"mode\":\"throughput\",\"m\":$thr}" >>"$work/results"
   done
 done
 python3 - "$work/results" "$LOADGEN" "$ROUNDS" "$DURATION" "$CONNS" <<'PY'
