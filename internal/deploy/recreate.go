@@ -60,20 +60,25 @@ func Recreate(rel ledger.Release) Recipe {
 		r.Missing = append(r.Missing, "lock hash")
 	}
 	out := "oci:" + rel.ID
-	comment := "rebuild from the checkout (pinned base"
+	if rel.ImageRef != "" && bi.ImageDigest != "" {
+		add(fmt.Sprintf("rebuild with the inputs recorded in the image (commit, version, source, time) and compare: the digest must be %s", bi.ImageDigest),
+			"pinwheel verify-reproducible . --against %s", shellQuote(rel.ImageRef))
+	} else {
+		r.Missing = append(r.Missing, "image (the release ran from source)")
+	}
+	comment := "build the image to deploy (pinned base"
 	if bi.BaseDigest != "" {
 		comment += " " + bi.BaseDigest
 	}
 	if bi.BuilderVersion != "" {
 		comment += ", pinwheel " + bi.BuilderVersion
 	}
-	add(comment+")", "pinwheel build . --output %s", out)
-	if bi.ImageDigest != "" {
-		add("the rebuilt image must have the recorded digest", "pinwheel verify-reproducible . --against %s@%s", out, bi.ImageDigest)
-	} else {
-		r.Missing = append(r.Missing, "image digest (release was run from source)")
+	comment += "; the digest matches when built from the recorded repository URL"
+	if bi.GitSource == "" {
+		comment += " (none: a clone without a remote)"
 	}
-	add("deploy it again (fast path when it is known-good)", "pinwheel deploy . --image %s --wait", out)
+	add(comment+")", "pinwheel build . --output %s", out)
+	add("deploy it (a staged rollout; pinwheel rollback --to "+rel.ID+" takes the fast path while it is known-good)", "pinwheel deploy . --image %s", out)
 	return r
 }
 
