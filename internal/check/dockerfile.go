@@ -50,12 +50,16 @@ type dockerfile struct {
 func parseDockerfile(file string, data []byte) (*dockerfile, error) {
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
-		line := 0
+		line, col := 0, 0
 		var le *parser.LocationError
 		if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
 			line = le.Locations[0][0].Start.Line
+			col = instructionColumn(data, line)
 		}
-		return nil, &inputerr.Error{Path: file, Line: line, Msg: "invalid Dockerfile", Err: err}
+		if line == 0 { // parser directives (# escape=x) carry no location
+			line, col = escapeDirective(data)
+		}
+		return nil, &inputerr.Error{Path: file, Line: line, Col: col, Msg: "invalid Dockerfile", Err: err}
 	}
 	df := &dockerfile{File: file, Lines: strings.Split(string(data), "\n"), Escape: res.EscapeToken}
 	for _, n := range res.AST.Children {
@@ -69,6 +73,30 @@ func parseDockerfile(file string, data []byte) (*dockerfile, error) {
 		df.Instrs = append(df.Instrs, in)
 	}
 	return df, nil
+}
+
+// instructionColumn is the 1-based column where line's instruction starts
+// (BuildKit reports whole lines), 0 when there is no such line.
+func instructionColumn(data []byte, line int) int {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return 0
+	}
+	text := lines[line-1]
+	return len(text) - len(strings.TrimLeft(text, " \t")) + 1
+}
+
+var escapeDirectiveRE = regexp.MustCompile(`(?i)^#\s*escape\s*=\s*`)
+
+// escapeDirective is the line and column of the value of a "# escape="
+// parser directive, or 0, 0.
+func escapeDirective(data []byte) (line, col int) {
+	for i, text := range strings.Split(string(data), "\n") {
+		if m := escapeDirectiveRE.FindString(text); m != "" {
+			return i + 1, len(m) + 1
+		}
+	}
+	return 0, 0
 }
 
 // dockerfilePaths lists the Dockerfiles of the project, sorted.

@@ -34,18 +34,18 @@ func TestInputErrors(t *testing.T) {
 	tests := []struct {
 		name  string
 		files map[string]string
-		want  string // prefix of the error: file[:line]
+		want  string // prefix of the error: file:line:col
 	}{
 		{"pyproject_toml", map[string]string{"requirements.txt": lockedRequirements,
-			"pyproject.toml": "[project]\nname = \"svc\"\ndependencies = [\"flask\"\n"}, "pyproject.toml:"},
-		{"pipfile_toml", map[string]string{"Pipfile": "[packages\nflask = \"*\"\n"}, "Pipfile:1"},
-		{"pipfile_lock_json", map[string]string{"Pipfile.lock": "{\n  \"_meta\": {,\n}\n"}, "Pipfile.lock:2"},
+			"pyproject.toml": "[project]\nname = \"svc\"\ndependencies = [\"flask\"\n"}, "pyproject.toml:3:"},
+		{"pipfile_toml", map[string]string{"Pipfile": "[packages\nflask = \"*\"\n"}, "Pipfile:1:10:"},
+		{"pipfile_lock_json", map[string]string{"Pipfile.lock": "{\n  \"_meta\": {,\n}\n"}, "Pipfile.lock:2:13:"},
 		{"dockerfile_escape", map[string]string{"requirements.txt": lockedRequirements,
-			"Dockerfile": "# escape=x\nFROM python:3.11.9\n"}, "Dockerfile"},
+			"Dockerfile": "# escape=x\nFROM python:3.11.9\n"}, "Dockerfile:1:10:"},
 		{"dockerfile_env", map[string]string{"requirements.txt": lockedRequirements,
-			"Dockerfile": "FROM python:3.11.9\nENV ONLYNAME\n"}, "Dockerfile:2"},
+			"Dockerfile": "FROM python:3.11.9\n  ENV ONLYNAME\n"}, "Dockerfile:2:3:"},
 		{"dockerfile_heredoc", map[string]string{"requirements.txt": lockedRequirements,
-			"Dockerfile": "FROM python:3.11.9\nRUN <<EOF\npip install x\n"}, "Dockerfile"},
+			"Dockerfile": "FROM python:3.11.9\nRUN <<EOF\npip install x\n"}, "Dockerfile:2:1:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
