@@ -70,6 +70,7 @@ type cut struct{ logLines, samples int }
 const (
 	maxLogLine  = 400 // bytes kept of each log line
 	maxBodySnip = 160 // runes kept of each sample's body
+	maxPathSnip = 200 // runes kept of each sample's method and path
 )
 
 // whatChanged renders the "what changed" section once per report.
@@ -87,7 +88,19 @@ func (r Remediation) whatChanged() string {
 	return b.String()
 }
 
-func (r Remediation) render(c cut, changed string) string {
+// report is a Remediation rendered piece by piece once, so fitting it to a
+// size limit only re-assembles strings.
+type report struct {
+	r          Remediation
+	intro      string   // title, summary, reason, link
+	body       string   // releases, what changed, failing SLIs
+	sampleRows []string // one table row per sample, oldest first
+	logLines   []string // clipped log lines, oldest first
+	tail       string   // rollback record and footer
+}
+
+func (r Remediation) prepare() report {
+	p := report{r: r}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "## Automatic rollback: `%s` → `%s`\n\n", r.Failed.ID, r.Restored.ID)
 	fmt.Fprintf(&b, "pinwheel rolled back **%s** of service **%s** at %s", r.Failed.ID, r.Service, r.At.UTC().Format(time.RFC3339))
@@ -101,17 +114,35 @@ func (r Remediation) render(c cut, changed string) string {
 	if r.Link != "" {
 		fmt.Fprintf(&b, "More: %s\n\n", r.Link)
 	}
-	if note := r.cutNote(c); note != "" {
-		fmt.Fprintf(&b, "> **Note:** %s\n\n", note)
-	}
+	p.intro = b.String()
+
+	b.Reset()
 	r.writeBuilds(&b)
-	b.WriteString(changed)
+	b.WriteString(r.whatChanged())
 	r.writeVerdicts(&b)
-	r.writeSamples(&b, c.samples)
-	r.writeLogTail(&b, c.logLines)
+	p.body = b.String()
+
+	p.sampleRows = sampleRows(r.Samples)
+	p.logLines = clipLogLines(r.LogTail)
+
+	b.Reset()
 	r.writeDecisions(&b)
 	b.WriteString("---\n_Filed by pinwheel. Roll forward with a fixed release; `pinwheel diff " +
 		r.Restored.ID + " " + r.Failed.ID + "` shows this comparison again._\n")
+	p.tail = b.String()
+	return p
+}
+
+func (p report) render(c cut) string {
+	var b bytes.Buffer
+	b.WriteString(p.intro)
+	if note := p.r.cutNote(c); note != "" {
+		fmt.Fprintf(&b, "> **Note:** %s\n\n", note)
+	}
+	b.WriteString(p.body)
+	writeSamples(&b, p.sampleRows, c.samples)
+	writeLogTail(&b, p.logLines, c.logLines)
+	b.WriteString(p.tail)
 	return b.String()
 }
 

@@ -9,8 +9,7 @@ import (
 // (if the log alone is not enough) as many samples as fit; if the report is
 // still too long, it is cut at a line boundary with a note.
 func fit(r Remediation, maxLen int) string {
-	changed := r.whatChanged()
-	render := func(c cut) string { return r.render(c, changed) }
+	render := r.prepare().render
 	full := cut{logLines: len(r.LogTail), samples: len(r.Samples)}
 	out := render(full)
 	if maxLen <= 0 || len(out) <= maxLen {

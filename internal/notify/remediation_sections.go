@@ -51,52 +51,66 @@ func (r Remediation) writeVerdicts(b *bytes.Buffer) {
 	b.WriteString("\n")
 }
 
-func (r Remediation) writeSamples(b *bytes.Buffer, keep int) {
-	b.WriteString("### Failing requests\n\n")
-	if len(r.Samples) == 0 {
-		b.WriteString("No failing requests were sampled.\n\n")
-		return
-	}
-	shown := r.Samples[len(r.Samples)-keep:]
-	if keep < len(r.Samples) {
-		fmt.Fprintf(b, "_Showing the newest %d of %d samples._\n\n", keep, len(r.Samples))
-	}
-	if len(shown) == 0 {
-		return
-	}
-	b.WriteString("| time | replica | request | status | latency | body |\n|---|---|---|---|---|---|\n")
-	for _, s := range shown {
+// sampleRows renders one markdown table row per failing request.
+func sampleRows(samples []FailedRequest) []string {
+	rows := make([]string, len(samples))
+	for i, s := range samples {
 		status := strconv.Itoa(s.Status)
 		if s.Status == 0 {
 			status = "no response"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", s.Time.UTC().Format("15:04:05.000"), cell(s.Replica),
-			cell(codeSpan(s.Method+" "+s.Path)), status, s.Latency.Round(time.Millisecond), cell(codeSpan(clip(s.Body, maxBodySnip))))
+		rows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", s.Time.UTC().Format("15:04:05.000"), cell(clip(s.Replica, maxPathSnip)),
+			cell(codeSpan(clip(s.Method+" "+s.Path, maxPathSnip))), status, s.Latency.Round(time.Millisecond), cell(codeSpan(clip(s.Body, maxBodySnip))))
+	}
+	return rows
+}
+
+// writeSamples writes the newest keep of rows.
+func writeSamples(b *bytes.Buffer, rows []string, keep int) {
+	b.WriteString("### Failing requests\n\n")
+	if len(rows) == 0 {
+		b.WriteString("No failing requests were sampled.\n\n")
+		return
+	}
+	if keep < len(rows) {
+		fmt.Fprintf(b, "_Showing the newest %d of %d samples._\n\n", keep, len(rows))
+	}
+	if keep == 0 {
+		return
+	}
+	b.WriteString("| time | replica | request | status | latency | body |\n|---|---|---|---|---|---|\n")
+	for _, row := range rows[len(rows)-keep:] {
+		b.WriteString(row)
 	}
 	b.WriteString("\n")
 }
 
-func (r Remediation) writeLogTail(b *bytes.Buffer, keep int) {
-	b.WriteString("### Canary log tail\n\n")
-	if len(r.LogTail) == 0 {
-		b.WriteString("No log lines were captured.\n\n")
-		return
-	}
-	lines := r.LogTail[len(r.LogTail)-keep:]
-	if keep < len(r.LogTail) {
-		fmt.Fprintf(b, "_Showing the last %d of %d lines._\n\n", keep, len(r.LogTail))
-	}
-	if len(lines) == 0 {
-		return
-	}
-	clipped := make([]string, len(lines))
+// clipLogLines shortens each line to maxLogLine bytes (on a rune boundary).
+func clipLogLines(lines []string) []string {
+	out := make([]string, len(lines))
 	for i, l := range lines {
 		if len(l) > maxLogLine {
 			l = strings.ToValidUTF8(l[:maxLogLine], "") + "…"
 		}
-		clipped[i] = l
+		out[i] = l
 	}
-	text := strings.Join(clipped, "\n")
+	return out
+}
+
+// writeLogTail writes the last keep lines in a fence no line can close.
+func writeLogTail(b *bytes.Buffer, lines []string, keep int) {
+	b.WriteString("### Canary log tail\n\n")
+	if len(lines) == 0 {
+		b.WriteString("No log lines were captured.\n\n")
+		return
+	}
+	if keep < len(lines) {
+		fmt.Fprintf(b, "_Showing the last %d of %d lines._\n\n", keep, len(lines))
+	}
+	if keep == 0 {
+		return
+	}
+	text := strings.Join(lines[len(lines)-keep:], "\n")
 	fence := fenceFor(text)
 	fmt.Fprintf(b, "%stext\n%s\n%s\n\n", fence, text, fence)
 }
@@ -147,10 +161,7 @@ func codeSpan(s string) string {
 	if s == "" {
 		return ""
 	}
-	ticks := "`"
-	for strings.Contains(s, ticks) {
-		ticks += "`"
-	}
+	ticks := strings.Repeat("`", longestRun(s, '`')+1)
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
 		s = " " + s + " "
 	}
@@ -159,9 +170,19 @@ func codeSpan(s string) string {
 
 // fenceFor returns a code fence longer than any backtick run in text.
 func fenceFor(text string) string {
-	fence := "```"
-	for strings.Contains(text, fence) {
-		fence += "`"
+	return strings.Repeat("`", max(3, longestRun(text, '`')+1))
+}
+
+// longestRun is the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
 	}
-	return fence
+	return longest
 }

@@ -158,11 +158,21 @@ func short(s string, n int) string {
 	return s
 }
 
-// clip cuts s to at most max runes, ending with "…" when cut.
+// clip cuts s to at most max runes, ending with "…" when cut. It reads
+// only as far as it keeps.
 func clip(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
+	if len(s) <= max {
+		return s // fewer bytes than max means fewer runes
 	}
-	r := []rune(s)
-	return string(r[:max-1]) + "…"
+	n := 0
+	for i := range s {
+		if n == max-1 {
+			if _, size := utf8.DecodeRuneInString(s[i:]); i+size == len(s) {
+				return s // s[i:] is the last rune: exactly max
+			}
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }

@@ -86,3 +86,25 @@ func TestSlackLimitsAndEscaping(t *testing.T) {
 		}
 	}
 }
+
+func TestClip(t *testing.T) {
+	tests := []struct {
+		name, in string
+		max      int
+		want     string
+	}{
+		{name: "short", in: "abc", max: 5, want: "abc"},
+		{name: "exact", in: "abcde", max: 5, want: "abcde"},
+		{name: "cut", in: "abcdef", max: 5, want: "abcd…"},
+		{name: "runes_exact", in: "ééééé", max: 5, want: "ééééé"},
+		{name: "runes_cut", in: "éééééé", max: 5, want: "éééé…"},
+		{name: "one_over", in: "abcdeé", max: 5, want: "abcd…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := clip(tt.in, tt.max); got != tt.want {
+				t.Fatalf("clip(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+			}
+		})
+	}
+}
