@@ -45,7 +45,7 @@ def ms(v):
     n, u = m.groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
 print(json.dumps({"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-    "p50_ms": ms(re.search(r"50%\s+(\S+)", out).group(1)), "p99_ms": ms(re.search(r"99%\s+(\S+)", out).group(1))}))'
+    "p50_ms": ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)), "p99_ms": ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))}))'
   else
     "$work/loadgen" -url "$1" -c "$2" -d "${DURATION}s"
   fi
