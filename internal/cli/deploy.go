@@ -80,6 +80,11 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 	if n != 1 {
 		return usageError("name exactly one of --image, --release, --source or --resume")
 	}
+	if f.image != "" {
+		if _, err := deploy.ParseImage(f.image); err != nil {
+			return usageError("%v", err)
+		}
+	}
 	proj, err := deploy.LoadProject(dir)
 	if err != nil {
 		return err

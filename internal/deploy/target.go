@@ -24,7 +24,7 @@ func OpenTarget(ctx context.Context, kind, dir string) (Target, error) {
 	case "", "local":
 		c, err := local.Dial(ctx, filepath.Join(dir, ".pinwheel"))
 		if err != nil {
-			return Target{}, fmt.Errorf("no local runtime answers for %s (%v): start one with `pinwheel up %s`", dir, err, dir)
+			return Target{}, fmt.Errorf("local target: %w", err)
 		}
 		return Target{Target: c, Metrics: c, Name: "local"}, nil
 	}

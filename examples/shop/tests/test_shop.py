@@ -32,5 +32,21 @@ class FaultsTest(unittest.TestCase):
         self.assertEqual(f.describe(), "none")
 
 
+
+class FaultFileTest(unittest.TestCase):
+    def test_fault_file_switches_a_running_release(self):
+        import tempfile, os
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "fault")
+            f = Faults({"SHOP_FAULT_FILE": path, "SHOP_FAULT_RATE": "1"})
+            self.assertFalse(f.before_request())  # no file: no fault
+            with open(path, "w") as fh:
+                fh.write("errors\n")
+            self.assertTrue(f.before_request())
+            with open(path, "w") as fh:
+                fh.write("")
+            self.assertFalse(f.before_request())
+
+
 if __name__ == "__main__":
     unittest.main()
