@@ -70,7 +70,7 @@ func (deps Deps) withDefaults() Deps {
 		deps.Clock = time.Now
 	}
 	if deps.HTTPClient == nil {
-		deps.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		deps.HTTPClient = NewHTTPClient(10 * time.Second)
 	}
 	return deps
 }

@@ -46,7 +46,8 @@ func WithSecret(secret []byte) WebhookOption {
 // WithFormat selects the payload format; the default is FormatJSON.
 func WithFormat(f Format) WebhookOption { return func(w *Webhook) { w.format = f } }
 
-// WithHTTPClient sets the client requests go through; the default has a 10 s timeout.
+// WithHTTPClient sets the client requests go through; the default is
+// NewHTTPClient(10 * time.Second).
 func WithHTTPClient(c *http.Client) WebhookOption { return func(w *Webhook) { w.client = c } }
 
 // WithClock sets the clock used for signature timestamps.
@@ -60,7 +61,7 @@ func NewWebhook(rawURL string, opts ...WebhookOption) (*Webhook, error) {
 		return nil, fmt.Errorf("webhook url %q: want an absolute http(s) URL", redactURL(rawURL))
 	}
 	w := &Webhook{url: rawURL, name: redactURL(rawURL), format: FormatJSON,
-		client: &http.Client{Timeout: 10 * time.Second}, now: time.Now}
+		client: NewHTTPClient(10 * time.Second), now: time.Now}
 	for _, o := range opts {
 		o(w)
 	}
@@ -158,4 +159,16 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// NewHTTPClient returns the client webhooks use by default: it gives up after
+// timeout and does not follow redirects (a redirected POST would lose its
+// body or its signature's meaning), so a 3xx is reported as an *HTTPError.
+func NewHTTPClient(timeout time.Duration) *http.Client {
+	return &http.Client{
+		Timeout: timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
 }

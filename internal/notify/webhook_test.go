@@ -82,10 +82,11 @@ func TestWebhookErrors(t *testing.T) {
 		{name: "rate_limited", status: 429, temporary: true},
 		{name: "bad_request", status: 400},
 		{name: "gone", status: 410},
+		{name: "redirect_not_followed", status: 302},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := newRecorder(t, answer{status: tt.status, body: "nope"})
+			srv := newRecorder(t, answer{status: tt.status, body: "nope", header: map[string]string{"Location": "/elsewhere"}})
 			w, _ := NewWebhook(srv.URL + "/secret-path")
 			err := w.Notify(context.Background(), sampleEvent())
 			var he *HTTPError
@@ -94,6 +95,9 @@ func TestWebhookErrors(t *testing.T) {
 			}
 			if he.Temporary() != tt.temporary {
 				t.Errorf("Temporary() = %v", he.Temporary())
+			}
+			if n := len(srv.requests()); n != 1 {
+				t.Errorf("%d requests, want 1 (redirects are not followed)", n)
 			}
 			if strings.Contains(err.Error(), "secret-path") {
 				t.Errorf("error leaks the URL path: %v", err)
