@@ -1,0 +1,222 @@
+package local_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/demo"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/runtime/local"
+)
+
+// rig is one copy of examples/shop with `pinwheel up` running for it and
+// the proxy on a fixed loopback port.
+type rig struct {
+	t        *testing.T
+	dir      string
+	endpoint string
+	up       *exec.Cmd
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "shop")
+	copyDir(t, filepath.Join(repoRoot(), "examples", "shop"), dir)
+	addr := freeAddr(t)
+	r := &rig{t: t, dir: dir, endpoint: "http://" + addr}
+	r.up = exec.Command(pinwheelBin, "up", dir, "--service-addr", "shop="+addr)
+	var out bytes.Buffer
+	lb := &lockedBuffer{b: &out}
+	r.up.Stdout, r.up.Stderr = lb, lb
+	// If this test process dies, the runtime (and its replicas) stop too.
+	r.up.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := r.up.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		r.up.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { r.up.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			r.up.Process.Kill()
+		}
+		if t.Failed() {
+			t.Logf("pinwheel up output:\n%s", out.String())
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, ".pinwheel", "runtime.json")); err == nil {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pinwheel up did not start: %s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// version changes the project copy: version and SHOP_FAULT in pinwheel.yaml.
+func (r *rig) version(version, fault string) {
+	r.t.Helper()
+	path := filepath.Join(r.dir, "pinwheel.yaml")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	b = regexp.MustCompile(`(?m)^version: .*$`).ReplaceAll(b, []byte("version: "+version))
+	b = regexp.MustCompile(`(?m)^(\s+SHOP_FAULT: ).*$`).ReplaceAll(b, []byte(fmt.Sprintf("${1}%q", fault)))
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// setYAML replaces a line matching re in pinwheel.yaml.
+func (r *rig) setYAML(re, repl string) {
+	r.t.Helper()
+	path := filepath.Join(r.dir, "pinwheel.yaml")
+	b, _ := os.ReadFile(path)
+	nb := regexp.MustCompile(re).ReplaceAll(b, []byte(repl))
+	if bytes.Equal(b, nb) {
+		r.t.Fatalf("pinwheel.yaml has no %s", re)
+	}
+	os.WriteFile(path, nb, 0o644)
+}
+
+// build runs pinwheel build into an OCI layout named name and returns its
+// oci: reference.
+func (r *rig) build(name string) string {
+	r.t.Helper()
+	layout := filepath.Join(filepath.Dir(r.dir), "images", name)
+	if out, code := r.run(context.Background(), "build", r.dir, "--output", "oci:"+layout, "--cache-dir", filepath.Join(filepath.Dir(r.dir), "cache")); code != 0 {
+		r.t.Fatalf("build %s: exit %d\n%s", name, code, out)
+	}
+	return "oci:" + layout
+}
+
+// run runs pinwheel with args and returns its combined output and exit code.
+func (r *rig) run(ctx context.Context, args ...string) (string, int) {
+	cmd := exec.CommandContext(ctx, pinwheelBin, args...)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(out), ee.ExitCode()
+	}
+	if err != nil {
+		r.t.Fatalf("pinwheel %s: %v", strings.Join(args, " "), err)
+	}
+	return string(out), 0
+}
+
+// deploy runs pinwheel deploy to the end and checks its exit code.
+func (r *rig) deploy(wantCode int, args ...string) string {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, code := r.run(ctx, append([]string{"deploy", r.dir}, args...)...)
+	if code != wantCode {
+		r.t.Fatalf("pinwheel deploy %s: exit %d, want %d\n%s", strings.Join(args, " "), code, wantCode, out)
+	}
+	return out
+}
+
+// load starts the load generator on the proxy. Clients arrive once the
+// service first has a ready replica (a service nobody could reach yet has
+// no clients), then stay.
+func (r *rig) load() *demo.Load {
+	ctx := context.Background()
+	var ready atomic.Bool
+	endpoint := func() string {
+		if ready.Load() {
+			return r.endpoint
+		}
+		c, err := local.Dial(ctx, filepath.Join(r.dir, ".pinwheel"))
+		if err != nil {
+			return ""
+		}
+		o, err := c.Observe(ctx, "shop")
+		if err != nil {
+			return ""
+		}
+		for _, rel := range o.Releases {
+			if rel.Ready > 0 {
+				ready.Store(true)
+				return r.endpoint
+			}
+		}
+		return ""
+	}
+	l := demo.StartLoad(ctx, endpoint, 4, 10*time.Millisecond)
+	r.t.Cleanup(func() { l.Stop() })
+	return l
+}
+
+// ledger opens the project's ledger (read side; the deploy processes write).
+func (r *rig) ledger() ledger.Store {
+	r.t.Helper()
+	s, err := ledger.Open(context.Background(), filepath.Join(r.dir, ".pinwheel", "ledger.db"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() && (d.Name() == ".pinwheel" || d.Name() == "__pycache__") {
+			return filepath.SkipDir
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lockedBuffer lets a background process write while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  *bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
