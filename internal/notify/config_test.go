@@ -118,7 +118,8 @@ func TestFromConfig(t *testing.T) {
 	}
 	hook, slack := newRecorder(t), newRecorder(t)
 	cfg.Webhooks[0].URL = hook.URL + "/pinwheel"
-	cfg.GitHub.BaseURL = "http://127.0.0.1:1/api/v3"
+	refusing := newRecorder(t, answer{status: 401}, answer{status: 401})
+	cfg.GitHub.BaseURL = refusing.URL + "/api/v3"
 	env := map[string]string{"PINWHEEL_WEBHOOK_SECRET": "s3cret", "SLACK_WEBHOOK_URL": slack.URL + "/services/T/B/X", "GH_TOKEN": "t"}
 	dir := t.TempDir()
 	n, tracker, err := FromConfig(cfg, Deps{Path: "pinwheel.yaml", Dir: dir, LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Clock: fixedClock})
@@ -149,7 +150,7 @@ func TestFromConfig(t *testing.T) {
 	if tracker.Name() != "github acme/hello" || tracker.MaxBody() != GitHubMaxBody {
 		t.Errorf("tracker %s", tracker.Name())
 	}
-	// GitHub is unreachable here: the report falls back to a file in reportDir.
+	// GitHub refuses the token here (401, not retried): the report falls back to a file in reportDir.
 	filed, err := FileRemediation(context.Background(), tracker, sampleRemediation(t))
 	if err != nil || filed.Fallback == nil || filepath.Dir(filed.Location) != filepath.Join(dir, "out/incidents") {
 		t.Errorf("filed %+v, %v", filed, err)

@@ -147,5 +147,6 @@ func Tracker(cfg Config, deps Deps) (IssueTracker, error) {
 	if err != nil {
 		return nil, inputerr.At(deps.Path, g.Line, g.Col, "notify.github: %v", err)
 	}
-	return Fallback(gh, tracker), nil
+	retried := RetryingTracker(gh, WithAttempts(DefaultTrackerAttempts), WithRetryLogger(deps.Logger))
+	return Fallback(retried, tracker), nil
 }

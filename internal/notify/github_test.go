@@ -163,3 +163,38 @@ func TestFallbackWritesFileWhenGitHubFails(t *testing.T) {
 		t.Fatalf("filed = %+v", filed)
 	}
 }
+
+func TestRetryingTrackerRetriesGitHub5xx(t *testing.T) {
+	var mu sync.Mutex
+	creates := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == "GET" {
+			w.Write([]byte("[]"))
+			return
+		}
+		creates++
+		if creates == 1 {
+			w.WriteHeader(502)
+			return
+		}
+		w.WriteHeader(201)
+		w.Write([]byte(`{"number": 9, "html_url": "https://github.example/acme/hello/issues/9"}`))
+	}))
+	defer srv.Close()
+	gh, _ := NewGitHub("acme/hello", "t0ken", WithBaseURL(srv.URL))
+	var s noSleep
+	filed, err := RetryingTracker(gh, WithSleeper(s.sleep), WithJitter(noJitter)).File(context.Background(), Issue{Title: "t", Body: "b"})
+	if err != nil || filed.Number != 9 || creates != 2 || len(s.delays) != 1 {
+		t.Fatalf("filed %+v, err %v, creates %d, waits %v", filed, err, creates, s.delays)
+	}
+	// 4xx is not retried.
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(422) }))
+	defer bad.Close()
+	gh, _ = NewGitHub("acme/hello", "t0ken", WithBaseURL(bad.URL))
+	s = noSleep{}
+	if _, err := RetryingTracker(gh, WithSleeper(s.sleep)).File(context.Background(), Issue{Title: "t"}); err == nil || len(s.delays) != 0 {
+		t.Fatalf("err %v after %d waits; want an error and no retry", err, len(s.delays))
+	}
+}

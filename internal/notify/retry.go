@@ -18,6 +18,7 @@ const (
 
 type retrying struct {
 	inner         Notifier
+	name          string
 	attempts      int
 	base, max     time.Duration
 	maxRetryAfter time.Duration
@@ -69,7 +70,13 @@ func WithRetryLogger(l *slog.Logger) RetryOption { return func(r *retrying) { r.
 // header sets the wait); other 4xx answers and Permanent errors are not. The
 // attempt number is available to inner notifiers through Attempt(ctx).
 func Retrying(n Notifier, opts ...RetryOption) Notifier {
-	r := &retrying{inner: n, attempts: DefaultAttempts, base: DefaultBaseDelay, max: DefaultMaxDelay,
+	r := newRetrying(opts)
+	r.inner, r.name = n, n.Name()
+	return r
+}
+
+func newRetrying(opts []RetryOption) *retrying {
+	r := &retrying{attempts: DefaultAttempts, base: DefaultBaseDelay, max: DefaultMaxDelay,
 		maxRetryAfter: DefaultMaxRetryAfter, sleep: sleepCtx, jitter: equalJitter, log: discardLogger()}
 	for _, o := range opts {
 		o(r)
@@ -84,9 +91,13 @@ func (r *retrying) Close(ctx context.Context) error { return Close(ctx, r.inner)
 
 func (r *retrying) Notify(ctx context.Context, ev Event) error {
 	ev = WithID(ev) // one delivery ID across every attempt
-	var err error
+	return r.do(ctx, string(ev.Type), func(ctx context.Context) error { return r.inner.Notify(ctx, ev) })
+}
+
+// do runs try until it succeeds, fails for good, or runs out of attempts.
+func (r *retrying) do(ctx context.Context, what string, try func(context.Context) error) error {
 	for attempt := 1; ; attempt++ {
-		err = r.inner.Notify(withAttempt(ctx, attempt), ev)
+		err := try(withAttempt(ctx, attempt))
 		if err == nil {
 			return nil
 		}
@@ -106,8 +117,8 @@ func (r *retrying) Notify(ctx context.Context, ev Event) error {
 			}
 			wait = ra
 		}
-		r.log.WarnContext(ctx, "notification failed; retrying", "target", r.inner.Name(),
-			"event", ev.Type, "attempt", attempt, "wait", wait, "err", err)
+		r.log.WarnContext(ctx, "delivery failed; retrying", "target", r.name, "what", what,
+			"attempt", attempt, "wait", wait, "err", err)
 		if serr := r.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("%w (after %d attempts)", err, attempt)
 		}

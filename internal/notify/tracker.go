@@ -151,3 +151,35 @@ func (f fallback) File(ctx context.Context, is Issue) (Filed, error) {
 	filed2.Fallback = err
 	return filed2, nil
 }
+
+// DefaultTrackerAttempts is how often FromConfig's tracker tries GitHub
+// before falling back to a file.
+const DefaultTrackerAttempts = 3
+
+type retryingTracker struct {
+	inner IssueTracker
+	r     *retrying
+}
+
+// RetryingTracker wraps t so transient failures (network errors, 5xx, 429)
+// are retried like Retrying does for notifiers. A retried GitHub filing that
+// had in fact succeeded finds its issue by title and comments on it rather
+// than opening a second one.
+func RetryingTracker(t IssueTracker, opts ...RetryOption) IssueTracker {
+	r := newRetrying(opts)
+	r.name = t.Name()
+	return retryingTracker{inner: t, r: r}
+}
+
+func (t retryingTracker) Name() string { return t.inner.Name() }
+func (t retryingTracker) MaxBody() int { return t.inner.MaxBody() }
+
+func (t retryingTracker) File(ctx context.Context, is Issue) (Filed, error) {
+	var filed Filed
+	err := t.r.do(ctx, "issue", func(ctx context.Context) error {
+		var err error
+		filed, err = t.inner.File(ctx, is)
+		return err
+	})
+	return filed, err
+}
