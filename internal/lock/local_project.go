@@ -6,37 +6,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	toml "github.com/pelletier/go-toml/v2"
 )
 
 // localProjectName reads the project name of a local source tree the way
 // pip finds it before building: [project].name or [tool.poetry].name in
-// pyproject.toml, else [metadata] name in setup.cfg. "" when neither says.
+// pyproject.toml (read by the manifest reader), else [metadata] name in
+// setup.cfg, else — for a setup.py-only tree, whose name only running
+// setup.py would tell — the directory's name. "" when dir does not exist.
 func localProjectName(dir string) string {
-	if data, err := os.ReadFile(filepath.Join(dir, "pyproject.toml")); err == nil {
-		var doc struct {
-			Project struct {
-				Name string `toml:"name"`
-			} `toml:"project"`
-			Tool struct {
-				Poetry struct {
-					Name string `toml:"name"`
-				} `toml:"poetry"`
-			} `toml:"tool"`
-		}
-		if toml.Unmarshal(data, &doc) == nil {
-			if doc.Project.Name != "" {
-				return doc.Project.Name
-			}
-			if doc.Tool.Poetry.Name != "" {
-				return doc.Tool.Poetry.Name
-			}
-		}
+	if m, err := loadManifestFile(filepath.Join(dir, "pyproject.toml")); err == nil && m.Name != "" {
+		return m.Name
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "setup.cfg"))
 	if err != nil {
-		return ""
+		return setupPyName(dir)
 	}
 	section := ""
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -50,5 +33,17 @@ func localProjectName(dir string) string {
 			return strings.TrimSpace(v)
 		}
 	}
-	return ""
+	return setupPyName(dir)
+}
+
+// setupPyName names a tree that has a setup.py after its directory.
+func setupPyName(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, "setup.py")); err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	return filepath.Base(abs)
 }

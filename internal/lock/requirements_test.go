@@ -258,3 +258,48 @@ func TestParseRequirementsForkedVersions(t *testing.T) {
 		t.Errorf("packages = %+v", l.Packages)
 	}
 }
+
+// TestParseRequirementsLocalProjectNames: "-e ." is named by pyproject.toml,
+// then setup.cfg, then (setup.py only) the directory; a path with none of
+// them is an error at the line.
+func TestParseRequirementsLocalProjectNames(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string // package name, or "" for an error
+	}{
+		{"pyproject", map[string]string{"pyproject.toml": "[project]\nname = \"Acme_API\"\n"}, "acme-api"},
+		{"poetry", map[string]string{"pyproject.toml": "[tool.poetry]\nname = \"acme-worker\"\n"}, "acme-worker"},
+		{"setup_cfg", map[string]string{"setup.cfg": "[metadata]\nname = acme.cfg\n"}, "acme-cfg"},
+		{"setup_py_only", map[string]string{"setup.py": "from setuptools import setup\nsetup()\n"}, "svc-dir"},
+		{"nothing", map[string]string{"README": "x\n"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "Svc_Dir")
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for name, body := range tt.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			req := filepath.Join(dir, "requirements-dev.txt")
+			if err := os.WriteFile(req, []byte("-e .\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			l, err := ParseFileAs(req, FormatRequirements)
+			if tt.want == "" {
+				wantInputErr(t, err, 1, 1, "cannot tell the project name")
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(l.Packages) != 1 || l.Packages[0].Name != tt.want || l.Packages[0].Source.Kind != SourceEditable {
+				t.Errorf("packages = %+v, want one editable %s", l.Packages, tt.want)
+			}
+		})
+	}
+}
