@@ -54,7 +54,7 @@ func parseDockerfile(file string, data []byte) (*dockerfile, error) {
 		var le *parser.LocationError
 		if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
 			line = le.Locations[0][0].Start.Line
-			col = instructionColumn(data, line)
+			col = lineStart(data, line) // BuildKit reports whole lines
 		}
 		if line == 0 { // parser directives (# escape=x) carry no location
 			line, col = escapeDirective(data)
@@ -73,17 +73,6 @@ func parseDockerfile(file string, data []byte) (*dockerfile, error) {
 		df.Instrs = append(df.Instrs, in)
 	}
 	return df, nil
-}
-
-// instructionColumn is the 1-based column where line's instruction starts
-// (BuildKit reports whole lines), 0 when there is no such line.
-func instructionColumn(data []byte, line int) int {
-	lines := strings.Split(string(data), "\n")
-	if line < 1 || line > len(lines) {
-		return 0
-	}
-	text := lines[line-1]
-	return len(text) - len(strings.TrimLeft(text, " \t")) + 1
 }
 
 var escapeDirectiveRE = regexp.MustCompile(`(?i)^#\s*escape\s*=\s*`)

@@ -1,11 +1,14 @@
 package check
 
 import (
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
 // dockerfileSeeds are the fixture Dockerfiles plus shapes that stress the
@@ -42,6 +45,9 @@ func FuzzCheckDockerfile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		df, err := parseDockerfile("Dockerfile", data)
 		if err != nil {
+			if !inputerr.Is(err) {
+				t.Fatalf("not an input error: %v", err)
+			}
 			return
 		}
 		p := &project{dir: dir, logger: slog.New(slog.DiscardHandler), files: map[string][]byte{"Dockerfile": data}}
@@ -59,22 +65,38 @@ func FuzzCheckDockerfile(f *testing.F) {
 	})
 }
 
-// FuzzScanRequirements: any requirements text scans without panicking and
-// positions stay inside the file.
-func FuzzScanRequirements(f *testing.F) {
+// FuzzCheckRequirements runs the requirements rules on arbitrary input:
+// it may be an input error (with a position inside the file), never a
+// panic, and PW105 positions stay inside the file.
+func FuzzCheckRequirements(f *testing.F) {
 	for _, s := range []string{lockedRequirements, "flask>=3 # c\n-r other.txt\n-e .\nx @ https://h/x.whl\n",
-		"a[b,c] (>=1,<2) ; python_version<'3.12'\n", "\\\n\\", "pkg==1.* \\\n --hash=sha256:00\n"} {
+		"a[b,c] (>=1,<2) ; python_version<'3.12'\n", "\\\n\\", "pkg==1.* \\\n --hash=sha256:00\n",
+		"  gunicorn\n\tuvicorn==0.30.*\n"} {
 		f.Add(s)
 	}
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, s string) {
-		lines := len(splitLines(s))
-		for _, r := range scanRequirements([]byte(s)) {
-			if r.Line < 1 || r.Line > lines {
-				t.Errorf("requirement %q at line %d of %d", r.Raw, r.Line, lines)
+		p := &project{dir: dir, logger: slog.New(slog.DiscardHandler), files: map[string][]byte{"requirements.txt": []byte(s)}}
+		lines := len(strings.Split(s, "\n"))
+		l, data, _, err := parseRequirements(p, "requirements.txt")
+		if err != nil {
+			var ie *inputerr.Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("not an input error: %v", err)
+			}
+			if ie.Line < 0 || ie.Line > lines {
+				t.Errorf("error at line %d of %d: %v", ie.Line, lines, err)
+			}
+			return
+		}
+		_ = requirementsHashLocked(l)
+		for _, pkg := range unpinnedPackages(l) {
+			if pkg.Line < 1 || pkg.Line > lines {
+				t.Errorf("%s at line %d of %d", pkg.Name, pkg.Line, lines)
+			}
+			if col := lineStart(data, pkg.Line); col < 1 {
+				t.Errorf("%s at line %d has column %d", pkg.Name, pkg.Line, col)
 			}
 		}
-		_ = unpinned(scanRequirements([]byte(s)))
 	})
 }
-
-func splitLines(s string) []string { return strings.Split(s, "\n") }

@@ -177,20 +177,11 @@ func hashLocked(p *project, ref string) bool {
 		candidates = append(candidates, ref)
 	}
 	for _, c := range candidates {
-		data, ok, err := p.read(c)
+		l, _, ok, err := parseRequirements(p, c)
 		if err != nil || !ok {
 			continue
 		}
-		reqs := scanRequirements(data)
-		if len(reqs) == 0 || len(unpinned(reqs)) > 0 {
-			return false
-		}
-		for _, r := range reqs {
-			if !r.Hashed {
-				return false
-			}
-		}
-		return true
+		return requirementsHashLocked(l)
 	}
 	return false
 }

@@ -34,6 +34,8 @@ func TestParseInstall(t *testing.T) {
 		{"pip_hashed_file", "pip install --no-cache-dir -r requirements.txt", withLock, nil, true, true},
 		{"pip_hashed_file_in_image_path", "pip install -r /srv/app/requirements.txt", withLock, nil, true, true},
 		{"pip_unhashed_file", "pip install -r dev.txt", withLock, nil, true, false},
+		{"pip_vcs_file", "pip install -r vcs.txt", map[string]string{"vcs.txt": "acme @ git+https://github.com/acme/acme@5e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b\n"}, nil, true, false},
+		{"pip_editable_only_file", "pip install -r local.txt", map[string]string{"local.txt": "-e .\n"}, nil, true, false},
 		{"pip_missing_file", "pip install -r requirements.txt", nil, nil, true, false},
 		{"pip_project_no_deps", "pip install --no-deps .", nil, nil, true, true},
 		{"pip_project_with_deps", "pip install .", nil, nil, true, false},

@@ -34,12 +34,12 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	if format, _ := lock.FormatOf(path); format == lock.FormatRequirements {
 		// A requirements file is a lock only when every line is pinned;
 		// checkRequirementsFiles reports the unpinned lines.
-		data, _, err := p.read(rel)
+		l, _, _, err := parseRequirements(p, rel)
 		if err != nil {
 			return err
 		}
-		if reqs := scanRequirements(data); len(unpinned(reqs)) > 0 {
-			r.add("PW101", rel, 0, "%s is not a lock: %d requirement(s) are not pinned with ==", rel, len(unpinned(reqs)))
+		if n := len(unpinnedPackages(l)); n > 0 {
+			r.add("PW101", rel, 0, "%s is not a lock: %d requirement(s) are not pinned with ==", rel, n)
 			return nil
 		}
 	}

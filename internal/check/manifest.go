@@ -2,7 +2,6 @@ package check
 
 import (
 	"errors"
-	"regexp"
 
 	"pinwheel.dev/pinwheel/internal/lock"
 )
@@ -42,5 +41,3 @@ func loadManifest(p *project) (*manifest, error) {
 	p.manifest = &manifest{Manifest: m, File: rel, HasProject: m.Name != "" || len(m.Requirements) > 0}
 	return p.manifest, nil
 }
-
-var pep508Name = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)`)
