@@ -60,9 +60,17 @@ func sampleRows(samples []FailedRequest) []string {
 			status = "no response"
 		}
 		rows[i] = fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", s.Time.UTC().Format("15:04:05.000"), cell(clip(s.Replica, maxPathSnip)),
-			cell(codeSpan(clip(s.Method+" "+s.Path, maxPathSnip))), status, s.Latency.Round(time.Millisecond), cell(codeSpan(clip(s.Body, maxBodySnip))))
+			cell(codeSpan(clip(s.Method+" "+s.Path, maxPathSnip))), status, latency(s.Latency), cell(codeSpan(clip(strings.TrimSpace(s.Body), maxBodySnip))))
 	}
 	return rows
+}
+
+// latency rounds to milliseconds, or to microseconds below one.
+func latency(d time.Duration) string {
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond).String()
+	}
+	return d.Round(time.Millisecond).String()
 }
 
 // writeSamples writes the newest keep of rows.

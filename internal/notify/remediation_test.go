@@ -48,6 +48,7 @@ func sampleRemediation(t testing.TB) Remediation {
 			{Time: t0.Add(-40 * time.Second), Replica: "hello-2/0", Method: "GET", Path: "/orders?id=42", Status: 500, Latency: 312 * time.Millisecond, Body: `{"error": "KeyError: 'currency'"}`},
 			{Time: t0.Add(-35 * time.Second), Replica: "hello-2/1", Method: "POST", Path: "/checkout", Status: 502, Latency: 1200 * time.Millisecond, Body: "upstream | reset\nby peer"},
 			{Time: t0.Add(-30 * time.Second), Replica: "hello-2/0", Method: "GET", Path: "/health", Status: 0, Latency: 5 * time.Second},
+			{Time: t0.Add(-25 * time.Second), Replica: "hello-2/1", Method: "GET", Path: "/", Status: 503, Latency: 412 * time.Microsecond, Body: "overloaded\n"},
 		},
 		LogTail: []string{
 			`127.0.0.1 - - "GET /orders?id=41 HTTP/1.1" 200 -`,
