@@ -165,6 +165,7 @@ func TestLayoutPythonMismatchIsAClearError(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "release old needs Python 3.7 but") || !strings.Contains(err.Error(), "Python "+rt.python.version) {
 		t.Fatalf("err = %v", err)
 	}
+	t.Log(err)
 }
 
 func TestBadDesiredIsRefused(t *testing.T) {
