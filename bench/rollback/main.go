@@ -1,7 +1,7 @@
 // Command rollback measures the time from a canary's regression to the
 // rollback decision: the shop example runs on the in-process local runtime
 // under load; each run rolls a new release out and, at a random moment of
-// its first analysis step, makes the canary answer half of its API requests
+// its first analysis step (warm-up plus one interval), makes the canary answer half of its API requests
 // with 500 (SHOP_FAULT_FILE); the figure is the rollback decision's time
 // minus the injection time. Goal: within one analysis interval + 1 s.
 //
@@ -95,7 +95,10 @@ func run(ctx context.Context, runs int, example string) error {
 		if err != nil {
 			return err
 		}
-		offset := time.Duration(rng.Int64N(int64(interval)))
+		// Anywhere in the step's first two rounds (warm-up + one interval),
+		// so some faults arrive just after a round was measured.
+		window := time.Duration(runner.Project.Spec.Analysis.Warmup) + interval
+		offset := time.Duration(rng.Int64N(int64(window)))
 		time.Sleep(time.Until(analyzing.Add(offset)))
 		injected := time.Now()
 		if err := os.WriteFile(faultFile, []byte("errors\n"), 0o644); err != nil {
