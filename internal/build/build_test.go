@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"archive/tar"
 	"context"
 	"io"
 	"log"
@@ -81,6 +82,7 @@ func TestBuildIsReproducible(t *testing.T) {
 	if err := validate.Image(cold.Image); err != nil {
 		t.Fatal(err)
 	}
+	assertEpochMTimes(t, cold.Image, time.Unix(0, 0)) // no git, no SOURCE_DATE_EPOCH: 1970
 	// A CI run id is recorded but does not change the image.
 	o := opts(b, cacheB)
 	o.Getenv = func(k string) string {
@@ -307,5 +309,35 @@ func TestDepsDir(t *testing.T) {
 		if _, ok := files[p]; !ok {
 			t.Errorf("deps layer lacks %s", p)
 		}
+	}
+}
+
+// assertEpochMTimes checks that every entry of the layers pinwheel added
+// (the last three) carries the build timestamp, not the wall clock.
+func assertEpochMTimes(t *testing.T, img v1.Image, epoch time.Time) {
+	t.Helper()
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range layers[len(layers)-3:] {
+		rc, err := l.Uncompressed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := tar.NewReader(rc)
+		for {
+			h, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !h.ModTime.Equal(epoch) {
+				t.Errorf("%s: mtime %v, want the build timestamp %v", h.Name, h.ModTime, epoch)
+			}
+		}
+		rc.Close()
 	}
 }
