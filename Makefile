@@ -7,7 +7,7 @@ COMMIT  ?= $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X pinwheel.dev/pinwheel/internal/buildinfo.version=$(VERSION) -X pinwheel.dev/pinwheel/internal/buildinfo.commit=$(COMMIT)
 BIN     := bin/pinwheel
 
-.PHONY: all build setup test vet fmt-check demo bench clean
+.PHONY: all build setup test vet fmt-check demo bench clean generate
 
 all: build
 
@@ -36,6 +36,15 @@ bench: build
 
 clean:
 	rm -rf bin
+
+# Deep-copy code, the Release CRD and the controller's RBAC from the
+# kubebuilder markers in api/ and internal/runtime/kube (dev-time only;
+# commit the output). api/v1alpha1's TestCRDUpToDate fails when it is stale.
+CONTROLLER_GEN ?= $(GO) run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.23.0
+generate:
+	$(CONTROLLER_GEN) object paths=./api/...
+	$(CONTROLLER_GEN) crd:allowDangerousTypes=true paths=./api/... output:crd:artifacts:config=deploy/crd
+	$(CONTROLLER_GEN) rbac:roleName=pinwheel-controller paths=./internal/runtime/kube/... output:rbac:artifacts:config=deploy/rbac
 
 # Test Kubernetes control plane (docs/kube-testing.md). Not part of `make test`.
 .PHONY: kube-build kube-up kube-down

@@ -1,0 +1,97 @@
+package v1alpha1
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/rollout"
+)
+
+// Strategy shares their JSON names with the
+// engine's types, so its conversion is a JSON round trip: one rule for every
+// field, and a test (mirror_test.go) fails when either side gains a field
+// the other lacks.
+
+// RolloutSpec returns the engine's spec for the Release: Strategy, with
+// Smoke (if set) run as a first smoke step before any traffic moves.
+func (s *ReleaseSpec) RolloutSpec() (rollout.Spec, error) {
+	spec, err := viaJSON[rollout.Spec](s.Strategy)
+	if err != nil {
+		return rollout.Spec{}, fmt.Errorf("release strategy: %w", err)
+	}
+	if s.Smoke != nil {
+		smoke, err := viaJSON[rollout.SmokeStep](s.Smoke)
+		if err != nil {
+			return rollout.Spec{}, fmt.Errorf("release smoke: %w", err)
+		}
+		spec.Steps = append([]rollout.Step{{Smoke: &smoke}}, spec.Steps...)
+	}
+	return spec, nil
+}
+
+// StrategyFrom returns the Strategy that converts back to spec.
+func StrategyFrom(spec rollout.Spec) (Strategy, error) {
+	return viaJSON[Strategy](spec)
+}
+
+// Attest returns b as the engine's BuildInfo.
+func (b BuildInfo) Attest() attest.BuildInfo {
+	return attest.BuildInfo{
+		Service: b.Service, Version: b.Version,
+		GitCommit: b.GitCommit, GitDirty: b.GitDirty, GitSource: b.GitSource,
+		LockHash: b.LockHash, LockFormat: b.LockFormat, PythonVersion: b.PythonVersion,
+		BaseImage: b.BaseImage, BaseDigest: b.BaseDigest,
+		ImageDigest: b.ImageDigest, ImageRef: b.ImageRef,
+		BuilderVersion: b.BuilderVersion,
+		CIProvider:     b.CIProvider, CIRunID: b.CIRunID, CIRunURL: b.CIRunURL,
+		Reproducible: b.Reproducible,
+		StartedAt:    timeOf(b.StartedAt), FinishedAt: timeOf(b.FinishedAt),
+		DurationMS: b.DurationMS,
+		CacheHits:  int(b.CacheHits), CacheMisses: int(b.CacheMisses),
+	}
+}
+
+// BuildInfoFrom returns b as the API's BuildInfo.
+func BuildInfoFrom(b attest.BuildInfo) BuildInfo {
+	return BuildInfo{
+		Service: b.Service, Version: b.Version,
+		GitCommit: b.GitCommit, GitDirty: b.GitDirty, GitSource: b.GitSource,
+		LockHash: b.LockHash, LockFormat: b.LockFormat, PythonVersion: b.PythonVersion,
+		BaseImage: b.BaseImage, BaseDigest: b.BaseDigest,
+		ImageDigest: b.ImageDigest, ImageRef: b.ImageRef,
+		BuilderVersion: b.BuilderVersion,
+		CIProvider:     b.CIProvider, CIRunID: b.CIRunID, CIRunURL: b.CIRunURL,
+		Reproducible: b.Reproducible,
+		StartedAt:    metaTimeOf(b.StartedAt), FinishedAt: metaTimeOf(b.FinishedAt),
+		DurationMS: b.DurationMS,
+		CacheHits:  int32(b.CacheHits), CacheMisses: int32(b.CacheMisses),
+	}
+}
+
+func timeOf(t *metav1.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.Time
+}
+
+func metaTimeOf(t time.Time) *metav1.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &metav1.Time{Time: t}
+}
+
+func viaJSON[T any](in any) (T, error) {
+	var out T
+	b, err := json.Marshal(in)
+	if err != nil {
+		return out, err
+	}
+	err = json.Unmarshal(b, &out)
+	return out, err
+}
