@@ -184,4 +184,3 @@ func promote(stable *appsv1.Deployment, container string, rel runtime.Release, r
 	stable.Spec.Strategy = appsv1.DeploymentStrategy{Type: appsv1.RollingUpdateDeploymentStrategyType, RollingUpdate: ru}
 	return changed, nil
 }
-
