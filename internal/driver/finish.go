@@ -44,7 +44,7 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st state) (st
 	if err != nil {
 		return "", err
 	}
-	rem := notify.Remediation{Service: ro.Service, RolloutID: ro.ID, At: d.now(), Reason: st.Status.Message, Failed: failed}
+	rem := notify.Remediation{Service: ro.Service, RolloutID: ro.ID, At: d.now(), Reason: rollbackReason(st.Status), Failed: failed}
 	if st.Stable != nil {
 		if restored, err := d.store.GetRelease(ctx, ro.Service, st.Stable.ID); err == nil {
 			rem.Restored = restored
@@ -91,4 +91,15 @@ func failingRoundVerdicts(s rollout.Status) []analysis.Verdict {
 		}
 	}
 	return lastVerdicts(s)
+}
+
+// rollbackReason is the reason of the decision that started the rollback
+// (not the final "all traffic on stable" message).
+func rollbackReason(s rollout.Status) string {
+	for _, d := range s.Decisions {
+		if d.Phase == rollout.RollingBack || d.Action == "rollback" {
+			return d.Reason
+		}
+	}
+	return s.Message
 }

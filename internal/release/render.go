@@ -101,15 +101,15 @@ func writeMarkdown(w io.Writer, d Diff) error {
 	}
 	rows := d.headline()
 	rows = append(rows, d.Build...)
-	if d.GitRange != "" {
-		rows = append(rows, FieldChange{Field: "git range", New: d.GitRange})
-	}
 	if len(rows) > 0 {
 		b.WriteString("| | old | new |\n|---|---|---|\n")
 		for _, c := range rows {
 			fmt.Fprintf(&b, "| %s | `%s` | `%s` |\n", c.Field, orNone(c.Old), orNone(c.New))
 		}
 		b.WriteString("\n")
+	}
+	if d.GitRange != "" {
+		fmt.Fprintf(&b, "**Git range** `%s`\n\n", d.GitRange)
 	}
 	if len(d.Commits) > 0 {
 		b.WriteString("**Commits**\n\n")
