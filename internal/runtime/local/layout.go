@@ -199,11 +199,11 @@ func untar(tr *tar.Reader, root string) error {
 			}
 			continue
 		}
+		if err := insideRoot(root, existingAncestor(filepath.Dir(target))); err != nil {
+			return fmt.Errorf("%s: %w", h.Name, err)
+		}
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
-		}
-		if err := insideRoot(root, filepath.Dir(target)); err != nil {
-			return fmt.Errorf("%s: %w", h.Name, err)
 		}
 		switch h.Typeflag {
 		case tar.TypeDir:
@@ -252,4 +252,14 @@ func insideRoot(root, dir string) error {
 		return fmt.Errorf("path leads outside the image root through a symlink")
 	}
 	return nil
+}
+
+// existingAncestor returns dir or its nearest ancestor that exists.
+func existingAncestor(dir string) string {
+	for {
+		if _, err := os.Lstat(dir); err == nil || dir == filepath.Dir(dir) {
+			return dir
+		}
+		dir = filepath.Dir(dir)
+	}
 }
