@@ -137,6 +137,21 @@ func (o Observed) Readiness(release string) rollout.Readiness {
 	return rollout.Readiness{Ready: r.Ready, Desired: r.Desired}
 }
 
+// RolloutObservations fills the runtime part of rollout.Observations for a
+// rollout of canary over stable: readiness, the weight in effect, the stable
+// release the router serves, and InFlight while the runtime has not
+// converged on the last Apply. Smoke, analysis and commands are the
+// driver's to add.
+func (o Observed) RolloutObservations(stable, canary string) rollout.Observations {
+	return rollout.Observations{
+		Canary:        o.Readiness(canary),
+		Stable:        o.Readiness(stable),
+		AppliedWeight: o.CanaryWeight,
+		StableRelease: o.Stable,
+		InFlight:      !o.Converged,
+	}
+}
+
 // ReleaseState is one release's replicas.
 type ReleaseState struct {
 	ID       string         `json:"id"`
