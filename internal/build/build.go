@@ -62,27 +62,34 @@ type LayerResult struct {
 func Run(ctx context.Context, o Options) (*Result, error) {
 	o.defaults()
 	started := o.Now()
-	var in *inputs
-	res, err := run(ctx, &o, started, &in)
+	var sofar progress
+	res, err := run(ctx, &o, started, &sofar)
 	if o.Ledger == nil {
 		return res, err
 	}
-	if rerr := recordBuild(ctx, o.Ledger, res, in, o.Dir, started, o.Now(), err == nil); rerr != nil {
+	if rerr := recordBuild(ctx, o.Ledger, res, sofar, o.Dir, started, o.Now(), err == nil); rerr != nil {
 		return res, errors.Join(err, rerr)
 	}
 	return res, err
 }
 
-func run(ctx context.Context, o *Options, started time.Time, inp **inputs) (*Result, error) {
+// progress is how far a build got, for recording a failed one.
+type progress struct {
+	service string
+	in      *inputs
+}
+
+func run(ctx context.Context, o *Options, started time.Time, sofar *progress) (*Result, error) {
 	cfg, err := config.Load(o.Dir)
 	if err != nil {
 		return nil, err
 	}
+	sofar.service = cfg.Service
 	in, err := gatherInputs(ctx, cfg, o)
 	if err != nil {
 		return nil, err
 	}
-	*inp = in
+	sofar.in = in
 	in.info.StartedAt = started
 	res := &Result{}
 	var imgs []v1.Image

@@ -11,15 +11,18 @@ import (
 )
 
 // recordBuild writes one build to the ledger. A failed build records what
-// was known when it stopped (at least the service and the timing); its
+// was known when it stopped (at least the service and the timing); the
 // service is the directory's name when pinwheel.yaml could not be read.
-func recordBuild(ctx context.Context, store ledger.Builds, res *Result, in *inputs, dir string, started, finished time.Time, ok bool) error {
+func recordBuild(ctx context.Context, store ledger.Builds, res *Result, sofar progress, dir string, started, finished time.Time, ok bool) error {
 	var info attest.BuildInfo
 	switch {
 	case res != nil && res.BuildInfo.Service != "":
 		info = res.BuildInfo
-	case in != nil:
-		info = in.info
+	case sofar.in != nil:
+		info = sofar.in.info
+	}
+	if info.Service == "" {
+		info.Service = sofar.service
 	}
 	if info.Service == "" {
 		abs, _ := filepath.Abs(dir)

@@ -33,7 +33,12 @@ func TestBuildsAreRecordedInTheLedger(t *testing.T) {
 	o.Ledger, o.RunID = store, "run-7"
 	res := run(t, o)
 
-	broken := copyExample(t, time.Now())
+	// A checkout whose directory is not named after the service: the failed
+	// build is still recorded under the service pinwheel.yaml names.
+	broken := filepath.Join(filepath.Dir(copyExample(t, time.Now())), "checkout")
+	if err := os.Rename(filepath.Dir(broken)+"/hello", broken); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Remove(filepath.Join(broken, "pylock.toml")); err != nil {
 		t.Fatal(err)
 	}

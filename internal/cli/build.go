@@ -75,7 +75,7 @@ digest printed.`,
 	f.StringArrayVar(&o.Outputs, "output", nil, "where to put the image: REGISTRY/REPO[:TAG], oci:PATH or tar:PATH (repeatable)")
 	f.StringArrayVar(&o.Platforms, "platform", nil, "target platform, e.g. linux/arm64 (repeatable; default: the config's platforms)")
 	f.StringVar(&o.RunID, "run-id", "", "CI run id to record (default: detected from the CI environment)")
-	f.StringArrayVar(&o.FindLinks, "find-links", nil, "directory of wheels to use before any index (repeatable)")
+	f.StringArrayVar(&o.FindLinks, "find-links", nil, "directory of wheels (a wheelhouse; repeatable); without --index-url no index is used (air-gapped)")
 	f.StringVar(&o.IndexURL, "index-url", "", "package index (PEP 691/503 simple API); default https://pypi.org/simple/")
 	f.StringArrayVar(&o.ExtraIndexURLs, "extra-index-url", nil, "additional package index (repeatable)")
 	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
