@@ -141,7 +141,8 @@ func (o Observed) Readiness(release string) rollout.Readiness {
 // rollout of canary over stable: readiness, the weight in effect, the stable
 // release the router serves, and InFlight while the runtime has not
 // converged on the last Apply. Smoke, analysis and commands are the
-// driver's to add.
+// driver's to add. With no stable release the runtime sends the canary all
+// traffic, so AppliedWeight is 100 whatever weight was asked for.
 func (o Observed) RolloutObservations(stable, canary string) rollout.Observations {
 	return rollout.Observations{
 		Canary:        o.Readiness(canary),
