@@ -56,7 +56,8 @@ type Report struct {
 
 // options tune a Run; callers set them with WithX functions.
 type options struct {
-	logger *slog.Logger
+	logger   *slog.Logger
+	lockfile string
 }
 
 // Option configures a Run.
@@ -71,11 +72,19 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// WithLockfile names the project's lockfile (a path inside the checked
+// directory) instead of letting lock.Detect choose one, for a directory
+// that holds several.
+func WithLockfile(path string) Option {
+	return func(o *options) { o.lockfile = path }
+}
+
 // project is everything the rules may look at, loaded once.
 type project struct {
-	dir    string
-	logger *slog.Logger
-	files  map[string][]byte // relative slash path → contents, for suppression scanning
+	dir      string
+	lockfile string // chosen by the caller; "" lets lock.Detect choose
+	logger   *slog.Logger
+	files    map[string][]byte // relative slash path → contents, for suppression scanning
 	// dockerfiles and manifest are read once, on first use.
 	dockerfiles    *[]*dockerfile
 	manifest       *manifest
@@ -121,7 +130,7 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 	if !info.IsDir() {
 		return Report{}, fmt.Errorf("check %s: not a directory", dir)
 	}
-	p := &project{dir: dir, logger: o.logger, files: map[string][]byte{}}
+	p := &project{dir: dir, lockfile: o.lockfile, logger: o.logger, files: map[string][]byte{}}
 	rep := Report{Dir: dir}
 	families := []func(context.Context, *project, *Report) error{
 		checkLock,

@@ -18,7 +18,10 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	if err != nil {
 		return err
 	}
-	path, err := lock.Detect(p.dir)
+	path := p.lockfile
+	if path == "" {
+		path, err = lock.Detect(p.dir)
+	}
 	if errors.Is(err, lock.ErrNoLockfile) {
 		file := ""
 		if m != nil {

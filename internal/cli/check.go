@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"pinwheel.dev/pinwheel/internal/buildinfo"
 	"pinwheel.dev/pinwheel/internal/check"
+	"pinwheel.dev/pinwheel/internal/lock"
 )
 
 type checkFlags struct {
@@ -19,11 +21,13 @@ type checkFlags struct {
 func newCheckCommand(streams Streams, logger *slog.Logger) *cobra.Command {
 	var flags checkFlags
 	cmd := &cobra.Command{
-		Use:   "check [DIR]",
+		Use:   "check [PATH]",
 		Short: "Report determinism and guardrail findings for a Python project",
 		Long: `check reads a Python project directory (lockfile, pyproject.toml or Pipfile,
 requirements files, .python-version, Dockerfiles, entrypoint scripts,
 .dockerignore) and reports what makes its builds non-deterministic or unsafe.
+PATH is the project directory (default ".") or its lockfile, for a directory
+that holds more than one.
 
 Exit status: 0 when no unsuppressed finding reaches --fail-on, 1 when one does,
 2 on usage or input errors. Silence a finding with a comment on its line or the
@@ -41,10 +45,19 @@ line above: # pinwheel:ignore PW301 reason: <why>`,
 			if flags.output != "text" && flags.output != "json" && flags.output != "sarif" {
 				return usageError("unknown output format %q (want text, json or sarif)", flags.output)
 			}
-			if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-				return usageError("check: %s is not a directory", dir)
+			opts := []check.Option{check.WithLogger(logger)}
+			info, err := os.Stat(dir)
+			switch {
+			case err != nil:
+				return usageError("check: %s: no such project directory or lockfile", dir)
+			case !info.IsDir():
+				if _, ok := lock.FormatOf(dir); !ok {
+					return usageError("check: %s is neither a directory nor a lockfile", dir)
+				}
+				opts = append(opts, check.WithLockfile(dir))
+				dir = filepath.Dir(dir)
 			}
-			rep, err := check.Run(cmd.Context(), dir, check.WithLogger(logger))
+			rep, err := check.Run(cmd.Context(), dir, opts...)
 			if err != nil {
 				return err
 			}

@@ -13,7 +13,7 @@ import (
 )
 
 // runCheckCLI runs the whole command tree with buffers and returns the exit
-// code the process would have.
+// code the process would have; the check, lock and diff tests all use it.
 func runCheckCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -63,6 +63,7 @@ func TestCheckFailOnExitCodes(t *testing.T) {
 		{"bad_output", []string{"check", "-o", "xml", medium}, 2},
 		{"missing_dir", []string{"check", filepath.Join(medium, "nope")}, 2},
 		{"two_dirs", []string{"check", medium, clean}, 2},
+		{"not_a_lockfile", []string{"check", filepath.Join(medium, "Dockerfile")}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,5 +118,36 @@ func TestCheckOutputFormats(t *testing.T) {
 	_, sarif, _ := runCheckCLI(t, "check", "-o", "sarif", dir)
 	if !strings.Contains(sarif, `"version": "2.1.0"`) || !strings.Contains(sarif, `"ruleId": "PW105"`) {
 		t.Errorf("sarif output lacks version or result:\n%.400s", sarif)
+	}
+}
+
+// TestCheckLockfilePath: PATH may be the lockfile, which then wins over the
+// one lock.Detect would pick (pylock.toml before requirements.txt here).
+func TestCheckLockfilePath(t *testing.T) {
+	dir := checkProject(t, map[string]string{
+		"requirements.txt": hashedRequirements,
+		"pylock.toml":      "lock-version = \"1.0\"\ncreated-by = \"pip\"\n\n[[packages]]\nname = \"flask\"\nversion = \"3.0.3\"\n",
+	})
+	tests := []struct {
+		name     string
+		path     string
+		lockfile string
+	}{
+		{"directory", dir, "pylock.toml"},
+		{"lockfile", filepath.Join(dir, "requirements.txt"), "requirements.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, js, stderr := runCheckCLI(t, "check", "-o", "json", tt.path)
+			var rep struct {
+				Lockfile string `json:"lockfile"`
+			}
+			if err := json.Unmarshal([]byte(js), &rep); err != nil {
+				t.Fatalf("json output: %v (stderr %q)", err, stderr)
+			}
+			if rep.Lockfile != tt.lockfile {
+				t.Errorf("lockfile %q, want %q", rep.Lockfile, tt.lockfile)
+			}
+		})
 	}
 }
