@@ -1,11 +1,7 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,18 +13,9 @@ import (
 // lockTestdata is internal/lock's fixture corpus.
 var lockTestdata = filepath.Join("..", "lock", "testdata")
 
-func runLockCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	root := NewRootCommand(Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	root.SetArgs(args)
-	code = reportError(&errb, root.ExecuteContext(context.Background()))
-	return code, out.String(), errb.String()
-}
-
 func TestLockInspectText(t *testing.T) {
 	dir := filepath.Join(lockTestdata, "pipfile", "django")
-	code, out, errOut := runLockCLI(t, "lock", "inspect", dir)
+	code, out, errOut := runCheckCLI(t, "lock", "inspect", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -66,7 +53,7 @@ func TestLockInspectText(t *testing.T) {
 }
 
 func TestLockInspectJSON(t *testing.T) {
-	code, out, errOut := runLockCLI(t, "lock", "inspect", "-o", "json", filepath.Join(lockTestdata, "requirements", "pip-compile", "requirements.txt"))
+	code, out, errOut := runCheckCLI(t, "lock", "inspect", "-o", "json", filepath.Join(lockTestdata, "requirements", "pip-compile", "requirements.txt"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -83,7 +70,7 @@ func TestLockHash(t *testing.T) {
 	same := filepath.Join(lockTestdata, "hash", "same")
 	var hashes []string
 	for _, name := range []string{"uv.lock", "pylock.toml", "Pipfile.lock", "requirements.txt"} {
-		code, out, errOut := runLockCLI(t, "lock", "hash", filepath.Join(same, name))
+		code, out, errOut := runCheckCLI(t, "lock", "hash", filepath.Join(same, name))
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", name, code, errOut)
 		}
@@ -95,7 +82,7 @@ func TestLockHash(t *testing.T) {
 		}
 	}
 	// A directory is searched: pylock.toml wins over uv.lock, Pipfile.lock and requirements.txt.
-	code, out, _ := runLockCLI(t, "lock", "hash", "-o", "json", same)
+	code, out, _ := runCheckCLI(t, "lock", "hash", "-o", "json", same)
 	var got struct {
 		Path     string `json:"path"`
 		Format   string `json:"format"`
@@ -113,7 +100,7 @@ func TestLockHash(t *testing.T) {
 func TestDiffCommand(t *testing.T) {
 	old := filepath.Join(lockTestdata, "diff", "old")
 	new := filepath.Join(lockTestdata, "diff", "new", "requirements.txt")
-	code, out, errOut := runLockCLI(t, "diff", old, new)
+	code, out, errOut := runCheckCLI(t, "diff", old, new)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -126,11 +113,11 @@ func TestDiffCommand(t *testing.T) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
 		}
 	}
-	code, out, _ = runLockCLI(t, "diff", "-o", "markdown", old, new)
+	code, out, _ = runCheckCLI(t, "diff", "-o", "markdown", old, new)
 	if code != 0 || !strings.Contains(out, "| **urllib3** (direct) | ↑ upgraded | 1.26.20 | 2.2.3 | major | **high** |  |") || !strings.Contains(out, "#### Risk") {
 		t.Errorf("markdown (exit %d):\n%s", code, out)
 	}
-	code, out, _ = runLockCLI(t, "diff", "-o", "json", old, new)
+	code, out, _ = runCheckCLI(t, "diff", "-o", "json", old, new)
 	var c lock.Changes
 	if err := json.Unmarshal([]byte(out), &c); err != nil || code != 0 {
 		t.Fatalf("exit %d, %v", code, err)
@@ -139,7 +126,7 @@ func TestDiffCommand(t *testing.T) {
 		t.Errorf("json summary = %+v", c.Summary)
 	}
 	same := filepath.Join(lockTestdata, "hash", "same")
-	code, out, _ = runLockCLI(t, "diff", filepath.Join(same, "Pipfile.lock"), filepath.Join(same, "pylock.toml"))
+	code, out, _ = runCheckCLI(t, "diff", filepath.Join(same, "Pipfile.lock"), filepath.Join(same, "pylock.toml"))
 	if code != 0 || !strings.Contains(out, "no changes: both install the same packages") {
 		t.Errorf("same resolution across formats (exit %d):\n%s", code, out)
 	}
@@ -175,7 +162,7 @@ func TestLockCommandErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runLockCLI(t, tt.args...)
+			code, out, errOut := runCheckCLI(t, tt.args...)
 			if code != ExitUsage || !strings.Contains(errOut, tt.stderr) || out != "" {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, out, errOut, tt.stderr)
 			}
