@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"pinwheel.dev/pinwheel/internal/build"
 	"pinwheel.dev/pinwheel/internal/buildinfo"
@@ -75,15 +76,21 @@ digest printed.`,
 	f.StringArrayVar(&o.Outputs, "output", nil, "where to put the image: REGISTRY/REPO[:TAG], oci:PATH or tar:PATH (repeatable)")
 	f.StringArrayVar(&o.Platforms, "platform", nil, "target platform, e.g. linux/arm64 (repeatable; default: the config's platforms)")
 	f.StringVar(&o.RunID, "run-id", "", "CI run id to record (default: detected from the CI environment)")
-	f.StringArrayVar(&o.FindLinks, "find-links", nil, "directory of wheels (a wheelhouse; repeatable); without --index-url no index is used (air-gapped)")
-	f.StringVar(&o.IndexURL, "index-url", "", "package index (PEP 691/503 simple API); default https://pypi.org/simple/")
-	f.StringArrayVar(&o.ExtraIndexURLs, "extra-index-url", nil, "additional package index (repeatable)")
+	addWheelSourceFlags(f, &o)
 	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
-	f.StringVar(&o.CacheDir, "cache-dir", "", "wheel and layer cache (default: the user cache dir/pinwheel)")
 	f.StringVar(&o.DepsDir, "deps-dir", "", "use this directory tree as the dependencies layer instead of installing the lock")
 	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger database (default: DIR/.pinwheel/ledger.db when it exists)")
 	f.StringVarP(&output, "format", "o", "text", "result format: text or json")
 	return cmd
+}
+
+// addWheelSourceFlags adds the flags saying where wheels come from and
+// where they are cached (build and verify-reproducible share them).
+func addWheelSourceFlags(f *pflag.FlagSet, o *build.Options) {
+	f.StringArrayVar(&o.FindLinks, "find-links", nil, "directory of wheels (a wheelhouse; repeatable); without --index-url no index is used (air-gapped)")
+	f.StringVar(&o.IndexURL, "index-url", "", "package index (PEP 691/503 simple API); default https://pypi.org/simple/")
+	f.StringArrayVar(&o.ExtraIndexURLs, "extra-index-url", nil, "additional package index (repeatable)")
+	f.StringVar(&o.CacheDir, "cache-dir", "", "wheel and layer cache (default: the user cache dir/pinwheel)")
 }
 
 // openBuildLedger opens --ledger, else the project's .pinwheel/ledger.db

@@ -62,10 +62,7 @@ missing).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&against, "against", "", "the image to reproduce: oci:PATH[@sha256:…] or REGISTRY/REPO[:TAG|@DIGEST]")
-	f.StringArrayVar(&o.FindLinks, "find-links", nil, "directory of wheels (a wheelhouse; repeatable); without --index-url no index is used (air-gapped)")
-	f.StringVar(&o.IndexURL, "index-url", "", "package index (PEP 691/503 simple API)")
-	f.StringArrayVar(&o.ExtraIndexURLs, "extra-index-url", nil, "additional package index (repeatable)")
-	f.StringVar(&o.CacheDir, "cache-dir", "", "wheel and layer cache (default: the user cache dir/pinwheel)")
+	addWheelSourceFlags(f, &o)
 	f.StringVarP(&output, "format", "o", "text", "result format: text or json")
 	return cmd
 }
