@@ -2,6 +2,8 @@ package build_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/wheel/wheeltest"
 )
 
 // A requirements lock without hashes pins nothing: the build refuses it
@@ -47,5 +50,28 @@ func TestUnhashedLockNeedsAllowUnhashed(t *testing.T) {
 	}
 	if len(wheelDigest) != 64 {
 		t.Errorf("the installed wheel's sha256 is not in the materials: %+v", res.Materials)
+	}
+}
+
+// A locked wheel whose Requires-Python excludes the configured Python is
+// refused at install, naming the wheel.
+func TestRequiresPythonIsChecked(t *testing.T) {
+	dir := copyExample(t, time.Now())
+	w := wheeltest.Wheel{Name: "newpy", Version: "1.0", RequiresPython: ">=3.12", Files: map[string]string{"newpy/__init__.py": ""}}
+	b := w.Bytes()
+	if err := os.WriteFile(filepath.Join(dir, "wheelhouse", w.Filename()), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	entry := fmt.Sprintf("\n[[packages]]\nname = \"newpy\"\nversion = \"1.0\"\n\n[[packages.wheels]]\nname = %q\npath = \"wheelhouse/%s\"\nhashes = {sha256 = \"%x\"}\n",
+		w.Filename(), w.Filename(), sha256.Sum256(b))
+	f, err := os.OpenFile(filepath.Join(dir, "pylock.toml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(entry)
+	f.Close()
+	_, err = build.Run(context.Background(), opts(dir, t.TempDir()))
+	if err == nil || !strings.Contains(err.Error(), w.Filename()) || !strings.Contains(err.Error(), ">=3.12") {
+		t.Fatalf("err = %v, want the wheel refused for its Requires-Python", err)
 	}
 }
