@@ -144,7 +144,7 @@ func unpack(ctx context.Context, img v1.Image, cf *v1.ConfigFile, root string) e
 		if err != nil {
 			return fmt.Errorf("layer %d: %w", i, err)
 		}
-		err = untar(tar.NewReader(rc), tmp)
+		err = untar(tar.NewReader(rc), tmp, maxExtract)
 		rc.Close()
 		if err != nil {
 			return fmt.Errorf("layer %d: %w", i, err)
@@ -174,9 +174,14 @@ func pinwheelLayers(cf *v1.ConfigFile, n int) []bool {
 	return ours
 }
 
+// maxExtract bounds what one layer may write (sparse entries can claim
+// terabytes in a few bytes of tar).
+const maxExtract = 16 << 30
+
 // untar applies one layer to root: files, dirs, links and whiteouts; names
-// that would escape root are refused.
-func untar(tr *tar.Reader, root string) error {
+// that would escape root are refused, and so is a layer whose files add up
+// to more than limit bytes.
+func untar(tr *tar.Reader, root string, limit int64) error {
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -216,7 +221,13 @@ func untar(tr *tar.Reader, root string) error {
 			if err != nil {
 				return err
 			}
-			_, err = io.Copy(f, tr)
+			if h.Size > limit {
+				f.Close()
+				return fmt.Errorf("%s: layer larger than %d bytes", h.Name, int64(maxExtract))
+			}
+			var n int64
+			n, err = io.Copy(f, tr)
+			limit -= n
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}

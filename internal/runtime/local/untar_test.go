@@ -14,7 +14,7 @@ func tarOf(t testing.TB, entries ...*tar.Header) []byte {
 	var b bytes.Buffer
 	tw := tar.NewWriter(&b)
 	for _, h := range entries {
-		if h.Typeflag == tar.TypeReg {
+		if h.Typeflag == tar.TypeReg && h.Size == 0 {
 			h.Size = int64(len(h.Name))
 		}
 		if err := tw.WriteHeader(h); err != nil {
@@ -37,13 +37,14 @@ func TestUntarStaysInRoot(t *testing.T) {
 		{"dotdot_is_cleaned", []*tar.Header{{Name: "../../evil", Typeflag: tar.TypeReg, Mode: 0o644}}, false},
 		{"through_symlink", []*tar.Header{{Name: "link", Typeflag: tar.TypeSymlink, Linkname: "/tmp"}, {Name: "link/evil", Typeflag: tar.TypeReg, Mode: 0o644}}, true},
 		{"mkdir_through_symlink", []*tar.Header{{Name: "link", Typeflag: tar.TypeSymlink, Linkname: "/tmp"}, {Name: "link/pinwheel-evil-dir/f", Typeflag: tar.TypeReg, Mode: 0o644}}, true},
+		{"too_large", []*tar.Header{{Name: "big", Typeflag: tar.TypeReg, Mode: 0o644, Size: 2 << 20}}, true},
 		{"whiteout", []*tar.Header{{Name: "a/f", Typeflag: tar.TypeReg, Mode: 0o644}, {Name: "a/.wh.f", Typeflag: tar.TypeReg}}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			parent := t.TempDir()
 			root := filepath.Join(parent, "root")
 			os.Mkdir(root, 0o755)
-			err := untar(tar.NewReader(bytes.NewReader(tarOf(t, tc.entries...))), root)
+			err := untar(tar.NewReader(bytes.NewReader(tarOf(t, tc.entries...))), root, 1<<20)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
 			}
@@ -79,7 +80,7 @@ func FuzzUntar(f *testing.F) {
 		parent := t.TempDir()
 		root := filepath.Join(parent, "root")
 		os.Mkdir(root, 0o755)
-		untar(tar.NewReader(bytes.NewReader(b)), root)
+		untar(tar.NewReader(bytes.NewReader(b)), root, 1<<20)
 		assertNothingOutside(t, parent, root)
 	})
 }
