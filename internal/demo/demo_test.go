@@ -1,0 +1,79 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDemo runs `pinwheel demo` end to end (what `make demo` runs): the bad
+// release must be rolled back, the fixed one promoted, and no request may
+// fail outside the bad release's rollout.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs python3 replicas for about a minute")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not installed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	dir := filepath.Join(t.TempDir(), "demo")
+	res, err := Run(ctx, Options{Example: "../../examples/shop", Dir: dir, Out: &out})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	WriteSummary(&out, res)
+	if !res.OK || len(res.Rollouts) != 3 {
+		t.Fatalf("demo not OK:\n%s", out.String())
+	}
+	var ownFailures int64
+	for _, r := range res.Rollouts {
+		if r.Want == "rolled-back" {
+			ownFailures += r.Load.Failed
+			if r.Report == "" {
+				t.Errorf("%s: no remediation report", r.Release)
+			}
+			continue
+		}
+		if r.Load.Failed != 0 {
+			t.Errorf("%s (%s) under load: %d failed requests", r.Name, r.Got, r.Load.Failed)
+		}
+	}
+	if ownFailures == 0 || res.Live != "shop-3" {
+		t.Errorf("bad release failures %d, live %q", ownFailures, res.Live)
+	}
+	for _, want := range []string{"what changed: shop-1 → shop-2", "env.SHOP_FAULT", "error-rate: Fail", "OK: the bad release was rolled back"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("state directory left behind without Keep: %v", err)
+	}
+}
+
+func TestVersionApplyChangesTheProject(t *testing.T) {
+	dir := t.TempDir()
+	if err := copyTree("../../examples/shop", dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := versions[1].apply(dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := os.ReadFile(filepath.Join(dir, "pinwheel.yaml"))
+	py, _ := os.ReadFile(filepath.Join(dir, "shop", "__init__.py"))
+	if !strings.Contains(string(cfg), "\nversion: 2.0.0\n") || !strings.Contains(string(cfg), `SHOP_FAULT: "errors"`) || !strings.Contains(string(py), `__version__ = "2.0.0"`) {
+		t.Fatalf("config:\n%s\npackage:\n%s", cfg, py)
+	}
+	os.WriteFile(filepath.Join(dir, "pinwheel.yaml"), []byte("service: shop\n"), 0o644)
+	if err := versions[2].apply(dir); err == nil || !strings.Contains(err.Error(), "SHOP_FAULT") {
+		t.Errorf("a config without the knobs: %v", err)
+	}
+}
