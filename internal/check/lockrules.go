@@ -57,7 +57,7 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	}
 	checkHashes(p, l, rel, r)
 	if m != nil {
-		checkStale(m, l, rel, r)
+		checkStale(m, l, rel, targetPythons(p, m.RequiresPython), r)
 	}
 	return nil
 }
@@ -87,9 +87,17 @@ func checkHashes(p *project, l *lock.Lock, rel string, r *Report) {
 	}
 }
 
-func checkStale(m *manifest, l *lock.Lock, rel string, r *Report) {
+// checkStale reports declared dependencies the lock misses or pins outside
+// their specifier, and a requires-python the lock was not resolved for. A
+// dependency whose marker holds on none of the build targets (pythons on
+// linux) is not expected in the lock, nor is a non-main group in a
+// requirements file, which pip-compile writes for one set of requirements.
+func checkStale(m *manifest, l *lock.Lock, rel string, pythons []string, r *Report) {
 	for _, d := range m.Requirements {
 		pkg, ok := l.Find(d.Name)
+		if !ok && (!markerMayHold(d.Marker, pythons) || l.Format == lock.FormatRequirements && d.Group != "main") {
+			continue
+		}
 		if !ok {
 			r.add("PW102", relOr(d.File, m.File), d.Line, "%s declares %s but %s does not lock it: the lock is stale", m.File, d.Name, rel)
 			continue
