@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +85,17 @@ type answer struct {
 var httpClient = &http.Client{Timeout: 10 * time.Second}
 
 func get(url string) answer {
-	resp, err := httpClient.Get(url)
+	return send(http.MethodGet, url)
+}
+
+// send issues method (POST carries a small body, so the proxy never retries it).
+func send(method, url string) answer {
+	var payload io.Reader
+	if method == http.MethodPost {
+		payload = strings.NewReader(`{"order": 1}`)
+	}
+	req, _ := http.NewRequest(method, url, payload)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		return answer{err: err}
 	}

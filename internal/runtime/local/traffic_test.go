@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -67,6 +68,10 @@ type loadGen struct {
 }
 
 func startLoad(url, mayFail string, workers int) *loadGen {
+	return startLoadMethod(http.MethodGet, url, mayFail, workers)
+}
+
+func startLoadMethod(method, url, mayFail string, workers int) *loadGen {
 	g := &loadGen{url: url, stop: make(chan struct{}), byRel: map[string]int{}}
 	for i := 0; i < workers; i++ {
 		g.wg.Add(1)
@@ -78,7 +83,7 @@ func startLoad(url, mayFail string, workers int) *loadGen {
 					return
 				default:
 				}
-				a := get(url + "/")
+				a := send(method, url+"/")
 				g.mu.Lock()
 				g.total++
 				g.byRel[a.release]++
@@ -176,5 +181,45 @@ func TestFailingRequestsAreSampledAndMeasured(t *testing.T) {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// A slow canary is rolled back and scaled down while POSTs (never retried)
+// are in flight on it: they finish, none fails.
+func TestRollbackDrainsInFlightRequests(t *testing.T) {
+	rt := newTestRuntime(t)
+	apply(t, rt, runtime.Desired{Stable: srcRelease("v1"), Canary: srcRelease("v2", "EXTRA_LATENCY_MS", "300"), CanaryWeight: 50, Replicas: 1, CanaryReplicas: 2})
+	url := waitConverged(t, rt).Endpoint
+	load := startLoadMethod(http.MethodPost, url, "", 6)
+	time.Sleep(500 * time.Millisecond) // let requests pile up on v2 (not an assertion)
+	apply(t, rt, runtime.Desired{Stable: srcRelease("v1"), Canary: srcRelease("v2", "EXTRA_LATENCY_MS", "300"), CanaryWeight: 50, Replicas: 1, CanaryReplicas: 1})
+	time.Sleep(200 * time.Millisecond)
+	apply(t, rt, runtime.Desired{Stable: srcRelease("v1"), Replicas: 1}) // rollback
+	waitConverged(t, rt)
+	load.finish()
+	t.Logf("requests %d by release %v", load.total, load.byRel)
+	if len(load.badOK) > 0 {
+		t.Fatalf("%d requests failed, e.g. %v", len(load.badOK), load.badOK[:min(5, len(load.badOK))])
+	}
+	if load.byRel["v2"] == 0 {
+		t.Fatalf("the slow canary served nothing: %v", load.byRel)
+	}
+}
+
+func TestUpstreamTimeoutIsA504(t *testing.T) {
+	rt := newTestRuntime(t, WithUpstreamTimeout(200*time.Millisecond))
+	apply(t, rt, runtime.Desired{Stable: srcRelease("slow", "EXTRA_LATENCY_MS", "2000"), Replicas: 1})
+	url := waitConverged(t, rt).Endpoint
+	if a := get(url + "/"); a.code != http.StatusGatewayTimeout {
+		t.Fatalf("answer %v, want 504", a)
+	}
+	f, _ := rt.FailedRequests(context.Background(), svc, "slow", 1)
+	if len(f) != 1 || f[0].Status != 504 || !strings.Contains(f[0].Error, "timeout") {
+		t.Errorf("failure sample %+v", f)
+	}
+	rec := httptest.NewRecorder()
+	rt.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if want := `pinwheel_proxy_request_errors_total{kind="timeout",release="slow",service="svc"} 1`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("/metrics lacks %s", want)
 	}
 }

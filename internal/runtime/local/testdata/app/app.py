@@ -57,6 +57,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(500, {"error": "injected failure", "release": RELEASE})
         self.answer(200, {"release": RELEASE, "replica": REPLICA})
 
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.do_GET()
+
 
 if __name__ == "__main__":
     port = int(os.environ["PORT"])
