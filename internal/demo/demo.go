@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/build"
@@ -34,6 +35,7 @@ type Options struct {
 // Result is what happened, release by release.
 type Result struct {
 	Dir      string        `json:"dir"`
+	Kept     bool          `json:"kept"`
 	Rollouts []Outcome     `json:"rollouts"`
 	Load     LoadStats     `json:"load"`
 	Live     string        `json:"live"`
@@ -76,7 +78,7 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	} else if err := os.MkdirAll(o.Dir, 0o755); err != nil {
 		return res, err
 	}
-	res.Dir = o.Dir
+	res.Dir, res.Kept = o.Dir, o.Keep
 	defer func() {
 		if !o.Keep {
 			os.RemoveAll(o.Dir)
@@ -134,7 +136,8 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 				return res, err
 			}
 			if out.Report != "" {
-				fmt.Fprintf(w, "remediation report (no issue tracker configured): %s\n", out.Report)
+				fmt.Fprintf(w, "\n── remediation report (no issue tracker configured, so a markdown file): %s ──\n", out.Report)
+				printExcerpt(w, out.Report, "### Failing SLIs", 14)
 			}
 		}
 	}
@@ -236,3 +239,22 @@ func orNone(s string) string {
 
 // ErrUnexpected is returned by callers when Result.OK is false.
 var ErrUnexpected = errors.New("the demo did not end as expected")
+
+// printExcerpt prints up to n lines of the file at path from the line that
+// starts with from.
+func printExcerpt(w io.Writer, path, from string, n int) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, from) {
+			for _, l := range lines[i:min(i+n, len(lines))] {
+				fmt.Fprintln(w, l)
+			}
+			fmt.Fprintln(w, "…")
+			return
+		}
+	}
+}

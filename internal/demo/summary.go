@@ -34,6 +34,9 @@ func WriteSummary(w io.Writer, r Result) {
 			fmt.Fprintf(w, "remediation report for %s: %s\n", o.Release, o.Report)
 		}
 	}
+	if !r.Kept {
+		fmt.Fprintf(w, "(the state directory %s and the report in it were removed; pinwheel demo --keep keeps them)\n", r.Dir)
+	}
 	fmt.Fprintf(w, "finished in %s\n", r.Elapsed.Round(100*time.Millisecond))
 	if r.OK {
 		fmt.Fprintln(w, "OK: the bad release was rolled back automatically and the fixed release promoted through every step")
