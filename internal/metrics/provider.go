@@ -34,13 +34,14 @@ type Query struct {
 	// (see Builtins) or a provider-specific expression, which may use the
 	// Go template fields {{.Service}}, {{.Release}}, {{.Start}}, {{.End}}
 	// and {{.Step}} (Unix seconds for times, seconds for the step).
-	Expr    string
-	Service string
-	Release string
-	Start   time.Time
-	End     time.Time
+	Expr    string    `json:"expr"`
+	Service string    `json:"service"`
+	Release string    `json:"release"`
+	Start   time.Time `json:"start"`
+	End     time.Time `json:"end"`
 	// Step is the resolution: one sample per Step. Zero means DefaultStep.
-	Step time.Duration
+	// In JSON it is a Go duration in nanoseconds.
+	Step time.Duration `json:"step,omitempty"`
 }
 
 // DefaultStep is the sample resolution when a Query leaves Step empty.

@@ -112,7 +112,11 @@ func (r *Recorder) Query(_ context.Context, q Query) ([]analysis.Sample, error) 
 		agg := s.aggregate(from, e, r.retention)
 		v, ok := value(q.Expr, agg, float64(e-from), e > s.first)
 		if ok {
-			out = append(out, analysis.Sample{Time: time.Unix(e, 0).UTC(), Value: v})
+			at := time.Unix(e, 0).UTC()
+			if at.After(q.End) {
+				at = q.End.UTC() // the window holds End's own second
+			}
+			out = append(out, analysis.Sample{Time: at, Value: v})
 		}
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {

@@ -33,7 +33,7 @@ func TestRecorderErrorRateWindows(t *testing.T) {
 			t.Errorf("sample %d = %v, want %v", i, got[i].Value, w)
 		}
 	}
-	if !got[0].Time.Before(got[1].Time) {
+	if !got[0].Time.Before(got[1].Time) || got[1].Time.After(t0.Add(9*time.Second)) {
 		t.Errorf("samples not oldest first: %v", got)
 	}
 	rate, _ := r.Query(context.Background(), Query{Expr: RequestRate, Service: "svc", Release: "v2", Start: t0, End: t0.Add(9 * time.Second), Step: 5 * time.Second})

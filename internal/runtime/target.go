@@ -81,7 +81,9 @@ type Desired struct {
 	ReadinessPath string `json:"readinessPath,omitempty"`
 }
 
-// Release is one deployable version of a service.
+// Release is one deployable version of a service. Releases are immutable:
+// a Target keeps running what it first got under an ID, so a changed
+// artifact or Env needs a new ID.
 type Release struct {
 	// ID names the release uniquely within the service (e.g. "v2" or a
 	// digest-derived name); metrics and logs are labelled with it.
