@@ -56,6 +56,14 @@ func (t *Target) Apply(ctx context.Context, d runtime.Desired) error {
 	if err != nil {
 		return fmt.Errorf("apply %s: %w", d.Service, err)
 	}
+	if t.trafficOf(d.Service).Mode == ModeGatewayAPI {
+		if canary, err = t.canary(ctx, name); err != nil {
+			return fmt.Errorf("apply %s: %w", d.Service, err)
+		}
+		if err := t.applyGateway(ctx, d, &stable, canary, subject); err != nil {
+			return fmt.Errorf("apply %s: %w", d.Service, err)
+		}
+	}
 	return nil
 }
 

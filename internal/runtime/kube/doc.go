@@ -19,7 +19,11 @@
 //
 // The package does not decide anything (internal/rollout does), does not
 // own the Release type (api/v1alpha1) and does not run a reconcile loop.
-// Gateway API weights (HTTPRoute backendRefs) are not implemented yet.
+//
+// Gateway API traffic (WithTraffic, mode gatewayAPI): the stable Service's
+// selector is narrowed to the stable release's revision label, a canary
+// Service selects the canary's pods, and the weights of an HTTPRoute's
+// backendRefs split requests between the two exactly.
 package kube
 
 // RBAC the Target needs; controller-gen turns these into deploy/rbac.
@@ -28,6 +32,8 @@ package kube
 // +kubebuilder:rbac:groups=apps,resources=replicasets,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=pods/log,verbs=get
+// +kubebuilder:rbac:groups="",resources=services,verbs=get;list;watch;create;update
+// +kubebuilder:rbac:groups=gateway.networking.k8s.io,resources=httproutes,verbs=get;list;watch;update
 // +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch;create;delete
 // +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch

@@ -93,6 +93,11 @@ func (t *Target) Observe(ctx context.Context, service string) (runtime.Observed,
 	} else if canary != nil {
 		obs.Converged = obs.Converged && canary.Status.Replicas == 0
 	}
+	if t.trafficOf(service).Mode == ModeGatewayAPI {
+		if err := t.observeGateway(ctx, service, &obs, canary); err != nil {
+			return obs, fmt.Errorf("observe %s: %w", service, err)
+		}
+	}
 	return obs, nil
 }
 

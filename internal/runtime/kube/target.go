@@ -24,6 +24,7 @@ type Target struct {
 	rec         Recorder
 	owner       *metav1.OwnerReference
 	deployments map[string]string
+	traffic     map[string]Traffic
 	container   string
 	httpClient  *http.Client
 	podURL      func(pod *corev1.Pod, port int32) string
@@ -84,6 +85,7 @@ func New(c client.Client, cs kubernetes.Interface, namespace string, opts ...Opt
 		log:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 		rec:         discardRecorder{},
 		deployments: map[string]string{},
+		traffic:     map[string]Traffic{},
 		httpClient:  &http.Client{Timeout: 10 * time.Second},
 		podURL:      podIPURL,
 		poll:        time.Second,
