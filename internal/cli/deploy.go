@@ -23,6 +23,7 @@ import (
 
 type deployFlags struct {
 	image, release, target, ledger, output string
+	readiness                              string
 	source, wait, resume                   bool
 	replicas                               int
 }
@@ -62,6 +63,7 @@ promoted, 1 when rolled back or aborted, 2 on bad input.`,
 	fl.StringVar(&f.target, "target", "local", "runtime target: local (the runtime of pinwheel up)")
 	fl.BoolVar(&f.wait, "wait", true, "drive the rollout until it is promoted or rolled back (--wait=false: record and start it only)")
 	fl.IntVar(&f.replicas, "replicas", 2, "replicas of the stable release")
+	fl.StringVar(&f.readiness, "readiness-path", deploy.DefaultReadinessPath, "HTTP path a replica must answer 2xx on before it gets traffic")
 	addLedgerFlag(fl, &f.ledger)
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	return cmd
@@ -117,7 +119,7 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 			return err
 		}
 		fmt.Fprintf(out, "release %s of %s (%s)\n", rel.ID, service, describeArtifact(rel))
-		ro, notes, err := runner.Start(ctx, rel, deploy.StartOptions{Replicas: f.replicas})
+		ro, notes, err := runner.Start(ctx, rel, deploy.StartOptions{Replicas: f.replicas, ReadinessPath: f.readiness})
 		if errors.Is(err, driver.ErrInProgress) {
 			return &ExitError{Code: ExitNo, Err: err}
 		}

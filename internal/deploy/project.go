@@ -82,6 +82,6 @@ func (p *Project) Lock() (*lock.Lock, error) {
 	return l, nil
 }
 
-// ReadinessPath is the path the runtime probes before a replica gets
-// traffic.
-func (p *Project) ReadinessPath() string { return "/healthz" }
+// DefaultReadinessPath is the HTTP path probed (GET, 2xx) before a replica
+// gets traffic, unless deploy --readiness-path says otherwise.
+const DefaultReadinessPath = "/healthz"

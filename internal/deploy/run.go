@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -33,6 +34,9 @@ type StartOptions struct {
 	Replicas int
 	// FastRollback forces the spec's fastRollback (pinwheel rollback).
 	FastRollback bool
+	// ReadinessPath is probed before a replica gets traffic (default
+	// DefaultReadinessPath).
+	ReadinessPath string
 }
 
 // Start records a rollout of rel. On a service's first release there is no
@@ -52,7 +56,7 @@ func (r *Runner) Start(ctx context.Context, rel ledger.Release, o StartOptions) 
 		spec.FastRollback = true
 	}
 	ro, err := r.driver().Start(ctx, driver.StartRequest{Service: rel.Service, Release: rel, Spec: spec,
-		Replicas: o.Replicas, ReadinessPath: r.Project.ReadinessPath(), Target: r.Target.Name})
+		Replicas: o.Replicas, ReadinessPath: cmp.Or(o.ReadinessPath, DefaultReadinessPath), Target: r.Target.Name})
 	return ro, notes, err
 }
 
