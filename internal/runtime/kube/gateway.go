@@ -83,7 +83,9 @@ func (t *Target) applyGateway(ctx context.Context, d runtime.Desired, stable, ca
 	case promoting:
 		canaryRelease, weight = d.Stable.ID, 100
 	}
-	if d.Stable != nil && !promoting {
+	// Narrow the stable Service only once every stable pod carries the
+	// revision label, or it would briefly select nothing.
+	if d.Stable != nil && !promoting && rolledOut(stable) {
 		if err := t.selectRelease(ctx, &svc, d.Stable.ID); err != nil {
 			return err
 		}
