@@ -98,3 +98,35 @@ func TestUpBadServiceAddr(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// A state file left by a runtime that died (nothing listens at its address)
+// does not stop a new `pinwheel up`, which replaces it.
+func TestUpReplacesAStaleStateFile(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil || testing.Short() {
+		t.Skip("needs python3")
+	}
+	dir := t.TempDir()
+	stateDir := filepath.Join(dir, ".pinwheel")
+	os.MkdirAll(stateDir, 0o755)
+	stale := `{"addr": "127.0.0.1:1", "token": "old", "pid": 1}`
+	os.WriteFile(filepath.Join(stateDir, local.StateFileName), []byte(stale), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb upOutput
+	codec := make(chan int, 1)
+	go func() { codec <- Execute(ctx, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, []string{"up", dir}) }()
+	var c *local.Client
+	for deadline := time.Now().Add(20 * time.Second); c == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		c, _ = local.Dial(ctx, stateDir)
+	}
+	if c == nil {
+		t.Fatalf("up did not replace the stale state file: %s", errb.String())
+	}
+	if st, _ := local.ReadState(stateDir); st.Token == "old" {
+		t.Error("state file still the stale one")
+	}
+	cancel()
+	if code := <-codec; code != ExitOK {
+		t.Errorf("exit %d: %s", code, errb.String())
+	}
+}
