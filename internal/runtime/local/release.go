@@ -82,6 +82,19 @@ func (rel *release) pick(exclude *replica) *replica {
 	return nil
 }
 
+// readyReplicas are the ready replicas in rotation.
+func (rel *release) readyReplicas() []*replica {
+	rel.mu.Lock()
+	defer rel.mu.Unlock()
+	var out []*replica
+	for _, r := range rel.replicas {
+		if r.ready.Load() && !r.draining.Load() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func (rel *release) readyCount() int {
 	rel.mu.Lock()
 	defer rel.mu.Unlock()

@@ -16,9 +16,10 @@ import (
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
-// Smoke runs spec against a ready replica of the release: HTTP probes
-// directly at the replica, then the command in the release's environment
-// (its venv python for python/python3) with CANARY_URL set.
+// Smoke runs spec against the release's ready replicas: every HTTP probe
+// directly at every ready replica (not through the traffic split), then the
+// command in the release's environment (its venv python for
+// python/python3) with CANARY_URL set to one ready replica.
 func (rt *Runtime) Smoke(ctx context.Context, name, id string, spec rollout.SmokeStep) (runtime.SmokeResult, error) {
 	s := rt.lookup(name)
 	if s == nil {
@@ -30,40 +31,48 @@ func (rt *Runtime) Smoke(ctx context.Context, name, id string, spec rollout.Smok
 	if rel == nil {
 		return runtime.SmokeResult{}, fmt.Errorf("service %s has no release %s", name, id)
 	}
-	rep := rel.pick(nil)
-	if rep == nil {
+	reps := rel.readyReplicas()
+	if len(reps) == 0 {
 		return runtime.SmokeResult{Passed: false, Reason: "no ready replica of " + id}, nil
 	}
-	defer rep.inflight.Add(-1)
 	timeout := time.Duration(spec.Timeout)
 	if timeout <= 0 {
 		timeout = time.Duration(rollout.DefaultSmokeTimeout)
 	}
-	base := "http://" + rep.addr()
 	client := &http.Client{Timeout: timeout}
-	for _, probe := range spec.HTTP {
-		want := probe.ExpectStatus
-		if want == 0 {
-			want = rollout.DefaultExpectStatus
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+probe.Path, nil)
-		if err != nil {
-			return runtime.SmokeResult{Reason: fmt.Sprintf("GET %s: %v", probe.Path, err)}, nil
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			return runtime.SmokeResult{Reason: fmt.Sprintf("GET %s on %s: %v", probe.Path, rep.name, err)}, nil
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != want {
-			return runtime.SmokeResult{Reason: fmt.Sprintf("GET %s on %s: status %d, expected %d", probe.Path, rep.name, resp.StatusCode, want)}, nil
+	for _, rep := range reps {
+		for _, probe := range spec.HTTP {
+			if reason := probeOnce(ctx, client, rep, probe); reason != "" {
+				return runtime.SmokeResult{Reason: reason}, nil
+			}
 		}
 	}
 	if len(spec.Command) == 0 {
-		return runtime.SmokeResult{Passed: true, Reason: fmt.Sprintf("%d HTTP probes passed on %s", len(spec.HTTP), rep.name)}, nil
+		return runtime.SmokeResult{Passed: true, Reason: fmt.Sprintf("%d HTTP probes passed on %d replicas", len(spec.HTTP), len(reps))}, nil
 	}
-	return runCommand(ctx, rel.launch, spec.Command, base, timeout)
+	return runCommand(ctx, rel.launch, spec.Command, "http://"+reps[0].addr(), timeout)
+}
+
+// probeOnce GETs probe.Path on rep; it returns why it failed, or "".
+func probeOnce(ctx context.Context, client *http.Client, rep *replica, probe rollout.HTTPProbe) string {
+	want := probe.ExpectStatus
+	if want == 0 {
+		want = rollout.DefaultExpectStatus
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+rep.addr()+probe.Path, nil)
+	if err != nil {
+		return fmt.Sprintf("GET %s: %v", probe.Path, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Sprintf("GET %s on %s: %v", probe.Path, rep.name, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		return fmt.Sprintf("GET %s on %s: status %d, expected %d", probe.Path, rep.name, resp.StatusCode, want)
+	}
+	return ""
 }
 
 func runCommand(ctx context.Context, l launch, command []string, base string, timeout time.Duration) (runtime.SmokeResult, error) {
