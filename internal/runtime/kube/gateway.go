@@ -241,13 +241,22 @@ func routeCanaryWeight(route *unstructured.Unstructured, stableSvc, canarySvc st
 	return int(c * 100 / (s + c)), true
 }
 
-// observeGateway reports the route's canary weight as the weight in effect.
+// observeGateway reports the route's canary weight as the weight in
+// effect; the service has not converged while the route or the stable
+// Service's selector lag behind.
 func (t *Target) observeGateway(ctx context.Context, service string, obs *runtime.Observed, canary *appsv1.Deployment) error {
 	tr := t.trafficOf(service)
 	route := &unstructured.Unstructured{}
 	route.SetGroupVersionKind(httpRouteGVK)
 	if err := t.c.Get(ctx, client.ObjectKey{Namespace: t.ns, Name: tr.HTTPRoute}, route); err != nil {
 		return fmt.Errorf("httproute %s: %w", tr.HTTPRoute, err)
+	}
+	var svc corev1.Service
+	if err := t.c.Get(ctx, client.ObjectKey{Namespace: t.ns, Name: tr.Service}, &svc); err != nil {
+		return fmt.Errorf("stable service %s: %w", tr.Service, err)
+	}
+	if obs.Stable != "" && svc.Spec.Selector[LabelRevision] != RevisionLabel(obs.Stable) {
+		obs.Converged = false // the stable Service does not select the stable release yet
 	}
 	w, _ := routeCanaryWeight(route, tr.Service, tr.CanaryService)
 	if canary != nil && ptr.Deref(canary.Spec.Replicas, 0) > 0 {
