@@ -115,7 +115,7 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 		fmt.Fprintf(out, "release %s of %s (%s)\n", rel.ID, service, describeArtifact(rel))
 		ro, notes, err := runner.Start(ctx, rel, deploy.StartOptions{Replicas: f.replicas, ReadinessPath: f.readiness})
 		if errors.Is(err, driver.ErrInProgress) {
-			return &ExitError{Code: ExitNo, Err: err}
+			return &ExitError{Code: ExitNo, Err: fmt.Errorf("%w; continue it with: pinwheel deploy %s --resume", err, dir)}
 		}
 		if err != nil {
 			return err
@@ -137,6 +137,9 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 		fmt.Fprintf(out, "resuming rollout #%d: %s → %s (%s)\n", ro.ID, orNone(ro.FromRelease), ro.ReleaseID, ro.Phase)
 	}
 	final, err := runner.Drive(ctx, service)
+	if err != nil && ctx.Err() != nil {
+		return &ExitError{Code: ExitNo, Err: fmt.Errorf("interrupted: the rollout stays where it is in the ledger and the runtime; continue it with: pinwheel deploy %s --resume (or pinwheel abort)", dir)}
+	}
 	if err != nil {
 		return err
 	}
