@@ -2,9 +2,9 @@ package deploy
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
@@ -46,9 +46,8 @@ func History(ctx context.Context, store ledger.Store, service string, limit int)
 		if rel, err := store.GetRelease(ctx, service, ro.ReleaseID); err == nil {
 			e.Version, e.Digest = rel.Info.Version, rel.Info.ImageDigest
 		}
-		var p persisted
-		if json.Unmarshal(ro.Status, &p) == nil {
-			e.Reason = p.Status.Message
+		if _, st, err := driver.Persisted(ro); err == nil {
+			e.Reason = driver.Why(st)
 		}
 		out = append(out, e)
 	}

@@ -61,62 +61,18 @@ func (r *Runner) Start(ctx context.Context, rel ledger.Release, o StartOptions) 
 }
 
 // Drive steps the service's active rollout until it ends (or ctx does),
-// reporting each new decision, and returns the final record.
+// reporting each new decision as it is persisted, and returns the final
+// record.
 func (r *Runner) Drive(ctx context.Context, service string) (ledger.Rollout, error) {
-	d := r.driver()
-	seen := map[int64]int{}
-	for {
-		res, err := d.Step(ctx, service)
-		if errors.Is(err, ledger.ErrNotFound) {
-			rs, lerr := r.Store.ListRollouts(ctx, service, 1)
-			if lerr != nil || len(rs) == 0 {
-				return ledger.Rollout{}, err
-			}
-			r.report(ctx, rs[0].ID, seen)
-			return rs[0], nil
-		}
-		if err != nil && ctx.Err() != nil {
-			return res.Rollout, ctx.Err()
-		}
-		if err != nil {
-			r.log().Warn("step failed; retrying", "service", service, "err", err)
-			res.Requeue = driver.MaxWait
-		}
-		if res.Rollout.ID != 0 {
-			r.report(ctx, res.Rollout.ID, seen)
-		}
-		if res.Done {
-			return res.Rollout, nil
-		}
-		wait := min(res.Requeue, 250*time.Millisecond)
-		if wait <= 0 {
-			wait = 20 * time.Millisecond
-		}
-		select {
-		case <-ctx.Done():
-			return res.Rollout, ctx.Err()
-		case <-time.After(wait):
-		}
-	}
-}
-
-func (r *Runner) report(ctx context.Context, rolloutID int64, seen map[int64]int) {
-	if r.OnDecision == nil {
-		return
-	}
-	ds, err := r.Store.Decisions(ctx, rolloutID)
-	if err != nil {
-		return
-	}
-	for _, dec := range ds[min(seen[rolloutID], len(ds)):] {
-		r.OnDecision(dec)
-	}
-	seen[rolloutID] = len(ds)
+	return r.driver().Run(ctx, service)
 }
 
 func (r *Runner) driver() *driver.Driver {
 	opts := []driver.Option{driver.WithLogger(r.log()), driver.WithSampleStep(SampleStep(r.Project.Spec)),
-		driver.WithGitLog(GitLog(r.Project.Dir))}
+		driver.WithGitLog(GitLog(r.Project.Dir)), driver.WithMaxWait(250 * time.Millisecond)}
+	if r.OnDecision != nil {
+		opts = append(opts, driver.WithOnDecision(r.OnDecision))
+	}
 	if r.Notifier != nil {
 		opts = append(opts, driver.WithNotifier(r.Notifier))
 	}

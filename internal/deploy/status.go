@@ -2,11 +2,11 @@ package deploy
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"pinwheel.dev/pinwheel/internal/analysis"
+	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
@@ -44,12 +44,6 @@ type RuntimeView struct {
 	CanaryWeight int            `json:"canaryWeight"`
 	Ready        map[string]int `json:"ready,omitempty"`
 	Error        string         `json:"error,omitempty"`
-}
-
-// persisted is the part of the driver's persisted state views read.
-type persisted struct {
-	Spec   rollout.Spec   `json:"spec"`
-	Status rollout.Status `json:"status"`
 }
 
 // LoadStatus gathers service's status from the ledger (and the target, when
@@ -97,18 +91,22 @@ func LoadStatus(ctx context.Context, store ledger.Store, t *Target, service stri
 // ViewRollout decodes ro's engine status and reads its newest decisions.
 func ViewRollout(ctx context.Context, store ledger.Store, ro ledger.Rollout, decisions int) (RolloutView, error) {
 	rv := RolloutView{Rollout: ro}
-	var p persisted
+	var (
+		spec   rollout.Spec
+		status rollout.Status
+	)
 	if len(ro.Status) > 0 {
-		if err := json.Unmarshal(ro.Status, &p); err != nil {
-			return rv, fmt.Errorf("rollout %d: stored status: %w", ro.ID, err)
+		var err error
+		if spec, status, err = driver.Persisted(ro); err != nil {
+			return rv, err
 		}
 	}
-	rv.Engine = p.Status
-	for _, s := range p.Spec.Steps {
+	rv.Engine = status
+	for _, s := range spec.Steps {
 		rv.Steps = append(rv.Steps, DescribeStep(s))
 	}
-	for i := len(p.Status.Decisions) - 1; i >= 0; i-- {
-		if vs := p.Status.Decisions[i].Verdicts; len(vs) > 0 {
+	for i := len(status.Decisions) - 1; i >= 0; i-- {
+		if vs := status.Decisions[i].Verdicts; len(vs) > 0 {
 			rv.Checks = vs
 			break
 		}

@@ -24,6 +24,8 @@ type Driver struct {
 	log      *slog.Logger
 	step     time.Duration // metrics sample resolution
 	gitLog   func(oldCommit, newCommit string) ([]string, error)
+	onDec    func(ledger.Decision)
+	maxWait  time.Duration
 
 	// pending are results of the last actions, fed to the next Next call.
 	pending map[int64]*rollout.Observations
@@ -58,10 +60,17 @@ func WithGitLog(f func(oldCommit, newCommit string) ([]string, error)) Option {
 	return func(d *Driver) { d.gitLog = f }
 }
 
+// WithOnDecision calls f with every decision once it is persisted, in order
+// (progress displays).
+func WithOnDecision(f func(ledger.Decision)) Option { return func(d *Driver) { d.onDec = f } }
+
+// WithMaxWait bounds how long Run sleeps between steps (default MaxWait).
+func WithMaxWait(w time.Duration) Option { return func(d *Driver) { d.maxWait = w } }
+
 // New returns a driver over store, target and metrics provider.
 func New(store ledger.Store, target runtime.Target, provider metrics.Provider, opts ...Option) *Driver {
 	d := &Driver{store: store, target: target, metrics: provider, now: time.Now, sleep: sleepCtx,
-		log: slog.New(slog.DiscardHandler), pending: map[int64]*rollout.Observations{}}
+		log: slog.New(slog.DiscardHandler), pending: map[int64]*rollout.Observations{}, maxWait: MaxWait}
 	for _, o := range opts {
 		o(d)
 	}

@@ -44,7 +44,7 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st state) (st
 	if err != nil {
 		return "", err
 	}
-	rem := notify.Remediation{Service: ro.Service, RolloutID: ro.ID, At: d.now(), Reason: rollbackReason(st.Status), Failed: failed}
+	rem := notify.Remediation{Service: ro.Service, RolloutID: ro.ID, At: d.now(), Reason: Why(st.Status), Failed: failed}
 	if st.Stable != nil {
 		if restored, err := d.store.GetRelease(ctx, ro.Service, st.Stable.ID); err == nil {
 			rem.Restored = restored
@@ -93,9 +93,10 @@ func failingRoundVerdicts(s rollout.Status) []analysis.Verdict {
 	return lastVerdicts(s)
 }
 
-// rollbackReason is the reason of the decision that started the rollback
-// (not the final "all traffic on stable" message).
-func rollbackReason(s rollout.Status) string {
+// Why explains a rollout's state in one line: for a rollout that rolled
+// back, the reason of the decision that started the rollback (not the final
+// "all traffic on stable" message); otherwise the latest decision's reason.
+func Why(s rollout.Status) string {
 	for _, d := range s.Decisions {
 		if d.Phase == rollout.RollingBack || d.Action == "rollback" {
 			return d.Reason

@@ -25,12 +25,12 @@ func (d *Driver) Run(ctx context.Context, service string) (ledger.Rollout, error
 				return res.Rollout, ctx.Err()
 			}
 			d.log.Warn("step failed; retrying", "service", service, "err", err)
-			res.Requeue = MaxWait
+			res.Requeue = d.maxWait
 		}
 		if res.Done {
 			return res.Rollout, nil
 		}
-		wait := min(res.Requeue, MaxWait)
+		wait := min(res.Requeue, d.maxWait)
 		if wait > 0 {
 			if err := d.sleep(ctx, wait); err != nil {
 				return res.Rollout, err

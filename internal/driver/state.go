@@ -94,3 +94,10 @@ func DeployRecord(r runtime.Release) (json.RawMessage, error) {
 		Env      map[string]string `json:"env,omitempty"`
 	}{r.Artifact, r.Env})
 }
+
+// Persisted returns the spec and engine status a driver stored in ro, for
+// status displays.
+func Persisted(ro ledger.Rollout) (rollout.Spec, rollout.Status, error) {
+	st, err := loadState(ro)
+	return st.Spec, st.Status, err
+}

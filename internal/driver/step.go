@@ -62,7 +62,8 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 		return StepResult{}, err
 	}
 	ro.Phase, ro.Status = string(next.Phase), raw
-	saved, err := d.store.SaveRollout(ctx, ro, newDecisions(prev, next)...)
+	decisions := newDecisions(prev, next)
+	saved, err := d.store.SaveRollout(ctx, ro, decisions...)
 	if errors.Is(err, ledger.ErrConflict) {
 		d.log.Warn("rollout changed under us; deciding again", "rollout", ro.ID)
 		delete(d.pending, ro.ID)
@@ -72,6 +73,11 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 		return StepResult{}, err
 	}
 	delete(d.pending, ro.ID) // consumed by this Next
+	if d.onDec != nil {
+		for _, dec := range decisions {
+			d.onDec(dec)
+		}
+	}
 	res := StepResult{Rollout: saved, Status: next, Actions: actions, Done: next.Phase.IsTerminal()}
 	if err := d.target.Apply(ctx, st.desired(service)); err != nil {
 		d.log.Warn("apply failed", "service", service, "err", err)
