@@ -89,7 +89,9 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	if err := copyTree(o.Example, src); err != nil {
 		return res, fmt.Errorf("copy the example: %w", err)
 	}
-	store, err := ledger.Open(ctx, filepath.Join(o.Dir, "ledger.db"))
+	// The ledger sits where pinwheel's commands look for it, so with --keep
+	// `cd DIR/shop && pinwheel history shop` shows the demo's records.
+	store, err := ledger.Open(ctx, filepath.Join(src, ".pinwheel", "ledger.db"))
 	if err != nil {
 		return res, err
 	}

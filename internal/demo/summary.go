@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 )
@@ -36,6 +37,8 @@ func WriteSummary(w io.Writer, r Result) {
 	}
 	if !r.Kept {
 		fmt.Fprintf(w, "(the state directory %s and the report in it were removed; pinwheel demo --keep keeps them)\n", r.Dir)
+	} else {
+		fmt.Fprintf(w, "explore: cd %s && pinwheel history shop && pinwheel status shop && pinwheel diff shop-1 shop-2\n", filepath.Join(r.Dir, "shop"))
 	}
 	fmt.Fprintf(w, "finished in %s\n", r.Elapsed.Round(100*time.Millisecond))
 	if r.OK {
