@@ -114,7 +114,9 @@ func TestUpReplacesAStaleStateFile(t *testing.T) {
 	defer cancel()
 	var out, errb upOutput
 	codec := make(chan int, 1)
-	go func() { codec <- Execute(ctx, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, []string{"up", dir}) }()
+	go func() {
+		codec <- Execute(ctx, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, []string{"up", dir})
+	}()
 	var c *local.Client
 	for deadline := time.Now().Add(20 * time.Second); c == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		c, _ = local.Dial(ctx, stateDir)
