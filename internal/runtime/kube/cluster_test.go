@@ -78,12 +78,18 @@ func startCluster() {
 			testCluster.err = err
 			return
 		}
-		env := append(os.Environ(), fmt.Sprintf("PINWHEEL_KUBE_CLUSTER=runtime-kube-%d", os.Getpid()), "PINWHEEL_KUBE_WORKDIR="+work)
+		name := fmt.Sprintf("runtime-kube-%d", os.Getpid())
+		env := append(os.Environ(), "PINWHEEL_KUBE_CLUSTER="+name, "PINWHEEL_KUBE_WORKDIR="+work)
 		testCluster.down = func() {
-			cmd := exec.Command("bash", filepath.Join(root, "scripts/kube-down.sh"))
-			cmd.Env = env
+			// kwokctl delete rejects an empty --kubeconfig (kube-down.sh
+			// passes one), so name a file of our own that was never written.
+			cmd := exec.Command(filepath.Join(kubeCache(), "kwokctl"), "delete", "cluster", "--name", name,
+				"--kubeconfig="+filepath.Join(work, "unused-kubeconfig.yaml"))
+			cmd.Env = append(env, "KWOK_WORKDIR="+work, "KWOK_KUBECTL_BINARY="+filepath.Join(kubeCache(), "kubectl"))
 			if out, err := cmd.CombinedOutput(); err != nil {
-				fmt.Fprintf(os.Stderr, "kube-down: %v\n%s", err, out)
+				// Keep the work dir: it is what finds the processes to stop.
+				fmt.Fprintf(os.Stderr, "kwokctl delete cluster %s: %v\n%s", name, err, out)
+				return
 			}
 			os.RemoveAll(work)
 		}
