@@ -11,4 +11,7 @@ if [ ! -x "$cache/kwokctl" ]; then
 	echo "kube-down: no kwokctl in $cache: nothing was started" >&2
 	exit 0
 fi
-"$cache/kwokctl" delete cluster --name "$name" --kubeconfig= >&2
+# --kubeconfig names the cluster's own kubeconfig (deleted with it) so that
+# ~/.kube/config is never touched; kwokctl rejects an empty path here.
+"$cache/kwokctl" delete cluster --name "$name" \
+	--kubeconfig "$KWOK_WORKDIR/clusters/$name/kubeconfig.yaml" >&2

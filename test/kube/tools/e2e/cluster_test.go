@@ -114,7 +114,7 @@ func TestControlPlaneRollsOutDeployment(t *testing.T) {
 	}
 
 	c.run(t, deployment, "apply", "-f", "-")
-	c.run(t, "", "rollout", "status", "deployment/web", "--timeout=3m")
+	t.Log(strings.TrimSpace(c.run(t, "", "rollout", "status", "deployment/web", "--timeout=3m")))
 	assertPodsRunning(t, c, 3)
 
 	// A template change rolls through a second ReplicaSet, as a promotion will.
@@ -126,6 +126,7 @@ func TestControlPlaneRollsOutDeployment(t *testing.T) {
 		t.Fatalf("ReplicaSet replicas after the update = %v, want one at 3 and one at 0", rs)
 	}
 	assertPodsRunning(t, c, 3)
+	t.Logf("kubectl get rs:\n%s", c.run(t, "", "get", "rs", "-l", "app=web"))
 }
 
 func assertPodsRunning(t *testing.T, c *cluster, want int) {
@@ -145,6 +146,7 @@ func assertPodsRunning(t *testing.T, c *cluster, want int) {
 			}
 		}
 		if running == want && len(pods) == want {
+			t.Logf("pods (phase/node): %s", strings.Join(pods, " "))
 			return
 		}
 		if time.Now().After(deadline) {
