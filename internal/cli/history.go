@@ -23,7 +23,7 @@ with where each automatic rollback's remediation report went.`,
 				return err
 			}
 			path := ledgerPath(ledgerFlag, ".")
-			service, err := serviceArg(args, path)
+			service, err := serviceArg(cmd.Context(), args, path)
 			if err != nil {
 				return err
 			}

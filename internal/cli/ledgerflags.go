@@ -3,12 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"pinwheel.dev/pinwheel/internal/config"
-	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
@@ -43,21 +44,48 @@ func openLedger(ctx context.Context, path string, create bool) (ledger.Store, er
 	return ledger.Open(ctx, path)
 }
 
-// serviceArg is the SERVICE argument, or the service of the pinwheel.yaml
-// next to the ledger's .pinwheel directory.
-func serviceArg(args []string, ledgerFile string) (string, error) {
+// serviceArg is the SERVICE argument, else the service of the pinwheel.yaml
+// next to the ledger's .pinwheel directory, else the only service the ledger
+// records.
+func serviceArg(ctx context.Context, args []string, ledgerFile string) (string, error) {
 	if len(args) > 0 {
 		return args[0], nil
 	}
 	dir := filepath.Dir(filepath.Dir(ledgerFile))
 	cfg, err := config.Load(dir)
-	if err != nil {
-		if inputerr.Is(err) {
-			return "", err
-		}
-		return "", usageError("name the SERVICE (no pinwheel.yaml in %s to take it from)", dir)
+	switch {
+	case err == nil:
+		return cfg.Service, nil
+	case errors.Is(err, os.ErrNotExist):
+		return onlyServiceIn(ctx, ledgerFile, dir)
+	default:
+		return "", err
 	}
-	return cfg.Service, nil
+}
+
+// onlyServiceIn is the one service the ledger at ledgerFile records, or a
+// usage error saying why SERVICE must be named.
+func onlyServiceIn(ctx context.Context, ledgerFile, dir string) (string, error) {
+	if _, err := os.Stat(ledgerFile); err != nil {
+		return "", usageError("name the SERVICE (no pinwheel.yaml in %s to take it from, no ledger at %s)", dir, ledgerFile)
+	}
+	store, err := ledger.Open(ctx, ledgerFile)
+	if err != nil {
+		return "", err
+	}
+	defer store.Close()
+	services, err := store.Services(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(services) {
+	case 1:
+		return services[0], nil
+	case 0:
+		return "", usageError("name the SERVICE (no pinwheel.yaml in %s, and the ledger %s records no service yet)", dir, ledgerFile)
+	default:
+		return "", usageError("name the SERVICE: the ledger %s records %s (no pinwheel.yaml in %s to choose)", ledgerFile, strings.Join(services, ", "), dir)
+	}
 }
 
 func checkTextOrJSON(output string) error {

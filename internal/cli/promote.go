@@ -35,7 +35,7 @@ func newRolloutCommandCommand(streams Streams, kind rollout.CommandKind, use, sh
 				return err
 			}
 			path := ledgerPath(ledgerFlag, ".")
-			service, err := serviceArg(args, path)
+			service, err := serviceArg(cmd.Context(), args, path)
 			if err != nil {
 				return err
 			}

@@ -41,7 +41,7 @@ Exit 0 once the release serves all traffic, 1 if that failed.`,
 				return err
 			}
 			path := ledgerPath(ledgerFlag, ".")
-			service, err := serviceArg(args, path)
+			service, err := serviceArg(cmd.Context(), args, path)
 			if err != nil {
 				return err
 			}

@@ -37,7 +37,7 @@ SERVICE defaults to the service of ./pinwheel.yaml. --watch redraws every
 				return err
 			}
 			path := ledgerPath(ledgerFlag, ".")
-			service, err := serviceArg(args, path)
+			service, err := serviceArg(cmd.Context(), args, path)
 			if err != nil {
 				return err
 			}

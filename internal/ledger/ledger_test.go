@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,6 +172,12 @@ func TestEventsAndBuilds(t *testing.T) {
 	}
 	if is, _ := s.ListIncidents(ctx, "nobody", 10); len(is) != 0 {
 		t.Fatalf("incidents filtered by service: %+v", is)
+	}
+	if _, err := s.RecordBuild(ctx, Build{Service: "api"}); err != nil {
+		t.Fatal(err)
+	}
+	if svcs, err := s.Services(ctx); err != nil || strings.Join(svcs, ",") != "api,hello" {
+		t.Fatalf("services = %v, %v (want api from its build, hello from its release)", svcs, err)
 	}
 }
 

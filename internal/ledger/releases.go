@@ -155,6 +155,23 @@ func (s *sqliteStore) LastKnownGood(ctx context.Context, service, exclude string
 	return rows[0], nil
 }
 
+func (s *sqliteStore) Services(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT service FROM releases UNION SELECT service FROM builds UNION SELECT service FROM rollouts ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: services: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
+	return out, rows.Err()
+}
+
 func (s *sqliteStore) queryReleases(ctx context.Context, where string, args ...any) ([]Release, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+releaseColumns+` FROM releases `+where, args...)
 	if err != nil {

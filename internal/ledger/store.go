@@ -171,6 +171,8 @@ type Releases interface {
 	SetReleaseState(ctx context.Context, id string, state ReleaseState, knownGood bool) error
 	// LastKnownGood returns the newest known-good release of service other than exclude.
 	LastKnownGood(ctx context.Context, service, exclude string) (Release, error)
+	// Services lists, sorted, every service with a build, release or rollout.
+	Services(ctx context.Context) ([]string, error)
 }
 
 // Rollouts records rollouts, their persisted status and decisions.

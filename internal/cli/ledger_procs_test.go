@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	_ "modernc.org/sqlite" // to run PRAGMA integrity_check on the ledger file
+
+	"pinwheel.dev/pinwheel/internal/ledger"
+)
+
+// buildPinwheel builds cmd/pinwheel into dir and returns the binary's path.
+func buildPinwheel(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "pinwheel")
+	build := exec.Command("go", "build", "-o", bin, "pinwheel.dev/pinwheel/cmd/pinwheel")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// seedActiveRollout records release svc-1 and an unfinished rollout of it.
+func seedActiveRollout(t *testing.T, db, service string) ledger.Rollout {
+	t.Helper()
+	ctx := context.Background()
+	s, err := ledger.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rel, err := s.CreateRelease(ctx, ledger.Release{Service: service})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro, err := s.StartRollout(ctx, ledger.Rollout{Service: service, ReleaseID: rel.ID, Target: "local", Phase: "Paused"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ro
+}
+
+// TestConcurrentCLIProcessesShareOneLedger starts real pinwheel processes at
+// once — promote and abort writers, history and status readers — on one
+// ledger file: every writer's command is stored exactly once, every reader
+// succeeds, and the file passes SQLite's integrity check.
+func TestConcurrentCLIProcessesShareOneLedger(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds pinwheel and starts processes")
+	}
+	dir := t.TempDir()
+	bin := buildPinwheel(t, dir)
+	db := filepath.Join(dir, "elsewhere", "ledger.db")
+	ro := seedActiveRollout(t, db, "svc")
+
+	type run struct {
+		args []string
+		out  []byte
+		err  error
+	}
+	var runs []*run
+	const writersPerKind, readers = 6, 4
+	for i := 0; i < writersPerKind; i++ {
+		for _, kind := range []string{"promote", "abort"} {
+			runs = append(runs, &run{args: []string{kind, "svc", "--ledger", db, "-o", "json", "--reason", fmt.Sprintf("%s-%d", kind, i)}})
+		}
+	}
+	for i := 0; i < readers; i++ {
+		runs = append(runs, &run{args: []string{"history", "--ledger", db, "-o", "json"}})
+		runs = append(runs, &run{args: []string{"status", "--ledger", db, "-o", "json"}})
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, r := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			cmd := exec.Command(bin, r.args...)
+			cmd.Dir = dir // no pinwheel.yaml: history/status pick the ledger's only service
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			r.out, r.err = cmd.Output()
+			if r.err != nil {
+				r.err = fmt.Errorf("%w: %s", r.err, stderr.String())
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	var ids []int64
+	for _, r := range runs {
+		if r.err != nil {
+			t.Fatalf("pinwheel %s: %v", strings.Join(r.args, " "), r.err)
+		}
+		switch r.args[0] {
+		case "promote", "abort":
+			var got struct {
+				Command int64 `json:"command"`
+				Rollout int64 `json:"rollout"`
+			}
+			if err := json.Unmarshal(r.out, &got); err != nil || got.Rollout != ro.ID || got.Command == 0 {
+				t.Fatalf("pinwheel %s printed %s (%v)", strings.Join(r.args, " "), r.out, err)
+			}
+			ids = append(ids, got.Command)
+		case "history":
+			var hs []json.RawMessage
+			if err := json.Unmarshal(r.out, &hs); err != nil || len(hs) != 1 {
+				t.Fatalf("history printed %s (%v), want the one rollout", r.out, err)
+			}
+		case "status":
+			if !strings.Contains(string(r.out), `"svc"`) {
+				t.Fatalf("status printed %s, want service svc", r.out)
+			}
+		}
+	}
+
+	ctx := context.Background()
+	s, err := ledger.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken, err := s.TakeCommands(ctx, "svc", ro.ID)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []int64
+	reasons := map[string]bool{}
+	for _, c := range taken {
+		stored = append(stored, c.ID)
+		var body struct {
+			Reason string `json:"reason"`
+		}
+		json.Unmarshal(c.Body, &body)
+		reasons[body.Reason] = true
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	if fmt.Sprint(stored) != fmt.Sprint(ids) || len(stored) != 2*writersPerKind {
+		t.Fatalf("ledger holds commands %v, the processes reported %v (want %d, none lost or duplicated)", stored, ids, 2*writersPerKind)
+	}
+	if len(reasons) != 2*writersPerKind {
+		t.Fatalf("distinct command bodies = %d, want %d: %v", len(reasons), 2*writersPerKind, reasons)
+	}
+	assertIntegrity(t, db)
+}
+
+func assertIntegrity(t *testing.T, db string) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var check string
+	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check = %q, %v", check, err)
+	}
+}
+
+// TestServiceDefaultsToTheLedgersOnlyService covers history/status run
+// outside a project: the only service in the ledger is taken; with two, the
+// error names them.
+func TestServiceDefaultsToTheLedgersOnlyService(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ledger.db")
+	seedActiveRollout(t, db, "svc")
+	for _, cmd := range []string{"history", "status"} {
+		code, out, errOut := runCheckCLI(t, cmd, "--ledger", db)
+		if code != 0 || !strings.Contains(out, "svc-1") {
+			t.Fatalf("%s without SERVICE: exit %d\n%s%s", cmd, code, out, errOut)
+		}
+	}
+	seedActiveRollout(t, db, "api")
+	code, _, errOut := runCheckCLI(t, "history", "--ledger", db)
+	if code != ExitUsage || !strings.Contains(errOut, "api, svc") {
+		t.Fatalf("history with two services: exit %d, %s (want 2 naming api, svc)", code, errOut)
+	}
+	code, _, errOut = runCheckCLI(t, "history", "--ledger", filepath.Join(dir, "none.db"))
+	if code != ExitUsage || !strings.Contains(errOut, "no ledger") {
+		t.Fatalf("history with no ledger: exit %d, %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.db")); err == nil {
+		t.Fatal("history created a ledger file")
+	}
+}
