@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,8 +57,8 @@ promoted, 1 when rolled back or aborted, 2 on bad input.`,
 	fl.BoolVar(&f.resume, "resume", false, "continue the service's unfinished rollout")
 	fl.StringVar(&f.target, "target", "local", "runtime target: local (the runtime of pinwheel up)")
 	fl.BoolVar(&f.wait, "wait", true, "drive the rollout until it is promoted or rolled back (--wait=false: record and start it only)")
-	fl.IntVar(&f.replicas, "replicas", 2, "replicas of the stable release")
-	fl.StringVar(&f.readiness, "readiness-path", deploy.DefaultReadinessPath, "HTTP path a replica must answer 2xx on before it gets traffic")
+	fl.IntVar(&f.replicas, "replicas", 0, "replicas of the stable release (default: pinwheel.yaml runtime.replicas, else 2)")
+	fl.StringVar(&f.readiness, "readiness-path", "", "HTTP path a replica must answer 2xx on before it gets traffic (default: pinwheel.yaml runtime.readinessPath, else "+deploy.DefaultReadinessPath+")")
 	addLedgerFlag(fl, &f.ledger)
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	return cmd
@@ -75,6 +76,15 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 	}
 	if n != 1 {
 		return usageError("name exactly one of --image, --release, --source or --resume")
+	}
+	if err := deploy.CheckTarget(f.target); err != nil {
+		return err
+	}
+	if f.replicas < 0 {
+		return usageError("--replicas %d: expected a positive number", f.replicas)
+	}
+	if f.readiness != "" && !strings.HasPrefix(f.readiness, "/") {
+		return usageError("--readiness-path %q: expected an HTTP path starting with /", f.readiness)
 	}
 	if f.image != "" {
 		if _, err := deploy.ParseImage(f.image); err != nil {

@@ -23,18 +23,24 @@ type Project struct {
 	Config *config.Config
 	Spec   rollout.Spec
 	Notify notify.Config
+	// Runtime is the runtime: section (replicas, readinessPath).
+	Runtime RuntimeConfig
 	// Snapshot is pinwheel.yaml as JSON, for ledger.Release.Config.
 	Snapshot json.RawMessage
 }
 
-// LoadProject reads dir/pinwheel.yaml and decodes its rollout and notify
-// sections. Every problem is an *inputerr.Error naming file:line:col.
+// LoadProject reads dir/pinwheel.yaml and decodes its rollout, runtime and
+// notify sections. Every problem is an *inputerr.Error naming file:line:col.
 func LoadProject(dir string) (*Project, error) {
 	cfg, err := config.Load(dir)
 	if err != nil {
 		return nil, err
 	}
 	spec, err := driver.DecodeSpec(&cfg.Rollout, cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := DecodeRuntime(&cfg.Runtime, cfg.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +58,7 @@ func LoadProject(dir string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Project{Dir: abs, Config: cfg, Spec: spec, Notify: nc, Snapshot: snap}, nil
+	return &Project{Dir: abs, Config: cfg, Spec: spec, Notify: nc, Runtime: rc, Snapshot: snap}, nil
 }
 
 // snapshot is the config file as JSON (keys as written), so release diffs
@@ -83,5 +89,6 @@ func (p *Project) Lock() (*lock.Lock, error) {
 }
 
 // DefaultReadinessPath is the HTTP path probed (GET, 2xx) before a replica
-// gets traffic, unless deploy --readiness-path says otherwise.
+// gets traffic, unless deploy --readiness-path or pinwheel.yaml's
+// runtime.readinessPath says otherwise.
 const DefaultReadinessPath = "/healthz"

@@ -31,11 +31,13 @@ type Runner struct {
 
 // StartOptions tune one rollout.
 type StartOptions struct {
+	// Replicas of the stable release (default: pinwheel.yaml's
+	// runtime.replicas, then 2).
 	Replicas int
 	// FastRollback forces the spec's fastRollback (pinwheel rollback).
 	FastRollback bool
-	// ReadinessPath is probed before a replica gets traffic (default
-	// DefaultReadinessPath).
+	// ReadinessPath is probed before a replica gets traffic (default:
+	// pinwheel.yaml's runtime.readinessPath, then DefaultReadinessPath).
 	ReadinessPath string
 }
 
@@ -55,9 +57,16 @@ func (r *Runner) Start(ctx context.Context, rel ledger.Release, o StartOptions) 
 	if o.FastRollback {
 		spec.FastRollback = true
 	}
+	replicas, readiness := r.Project.startDefaults(o)
 	ro, err := r.driver().Start(ctx, driver.StartRequest{Service: rel.Service, Release: rel, Spec: spec,
-		Replicas: o.Replicas, ReadinessPath: cmp.Or(o.ReadinessPath, DefaultReadinessPath), Target: r.Target.Name})
+		Replicas: replicas, ReadinessPath: readiness, Target: r.Target.Name})
 	return ro, notes, err
+}
+
+// startDefaults is o's replicas and readiness path, else the runtime:
+// section's, else the defaults.
+func (p *Project) startDefaults(o StartOptions) (int, string) {
+	return cmp.Or(o.Replicas, p.Runtime.Replicas, 2), cmp.Or(o.ReadinessPath, p.Runtime.ReadinessPath, DefaultReadinessPath)
 }
 
 // Drive steps the service's active rollout until it ends (or ctx does),

@@ -72,23 +72,30 @@ func TestSourceReleaseIsolatedWithLockedDeps(t *testing.T) {
 	apply(t, rt, runtime.Desired{Stable: rel, Replicas: 1})
 	o := waitConverged(t, rt)
 	assertIsolated(t, sysPath(t, o.Endpoint), deps)
+	// pip is installed in the host python's own site-packages: importable
+	// there, so the hostpkg case below would pass if isolation leaked.
+	if out, err := exec.Command("python3", "-c", "import pip").CombinedOutput(); err != nil {
+		t.Fatalf("host python3 cannot import pip, so the isolation case proves nothing: %v %s", err, out)
+	}
 
 	for _, tc := range []struct {
-		name string
-		spec rollout.SmokeStep
-		pass bool
+		name   string
+		spec   rollout.SmokeStep
+		pass   bool
+		reason string // in the result's output, when set
 	}{
-		{"imports_locked_dep", rollout.SmokeStep{Command: []string{"python3", "-c", "import lockeddep; assert lockeddep.VALUE == 42"}}, true},
-		{"canary_url_reaches_replica", rollout.SmokeStep{Command: []string{"python3", "-c", "import os,urllib.request; urllib.request.urlopen(os.environ['CANARY_URL'] + '/healthz')"}}, true},
-		{"failing_command", rollout.SmokeStep{Command: []string{"python3", "-c", "raise SystemExit('smoke failed: boom')"}}, false},
-		{"http_probe_ok", rollout.SmokeStep{HTTP: []rollout.HTTPProbe{{Path: "/healthz"}, {Path: "/sys-path", ExpectStatus: 200}}}, true},
-		{"http_probe_wrong_status", rollout.SmokeStep{HTTP: []rollout.HTTPProbe{{Path: "/healthz", ExpectStatus: 204}}}, false},
-		{"timeout", rollout.SmokeStep{Command: []string{"python3", "-c", "import time; time.sleep(30)"}, Timeout: rollout.Duration(300 * time.Millisecond)}, false},
+		{"imports_locked_dep", rollout.SmokeStep{Command: []string{"python3", "-c", "import lockeddep; assert lockeddep.VALUE == 42"}}, true, ""},
+		{"host_package_not_importable", rollout.SmokeStep{Command: []string{"python3", "-c", "import pip"}}, false, "No module named 'pip'"},
+		{"canary_url_reaches_replica", rollout.SmokeStep{Command: []string{"python3", "-c", "import os,urllib.request; urllib.request.urlopen(os.environ['CANARY_URL'] + '/healthz')"}}, true, ""},
+		{"failing_command", rollout.SmokeStep{Command: []string{"python3", "-c", "raise SystemExit('smoke failed: boom')"}}, false, ""},
+		{"http_probe_ok", rollout.SmokeStep{HTTP: []rollout.HTTPProbe{{Path: "/healthz"}, {Path: "/sys-path", ExpectStatus: 200}}}, true, ""},
+		{"http_probe_wrong_status", rollout.SmokeStep{HTTP: []rollout.HTTPProbe{{Path: "/healthz", ExpectStatus: 204}}}, false, ""},
+		{"timeout", rollout.SmokeStep{Command: []string{"python3", "-c", "import time; time.sleep(30)"}, Timeout: rollout.Duration(300 * time.Millisecond)}, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := rt.Smoke(context.Background(), svc, "v1", tc.spec)
-			if err != nil || res.Passed != tc.pass || res.Reason == "" {
-				t.Errorf("smoke = %+v, %v; want passed=%v", res, err, tc.pass)
+			if err != nil || res.Passed != tc.pass || res.Reason == "" || !strings.Contains(res.Output, tc.reason) {
+				t.Errorf("smoke = %+v, %v; want passed=%v output containing %q", res, err, tc.pass, tc.reason)
 			}
 		})
 	}
