@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"pinwheel.dev/pinwheel/internal/deploy"
@@ -15,24 +17,12 @@ func newHistoryCommand(streams Streams) *cobra.Command {
 		Use:   "history [SERVICE]",
 		Short: "List a service's rollouts: release, version, outcome, duration, reason, remediation report",
 		Long: `history lists the newest rollouts of SERVICE (default: the service of
-./pinwheel.yaml) from the ledger (default ./.pinwheel/ledger.db), newest first,
+./pinwheel.yaml, else the ledger's only service) from the ledger (default ./.pinwheel/ledger.db), newest first,
 with where each automatic rollback's remediation report went.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkTextOrJSON(output); err != nil {
-				return err
-			}
-			path := ledgerPath(ledgerFlag, ".")
-			service, err := serviceArg(cmd.Context(), args, path)
-			if err != nil {
-				return err
-			}
-			store, err := openLedger(cmd.Context(), path, false)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
-			hs, err := deploy.History(cmd.Context(), store, service, limit)
+		RunE: withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+			store, service := sl.store, sl.service
+			hs, err := deploy.History(ctx, store, service, limit)
 			if err != nil {
 				return err
 			}
@@ -40,7 +30,7 @@ with where each automatic rollback's remediation report went.`,
 				return writeJSONIf(streams.Out, output, hs)
 			}
 			return deploy.WriteHistory(streams.Out, hs)
-		},
+		}),
 	}
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")

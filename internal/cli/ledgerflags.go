@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/ledger"
 )
@@ -42,6 +44,39 @@ func openLedger(ctx context.Context, path string, create bool) (ledger.Store, er
 		return nil, err
 	}
 	return ledger.Open(ctx, path)
+}
+
+// serviceLedger is what the read-and-queue commands (status, history,
+// promote, abort, rollback) start from: the open ledger, its path and the
+// service they act on.
+type serviceLedger struct {
+	store   ledger.Store
+	path    string
+	service string
+}
+
+// withServiceLedger is the RunE of a command acting on one service's ledger:
+// it checks --output, finds the ledger (--ledger or ./.pinwheel/ledger.db)
+// and SERVICE (see serviceArg), opens the ledger, which must exist, runs fn
+// and closes it.
+func withServiceLedger(ledgerFlag, output *string, fn func(ctx context.Context, sl serviceLedger) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := checkTextOrJSON(*output); err != nil {
+			return err
+		}
+		ctx := cmd.Context()
+		path := ledgerPath(*ledgerFlag, ".")
+		service, err := serviceArg(ctx, args, path)
+		if err != nil {
+			return err
+		}
+		store, err := openLedger(ctx, path, false)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		return fn(ctx, serviceLedger{store: store, path: path, service: service})
+	}
 }
 
 // serviceArg is the SERVICE argument, else the service of the pinwheel.yaml

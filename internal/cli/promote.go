@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +19,7 @@ func newPromoteCommand(streams Streams) *cobra.Command {
 	return newRolloutCommandCommand(streams, rollout.CommandPromote, "promote [SERVICE]",
 		"Promote a service's canary now, skipping the remaining steps",
 		`promote queues a promote command in the ledger for SERVICE's active rollout
-(default: the service of ./pinwheel.yaml). The driver — the pinwheel deploy
+(default: the service of ./pinwheel.yaml, else the ledger's only service). The driver — the pinwheel deploy
 process carrying out the rollout — takes it at its next step (within about a
 second) and skips the remaining steps; a failing analysis result that arrives
 with it still wins. A manually promoted release is not marked known-good.`)
@@ -30,21 +32,8 @@ func newRolloutCommandCommand(streams Streams, kind rollout.CommandKind, use, sh
 	cmd := &cobra.Command{
 		Use: use, Short: short, Long: long,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkTextOrJSON(output); err != nil {
-				return err
-			}
-			path := ledgerPath(ledgerFlag, ".")
-			service, err := serviceArg(cmd.Context(), args, path)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			store, err := openLedger(ctx, path, false)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
+		RunE: withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+			store, service := sl.store, sl.service
 			ro, err := store.ActiveRollout(ctx, service)
 			if errors.Is(err, ledger.ErrNotFound) {
 				return &ExitError{Code: ExitNo, Err: fmt.Errorf("%s has no rollout in progress", service)}
@@ -75,7 +64,7 @@ func newRolloutCommandCommand(streams Streams, kind rollout.CommandKind, use, sh
 				orNone(ro.FromRelease), ro.ReleaseID, ro.Phase, id)
 			fmt.Fprintf(streams.Out, "the pinwheel deploy process driving it takes it at its next step (see pinwheel status)\n")
 			return nil
-		},
+		}),
 	}
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVar(&reason, "reason", "", "why (recorded with the decision)")

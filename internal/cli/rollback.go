@@ -36,21 +36,8 @@ and smoke tests are waited for. It is run from the project directory (the
 pinwheel.yaml next to .pinwheel/) against the runtime pinwheel up hosts.
 Exit 0 once the release serves all traffic, 1 if that failed.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkTextOrJSON(output); err != nil {
-				return err
-			}
-			path := ledgerPath(ledgerFlag, ".")
-			service, err := serviceArg(cmd.Context(), args, path)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			store, err := openLedger(ctx, path, false)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
+		RunE: withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+			store, service, path := sl.store, sl.service, sl.path
 			if ro, err := store.ActiveRollout(ctx, service); err == nil {
 				if to != "" {
 					return usageError("rollout #%d of %s is in progress: rollback returns to its stable release %s; --to applies only between rollouts", ro.ID, service, orNone(ro.FromRelease))
@@ -67,7 +54,7 @@ Exit 0 once the release serves all traffic, 1 if that failed.`,
 				return err
 			}
 			return rollbackBetweenRollouts(ctx, streams, logger, store, filepath.Dir(filepath.Dir(path)), service, to, target, output)
-		},
+		}),
 	}
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVar(&to, "to", "", "release to go back to (ID, sequence number or digest; default: the last known-good)")

@@ -29,24 +29,12 @@ func newStatusCommand(streams Streams) *cobra.Command {
 runs for the project, the local runtime: the live release, the active (or
 last) rollout with its steps, the canary weight, the latest analysis round's
 SLIs against their thresholds, the newest decisions and the last incident.
-SERVICE defaults to the service of ./pinwheel.yaml. --watch redraws every
+SERVICE defaults to the service of ./pinwheel.yaml, else the ledger's only
+service. --watch redraws every
 --interval while stdout is a terminal.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkTextOrJSON(output); err != nil {
-				return err
-			}
-			path := ledgerPath(ledgerFlag, ".")
-			service, err := serviceArg(cmd.Context(), args, path)
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			store, err := openLedger(ctx, path, false)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
+		RunE: withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+			store, service, path := sl.store, sl.service, sl.path
 			var target *deploy.Target
 			if c, err := local.Dial(ctx, filepath.Dir(path)); err == nil {
 				target = &deploy.Target{Target: c, Metrics: c, Name: "local"}
@@ -73,7 +61,7 @@ SERVICE defaults to the service of ./pinwheel.yaml. --watch redraws every
 			}
 			_, err = streams.Out.Write(b)
 			return err
-		},
+		}),
 	}
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
