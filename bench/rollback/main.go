@@ -44,7 +44,7 @@ func run(ctx context.Context, runs int, example string) error {
 	}
 	defer os.RemoveAll(dir)
 	src := filepath.Join(dir, "shop")
-	if err := copyDir(example, src); err != nil {
+	if err := demo.CopyProject(example, src); err != nil {
 		return err
 	}
 	store, err := ledger.Open(ctx, filepath.Join(dir, "ledger.db"))
@@ -164,24 +164,4 @@ func waitAnalyzing(ctx context.Context, store ledger.Store, id int64) (time.Time
 		}
 	}
 	return time.Time{}, fmt.Errorf("rollout %d never reached analysis", id)
-}
-
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() && (d.Name() == ".pinwheel" || d.Name() == "__pycache__") {
-			return filepath.SkipDir
-		}
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
 }

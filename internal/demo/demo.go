@@ -86,7 +86,7 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	}()
 	w := o.Out
 	src := filepath.Join(o.Dir, "shop")
-	if err := copyTree(o.Example, src); err != nil {
+	if err := CopyProject(o.Example, src); err != nil {
 		return res, fmt.Errorf("copy the example: %w", err)
 	}
 	// The ledger sits where pinwheel's commands look for it, so with --keep

@@ -61,7 +61,7 @@ func TestDemo(t *testing.T) {
 
 func TestVersionApplyChangesTheProject(t *testing.T) {
 	dir := t.TempDir()
-	if err := copyTree("../../examples/shop", dir); err != nil {
+	if err := CopyProject("../../examples/shop", dir); err != nil {
 		t.Fatal(err)
 	}
 	if err := versions[1].apply(dir); err != nil {

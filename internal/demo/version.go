@@ -98,8 +98,9 @@ func writeFile(path string, data []byte) error {
 	return os.Rename(tmp, path)
 }
 
-// copyTree copies the example into dst, leaving out its .pinwheel state.
-func copyTree(src, dst string) error {
+// CopyProject copies the project at src (e.g. examples/shop) into dst,
+// leaving out its .pinwheel state, .git and __pycache__ directories.
+func CopyProject(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -33,7 +33,9 @@ type rig struct {
 func newRig(t *testing.T) *rig {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "shop")
-	copyDir(t, filepath.Join(repoRoot(), "examples", "shop"), dir)
+	if err := demo.CopyProject(filepath.Join(repoRoot(), "examples", "shop"), dir); err != nil {
+		t.Fatal(err)
+	}
 	addr := freeAddr(t)
 	r := &rig{t: t, dir: dir, endpoint: "http://" + addr}
 	r.up = exec.Command(pinwheelBin, "up", dir, "--service-addr", "shop="+addr)
@@ -182,31 +184,6 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() && (d.Name() == ".pinwheel" || d.Name() == "__pycache__") {
-			return filepath.SkipDir
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // lockedBuffer lets a background process write while the test reads.
