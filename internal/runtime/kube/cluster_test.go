@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,6 +83,8 @@ func startCluster() {
 		name := fmt.Sprintf("runtime-kube-%d", os.Getpid())
 		env := append(os.Environ(), "PINWHEEL_KUBE_CLUSTER="+name, "PINWHEEL_KUBE_WORKDIR="+work)
 		testCluster.down = func() {
+			pids := clusterPIDs(filepath.Join(work, "clusters", name, "pids"))
+			defer stopAll(pids)
 			// kwokctl delete rejects an empty --kubeconfig (kube-down.sh
 			// passes one), so name a file of our own that was never written.
 			cmd := exec.Command(filepath.Join(kubeCache(), "kwokctl"), "delete", "cluster", "--name", name,
@@ -110,6 +114,39 @@ func startCluster() {
 	}
 	testCluster.kubeconfig = kc
 	testCluster.cfg, testCluster.err = clientcmd.BuildConfigFromFlags("", kc)
+}
+
+// clusterPIDs reads the pid files kwokctl keeps for the processes it
+// started (etcd, kube-apiserver, ...).
+func clusterPIDs(dir string) []int {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pid"))
+	var pids []int
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// stopAll waits for the cluster's processes to exit after kwokctl stopped
+// them (it signals and does not wait; kube-apiserver can linger), and kills
+// those still running after 20 seconds.
+func stopAll(pids []int) {
+	deadline := time.Now().Add(20 * time.Second)
+	for _, pid := range pids {
+		for syscall.Kill(pid, 0) == nil {
+			if time.Now().After(deadline) {
+				syscall.Kill(pid, syscall.SIGKILL)
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
 }
 
 // env is one test's namespace on the cluster with clients for it.
