@@ -49,16 +49,22 @@ func seedActiveRollout(t *testing.T, db, service string) ledger.Rollout {
 	return ro
 }
 
-// TestConcurrentCLIProcessesShareOneLedger starts real pinwheel processes at
-// once — promote and abort writers, history and status readers — on one
-// ledger file: every writer's command is stored exactly once, every reader
-// succeeds, and the file passes SQLite's integrity check.
-func TestConcurrentCLIProcessesShareOneLedger(t *testing.T) {
+// TestPinwheelProcessesOnOneLedger runs real pinwheel processes against one
+// ledger file.
+func TestPinwheelProcessesOnOneLedger(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds pinwheel and starts processes")
 	}
+	bin := buildPinwheel(t, t.TempDir())
+	t.Run("concurrent_writers_and_readers", func(t *testing.T) { concurrentWritersAndReaders(t, bin) })
+	t.Run("kill_9_at_any_point", func(t *testing.T) { killedWriters(t, bin) })
+}
+
+// concurrentWritersAndReaders starts promote and abort writers and history
+// and status readers at once: every writer's command is stored exactly
+// once, every reader succeeds, and the file passes SQLite's integrity check.
+func concurrentWritersAndReaders(t *testing.T, bin string) {
 	dir := t.TempDir()
-	bin := buildPinwheel(t, dir)
 	db := filepath.Join(dir, "elsewhere", "ledger.db")
 	ro := seedActiveRollout(t, db, "svc")
 
@@ -153,6 +159,86 @@ func TestConcurrentCLIProcessesShareOneLedger(t *testing.T) {
 		t.Fatalf("distinct command bodies = %d, want %d: %v", len(reasons), 2*writersPerKind, reasons)
 	}
 	assertIntegrity(t, db)
+}
+
+// killedWriters SIGKILLs half of a burst of promote processes at whatever
+// point each has reached (starting, opening, migrating or writing): every command a process reported is stored, none twice, the file
+// passes the integrity check and the next promote still works.
+func killedWriters(t *testing.T, bin string) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ledger.db")
+	ro := seedActiveRollout(t, db, "svc")
+	const procs, lag = 24, 6
+	cmds := make([]*exec.Cmd, procs)
+	outs := make([]*strings.Builder, procs)
+	for i := range cmds {
+		outs[i] = &strings.Builder{}
+		cmds[i] = exec.Command(bin, "promote", "svc", "--ledger", db, "-o", "json", "--reason", fmt.Sprintf("p%d", i))
+		cmds[i].Stdout = outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Kill every other one once a few more have started, so the kills
+		// land at different points of the victims' runs.
+		if i >= lag && (i-lag)%2 == 0 {
+			cmds[i-lag].Process.Kill()
+		}
+	}
+	reported := map[int64]bool{}
+	for i, c := range cmds {
+		err := c.Wait()
+		var got struct {
+			Command int64 `json:"command"`
+		}
+		if json.Unmarshal([]byte(outs[i].String()), &got) == nil && got.Command != 0 {
+			if err != nil {
+				t.Fatalf("promote %d printed command %d yet failed: %v", i, got.Command, err)
+			}
+			reported[got.Command] = true
+		} else if err == nil {
+			t.Fatalf("promote %d exited 0 without reporting its command: %q", i, outs[i].String())
+		}
+	}
+	if unkilled := procs - (procs-lag+1)/2; len(reported) < unkilled {
+		t.Fatalf("only %d of the %d unkilled promotes reported a command", len(reported), unkilled)
+	}
+	assertIntegrity(t, db)
+	out, err := exec.Command(bin, "promote", "svc", "--ledger", db, "-o", "json").Output()
+	if err != nil {
+		t.Fatalf("promote after the kills: %v", err)
+	}
+	var last struct {
+		Command int64 `json:"command"`
+	}
+	json.Unmarshal(out, &last)
+	reported[last.Command] = true
+
+	ctx := context.Background()
+	s, err := ledger.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	taken, err := s.TakeCommands(ctx, "svc", ro.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[int64]bool{}
+	for _, c := range taken {
+		if stored[c.ID] {
+			t.Fatalf("command %d stored twice", c.ID)
+		}
+		stored[c.ID] = true
+	}
+	for id := range reported {
+		if !stored[id] {
+			t.Errorf("command %d was reported committed but is not in the ledger", id)
+		}
+	}
+	t.Logf("%d commands stored, %d reported (the rest killed before their commit or before printing it)", len(stored), len(reported))
+	if len(stored) > procs+1 {
+		t.Fatalf("%d commands stored from %d processes", len(stored), procs+1)
+	}
 }
 
 func assertIntegrity(t *testing.T, db string) {
