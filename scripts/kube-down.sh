@@ -11,7 +11,25 @@ if [ ! -x "$cache/kwokctl" ]; then
 	echo "kube-down: no kwokctl in $cache: nothing was started" >&2
 	exit 0
 fi
+# kwokctl signals the cluster's processes and does not wait for them (a
+# kube-apiserver can outlive it by seconds); note their pids first.
+pids=()
+for f in "$KWOK_WORKDIR/clusters/$name/pids/"*.pid; do
+	[ -f "$f" ] && pids+=("$(cat "$f")")
+done
 # --kubeconfig names the cluster's own kubeconfig (deleted with it) so that
 # ~/.kube/config is never touched; kwokctl rejects an empty path here.
 "$cache/kwokctl" delete cluster --name "$name" \
 	--kubeconfig "$KWOK_WORKDIR/clusters/$name/kubeconfig.yaml" >&2
+
+deadline=$(($(date +%s) + 20))
+for pid in "${pids[@]}"; do
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			echo "kube-down: pid $pid still running after 20s: killing it" >&2
+			kill -KILL "$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.1
+	done
+done

@@ -56,6 +56,12 @@ status:
   capacity: {cpu: "32", memory: 256Gi, pods: "110"}
 YAML
 done | "$cache/kubectl" --kubeconfig "$kubeconfig" apply -f - >&2
-"$cache/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Ready node --all --timeout=2m >&2
+if ! "$cache/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Ready node --all --timeout=2m >&2; then
+	for log in "$KWOK_WORKDIR/clusters/$name/logs/"*.log; do
+		echo "kube-up: last lines of $log:" >&2
+		tail -n 15 "$log" >&2
+	done
+	exit 1
+fi
 echo "kube-up: cluster $name ready in $(($(date +%s) - start))s (kubectl: $cache/kubectl)" >&2
 echo "$kubeconfig"
