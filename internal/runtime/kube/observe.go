@@ -89,7 +89,9 @@ func (t *Target) Observe(ctx context.Context, service string) (runtime.Observed,
 	if canary != nil && ptr.Deref(canary.Spec.Replicas, 0) > 0 {
 		obs.Canary = canary.Annotations[AnnotationRelease]
 		obs.CanaryWeight = appliedWeight(canary, &stable)
-		obs.Converged = obs.Converged && rolledOut(canary)
+		// A canary of the stable's own release is a promoted one that
+		// Apply still has to retire.
+		obs.Converged = obs.Converged && rolledOut(canary) && obs.Canary != obs.Stable
 	} else if canary != nil {
 		obs.Converged = obs.Converged && canary.Status.Replicas == 0
 	}

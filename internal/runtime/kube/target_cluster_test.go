@@ -3,7 +3,11 @@ package kube
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -202,4 +206,15 @@ func TestClusterPromotion(t *testing.T) {
 		}
 	}
 	e.waitEvents(t, ReasonStableUpdated, ReasonCanaryRetired)
+
+	// kubectl agrees the stable Deployment finished rolling out.
+	kubectl := filepath.Join(kubeCache(), "kubectl")
+	if _, err := os.Stat(kubectl); err != nil {
+		t.Skipf("no kubectl in %s", kubeCache())
+	}
+	out, err := exec.Command(kubectl, "--kubeconfig", testCluster.kubeconfig, "-n", e.ns,
+		"rollout", "status", "deployment/shop", "--timeout=2m").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "successfully rolled out") {
+		t.Fatalf("kubectl rollout status: %v\n%s", err, out)
+	}
 }
