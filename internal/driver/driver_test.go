@@ -172,6 +172,15 @@ func TestGoodReleasePromotesBadReleaseRollsBack(t *testing.T) {
 			t.Errorf("remediation report lacks %q", want)
 		}
 	}
+	for id, want := range map[int64]rollout.Phase{ro.ID - 1: rollout.Promoted, ro.ID: rollout.RolledBack} {
+		rep, err := Replay(ctx, r.store, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.Identical() || rep.Final != want || rep.Recorded == 0 {
+			t.Fatalf("replay of rollout %d: %+v (want identical, ending %s)", id, rep, want)
+		}
+	}
 	ds, _ := r.store.Decisions(ctx, ro.ID)
 	if len(ds) == 0 || !strings.Contains(strings.ToLower(ds[len(ds)-1].Phase+ds[len(ds)-1].Action), "rolledback") &&
 		ds[len(ds)-1].Phase != string(rollout.RolledBack) {

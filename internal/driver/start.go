@@ -59,6 +59,7 @@ func (d *Driver) Start(ctx context.Context, req StartRequest) (ledger.Rollout, e
 		return ledger.Rollout{}, err
 	}
 	st.Status = rollout.NewStatus(from, req.Release.ID)
+	st.Initial = st.Status
 	raw, err := st.encode()
 	if err != nil {
 		return ledger.Rollout{}, err

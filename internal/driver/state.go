@@ -14,10 +14,12 @@ import (
 // the runtime state the driver has asked for. Reloading it is all a
 // restarted driver needs to resume.
 type state struct {
-	Spec   rollout.Spec     `json:"spec"`
-	Status rollout.Status   `json:"status"`
-	Stable *runtime.Release `json:"stable,omitempty"`
-	Canary runtime.Release  `json:"canary"`
+	Spec   rollout.Spec   `json:"spec"`
+	Status rollout.Status `json:"status"`
+	// Initial is the status the rollout started from, for replays.
+	Initial rollout.Status   `json:"initial"`
+	Stable  *runtime.Release `json:"stable,omitempty"`
+	Canary  runtime.Release  `json:"canary"`
 	// Standby are previous stable releases kept running until ScaleDown.
 	Standby       []runtime.Release `json:"standby,omitempty"`
 	Replicas      int               `json:"replicas"`

@@ -51,6 +51,9 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 	now := d.now()
 	prev := st.Status
 	next, actions := rollout.Next(st.Spec, st.Status, obs, now)
+	if ro.Input, err = json.Marshal(input{Now: now, Observations: obs}); err != nil {
+		return StepResult{}, err
+	}
 	st.Status = next
 	d.applyToState(&st, actions)
 	if next.Phase.IsTerminal() {

@@ -230,3 +230,33 @@ func TestCommandsAreTakenOnce(t *testing.T) {
 		t.Fatalf("commands taken twice: %+v", again)
 	}
 }
+
+func TestRolloutInputsRecordedOnlyWithTheirSave(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	rel, _ := s.CreateRelease(ctx, Release{Service: "hello"})
+	ro, err := s.StartRollout(ctx, Rollout{Service: "hello", ReleaseID: rel.ID, Target: "local", Phase: "Pending"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := ro
+	ro.Input = json.RawMessage(`{"n":1}`)
+	if ro, err = s.SaveRollout(ctx, ro); err != nil {
+		t.Fatal(err)
+	}
+	stale.Input = json.RawMessage(`{"n":"lost"}`)
+	if _, err := s.SaveRollout(ctx, stale); !errors.Is(err, ErrConflict) {
+		t.Fatalf("stale save: %v", err)
+	}
+	ro.Input = json.RawMessage(`{"n":2}`)
+	if _, err = s.SaveRollout(ctx, ro); err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.Inputs(ctx, ro.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in) != 2 || string(in[0].Body) != `{"n":1}` || string(in[1].Body) != `{"n":2}` || in[1].Seq != 2 {
+		t.Fatalf("inputs = %+v (a conflicting save must not record its input)", in)
+	}
+}

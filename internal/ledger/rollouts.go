@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -51,6 +52,13 @@ func (s *sqliteStore) SaveRollout(ctx context.Context, r Rollout, decisions ...D
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("ledger: save rollout %d at revision %d: %w", r.ID, r.Revision, ErrConflict)
+		}
+		if len(r.Input) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO rollout_inputs(rollout_id, seq, at, body)
+				VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM rollout_inputs WHERE rollout_id = ?), ?, ?)`,
+				r.ID, r.ID, formatTime(r.UpdatedAt), string(r.Input)); err != nil {
+				return fmt.Errorf("ledger: record rollout input: %w", err)
+			}
 		}
 		var next int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM decisions WHERE rollout_id = ?`, r.ID).Scan(&next); err != nil {
@@ -148,6 +156,27 @@ func (s *sqliteStore) Decisions(ctx context.Context, rolloutID int64) ([]Decisio
 			d.Evidence = []byte(evidence.String)
 		}
 		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqliteStore) Inputs(ctx context.Context, rolloutID int64) ([]Input, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT rollout_id, seq, at, body FROM rollout_inputs WHERE rollout_id = ? ORDER BY seq`, rolloutID)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: inputs: %w", err)
+	}
+	defer rows.Close()
+	var out []Input
+	for rows.Next() {
+		var (
+			in       Input
+			at, body string
+		)
+		if err := rows.Scan(&in.RolloutID, &in.Seq, &at, &body); err != nil {
+			return nil, err
+		}
+		in.At, in.Body = parseTime(at), json.RawMessage(body)
+		out = append(out, in)
 	}
 	return out, rows.Err()
 }

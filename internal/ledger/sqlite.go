@@ -138,6 +138,13 @@ var migrations = []string{
 	);
 	CREATE INDEX commands_pending ON commands(service, taken_by, id);`,
 	`ALTER TABLE releases ADD COLUMN deploy TEXT;`,
+	`CREATE TABLE rollout_inputs (
+		rollout_id INTEGER NOT NULL REFERENCES rollouts(id),
+		seq INTEGER NOT NULL,
+		at TEXT NOT NULL,
+		body TEXT NOT NULL,
+		PRIMARY KEY (rollout_id, seq)
+	);`,
 }
 
 func (s *sqliteStore) migrate(ctx context.Context) error {

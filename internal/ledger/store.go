@@ -83,6 +83,18 @@ type Rollout struct {
 	Outcome     string          `json:"outcome,omitempty"` // promoted, rolled-back, aborted, failed
 	// Revision increases on every save; SaveRollout refuses stale revisions.
 	Revision int64 `json:"revision"`
+	// Input, when set, is recorded by SaveRollout in the same transaction:
+	// what the engine decided this save from (time and observations), so a
+	// rollout can be replayed decision for decision. Not loaded back.
+	Input json.RawMessage `json:"-"`
+}
+
+// Input is one recorded engine input of a rollout, in order.
+type Input struct {
+	RolloutID int64           `json:"rolloutId"`
+	Seq       int             `json:"seq"`
+	At        time.Time       `json:"at"`
+	Body      json.RawMessage `json:"body"`
 }
 
 // Decision is one step the rollout engine took, with its evidence.
@@ -187,6 +199,8 @@ type Rollouts interface {
 	ActiveRollout(ctx context.Context, service string) (Rollout, error)
 	ListRollouts(ctx context.Context, service string, limit int) ([]Rollout, error)
 	Decisions(ctx context.Context, rolloutID int64) ([]Decision, error)
+	// Inputs returns the engine inputs recorded with each save, oldest first.
+	Inputs(ctx context.Context, rolloutID int64) ([]Input, error)
 }
 
 // Events records notifications and incidents.
