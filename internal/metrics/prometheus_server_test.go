@@ -31,7 +31,7 @@ type revisionTraffic struct {
 // service's prometheus_client output. Every scrape first advances each
 // revision's counters by one tick, so the ratios Prometheus computes are
 // exactly the injected ones whatever the scrape timing.
-func newTestExporter(t *testing.T, traffic []revisionTraffic) *httptest.Server {
+func newTestExporter(t testing.TB, traffic []revisionTraffic) *httptest.Server {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -72,7 +72,7 @@ type promServer struct {
 // second, with its own config and storage under t.TempDir(). Without the
 // binary the test fails as root (CI, where scripts/setup.sh installs it)
 // and is skipped otherwise.
-func startPrometheus(t *testing.T, target string) *promServer {
+func startPrometheus(t testing.TB, target string) *promServer {
 	t.Helper()
 	bin, err := exec.LookPath("prometheus")
 	if err != nil {
@@ -141,7 +141,7 @@ func (ps *promServer) Stop() {
 	}
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -151,7 +151,7 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func waitFor(t *testing.T, limit time.Duration, what string, ok func() bool) {
+func waitFor(t testing.TB, limit time.Duration, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for !ok() {
