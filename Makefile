@@ -18,7 +18,7 @@ setup:
 	bash scripts/setup.sh
 
 fmt-check:
-	@out="$$(gofmt -l cmd internal api 2>/dev/null)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out="$$(gofmt -l cmd internal api test 2>/dev/null)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
 	$(GO) vet ./...
