@@ -71,8 +71,11 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if rep == nil {
+		// With both releases routed and neither ready (e.g. a restarted
+		// runtime bringing replicas back) the outage is the service's, not
+		// evidence against the release the weight happened to pick.
 		id := ""
-		if rel != nil {
+		if rel != nil && other == nil {
 			id = rel.id
 		}
 		http.Error(w, "pinwheel proxy: no ready replica for service "+p.s.name, http.StatusServiceUnavailable)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -98,5 +99,32 @@ func TestNotReadyCanaryGetsNoTraffic(t *testing.T) {
 	o, _ := rt.Observe(context.Background(), svc)
 	if o.CanaryWeight != 0 || o.Converged || o.Releases["v2"].Ready != 0 {
 		t.Errorf("observed %+v, want weight 0 and not converged", o)
+	}
+}
+
+// TestServiceOutageIsNotCountedAgainstARelease: with stable and canary both
+// routed and neither ready (as while a restarted runtime brings replicas
+// back), the 503s are the service's, not failures of whichever release the
+// weight picked — else a healthy canary fails its analysis.
+func TestServiceOutageIsNotCountedAgainstARelease(t *testing.T) {
+	rt := newTestRuntime(t)
+	apply(t, rt, runtime.Desired{Stable: srcRelease("v1", "NOT_READY", "1"), Canary: srcRelease("v2", "NOT_READY", "1"),
+		CanaryWeight: 50, Replicas: 1, CanaryReplicas: 1})
+	url := endpoint(t, rt)
+	start := time.Now()
+	for i := 0; i < 20; i++ {
+		if a := get(url + "/"); a.code != 503 {
+			t.Fatalf("request %d: %v, want 503", i, a)
+		}
+	}
+	ctx := context.Background()
+	for _, id := range []string{"v1", "v2"} {
+		samples, err := rt.Query(ctx, metrics.Query{Expr: metrics.ErrorRate, Service: svc, Release: id, Start: start, End: time.Now().Add(time.Second), Step: time.Second})
+		if err != nil || len(samples) != 0 {
+			t.Errorf("%s error_rate samples = %v, %v; want none", id, samples, err)
+		}
+		if fr, _ := rt.FailedRequests(ctx, svc, id, 100); len(fr) != 0 {
+			t.Errorf("%s failed requests = %d, want none", id, len(fr))
+		}
 	}
 }

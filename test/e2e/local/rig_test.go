@@ -28,6 +28,7 @@ type rig struct {
 	dir      string
 	endpoint string
 	up       *exec.Cmd
+	upExited chan struct{}
 }
 
 func newRig(t *testing.T) *rig {
@@ -38,38 +39,58 @@ func newRig(t *testing.T) *rig {
 	}
 	addr := freeAddr(t)
 	r := &rig{t: t, dir: dir, endpoint: "http://" + addr}
-	r.up = exec.Command(pinwheelBin, "up", dir, "--service-addr", "shop="+addr)
+	r.startUp()
+	return r
+}
+
+// startUp starts `pinwheel up` for the project (again, after killUp) and
+// waits until its control API answers.
+func (r *rig) startUp() {
+	t := r.t
+	t.Helper()
+	up := exec.Command(pinwheelBin, "up", r.dir, "--service-addr", "shop="+strings.TrimPrefix(r.endpoint, "http://"))
+	r.up = up
 	var out bytes.Buffer
 	lb := &lockedBuffer{b: &out}
-	r.up.Stdout, r.up.Stderr = lb, lb
+	up.Stdout, up.Stderr = lb, lb
 	// If this test process dies, the runtime (and its replicas) stop too.
-	r.up.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	if err := r.up.Start(); err != nil {
+	up.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := up.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	go func() { up.Wait(); close(exited) }()
+	r.upExited = exited
 	t.Cleanup(func() {
-		r.up.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { r.up.Wait(); close(done) }()
+		up.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-done:
+		case <-exited:
 		case <-time.After(15 * time.Second):
-			r.up.Process.Kill()
+			up.Process.Kill()
 		}
 		if t.Failed() {
-			t.Logf("pinwheel up output:\n%s", out.String())
+			t.Logf("pinwheel up (pid %d) output:\n%s", up.Process.Pid, lb.String())
 		}
 	})
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		if _, err := os.Stat(filepath.Join(dir, ".pinwheel", "runtime.json")); err == nil {
-			return r
+		if c, err := local.Dial(context.Background(), filepath.Join(r.dir, ".pinwheel")); err == nil {
+			if _, err := c.Observe(context.Background(), "shop"); err == nil {
+				return
+			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("pinwheel up did not start: %s", out.String())
+			t.Fatalf("pinwheel up did not start: %s", lb.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// killUp kills `pinwheel up` with SIGKILL (its replicas are left running,
+// as after a crash) and waits for it to be gone.
+func (r *rig) killUp() {
+	r.up.Process.Kill()
+	<-r.upExited
 }
 
 // version changes the project copy: version and SHOP_FAULT in pinwheel.yaml.
@@ -196,4 +217,10 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
