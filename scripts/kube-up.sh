@@ -23,6 +23,12 @@ export KWOK_KUBECTL_BINARY="$cache/kubectl"
 kubeconfig="$KWOK_WORKDIR/clusters/$name/kubeconfig.yaml"
 
 start=$(date +%s)
+# kwokctl picks ports by probing down from 32766, so two clusters created at
+# the same moment (from different work dirs) pick the same ports and one
+# never gets Ready. Creations take turns; the lock is held until this
+# cluster's components are listening and released when the script exits.
+exec 9>"$cache/.kube-up.lock"
+flock 9
 # --kubeconfig= leaves ~/.kube/config alone; the cluster's own kubeconfig is
 # written under the work dir.
 "$cache/kwokctl" create cluster --name "$name" --runtime binary \
@@ -31,7 +37,7 @@ start=$(date +%s)
 	--kube-scheduler-binary "$cache/kube-scheduler" \
 	--kwok-controller-binary "$cache/kwok" \
 	--etcd-binary "$cache/etcd" \
-	--kubeconfig= --wait 5m >&2
+	--kubeconfig= --wait 5m 9>&- >&2
 
 # Fake nodes: the kwok controller manages nodes carrying its annotation and
 # reports them Ready, and runs (simulates) every pod scheduled on them.
