@@ -27,7 +27,7 @@ start=$(date +%s)
 # the same moment (from different work dirs) pick the same ports and one
 # never gets Ready. Creations take turns; the lock is held until this
 # cluster's components are listening and released when the script exits.
-exec 9>"$cache/.kube-up.lock"
+exec 9>"$cache/.create.lock"
 flock 9
 # --kubeconfig= leaves ~/.kube/config alone; the cluster's own kubeconfig is
 # written under the work dir.
