@@ -12,6 +12,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
@@ -25,6 +26,9 @@ type Project struct {
 	Notify notify.Config
 	// Runtime is the runtime: section (replicas, readinessPath).
 	Runtime RuntimeConfig
+	// Metrics answers the rollout analysis's queries when runtime.metrics
+	// names a provider; nil means the target's own (the local proxy).
+	Metrics metrics.Provider
 	// Snapshot is pinwheel.yaml as JSON, for ledger.Release.Config.
 	Snapshot json.RawMessage
 }
@@ -44,6 +48,13 @@ func LoadProject(dir string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkQueries(rc.Metrics, spec, &cfg.Rollout, cfg.Path); err != nil {
+		return nil, err
+	}
+	provider, err := rc.Metrics.NewProvider()
+	if err != nil {
+		return nil, &inputerr.Error{Path: cfg.Path, Msg: "runtime.metrics", Err: err}
+	}
 	var nc notify.Config
 	if cfg.Notify.Kind != 0 {
 		if nc, err = notify.Decode(&cfg.Notify, cfg.Path); err != nil {
@@ -58,7 +69,7 @@ func LoadProject(dir string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Project{Dir: abs, Config: cfg, Spec: spec, Notify: nc, Runtime: rc, Snapshot: snap}, nil
+	return &Project{Dir: abs, Config: cfg, Spec: spec, Notify: nc, Runtime: rc, Metrics: provider, Snapshot: snap}, nil
 }
 
 // snapshot is the config file as JSON (keys as written), so release diffs

@@ -10,6 +10,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/analysis"
 	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
@@ -91,7 +92,16 @@ func (r *Runner) driver() *driver.Driver {
 	if r.Clock != nil {
 		opts = append(opts, driver.WithClock(r.Clock))
 	}
-	return driver.New(r.Store, r.Target.Target, r.Target.Metrics, opts...)
+	return driver.New(r.Store, r.Target.Target, r.metrics(), opts...)
+}
+
+// metrics is the provider pinwheel.yaml's runtime.metrics configures, else
+// the target's own.
+func (r *Runner) metrics() metrics.Provider {
+	if r.Project.Metrics != nil {
+		return r.Project.Metrics
+	}
+	return r.Target.Metrics
 }
 
 func (r *Runner) log() *slog.Logger {

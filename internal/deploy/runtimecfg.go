@@ -16,9 +16,13 @@ import (
 //	runtime:
 //	  replicas: 3            # replicas of the stable release (default 2)
 //	  readinessPath: /ready  # GET must answer 2xx before a replica gets traffic (default /healthz)
+//	  metrics:               # who answers the analysis's queries (see MetricsConfig)
+//	    provider: prometheus
+//	    url: http://127.0.0.1:9090
 type RuntimeConfig struct {
 	Replicas      int
 	ReadinessPath string
+	Metrics       MetricsConfig
 }
 
 // DecodeRuntime decodes the runtime: section n of the file at path. Unknown
@@ -33,7 +37,7 @@ func DecodeRuntime(n *yaml.Node, path string) (RuntimeConfig, error) {
 		return rc, nil
 	}
 	if n.Kind != yaml.MappingNode {
-		return rc, inputerr.At(path, n.Line, n.Column, "runtime: expected a mapping with keys readinessPath, replicas")
+		return rc, inputerr.At(path, n.Line, n.Column, "runtime: expected a mapping with keys metrics, readinessPath, replicas")
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -54,8 +58,14 @@ func DecodeRuntime(n *yaml.Node, path string) (RuntimeConfig, error) {
 				return rc, inputerr.At(path, v.Line, v.Column, "runtime.readinessPath: expected an HTTP path starting with /, got %q", v.Value)
 			}
 			rc.ReadinessPath = v.Value
+		case "metrics":
+			m, err := decodeMetrics(v, path)
+			if err != nil {
+				return rc, err
+			}
+			rc.Metrics = m
 		default:
-			return rc, inputerr.At(path, k.Line, k.Column, "runtime: unknown key %q (expected one of: readinessPath, replicas)", k.Value)
+			return rc, inputerr.At(path, k.Line, k.Column, "runtime: unknown key %q (expected one of: metrics, readinessPath, replicas)", k.Value)
 		}
 	}
 	return rc, nil
