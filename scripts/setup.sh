@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # Installs what pinwheel's demo and tests need on a fresh machine.
-# As root it installs Debian packages itself; otherwise it says what is missing.
+# As root it installs Debian packages itself; otherwise it says what is
+# missing: required packages stop the setup, optional ones only warn (the
+# tests that need them are skipped when not run as root).
 set -euo pipefail
 
 need_pkgs=()
 command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
 command -v git >/dev/null 2>&1 || need_pkgs+=(git)
+optional_pkgs=()
 # The Prometheus provider's tests run a real prometheus (Debian's package).
-command -v prometheus >/dev/null 2>&1 || need_pkgs+=(prometheus)
+command -v prometheus >/dev/null 2>&1 || optional_pkgs+=(prometheus)
 
-if ((${#need_pkgs[@]})); then
+all_pkgs=("${need_pkgs[@]}" "${optional_pkgs[@]}")
+if ((${#all_pkgs[@]})); then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "setup: installing ${need_pkgs[*]}" >&2
+		echo "setup: installing ${all_pkgs[*]}" >&2
 		apt-get update -qq >/dev/null
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${all_pkgs[@]}" >/dev/null
 	else
-		echo "setup: missing packages: ${need_pkgs[*]} (install them with your package manager)" >&2
-		exit 1
+		if ((${#optional_pkgs[@]})); then
+			echo "setup: optional packages missing: ${optional_pkgs[*]} (the tests that need them will be skipped)" >&2
+		fi
+		if ((${#need_pkgs[@]})); then
+			echo "setup: missing packages: ${need_pkgs[*]} (install them with your package manager)" >&2
+			exit 1
+		fi
 	fi
 fi
 command -v go >/dev/null 2>&1 || { echo "setup: Go is not installed (https://go.dev/dl/)" >&2; exit 1; }
