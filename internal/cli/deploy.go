@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
-	"pinwheel.dev/pinwheel/internal/notify"
 )
 
 type deployFlags struct {
@@ -100,22 +98,12 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 		return err
 	}
 	defer store.Close()
-	target, err := deploy.OpenTarget(ctx, f.target, proj.Dir)
+	runner, closeRunner, err := openRunner(ctx, streams, f.output, logger, store, proj, f.target)
 	if err != nil {
 		return err
 	}
-	notifier, tracker, err := deploy.Notifiers(proj, store, logger)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		notify.Close(cctx, notifier)
-	}()
+	defer closeRunner()
 	out := progressWriter(streams, f.output)
-	runner := &deploy.Runner{Store: store, Target: target, Project: proj, Logger: logger, Notifier: notifier, Tracker: tracker,
-		OnDecision: func(d ledger.Decision) { fmt.Fprintf(out, "  %s\n", deploy.FormatDecision(d)) }}
 	service := proj.Config.Service
 	if !f.resume {
 		rel, err := resolveRelease(ctx, store, proj, f)
@@ -133,7 +121,7 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 		for _, n := range notes {
 			fmt.Fprintf(out, "note: %s\n", n)
 		}
-		fmt.Fprintf(out, "rollout #%d: %s → %s on %s\n", ro.ID, orNone(ro.FromRelease), rel.ID, target.Name)
+		fmt.Fprintf(out, "rollout #%d: %s → %s on %s\n", ro.ID, orNone(ro.FromRelease), rel.ID, runner.Target.Name)
 		if !f.wait {
 			fmt.Fprintf(out, "started; drive it with: pinwheel deploy %s --resume\n", dir)
 			return writeJSONIf(streams.Out, f.output, ro)

@@ -8,14 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
-	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -93,22 +91,12 @@ func rollbackBetweenRollouts(ctx context.Context, streams Streams, logger *slog.
 	if proj.Config.Service != service {
 		return usageError("%s is the project of service %q, not %q: run rollback from %s's project directory", dir, proj.Config.Service, service, service)
 	}
-	t, err := deploy.OpenTarget(ctx, target, proj.Dir)
+	runner, closeRunner, err := openRunner(ctx, streams, output, logger, store, proj, target)
 	if err != nil {
 		return err
 	}
-	notifier, tracker, err := deploy.Notifiers(proj, store, logger)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		notify.Close(cctx, notifier)
-	}()
+	defer closeRunner()
 	out := progressWriter(streams, output)
-	runner := &deploy.Runner{Store: store, Target: t, Project: proj, Logger: logger, Notifier: notifier, Tracker: tracker,
-		OnDecision: func(d ledger.Decision) { fmt.Fprintf(out, "  %s\n", deploy.FormatDecision(d)) }}
 	good := "not known-good: analysis runs"
 	if rel.KnownGood {
 		good = "known-good: fast path"
