@@ -1,12 +1,13 @@
 // Package metrics owns where SLI samples come from: the Provider interface,
 // the local proxy's in-memory recorder (Recorder, which answers built-in
 // queries such as error_rate and latency_p99 per release), a generic HTTP/JSON
-// provider for services that expose their own numbers, and Measure, which
-// turns a rollout's analysis request into analysis.Measurements.
+// provider for services that expose their own numbers, a Prometheus provider
+// (instant and range PromQL with built-in queries for prometheus_client
+// request metrics), and Measure, which turns a rollout's analysis request
+// into analysis.Measurements.
 //
 // It does not judge samples (internal/analysis does) and does not run
-// anything (internal/runtime does). A Prometheus provider comes with the
-// Kubernetes target: it implements the same Provider interface.
+// anything (internal/runtime does).
 package metrics
 
 import (
