@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/metrics"
 )
 
 func decodeRuntimeYAML(t testing.TB, src string) (RuntimeConfig, error) {
@@ -88,7 +89,9 @@ func TestRuntimeSectionSetsReplicasAndReadiness(t *testing.T) {
 }
 
 func FuzzDecodeRuntime(f *testing.F) {
-	for _, s := range []string{"runtime:\n  replicas: 3\n", "runtime:\n  readinessPath: /x\n", "runtime: 1\n", "runtime:\n  replicas: -1\n", "runtime: &a {replicas: 2}\n"} {
+	for _, s := range []string{"runtime:\n  replicas: 3\n", "runtime:\n  readinessPath: /x\n", "runtime: 1\n", "runtime:\n  replicas: -1\n", "runtime: &a {replicas: 2}\n",
+		"runtime:\n  metrics:\n    provider: prometheus\n    url: http://127.0.0.1:9090\n    labels: {service: job}\n",
+		"runtime:\n  metrics: {provider: httpjson, timeout: 2s}\n", "runtime:\n  metrics: {url: x}\n", "runtime:\n  metrics: &m {provider: local}\n  replicas: 2\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -101,6 +104,12 @@ func FuzzDecodeRuntime(f *testing.F) {
 		}
 		if got.Replicas < 0 || got.Replicas > 100 || got.ReadinessPath != "" && !strings.HasPrefix(got.ReadinessPath, "/") {
 			t.Fatalf("%q: accepted %+v", src, got)
+		}
+		if m := got.Metrics; m.Provider == MetricsPrometheus && m.URL == "" || m.Provider != MetricsPrometheus && (m.URL != "" || m.Labels != (metrics.PromLabels{})) {
+			t.Fatalf("%q: accepted metrics %+v", src, m)
+		}
+		if _, err := got.Metrics.NewProvider(); err != nil {
+			t.Fatalf("%q: accepted metrics %+v that build no provider: %v", src, got.Metrics, err)
 		}
 	})
 }
