@@ -8,10 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -83,16 +81,11 @@ func startCluster() {
 		name := fmt.Sprintf("runtime-kube-%d", os.Getpid())
 		env := append(os.Environ(), "PINWHEEL_KUBE_CLUSTER="+name, "PINWHEEL_KUBE_WORKDIR="+work)
 		testCluster.down = func() {
-			pids := clusterPIDs(filepath.Join(work, "clusters", name, "pids"))
-			defer stopAll(pids)
-			// kwokctl delete rejects an empty --kubeconfig (kube-down.sh
-			// passes one), so name a file of our own that was never written.
-			cmd := exec.Command(filepath.Join(kubeCache(), "kwokctl"), "delete", "cluster", "--name", name,
-				"--kubeconfig="+filepath.Join(work, "unused-kubeconfig.yaml"))
-			cmd.Env = append(env, "KWOK_WORKDIR="+work, "KWOK_KUBECTL_BINARY="+filepath.Join(kubeCache(), "kubectl"))
+			cmd := exec.Command("bash", filepath.Join(root, "scripts/kube-down.sh"))
+			cmd.Env = env
 			if out, err := cmd.CombinedOutput(); err != nil {
 				// Keep the work dir: it is what finds the processes to stop.
-				fmt.Fprintf(os.Stderr, "kwokctl delete cluster %s: %v\n%s", name, err, out)
+				fmt.Fprintf(os.Stderr, "kube-down: %v\n%s", err, out)
 				return
 			}
 			os.RemoveAll(work)
@@ -116,39 +109,6 @@ func startCluster() {
 	testCluster.cfg, testCluster.err = clientcmd.BuildConfigFromFlags("", kc)
 }
 
-// clusterPIDs reads the pid files kwokctl keeps for the processes it
-// started (etcd, kube-apiserver, ...).
-func clusterPIDs(dir string) []int {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.pid"))
-	var pids []int
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
-
-// stopAll waits for the cluster's processes to exit after kwokctl stopped
-// them (it signals and does not wait; kube-apiserver can linger), and kills
-// those still running after 20 seconds.
-func stopAll(pids []int) {
-	deadline := time.Now().Add(20 * time.Second)
-	for _, pid := range pids {
-		for syscall.Kill(pid, 0) == nil {
-			if time.Now().After(deadline) {
-				syscall.Kill(pid, syscall.SIGKILL)
-				break
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-}
-
 // env is one test's namespace on the cluster with clients for it.
 type env struct {
 	ns  string
@@ -157,7 +117,7 @@ type env struct {
 	rec record.EventRecorder
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("cluster test; skipped with -short")
@@ -198,7 +158,7 @@ func newEnv(t *testing.T) *env {
 
 // eventually polls cond until it holds, failing the test with cond's last
 // explanation after a generous bound (a hung cluster, not a slow one).
-func eventually(t *testing.T, what string, cond func() (bool, string)) {
+func eventually(t testing.TB, what string, cond func() (bool, string)) {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {

@@ -23,7 +23,7 @@ import (
 
 // installCRD applies deploy/crd to the cluster and waits until it is
 // established, returning a client that knows the Release kind.
-func (e *env) installCRD(t *testing.T) client.Client {
+func (e *env) installCRD(t testing.TB) client.Client {
 	t.Helper()
 	b, err := os.ReadFile("../../../deploy/crd/pinwheel.dev_releases.yaml")
 	if err != nil {

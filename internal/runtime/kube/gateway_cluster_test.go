@@ -24,7 +24,7 @@ const gatewayAPIModule = "sigs.k8s.io/gateway-api@v1.6.3"
 // installHTTPRouteCRD installs the Gateway API's HTTPRoute CRD from the
 // sigs.k8s.io/gateway-api module (fetched into the module cache with `go mod
 // download`, outside this module, so go.mod does not change).
-func (e *env) installHTTPRouteCRD(t *testing.T) {
+func (e *env) installHTTPRouteCRD(t testing.TB) {
 	t.Helper()
 	cmd := exec.Command("go", "mod", "download", "-json", gatewayAPIModule)
 	cmd.Dir = t.TempDir()
@@ -43,7 +43,7 @@ func (e *env) installHTTPRouteCRD(t *testing.T) {
 	e.applyCRD(t, b)
 }
 
-func (e *env) applyCRD(t *testing.T, b []byte) {
+func (e *env) applyCRD(t testing.TB, b []byte) {
 	t.Helper()
 	j, err := yaml.YAMLToJSON(b)
 	if err != nil {
@@ -79,7 +79,7 @@ func (e *env) applyCRD(t *testing.T, b []byte) {
 	})
 }
 
-func (e *env) routeWeights(t *testing.T) (stable, canary int64) {
+func (e *env) routeWeights(t testing.TB) (stable, canary int64) {
 	t.Helper()
 	r := &unstructured.Unstructured{}
 	r.SetGroupVersionKind(httpRouteGVK)
@@ -99,7 +99,7 @@ func (e *env) routeWeights(t *testing.T) (stable, canary int64) {
 	return stable, canary
 }
 
-func (e *env) service(t *testing.T, name string) *corev1.Service {
+func (e *env) service(t testing.TB, name string) *corev1.Service {
 	t.Helper()
 	var s corev1.Service
 	if err := e.c.Get(context.Background(), client.ObjectKey{Namespace: e.ns, Name: name}, &s); err != nil {

@@ -78,7 +78,7 @@ func TestClusterSmoke(t *testing.T) {
 	}
 }
 
-func (e *env) jobs(t *testing.T) []batchv1.Job {
+func (e *env) jobs(t testing.TB) []batchv1.Job {
 	t.Helper()
 	var jobs batchv1.JobList
 	if err := e.c.List(context.Background(), &jobs, client.InNamespace(e.ns)); err != nil {

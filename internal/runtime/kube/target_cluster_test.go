@@ -21,7 +21,7 @@ import (
 
 // deployStable creates the service's own Deployment running v1 and waits
 // for it to roll out.
-func (e *env) deployStable(t *testing.T, replicas int32) *appsv1.Deployment {
+func (e *env) deployStable(t testing.TB, replicas int32) *appsv1.Deployment {
 	t.Helper()
 	d := stableDeployment(e.ns, "shop", replicas)
 	d.Spec.Template.Spec.Containers = d.Spec.Template.Spec.Containers[1:] // the app alone
@@ -32,7 +32,7 @@ func (e *env) deployStable(t *testing.T, replicas int32) *appsv1.Deployment {
 	return d
 }
 
-func (e *env) deployment(t *testing.T, name string) *appsv1.Deployment {
+func (e *env) deployment(t testing.TB, name string) *appsv1.Deployment {
 	t.Helper()
 	var d appsv1.Deployment
 	if err := e.c.Get(context.Background(), client.ObjectKey{Namespace: e.ns, Name: name}, &d); err != nil {
@@ -41,7 +41,7 @@ func (e *env) deployment(t *testing.T, name string) *appsv1.Deployment {
 	return &d
 }
 
-func (e *env) waitRolledOut(t *testing.T, name string) {
+func (e *env) waitRolledOut(t testing.TB, name string) {
 	t.Helper()
 	eventually(t, name+" rolled out", func() (bool, string) {
 		d := e.deployment(t, name)
@@ -50,7 +50,7 @@ func (e *env) waitRolledOut(t *testing.T, name string) {
 }
 
 // converge applies d until the target reports it converged.
-func (e *env) converge(t *testing.T, tgt *Target, d runtime.Desired) runtime.Observed {
+func (e *env) converge(t testing.TB, tgt *Target, d runtime.Desired) runtime.Observed {
 	t.Helper()
 	var obs runtime.Observed
 	eventually(t, "converged", func() (bool, string) {
@@ -67,7 +67,7 @@ func (e *env) converge(t *testing.T, tgt *Target, d runtime.Desired) runtime.Obs
 	return obs
 }
 
-func (e *env) pods(t *testing.T, release string) []corev1.Pod {
+func (e *env) pods(t testing.TB, release string) []corev1.Pod {
 	t.Helper()
 	var pods corev1.PodList
 	if err := e.c.List(context.Background(), &pods, client.InNamespace(e.ns), client.MatchingLabels{"app": "shop"}); err != nil {
@@ -82,7 +82,7 @@ func (e *env) pods(t *testing.T, release string) []corev1.Pod {
 	return out
 }
 
-func (e *env) eventReasons(t *testing.T) []string {
+func (e *env) eventReasons(t testing.TB) []string {
 	t.Helper()
 	var evs corev1.EventList
 	if err := e.c.List(context.Background(), &evs, client.InNamespace(e.ns)); err != nil {
@@ -97,7 +97,7 @@ func (e *env) eventReasons(t *testing.T) []string {
 	return out
 }
 
-func (e *env) waitEvents(t *testing.T, reasons ...string) {
+func (e *env) waitEvents(t testing.TB, reasons ...string) {
 	t.Helper()
 	eventually(t, fmt.Sprintf("events %v", reasons), func() (bool, string) {
 		got := e.eventReasons(t)
