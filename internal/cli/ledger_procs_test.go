@@ -191,9 +191,8 @@ func killedWriters(t *testing.T, bin string) {
 			Command int64 `json:"command"`
 		}
 		if json.Unmarshal([]byte(outs[i].String()), &got) == nil && got.Command != 0 {
-			if err != nil {
-				t.Fatalf("promote %d printed command %d yet failed: %v", i, got.Command, err)
-			}
+			// A process may be killed after it committed and printed: its
+			// command was reported, so it must be stored.
 			reported[got.Command] = true
 		} else if err == nil {
 			t.Fatalf("promote %d exited 0 without reporting its command: %q", i, outs[i].String())
