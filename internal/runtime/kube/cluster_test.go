@@ -107,6 +107,11 @@ func startCluster() {
 	}
 	testCluster.kubeconfig = kc
 	testCluster.cfg, testCluster.err = clientcmd.BuildConfigFromFlags("", kc)
+	if testCluster.cfg != nil {
+		// client-go's default of 5 requests/s would make every test (and the
+		// benchmark) measure the client's rate limiter, not the API server.
+		testCluster.cfg.QPS, testCluster.cfg.Burst = 500, 1000
+	}
 }
 
 // env is one test's namespace on the cluster with clients for it.
