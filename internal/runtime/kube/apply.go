@@ -7,6 +7,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
@@ -130,6 +131,7 @@ func (t *Target) applyCanary(ctx context.Context, d runtime.Desired, stable, cur
 	}
 	fromReplicas := ptr.Deref(current.Spec.Replicas, 0)
 	fromWeight := current.Annotations[AnnotationWeight]
+	before := current.DeepCopy()
 	current.Spec.Replicas = want.Spec.Replicas
 	current.Spec.Template = want.Spec.Template
 	current.Labels = want.Labels
@@ -138,6 +140,9 @@ func (t *Target) applyCanary(ctx context.Context, d runtime.Desired, stable, cur
 	}
 	current.Annotations[AnnotationRelease] = d.Canary.ID
 	current.Annotations[AnnotationWeight] = want.Annotations[AnnotationWeight]
+	if equality.Semantic.DeepEqual(before, current) {
+		return nil
+	}
 	if err := t.c.Update(ctx, current); err != nil {
 		return fmt.Errorf("update canary deployment: %w", err)
 	}
