@@ -11,6 +11,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/rollout"
+	"pinwheel.dev/pinwheel/internal/yamlnode"
 )
 
 // Metrics providers pinwheel.yaml's runtime.metrics.provider may name.
@@ -65,59 +66,53 @@ func (m MetricsConfig) NewProvider() (metrics.Provider, error) {
 // *inputerr.Error at the offending key or value.
 func decodeMetrics(n *yaml.Node, path string) (MetricsConfig, error) {
 	var m MetricsConfig
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	if n.Tag == "!!null" {
+	if yamlnode.IsNull(n) {
 		return m, nil
 	}
-	const keys = "labels, namespace, provider, timeout, url"
-	if n.Kind != yaml.MappingNode {
-		return m, inputerr.At(path, n.Line, n.Column, "runtime.metrics: expected a mapping with keys %s", keys)
-	}
+	d := yamlnode.Decoder{Path: path}
 	var providerNode, urlNode *yaml.Node
 	var promOnly []*yaml.Node
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if seen[k.Value] {
-			return m, inputerr.At(path, k.Line, k.Column, "runtime.metrics: duplicate key %q", k.Value)
-		}
-		seen[k.Value] = true
-		switch k.Value {
-		case "provider":
-			if !isString(v) || v.Value != MetricsLocal && v.Value != MetricsPrometheus && v.Value != MetricsHTTPJSON {
-				return m, inputerr.At(path, v.Line, v.Column, "runtime.metrics.provider: expected local, prometheus or httpjson, got %q", v.Value)
+	err := d.Mapping(n, "runtime.metrics", yamlnode.Fields{
+		"provider": func(_, v *yaml.Node) error {
+			if !yamlnode.IsString(v) || v.Value != MetricsLocal && v.Value != MetricsPrometheus && v.Value != MetricsHTTPJSON {
+				return d.At(v, "runtime.metrics.provider: expected local, prometheus or httpjson, got %q", v.Value)
 			}
 			m.Provider, providerNode = v.Value, v
-		case "url":
+			return nil
+		},
+		"url": func(k, v *yaml.Node) error {
 			u, err := url.Parse(v.Value)
-			if !isString(v) || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return m, inputerr.At(path, v.Line, v.Column, "runtime.metrics.url: expected an http:// or https:// URL with a host, got %q", v.Value)
+			if !yamlnode.IsString(v) || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return d.At(v, "runtime.metrics.url: expected an http:// or https:// URL with a host, got %q", v.Value)
 			}
 			m.URL, urlNode = v.Value, k
-		case "namespace":
-			if !isString(v) || strings.ContainsAny(v.Value, "\"\\\n") {
-				return m, inputerr.At(path, v.Line, v.Column, "runtime.metrics.namespace: expected a Kubernetes namespace name, got %q", v.Value)
+			return nil
+		},
+		"namespace": func(k, v *yaml.Node) error {
+			if !yamlnode.IsString(v) || strings.ContainsAny(v.Value, "\"\\\n") {
+				return d.At(v, "runtime.metrics.namespace: expected a Kubernetes namespace name, got %q", v.Value)
 			}
 			m.Namespace = v.Value
 			promOnly = append(promOnly, k)
-		case "labels":
+			return nil
+		},
+		"labels": func(k, v *yaml.Node) error {
 			l, err := decodePromLabels(v, path)
-			if err != nil {
-				return m, err
-			}
 			m.Labels = l
 			promOnly = append(promOnly, k)
-		case "timeout":
-			d, err := time.ParseDuration(v.Value)
-			if !isString(v) || err != nil || d <= 0 || d > 5*time.Minute {
-				return m, inputerr.At(path, v.Line, v.Column, "runtime.metrics.timeout: expected a duration such as 5s, at most 5m, got %q", v.Value)
+			return err
+		},
+		"timeout": func(_, v *yaml.Node) error {
+			t, err := time.ParseDuration(v.Value)
+			if !yamlnode.IsString(v) || err != nil || t <= 0 || t > 5*time.Minute {
+				return d.At(v, "runtime.metrics.timeout: expected a duration such as 5s, at most 5m, got %q", v.Value)
 			}
-			m.Timeout = d
-		default:
-			return m, inputerr.At(path, k.Line, k.Column, "runtime.metrics: unknown key %q (expected one of: %s)", k.Value, keys)
-		}
+			m.Timeout = t
+			return nil
+		},
+	})
+	if err != nil {
+		return m, err
 	}
 	return m, checkMetricsKeys(m, n, providerNode, urlNode, promOnly, path)
 }
@@ -139,36 +134,21 @@ func checkMetricsKeys(m MetricsConfig, block, providerNode, urlNode *yaml.Node, 
 
 func decodePromLabels(n *yaml.Node, path string) (metrics.PromLabels, error) {
 	var l metrics.PromLabels
-	if n.Kind != yaml.MappingNode {
-		return l, inputerr.At(path, n.Line, n.Column, "runtime.metrics.labels: expected a mapping with keys code, namespace, release, service")
+	d := yamlnode.Decoder{Path: path}
+	label := func(dst *string) func(k, v *yaml.Node) error {
+		return func(k, v *yaml.Node) error {
+			if !yamlnode.IsString(v) || !isLabelName(v.Value) && !(k.Value == "namespace" && v.Value == "-") {
+				return d.At(v, "runtime.metrics.labels.%s: expected a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*), got %q", k.Value, v.Value)
+			}
+			*dst = v.Value
+			return nil
+		}
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		var dst *string
-		switch k.Value {
-		case "service":
-			dst = &l.Service
-		case "release":
-			dst = &l.Release
-		case "namespace":
-			dst = &l.Namespace
-		case "code":
-			dst = &l.Code
-		default:
-			return l, inputerr.At(path, k.Line, k.Column, "runtime.metrics.labels: unknown key %q (expected one of: code, namespace, release, service)", k.Value)
-		}
-		if *dst != "" {
-			return l, inputerr.At(path, k.Line, k.Column, "runtime.metrics.labels: duplicate key %q", k.Value)
-		}
-		if !isString(v) || !isLabelName(v.Value) && !(k.Value == "namespace" && v.Value == "-") {
-			return l, inputerr.At(path, v.Line, v.Column, "runtime.metrics.labels.%s: expected a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*), got %q", k.Value, v.Value)
-		}
-		*dst = v.Value
-	}
-	return l, nil
+	err := d.Mapping(n, "runtime.metrics.labels", yamlnode.Fields{
+		"service": label(&l.Service), "release": label(&l.Release), "namespace": label(&l.Namespace), "code": label(&l.Code),
+	})
+	return l, err
 }
-
-func isString(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!str" }
 
 func isLabelName(s string) bool {
 	for i, r := range s {

@@ -6,7 +6,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/yamlnode"
 )
 
 // RuntimeConfig is pinwheel.yaml's runtime: section — how the release's
@@ -30,43 +30,31 @@ type RuntimeConfig struct {
 // their line and column. A missing section (zero node) is the zero config.
 func DecodeRuntime(n *yaml.Node, path string) (RuntimeConfig, error) {
 	var rc RuntimeConfig
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	if n.Kind == 0 || n.Tag == "!!null" {
+	if yamlnode.IsNull(n) {
 		return rc, nil
 	}
-	if n.Kind != yaml.MappingNode {
-		return rc, inputerr.At(path, n.Line, n.Column, "runtime: expected a mapping with keys metrics, readinessPath, replicas")
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if seen[k.Value] {
-			return rc, inputerr.At(path, k.Line, k.Column, "runtime: duplicate key %q", k.Value)
-		}
-		seen[k.Value] = true
-		switch k.Value {
-		case "replicas":
+	d := yamlnode.Decoder{Path: path}
+	err := d.Mapping(n, "runtime", yamlnode.Fields{
+		"replicas": func(_, v *yaml.Node) error {
 			r, err := strconv.Atoi(v.Value)
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || err != nil || r < 1 || r > 100 {
-				return rc, inputerr.At(path, v.Line, v.Column, "runtime.replicas: expected a whole number from 1 to 100, got %q", v.Value)
+				return d.At(v, "runtime.replicas: expected a whole number from 1 to 100, got %q", v.Value)
 			}
 			rc.Replicas = r
-		case "readinessPath":
-			if v.Kind != yaml.ScalarNode || v.Tag != "!!str" || !strings.HasPrefix(v.Value, "/") || strings.ContainsAny(v.Value, " \t\r\n") {
-				return rc, inputerr.At(path, v.Line, v.Column, "runtime.readinessPath: expected an HTTP path starting with /, got %q", v.Value)
+			return nil
+		},
+		"readinessPath": func(_, v *yaml.Node) error {
+			if !yamlnode.IsString(v) || !strings.HasPrefix(v.Value, "/") || strings.ContainsAny(v.Value, " \t\r\n") {
+				return d.At(v, "runtime.readinessPath: expected an HTTP path starting with /, got %q", v.Value)
 			}
 			rc.ReadinessPath = v.Value
-		case "metrics":
+			return nil
+		},
+		"metrics": func(_, v *yaml.Node) error {
 			m, err := decodeMetrics(v, path)
-			if err != nil {
-				return rc, err
-			}
 			rc.Metrics = m
-		default:
-			return rc, inputerr.At(path, k.Line, k.Column, "runtime: unknown key %q (expected one of: metrics, readinessPath, replicas)", k.Value)
-		}
-	}
-	return rc, nil
+			return err
+		},
+	})
+	return rc, err
 }

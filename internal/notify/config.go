@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/yamlnode"
 )
 
 // Config is the `notify:` section of pinwheel.yaml.
@@ -59,23 +59,23 @@ func Decode(node *yaml.Node, path string) (Config, error) {
 	if node == nil || node.Kind == 0 || node.Tag == "!!null" {
 		return cfg, nil
 	}
-	d := decoder{path: path}
-	err := d.mapping(node, "notify", map[string]func(*yaml.Node) error{
-		"webhooks": func(n *yaml.Node) error {
-			return d.list(n, "notify.webhooks", func(i int, item *yaml.Node) error {
+	d := decoder{yamlnode.Decoder{Path: path}}
+	err := d.Mapping(node, "notify", yamlnode.Fields{
+		"webhooks": func(_, n *yaml.Node) error {
+			return d.List(n, "notify.webhooks", func(i int, item *yaml.Node) error {
 				w, err := d.webhook(item, fmt.Sprintf("notify.webhooks[%d]", i))
 				cfg.Webhooks = append(cfg.Webhooks, w)
 				return err
 			})
 		},
-		"github": func(n *yaml.Node) error {
+		"github": func(_, n *yaml.Node) error {
 			g, err := d.github(n)
 			cfg.GitHub = &g
 			return err
 		},
-		"reportDir": func(n *yaml.Node) error { return d.str(n, "notify.reportDir", &cfg.ReportDir) },
-		"attempts":  func(n *yaml.Node) error { return d.positive(n, "notify.attempts", &cfg.Attempts) },
-		"queueSize": func(n *yaml.Node) error { return d.positive(n, "notify.queueSize", &cfg.QueueSize) },
+		"reportDir": func(_, n *yaml.Node) error { return d.Str(n, "notify.reportDir", &cfg.ReportDir) },
+		"attempts":  func(_, n *yaml.Node) error { return d.Int(n, "notify.attempts", 1, 10000, &cfg.Attempts) },
+		"queueSize": func(_, n *yaml.Node) error { return d.Int(n, "notify.queueSize", 1, 10000, &cfg.QueueSize) },
 	})
 	return cfg, err
 }
@@ -83,28 +83,28 @@ func Decode(node *yaml.Node, path string) (Config, error) {
 func (d decoder) webhook(n *yaml.Node, key string) (WebhookConfig, error) {
 	w := WebhookConfig{Format: FormatJSON, Line: n.Line, Col: n.Column}
 	var format string
-	err := d.mapping(n, key, map[string]func(*yaml.Node) error{
-		"url":       func(v *yaml.Node) error { return d.str(v, key+".url", &w.URL) },
-		"urlEnv":    func(v *yaml.Node) error { return d.env(v, key+".urlEnv", &w.URLEnv) },
-		"secretEnv": func(v *yaml.Node) error { return d.env(v, key+".secretEnv", &w.SecretEnv) },
-		"format": func(v *yaml.Node) error {
-			if err := d.str(v, key+".format", &format); err != nil {
+	err := d.Mapping(n, key, yamlnode.Fields{
+		"url":       func(_, v *yaml.Node) error { return d.Str(v, key+".url", &w.URL) },
+		"urlEnv":    func(_, v *yaml.Node) error { return d.env(v, key+".urlEnv", &w.URLEnv) },
+		"secretEnv": func(_, v *yaml.Node) error { return d.env(v, key+".secretEnv", &w.SecretEnv) },
+		"format": func(_, v *yaml.Node) error {
+			if err := d.Str(v, key+".format", &format); err != nil {
 				return err
 			}
 			if format != string(FormatJSON) && format != string(FormatSlack) {
-				return d.at(v, "%s.format: expected json or slack, got %q", key, format)
+				return d.At(v, "%s.format: expected json or slack, got %q", key, format)
 			}
 			w.Format = Format(format)
 			return nil
 		},
-		"events": func(v *yaml.Node) error {
-			return d.list(v, key+".events", func(i int, item *yaml.Node) error {
+		"events": func(_, v *yaml.Node) error {
+			return d.List(v, key+".events", func(i int, item *yaml.Node) error {
 				var s string
-				if err := d.str(item, fmt.Sprintf("%s.events[%d]", key, i), &s); err != nil {
+				if err := d.Str(item, fmt.Sprintf("%s.events[%d]", key, i), &s); err != nil {
 					return err
 				}
 				if !EventType(s).Known() {
-					return d.at(item, "%s.events[%d]: unknown event %q (expected one of: %s)", key, i, s, eventList())
+					return d.At(item, "%s.events[%d]: unknown event %q (expected one of: %s)", key, i, s, eventList())
 				}
 				w.Events = append(w.Events, EventType(s))
 				return nil
@@ -116,13 +116,13 @@ func (d decoder) webhook(n *yaml.Node, key string) (WebhookConfig, error) {
 	}
 	switch {
 	case w.URL == "" && w.URLEnv == "":
-		return w, d.at(n, "%s: expected url or urlEnv", key)
+		return w, d.At(n, "%s: expected url or urlEnv", key)
 	case w.URL != "" && w.URLEnv != "":
-		return w, d.at(n, "%s: url and urlEnv are exclusive; give one", key)
+		return w, d.At(n, "%s: url and urlEnv are exclusive; give one", key)
 	case w.URL != "" && !absoluteHTTP(w.URL):
-		return w, inputerr.At(d.path, n.Line, n.Column, "%s.url: expected an absolute http(s) URL, got %q", key, redactURL(w.URL))
+		return w, inputerr.At(d.Path, n.Line, n.Column, "%s.url: expected an absolute http(s) URL, got %q", key, redactURL(w.URL))
 	case w.Format == FormatJSON && w.SecretEnv == "":
-		return w, d.at(n, "%s: json webhooks must be signed: set secretEnv to the environment variable holding the secret", key)
+		return w, d.At(n, "%s: json webhooks must be signed: set secretEnv to the environment variable holding the secret", key)
 	}
 	return w, nil
 }
@@ -130,31 +130,31 @@ func (d decoder) webhook(n *yaml.Node, key string) (WebhookConfig, error) {
 func (d decoder) github(n *yaml.Node) (GitHubConfig, error) {
 	g := GitHubConfig{TokenEnv: DefaultTokenEnv, Line: n.Line, Col: n.Column}
 	labelsSet := false
-	err := d.mapping(n, "notify.github", map[string]func(*yaml.Node) error{
-		"repo": func(v *yaml.Node) error {
-			if err := d.str(v, "notify.github.repo", &g.Repo); err != nil {
+	err := d.Mapping(n, "notify.github", yamlnode.Fields{
+		"repo": func(_, v *yaml.Node) error {
+			if err := d.Str(v, "notify.github.repo", &g.Repo); err != nil {
 				return err
 			}
 			if !repoName.MatchString(g.Repo) {
-				return d.at(v, "notify.github.repo: expected owner/name, got %q", g.Repo)
+				return d.At(v, "notify.github.repo: expected owner/name, got %q", g.Repo)
 			}
 			return nil
 		},
-		"baseURL": func(v *yaml.Node) error {
-			if err := d.str(v, "notify.github.baseURL", &g.BaseURL); err != nil {
+		"baseURL": func(_, v *yaml.Node) error {
+			if err := d.Str(v, "notify.github.baseURL", &g.BaseURL); err != nil {
 				return err
 			}
 			if !absoluteHTTP(g.BaseURL) {
-				return d.at(v, "notify.github.baseURL: expected an absolute http(s) URL such as https://github.example.com/api/v3, got %q", g.BaseURL)
+				return d.At(v, "notify.github.baseURL: expected an absolute http(s) URL such as https://github.example.com/api/v3, got %q", g.BaseURL)
 			}
 			return nil
 		},
-		"tokenEnv": func(v *yaml.Node) error { return d.env(v, "notify.github.tokenEnv", &g.TokenEnv) },
-		"labels": func(v *yaml.Node) error {
+		"tokenEnv": func(_, v *yaml.Node) error { return d.env(v, "notify.github.tokenEnv", &g.TokenEnv) },
+		"labels": func(_, v *yaml.Node) error {
 			labelsSet = true
-			return d.list(v, "notify.github.labels", func(i int, item *yaml.Node) error {
+			return d.List(v, "notify.github.labels", func(i int, item *yaml.Node) error {
 				var s string
-				err := d.str(item, fmt.Sprintf("notify.github.labels[%d]", i), &s)
+				err := d.Str(item, fmt.Sprintf("notify.github.labels[%d]", i), &s)
 				g.Labels = append(g.Labels, s)
 				return err
 			})
@@ -164,7 +164,7 @@ func (d decoder) github(n *yaml.Node) (GitHubConfig, error) {
 		return g, err
 	}
 	if g.Repo == "" {
-		return g, d.at(n, "notify.github: expected repo (owner/name)")
+		return g, d.At(n, "notify.github: expected repo (owner/name)")
 	}
 	if !labelsSet {
 		g.Labels = append([]string(nil), DefaultLabels...)
@@ -183,13 +183,4 @@ func eventList() string {
 		names[i] = string(t)
 	}
 	return strings.Join(names, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return strings.Join(keys, ", ")
 }
