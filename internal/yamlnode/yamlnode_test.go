@@ -19,7 +19,7 @@ func root(t *testing.T, doc string) *yaml.Node {
 func TestMapping(t *testing.T) {
 	tests := []struct {
 		name, doc, want string
-		wantN          int
+		wantN           int
 	}{
 		{"ok", "n: 3\n", "", 3},
 		{"nullIsAbsent", "n:\n", "", 0},
