@@ -166,6 +166,14 @@ type ReleaseStatus struct {
 	// +kubebuilder:validation:Type=object
 	// +optional
 	Engine *runtime.RawExtension `json:"engine,omitempty"`
+	// Plan is what the controller last asked the cluster for (stable and
+	// canary releases, replicas, promotion/rollback carried out, the last
+	// command handled), as JSON. Opaque, like Engine.
+	// +kubebuilder:pruning:PreserveUnknownFields
+	// +kubebuilder:validation:Schemaless
+	// +kubebuilder:validation:Type=object
+	// +optional
+	Plan *runtime.RawExtension `json:"plan,omitempty"`
 }
 
 // Decision is one entry of the decision log: what the engine did and why.
