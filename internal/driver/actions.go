@@ -11,10 +11,10 @@ import (
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
-// applyToState folds the runtime-shaping actions into the desired state
+// Fold folds the runtime-shaping actions into the desired state
 // before it is persisted, so the runtime is asked for exactly what the
 // ledger says.
-func (d *Driver) applyToState(st *state, actions []rollout.Action) {
+func (st *State) Fold(actions []rollout.Action) {
 	for _, a := range actions {
 		switch a := a.(type) {
 		case rollout.ScaleCanary:
@@ -41,7 +41,7 @@ func (d *Driver) applyToState(st *state, actions []rollout.Action) {
 // carryOut performs the actions that are not runtime state: smoke tests,
 // measurements, notifications and ledger marks. Results are kept for the
 // next Step. It returns how long the engine wants to wait.
-func (d *Driver) carryOut(ctx context.Context, ro ledger.Rollout, st state, actions []rollout.Action) time.Duration {
+func (d *Driver) carryOut(ctx context.Context, ro ledger.Rollout, st State, actions []rollout.Action) time.Duration {
 	var requeue time.Duration
 	pending := &rollout.Observations{}
 	for _, a := range actions {
@@ -80,23 +80,34 @@ func (d *Driver) carryOut(ctx context.Context, ro ledger.Rollout, st state, acti
 	return requeue
 }
 
-func (d *Driver) notify(ctx context.Context, ro ledger.Rollout, st state, a rollout.Notify) {
+func (d *Driver) notify(ctx context.Context, ro ledger.Rollout, st State, a rollout.Notify) {
 	if d.notifier == nil {
 		return
 	}
-	typ, ok := notify.FromRollout(a.Event)
+	ev, ok := NotifyEvent(ro.Service, ro.ID, st, a, d.now())
 	if !ok {
 		return
 	}
-	ev := notify.Event{Type: typ, Time: d.now(), Service: ro.Service, RolloutID: ro.ID, Step: st.Status.StepIndex,
+	if err := d.notifier.Notify(ctx, ev); err != nil {
+		d.log.Warn("notify", "event", ev.Type, "err", err)
+	}
+}
+
+// NotifyEvent is the notification for the engine's Notify action a, with
+// both releases' build metadata and the latest verdicts. ok is false for
+// events notifications do not carry.
+func NotifyEvent(service string, rolloutID int64, st State, a rollout.Notify, now time.Time) (notify.Event, bool) {
+	typ, ok := notify.FromRollout(a.Event)
+	if !ok {
+		return notify.Event{}, false
+	}
+	ev := notify.Event{Type: typ, Time: now, Service: service, RolloutID: rolloutID, Step: st.Status.StepIndex,
 		Weight: st.Status.CanaryWeight, Phase: string(st.Status.Phase), Reason: a.Reason,
 		Release: notify.ReleaseRef{ID: st.Canary.ID, Build: st.Canary.BuildInfo}, Verdicts: lastVerdicts(st.Status)}
 	if st.Stable != nil {
 		ev.Stable = &notify.ReleaseRef{ID: st.Stable.ID, Build: st.Stable.BuildInfo}
 	}
-	if err := d.notifier.Notify(ctx, notify.WithID(ev)); err != nil {
-		d.log.Warn("notify", "event", typ, "err", err)
-	}
+	return notify.WithID(ev), true
 }
 
 // lastVerdicts returns the verdicts of the newest decision that has some.

@@ -16,7 +16,7 @@ import (
 // finish records a terminal rollout in the ledger: a promoted canary becomes
 // the live, known-good release; a rolled-back one is marked so, and an
 // automatic rollback files the remediation report.
-func (d *Driver) finish(ctx context.Context, ro ledger.Rollout, st state) {
+func (d *Driver) finish(ctx context.Context, ro ledger.Rollout, st State) {
 	switch st.Status.Phase {
 	case rollout.Promoted:
 		if err := d.store.SetReleaseState(ctx, st.Canary.ID, ledger.ReleaseLive, true); err != nil {
@@ -36,7 +36,7 @@ func (d *Driver) finish(ctx context.Context, ro ledger.Rollout, st state) {
 
 // remediate gathers the evidence of an automatic rollback, files it with the
 // tracker and records the incident. It returns where the report went.
-func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st state) (string, error) {
+func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st State) (string, error) {
 	if d.tracker == nil {
 		return "", nil
 	}
@@ -52,7 +52,7 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st state) (st
 			rem.Diff = &diff
 		}
 	}
-	rem.Verdicts = failingRoundVerdicts(st.Status)
+	rem.Verdicts = FailingVerdicts(st.Status)
 	if logs, err := d.target.Logs(ctx, ro.Service, st.Canary.ID, 60); err == nil {
 		rem.LogTail = logs
 	}
@@ -80,9 +80,9 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st state) (st
 	return filed.Location, nil
 }
 
-// failingRoundVerdicts returns the verdicts of the newest decision that had
-// a non-passing verdict (the round that caused the rollback).
-func failingRoundVerdicts(s rollout.Status) []analysis.Verdict {
+// FailingVerdicts returns the verdicts of the newest decision that had a
+// non-passing verdict (the round that caused the rollback).
+func FailingVerdicts(s rollout.Status) []analysis.Verdict {
 	for i := len(s.Decisions) - 1; i >= 0; i-- {
 		for _, v := range s.Decisions[i].Verdicts {
 			if v.Outcome != analysis.Pass {

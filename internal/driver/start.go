@@ -43,7 +43,7 @@ func (d *Driver) Start(ctx context.Context, req StartRequest) (ledger.Rollout, e
 	if err != nil {
 		return ledger.Rollout{}, err
 	}
-	st := state{Spec: req.Spec, Canary: canary, Replicas: req.Replicas, ReadinessPath: req.ReadinessPath, KnownGood: req.Release.KnownGood}
+	st := State{Spec: req.Spec, Canary: canary, Replicas: req.Replicas, ReadinessPath: req.ReadinessPath, KnownGood: req.Release.KnownGood}
 	var from string
 	live, err := d.store.GetRelease(ctx, req.Service, "current")
 	switch {

@@ -9,11 +9,11 @@ import (
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
-// state is what the driver persists in ledger.Rollout.Status after every
+// State is what the driver persists in ledger.Rollout.Status after every
 // transition: the spec the rollout started with, the engine's Status, and
 // the runtime state the driver has asked for. Reloading it is all a
 // restarted driver needs to resume.
-type state struct {
+type State struct {
 	Spec   rollout.Spec   `json:"spec"`
 	Status rollout.Status `json:"status"`
 	// Initial is the status the rollout started from, for replays.
@@ -37,20 +37,20 @@ type state struct {
 	KnownGood bool `json:"knownGood,omitempty"`
 }
 
-func loadState(ro ledger.Rollout) (state, error) {
-	var st state
+func loadState(ro ledger.Rollout) (State, error) {
+	var st State
 	if err := json.Unmarshal(ro.Status, &st); err != nil {
 		return st, fmt.Errorf("rollout %d: stored state: %w", ro.ID, err)
 	}
 	return st, nil
 }
 
-func (st state) encode() (json.RawMessage, error) {
+func (st State) encode() (json.RawMessage, error) {
 	return json.Marshal(st)
 }
 
-// desired is the runtime state the driver wants for st.
-func (st state) desired(service string) runtime.Desired {
+// Desired is the runtime state the driver wants for st.
+func (st State) Desired(service string) runtime.Desired {
 	d := runtime.Desired{Service: service, Replicas: st.Replicas, ReadinessPath: st.ReadinessPath, Standby: st.Standby}
 	switch {
 	case st.Promoted:

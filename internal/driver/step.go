@@ -8,6 +8,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/rollout"
+	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
 // StepResult says what one Step did.
@@ -37,7 +38,7 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 	}
 	// Keep the runtime converging on what was last persisted (a restarted
 	// driver re-applies it; Apply is idempotent).
-	applyErr := d.target.Apply(ctx, st.desired(service))
+	applyErr := d.target.Apply(ctx, st.Desired(service))
 	obs, err := d.observe(ctx, service, ro, &st)
 	if err != nil {
 		return StepResult{Rollout: ro, Status: st.Status}, err
@@ -55,7 +56,7 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 		return StepResult{}, err
 	}
 	st.Status = next
-	d.applyToState(&st, actions)
+	st.Fold(actions)
 	if next.Phase.IsTerminal() {
 		ro.FinishedAt = now
 		ro.Outcome = outcome(next.Phase)
@@ -82,7 +83,7 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 		}
 	}
 	res := StepResult{Rollout: saved, Status: next, Actions: actions, Done: next.Phase.IsTerminal()}
-	if err := d.target.Apply(ctx, st.desired(service)); err != nil {
+	if err := d.target.Apply(ctx, st.Desired(service)); err != nil {
 		d.log.Warn("apply failed", "service", service, "err", err)
 	}
 	res.Requeue = d.carryOut(ctx, saved, st, actions)
@@ -94,7 +95,7 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 
 // observe gathers what Next needs: the runtime's state, people's commands,
 // and results of the previous call's RunSmoke / RunAnalysis actions.
-func (d *Driver) observe(ctx context.Context, service string, ro ledger.Rollout, st *state) (rollout.Observations, error) {
+func (d *Driver) observe(ctx context.Context, service string, ro ledger.Rollout, st *State) (rollout.Observations, error) {
 	var obs rollout.Observations
 	if p := d.pending[ro.ID]; p != nil {
 		obs = *p
@@ -106,20 +107,7 @@ func (d *Driver) observe(ctx context.Context, service string, ro ledger.Rollout,
 		d.log.Warn("observe failed", "service", service, "err", err)
 		obs.InFlight = true
 	} else {
-		obs.Canary = seen.Readiness(st.Canary.ID)
-		if st.Stable != nil {
-			obs.Stable = seen.Readiness(st.Stable.ID)
-		}
-		switch {
-		case st.Stable == nil && (seen.Canary == st.Canary.ID || seen.Stable == st.Canary.ID):
-			// A first deploy has nothing to split with: the runtime sends
-			// the canary everything, which is every weight the engine asks.
-			obs.AppliedWeight = st.Status.CanaryWeight
-		case seen.Canary == st.Canary.ID:
-			obs.AppliedWeight = seen.CanaryWeight
-		}
-		obs.StableRelease = seen.Stable
-		obs.InFlight = !seen.Converged
+		st.Observe(&obs, seen)
 	}
 	obs.CanaryKnownGood = st.KnownGood
 	cmds, err := d.store.TakeCommands(ctx, service, ro.ID)
@@ -170,3 +158,28 @@ func outcome(p rollout.Phase) string {
 		return "failed"
 	}
 }
+
+// Observe fills obs with what the runtime reports for st's releases:
+// readiness, the traffic weight in effect, the serving stable release and
+// whether the runtime still converges.
+func (st *State) Observe(obs *rollout.Observations, seen runtime.Observed) {
+	obs.Canary = seen.Readiness(st.Canary.ID)
+	if st.Stable != nil {
+		obs.Stable = seen.Readiness(st.Stable.ID)
+	}
+	switch {
+	case st.Stable == nil && (seen.Canary == st.Canary.ID || seen.Stable == st.Canary.ID):
+		// A first deploy has nothing to split with: the runtime sends
+		// the canary everything, which is every weight the engine asks.
+		obs.AppliedWeight = st.Status.CanaryWeight
+	case seen.Canary == st.Canary.ID:
+		obs.AppliedWeight = seen.CanaryWeight
+	}
+	obs.StableRelease = seen.Stable
+	obs.InFlight = !seen.Converged
+	obs.CanaryKnownGood = st.KnownGood
+}
+
+// NewDecisions returns the decisions next logged that prev had not, as
+// ledger records.
+func NewDecisions(prev, next rollout.Status) []ledger.Decision { return newDecisions(prev, next) }
