@@ -1,0 +1,97 @@
+package controller
+
+import (
+	"context"
+	"encoding/json"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/notify"
+	"pinwheel.dev/pinwheel/internal/release"
+	"pinwheel.dev/pinwheel/internal/rollout"
+)
+
+// finish does the terminal bookkeeping once: an automatic rollback files
+// the remediation report; then the finalizer goes (nothing is left to roll
+// back).
+func (r *Reconciler) finish(ctx context.Context, rel *v1alpha1.Release, p plan) (ctrl.Result, error) {
+	r.forget(rel.UID)
+	if !p.Finished {
+		if p.Status.Phase == rollout.RolledBack && !p.Manual && r.opts.Tracker != nil {
+			if loc, err := r.remediate(ctx, rel, p); err != nil {
+				r.log.Error("remediation report", "release", rel.Name, "err", err)
+				r.rec.Eventf(rel, "Warning", "RemediationFailed", "remediation report not filed: %v", err)
+			} else {
+				r.rec.Eventf(rel, "Normal", "RemediationFiled", "remediation report filed: %s", loc)
+			}
+		}
+		p.Finished = true
+		if err := storePlan(rel, p); err != nil {
+			return ctrl.Result{}, err
+		}
+		if err := r.client.Status().Update(ctx, rel); err != nil {
+			return requeueOnConflict(err)
+		}
+	}
+	if controllerutil.RemoveFinalizer(rel, Finalizer) {
+		if err := r.client.Update(ctx, rel); err != nil && !apierrors.IsNotFound(err) {
+			return requeueOnConflict(err)
+		}
+	}
+	return ctrl.Result{}, nil
+}
+
+// deleted handles a Release being deleted: mid-rollout, its canary is scaled
+// to zero and all traffic goes back to stable before the finalizer goes.
+func (r *Reconciler) deleted(ctx context.Context, rel *v1alpha1.Release) (ctrl.Result, error) {
+	r.forget(rel.UID)
+	if !controllerutil.ContainsFinalizer(rel, Finalizer) {
+		return ctrl.Result{}, nil
+	}
+	p, ok, err := loadPlan(rel)
+	if err == nil && ok && !p.Status.Phase.IsTerminal() && !p.Promoted {
+		p.RolledBack, p.CanaryScale = true, 0
+		if err := r.target(rel).Apply(ctx, p.Desired(rel.Spec.Service)); err != nil && !apierrors.IsNotFound(err) {
+			r.log.Warn("rollback of deleted release", "release", rel.Name, "err", err)
+			return ctrl.Result{}, err
+		}
+		r.rec.Eventf(rel, "Warning", "DeletedMidRollout", "release deleted at step %d: canary scaled to 0, all traffic on stable %s",
+			p.Status.StepIndex, p.Status.StableRelease)
+	}
+	controllerutil.RemoveFinalizer(rel, Finalizer)
+	if err := r.client.Update(ctx, rel); err != nil && !apierrors.IsNotFound(err) {
+		return requeueOnConflict(err)
+	}
+	return ctrl.Result{}, nil
+}
+
+// remediate files the evidence of an automatic rollback with the tracker:
+// both releases' build metadata and what changed between them, the failing
+// verdicts, the canary's log tail and the decision record.
+func (r *Reconciler) remediate(ctx context.Context, rel *v1alpha1.Release, p plan) (string, error) {
+	failed := ledger.Release{ID: p.Canary.ID, Service: rel.Spec.Service, Info: p.Canary.BuildInfo,
+		ImageRef: rel.Spec.Image, State: ledger.ReleaseRolledBack}
+	rem := notify.Remediation{Service: rel.Spec.Service, At: r.now(), Reason: driver.Why(p.Status), Failed: failed,
+		Verdicts: driver.FailingVerdicts(p.Status), Decisions: driver.NewDecisions(rollout.Status{}, p.Status)}
+	if p.Stable != nil {
+		rem.Restored = ledger.Release{ID: p.Stable.ID, Service: rel.Spec.Service, Info: p.Stable.BuildInfo,
+			ImageRef: p.Stable.Artifact.Image, State: ledger.ReleaseLive, KnownGood: true}
+		diff := release.Compare(rem.Restored, failed, release.Options{})
+		rem.Diff = &diff
+	}
+	if logs, err := r.target(rel).Logs(ctx, rel.Spec.Service, p.Canary.ID, 60); err == nil {
+		rem.LogTail = logs
+	}
+	filed, err := notify.FileRemediation(ctx, r.opts.Tracker, rem)
+	if err != nil {
+		return "", err
+	}
+	summary, _ := json.Marshal(map[string]any{"release": rel.Name, "location": filed.Location})
+	r.log.Info("remediation filed", "release", rel.Name, "summary", string(summary))
+	return filed.Location, nil
+}

@@ -1,0 +1,299 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/rollout"
+	"pinwheel.dev/pinwheel/internal/runtime/kube"
+)
+
+// Finalizer keeps a Release that is deleted mid-rollout until its canary is
+// scaled to zero.
+const Finalizer = "pinwheel.dev/rollback-on-delete"
+
+// Reconciler drives Releases. Create it with NewReconciler.
+type Reconciler struct {
+	client client.Client
+	cs     kubernetes.Interface
+	rec    record.EventRecorder
+	opts   Options
+	log    *slog.Logger
+
+	// base is the context async work (smoke tests, measurements) runs in.
+	base context.Context
+	wake chan event.TypedGenericEvent[*v1alpha1.Release]
+
+	mu      sync.Mutex
+	pending map[types.UID]*rollout.Observations // results for the next decision
+	running map[types.UID]string                // the async action under way
+}
+
+// NewReconciler returns a reconciler using c (usually the manager's cached
+// client), cs for pod logs and rec for Events.
+func NewReconciler(c client.Client, cs kubernetes.Interface, rec record.EventRecorder, o Options) *Reconciler {
+	o = o.withDefaults()
+	return &Reconciler{client: c, cs: cs, rec: rec, opts: o, log: o.Log, base: context.Background(),
+		wake:    make(chan event.TypedGenericEvent[*v1alpha1.Release], 1024),
+		pending: map[types.UID]*rollout.Observations{}, running: map[types.UID]string{}}
+}
+
+func (r *Reconciler) now() time.Time { return r.opts.Clock() }
+
+// Reconcile moves one Release one step.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	began := time.Now()
+	defer func() { reconcileSeconds.Observe(time.Since(began).Seconds()) }()
+	var rel v1alpha1.Release
+	if err := r.client.Get(ctx, req.NamespacedName, &rel); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !rel.DeletionTimestamp.IsZero() {
+		return r.deleted(ctx, &rel)
+	}
+	p, ok, err := loadPlan(&rel)
+	if err != nil {
+		r.rec.Eventf(&rel, "Warning", "BadStatus", "cannot resume: %v", err)
+		return ctrl.Result{}, err
+	}
+	if ok && p.Status.Phase.IsTerminal() {
+		return r.finish(ctx, &rel, p)
+	}
+	if !ok {
+		return r.begin(ctx, &rel)
+	}
+	return r.step(ctx, &rel, p)
+}
+
+// begin starts a Release once no older Release of its Deployment runs.
+func (r *Reconciler) begin(ctx context.Context, rel *v1alpha1.Release) (ctrl.Result, error) {
+	blocker, err := r.blockedBy(ctx, rel)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if blocker != "" {
+		return r.waitFor(ctx, rel, blocker)
+	}
+	p, err := r.start(ctx, rel)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if !p.Status.Phase.IsTerminal() && controllerutil.AddFinalizer(rel, Finalizer) {
+		if err := r.client.Update(ctx, rel); err != nil {
+			return requeueOnConflict(err)
+		}
+	}
+	prev := rel.Status.DeepCopy()
+	if err := storePlan(rel, p); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.client.Status().Update(ctx, rel); err != nil {
+		return requeueOnConflict(err)
+	}
+	r.events(rel, rollout.Status{Phase: rollout.Phase(prev.Phase)}, p.Status)
+	if from := p.Status.StableRelease; from != "" {
+		r.rec.Eventf(rel, "Normal", "Started", "rolling out %s beside stable release %s on deployment %s", rel.Spec.Image, from, deploymentOf(rel))
+	}
+	if p.Status.Phase.IsTerminal() {
+		return r.finish(ctx, rel, p)
+	}
+	return ctrl.Result{RequeueAfter: time.Millisecond}, nil
+}
+
+// step is one turn of the loop: observe, decide, persist, act.
+func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (ctrl.Result, error) {
+	tgt := r.target(rel)
+	service := rel.Spec.Service
+	// Keep the cluster converging on what was last persisted (after a
+	// restart this re-issues the last decision's changes).
+	applyErr := tgt.Apply(ctx, p.Desired(service))
+	obs := r.takePending(rel.UID)
+	if seen, err := tgt.Observe(ctx, service); err != nil {
+		r.log.Warn("observe failed", "release", rel.Name, "err", err)
+		obs.InFlight = true
+	} else {
+		p.Observe(&obs, seen)
+	}
+	if applyErr != nil {
+		r.log.Warn("apply failed", "release", rel.Name, "err", applyErr)
+		obs.InFlight = true
+	}
+	r.command(rel, &p, &obs)
+	now := r.now()
+	prev := p.Status
+	next, actions := rollout.Next(p.Spec, p.Status, obs, now)
+	p.Status = next
+	p.Fold(actions)
+	before := rel.Status.DeepCopy()
+	if err := storePlan(rel, p); err != nil {
+		return ctrl.Result{}, err
+	}
+	if !equality.Semantic.DeepEqual(before, &rel.Status) {
+		if err := r.client.Status().Update(ctx, rel); err != nil {
+			r.putPending(rel.UID, obs) // still valid for the same step and round
+			return requeueOnConflict(err)
+		}
+	}
+	r.events(rel, prev, next)
+	if err := tgt.Apply(ctx, p.Desired(service)); err != nil {
+		r.log.Warn("apply failed", "release", rel.Name, "err", err)
+	}
+	requeue := r.carryOut(rel, tgt, p, actions)
+	if next.Phase.IsTerminal() {
+		return r.finish(ctx, rel, p)
+	}
+	if requeue <= 0 {
+		requeue = rollout.PollInterval
+	}
+	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+// command hands a new pinwheel.dev/command to the engine (once per id).
+func (r *Reconciler) command(rel *v1alpha1.Release, p *plan, obs *rollout.Observations) {
+	v := rel.Annotations[v1alpha1.AnnotationCommand]
+	if v == "" {
+		return
+	}
+	cmd, err := v1alpha1.ParseCommand(v)
+	if err != nil {
+		if p.LastCommand != v {
+			r.rec.Eventf(rel, "Warning", "BadCommand", "ignored: %v", err)
+			p.LastCommand = v
+		}
+		return
+	}
+	if cmd.ID == p.LastCommand {
+		return
+	}
+	p.LastCommand = cmd.ID
+	if cmd.Kind == rollout.CommandAbort || cmd.Kind == rollout.CommandRollback {
+		p.Manual = true
+	}
+	obs.Commands = append(obs.Commands, cmd.Command)
+	r.rec.Eventf(rel, "Normal", "Command", "%s asked by %s: %s", cmd.Kind, cmd.By, cmd.Reason)
+}
+
+// target is the runtime Target for rel: its namespace, Deployment and
+// traffic mode, owning what it creates and recording Events on rel.
+func (r *Reconciler) target(rel *v1alpha1.Release) *kube.Target {
+	opts := []kube.Option{
+		kube.WithOwner(metav1.OwnerReference{APIVersion: v1alpha1.GroupVersion.String(), Kind: "Release",
+			Name: rel.Name, UID: rel.UID, Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}),
+		kube.WithRecorder(r.rec), kube.WithLogger(r.log),
+		kube.WithDeployment(rel.Spec.Service, deploymentOf(rel)),
+		kube.WithTraffic(rel.Spec.Service, kube.Traffic{Mode: string(rel.Spec.Traffic.Mode), Service: rel.Spec.Traffic.Service,
+			HTTPRoute: rel.Spec.Traffic.HTTPRoute, CanaryService: rel.Spec.Traffic.CanaryService}),
+		kube.WithPollInterval(r.opts.SmokePoll)}
+	if r.opts.PodURL != nil {
+		opts = append(opts, kube.WithPodURL(r.opts.PodURL))
+	}
+	return kube.New(r.client, r.cs, rel.Namespace, opts...)
+}
+
+// blockedBy names the oldest unfinished Release of rel's Deployment when
+// it is older than rel (releases of one Deployment take turns).
+func (r *Reconciler) blockedBy(ctx context.Context, rel *v1alpha1.Release) (string, error) {
+	var list v1alpha1.ReleaseList
+	if err := r.client.List(ctx, &list, client.InNamespace(rel.Namespace), client.MatchingFields{indexDeployment: deploymentOf(rel)}); err != nil {
+		return "", err
+	}
+	var first *v1alpha1.Release
+	for i := range list.Items {
+		o := &list.Items[i]
+		if o.UID == rel.UID || rollout.Phase(o.Status.Phase).IsTerminal() || !o.DeletionTimestamp.IsZero() {
+			continue
+		}
+		if !older(o, rel) {
+			continue
+		}
+		if first == nil || older(o, first) {
+			first = o
+		}
+	}
+	if first == nil {
+		return "", nil
+	}
+	return first.Name, nil
+}
+
+func older(a, b *v1alpha1.Release) bool {
+	if !a.CreationTimestamp.Equal(&b.CreationTimestamp) {
+		return a.CreationTimestamp.Before(&b.CreationTimestamp)
+	}
+	return a.Name < b.Name
+}
+
+// waitFor shows a queued Release as Pending behind blocker.
+func (r *Reconciler) waitFor(ctx context.Context, rel *v1alpha1.Release, blocker string) (ctrl.Result, error) {
+	msg := fmt.Sprintf("waiting for release %s: releases of deployment %s take turns", blocker, deploymentOf(rel))
+	if rel.Status.Phase != string(rollout.Pending) || rel.Status.Message != msg {
+		rel.Status.Phase, rel.Status.Message, rel.Status.ObservedGeneration = string(rollout.Pending), msg, rel.Generation
+		if err := r.client.Status().Update(ctx, rel); err != nil {
+			return requeueOnConflict(err)
+		}
+		r.rec.Eventf(rel, "Normal", "Queued", "%s", msg)
+	}
+	return ctrl.Result{RequeueAfter: 2 * time.Second}, nil
+}
+
+// events records one Event per decision next logged that prev had not.
+func (r *Reconciler) events(rel *v1alpha1.Release, prev, next rollout.Status) {
+	added := (len(next.Decisions) + next.DecisionsDropped) - (len(prev.Decisions) + prev.DecisionsDropped)
+	if added <= 0 {
+		return
+	}
+	for _, d := range next.Decisions[len(next.Decisions)-min(added, len(next.Decisions)):] {
+		typ := "Normal"
+		switch d.Phase {
+		case rollout.RollingBack, rollout.RolledBack, rollout.Failed:
+			typ = "Warning"
+		}
+		r.rec.Eventf(rel, typ, eventReason(d.Action), "step %d, %s: %s", d.Step, d.Phase, d.Reason)
+	}
+}
+
+// eventReason turns an engine action ("set-weight") into an Event reason
+// ("SetWeight").
+func eventReason(action string) string {
+	out := make([]byte, 0, len(action))
+	up := true
+	for i := 0; i < len(action); i++ {
+		c := action[i]
+		if c == '-' || c == '_' || c == ' ' {
+			up = true
+			continue
+		}
+		if up && c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		up = false
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return "Decision"
+	}
+	return string(out)
+}
+
+func requeueOnConflict(err error) (ctrl.Result, error) {
+	if apierrors.IsConflict(err) {
+		return ctrl.Result{Requeue: true}, nil
+	}
+	return ctrl.Result{}, err
+}
