@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -24,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -45,6 +47,10 @@ var reconcileSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
 })
 
 func init() { ctrlmetrics.Registry.MustRegister(reconcileSeconds) }
+
+// setLogger gives controller-runtime's global logger the first manager's
+// logger (it complains when none was set).
+var setLogger sync.Once
 
 // Scheme returns a scheme with client-go's types and the Release.
 func Scheme() (*kruntime.Scheme, error) {
@@ -70,6 +76,7 @@ func NewManager(cfg *rest.Config, o Options) (ctrl.Manager, *Reconciler, error) 
 	if err != nil {
 		return nil, nil, err
 	}
+	setLogger.Do(func() { ctrllog.SetLogger(logr.FromSlogHandler(o.Log.Handler())) })
 	mo := ctrl.Options{
 		Scheme:                 scheme,
 		Logger:                 logr.FromSlogHandler(o.Log.Handler()),

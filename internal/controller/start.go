@@ -36,7 +36,7 @@ func (r *Reconciler) start(ctx context.Context, rel *v1alpha1.Release) (plan, er
 	now := r.now()
 	spec, err := rel.Spec.RolloutSpec()
 	if err == nil {
-		err = spec.Validate()
+		err = spec.Defaults().Validate()
 	}
 	if err != nil {
 		return ended(spec, "", rel.Name, rollout.Failed, "fail", fmt.Sprintf("invalid strategy: %v", err), now), nil
