@@ -39,6 +39,9 @@ func (r *Reconciler) carryOut(rel *v1alpha1.Release, tgt *kube.Target, p plan, a
 				stable = p.Stable.ID
 			}
 			provider := r.opts.MetricsFor(rel.Namespace)
+			if provider == nil {
+				provider = noProvider{}
+			}
 			r.async(rel, fmt.Sprintf("analysis/%d/%d", a.Step, a.Round), func(ctx context.Context, res *rollout.Observations) {
 				ms := metrics.Measure(ctx, provider, a.Checks, metrics.Round{Service: service, Canary: canary,
 					Stable: stable, Since: a.Since, At: a.At, Step: r.opts.SampleStep})
