@@ -44,7 +44,7 @@ CONTROLLER_GEN ?= $(GO) run sigs.k8s.io/controller-tools/cmd/controller-gen@v0.2
 generate:
 	$(CONTROLLER_GEN) object paths=./api/...
 	$(CONTROLLER_GEN) crd:allowDangerousTypes=true paths=./api/... output:crd:artifacts:config=deploy/crd
-	$(CONTROLLER_GEN) rbac:roleName=pinwheel-controller paths=./internal/runtime/kube/... output:rbac:artifacts:config=deploy/rbac
+	$(CONTROLLER_GEN) rbac:roleName=pinwheel-controller paths=./internal/runtime/kube/... paths=./internal/controller/... output:rbac:artifacts:config=deploy/rbac
 
 # Test Kubernetes control plane (docs/kube-testing.md). Not part of `make test`.
 .PHONY: kube-build kube-up kube-down
