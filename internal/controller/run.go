@@ -17,10 +17,12 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/leaderelection/resourcelock"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -82,6 +84,10 @@ func NewManager(cfg *rest.Config, o Options) (ctrl.Manager, *Reconciler, error) 
 		Logger:                 logr.FromSlogHandler(o.Log.Handler()),
 		Metrics:                metricsserver.Options{BindAddress: cmpAddr(o.MetricsAddr)},
 		HealthProbeBindAddress: o.ProbeAddr,
+		// Several controllers may live in one process (tests, a controller
+		// restarted in-process); controller-runtime would refuse the second
+		// "release" controller.
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
 	}
 	if o.Namespace != "" {
 		mo.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{o.Namespace: {}}}
