@@ -35,7 +35,7 @@ func TestDeployCommandsInputErrors(t *testing.T) {
 		{name: "deploy_registry_image", args: []string{"deploy", shop, "--image", "registry.example/shop:1", "--ledger", filepath.Join(empty, "l.db")}, want: "expected oci:PATH"},
 		{name: "deploy_no_config", args: []string{"deploy", empty, "--source"}, want: "pinwheel.yaml"},
 		{name: "deploy_bad_output", args: []string{"deploy", shop, "--source", "-o", "yaml"}, want: "unknown output format"},
-		{name: "deploy_target_kube", args: []string{"deploy", shop, "--source", "--target", "kube"}, want: "--target kube is not yet available"},
+		{name: "deploy_target_kube_source", args: []string{"deploy", shop, "--source", "--target", "kube"}, want: "--source applies to --target local only"},
 		{name: "deploy_target_unknown", args: []string{"deploy", shop, "--source", "--target", "nomad"}, want: "unknown target"},
 		{name: "deploy_negative_replicas", args: []string{"deploy", shop, "--source", "--replicas", "-1"}, want: "--replicas -1"},
 		{name: "deploy_relative_readiness", args: []string{"deploy", shop, "--source", "--readiness-path", "healthz"}, want: "starting with /"},

@@ -13,12 +13,16 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/kubecli"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
 func newRollbackCommand(streams Streams, logger *slog.Logger) *cobra.Command {
-	var ledgerFlag, to, target, output string
+	var (
+		ledgerFlag, to, output string
+		kf                     kubeFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "rollback [SERVICE] [--to RELEASE]",
 		Short: "Go back to the last known-good release (or --to RELEASE) on the fast path",
@@ -32,31 +36,53 @@ Otherwise it rolls out the newest known-good release other than the live one
 analysis skips analysis steps and timed pauses, and only weights, readiness
 and smoke tests are waited for. It is run from the project directory (the
 pinwheel.yaml next to .pinwheel/) against the runtime pinwheel up hosts.
-Exit 0 once the release serves all traffic, 1 if that failed.`,
+Exit 0 once the release serves all traffic, 1 if that failed.
+
+--target kube [RELEASE|SERVICE] asks the running Release (named, else the
+service's) to roll back, through its command annotation. Going back to an
+earlier release between rollouts is not done on kube: deploy its image
+again (exit 2 says so).`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
-			store, service, path := sl.store, sl.service, sl.path
-			if ro, err := store.ActiveRollout(ctx, service); err == nil {
-				if to != "" {
-					return usageError("rollout #%d of %s is in progress: rollback returns to its stable release %s; --to applies only between rollouts", ro.ID, service, orNone(ro.FromRelease))
-				}
-				body, _ := json.Marshal(rollout.Command{Kind: rollout.CommandRollback, By: os.Getenv("USER")})
-				id, err := driver.Enqueue(ctx, store, service, body)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(streams.Out, "queued rollback for rollout #%d of %s as command %d: its driver sends all traffic to %s at its next step\n",
-					ro.ID, service, id, orNone(ro.FromRelease))
-				return nil
-			} else if !errors.Is(err, ledger.ErrNotFound) {
+	}
+	fromLedger := withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+		store, service, path := sl.store, sl.service, sl.path
+		if ro, err := store.ActiveRollout(ctx, service); err == nil {
+			if to != "" {
+				return usageError("rollout #%d of %s is in progress: rollback returns to its stable release %s; --to applies only between rollouts", ro.ID, service, orNone(ro.FromRelease))
+			}
+			body, _ := json.Marshal(rollout.Command{Kind: rollout.CommandRollback, By: os.Getenv("USER")})
+			id, err := driver.Enqueue(ctx, store, service, body)
+			if err != nil {
 				return err
 			}
-			return rollbackBetweenRollouts(ctx, streams, logger, store, filepath.Dir(filepath.Dir(path)), service, to, target, output)
-		}),
+			fmt.Fprintf(streams.Out, "queued rollback for rollout #%d of %s as command %d: its driver sends all traffic to %s at its next step\n",
+				ro.ID, service, id, orNone(ro.FromRelease))
+			return nil
+		} else if !errors.Is(err, ledger.ErrNotFound) {
+			return err
+		}
+		return rollbackBetweenRollouts(ctx, streams, logger, store, filepath.Dir(filepath.Dir(path)), service, to, kf.target, output)
+	})
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if kube, err := kf.kube(); err != nil || !kube {
+			if err != nil {
+				return err
+			}
+			return fromLedger(cmd, args)
+		}
+		if to != "" {
+			return usageError("--to on --target kube: going back to an earlier release between rollouts is not available on kube; deploy its image again (pinwheel deploy --target kube --image REPO@sha256:…)")
+		}
+		err := kubeCommand(cmd, streams, &kf, args, rollout.CommandRollback, "", output)
+		var none *kubecli.NoActiveError
+		if errors.As(err, &none) {
+			return usageError("%v: rollback on --target kube only stops a running release; to go back to an earlier one, deploy its image again (pinwheel deploy --target kube --image REPO@sha256:…)", err)
+		}
+		return err
 	}
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVar(&to, "to", "", "release to go back to (ID, sequence number or digest; default: the last known-good)")
-	cmd.Flags().StringVar(&target, "target", "local", "runtime target")
+	addKubeFlags(cmd.Flags(), &kf, true)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
 }

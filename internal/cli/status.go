@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"pinwheel.dev/pinwheel/internal/deploy"
+	"pinwheel.dev/pinwheel/internal/kubecli"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
 
@@ -21,6 +22,7 @@ func newStatusCommand(streams Streams) *cobra.Command {
 		watch              bool
 		interval           time.Duration
 		decisions          int
+		kf                 kubeFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "status [SERVICE]",
@@ -31,38 +33,67 @@ last) rollout with its steps, the canary weight, the latest analysis round's
 SLIs against their thresholds, the newest decisions and the last incident.
 SERVICE defaults to the service of ./pinwheel.yaml, else the ledger's only
 service. --watch redraws every
---interval while stdout is a terminal.`,
+--interval while stdout is a terminal.
+
+--target kube reads Releases instead: with no argument a table of the
+namespace's Releases; with a RELEASE (or a SERVICE: its newest Release) its
+image, phase, step, weights, message and newest decisions.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
-			store, service, path := sl.store, sl.service, sl.path
-			var target *deploy.Target
-			if c, err := local.Dial(ctx, filepath.Dir(path)); err == nil {
-				target = &deploy.Target{Target: c, Metrics: c, Name: "local"}
-			}
-			render := func() ([]byte, error) {
-				v, err := deploy.LoadStatus(ctx, store, target, service, decisions)
-				if err != nil {
-					return nil, err
-				}
-				var buf bytes.Buffer
-				if output == "json" {
-					err = writeJSONIf(&buf, output, v)
-				} else {
-					err = deploy.WriteStatus(&buf, v)
-				}
-				return buf.Bytes(), err
-			}
-			if watch && output == "text" && isTerminal(streams.Out) {
-				return watchStatus(ctx, streams, render, interval)
-			}
-			b, err := render()
-			if err != nil {
-				return &ExitError{Code: ExitNo, Err: err}
-			}
-			_, err = streams.Out.Write(b)
-			return err
-		}),
 	}
+	fromLedger := withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+		store, service, path := sl.store, sl.service, sl.path
+		var target *deploy.Target
+		if c, err := local.Dial(ctx, filepath.Dir(path)); err == nil {
+			target = &deploy.Target{Target: c, Metrics: c, Name: "local"}
+		}
+		render := func() ([]byte, error) {
+			v, err := deploy.LoadStatus(ctx, store, target, service, decisions)
+			if err != nil {
+				return nil, err
+			}
+			var buf bytes.Buffer
+			if output == "json" {
+				err = writeJSONIf(&buf, output, v)
+			} else {
+				err = deploy.WriteStatus(&buf, v)
+			}
+			return buf.Bytes(), err
+		}
+		if watch && output == "text" && isTerminal(streams.Out) {
+			return watchStatus(ctx, streams, render, interval)
+		}
+		b, err := render()
+		if err != nil {
+			return &ExitError{Code: ExitNo, Err: err}
+		}
+		_, err = streams.Out.Write(b)
+		return err
+	})
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if kube, err := kf.kube(); err != nil || !kube {
+			if err != nil {
+				return err
+			}
+			return fromLedger(cmd, args)
+		}
+		if err := checkTextOrJSON(output); err != nil {
+			return err
+		}
+		render, err := kubeStatusRenderer(cmd.Context(), &kf, args, output, decisions)
+		if err != nil {
+			return err
+		}
+		if watch && output == "text" && isTerminal(streams.Out) {
+			return watchStatus(cmd.Context(), streams, render, interval)
+		}
+		b, err := render()
+		if err != nil {
+			return err
+		}
+		_, err = streams.Out.Write(b)
+		return err
+	}
+	addKubeFlags(cmd.Flags(), &kf, true)
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	cmd.Flags().BoolVarP(&watch, "watch", "w", false, "redraw until Ctrl-C (when stdout is a terminal)")
@@ -93,4 +124,48 @@ func watchStatus(ctx context.Context, streams Streams, render func() ([]byte, er
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// kubeStatusRenderer renders status --target kube: the namespace's Releases,
+// or one Release (args[0] a Release, else a service's newest).
+func kubeStatusRenderer(ctx context.Context, kf *kubeFlags, args []string, output string, decisions int) (func() ([]byte, error), error) {
+	cfg, ns, err := kf.resolve()
+	if err != nil {
+		return nil, err
+	}
+	c, err := kubecli.NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	name := ""
+	if len(args) == 1 {
+		name = args[0]
+	}
+	return func() ([]byte, error) {
+		var buf bytes.Buffer
+		if name == "" {
+			rels, err := kubecli.ServiceReleases(ctx, c, ns, "")
+			if err != nil {
+				return nil, err
+			}
+			if output == "json" {
+				err = writeJSONIf(&buf, output, rels)
+			} else if len(rels) == 0 {
+				fmt.Fprintf(&buf, "no releases in namespace %s\n", ns)
+			} else {
+				err = kubecli.WriteTable(&buf, rels, time.Now())
+			}
+			return buf.Bytes(), err
+		}
+		rel, err := kubecli.Find(ctx, c, ns, name)
+		if err != nil {
+			return nil, err
+		}
+		if output == "json" {
+			err = writeJSONIf(&buf, output, rel)
+		} else {
+			err = kubecli.WriteRelease(&buf, rel, decisions)
+		}
+		return buf.Bytes(), err
+	}, nil
 }

@@ -19,7 +19,8 @@ type Target struct {
 }
 
 // OpenTarget connects to the runtime named kind for the project in dir.
-// "local" is the runtime `pinwheel up DIR` hosts.
+// "local" is the runtime `pinwheel up DIR` hosts. The kube target has no
+// local runner: a controller drives its Releases (internal/kubecli).
 func OpenTarget(ctx context.Context, kind, dir string) (Target, error) {
 	if err := CheckTarget(kind); err != nil {
 		return Target{}, err
@@ -32,18 +33,24 @@ func OpenTarget(ctx context.Context, kind, dir string) (Target, error) {
 		}
 		return Target{Target: c, Metrics: c, Name: "local"}, nil
 	}
-	return Target{}, fmt.Errorf("--target %q: this build knows the local target only", kind)
+	return Target{}, fmt.Errorf("--target %s: a controller drives Kubernetes releases; there is no local runner for it", kind)
 }
 
-// CheckTarget says whether kind names a target deploys can use today; the
-// error is an *inputerr.Error (exit 2). kube has a runtime.Target but no
-// controller to host it yet (docs/kube.md).
+// CheckTarget says whether kind names a target deploys can use; the error
+// is an *inputerr.Error (exit 2).
 func CheckTarget(kind string) error {
-	switch kind {
-	case "", "local":
+	if kind == "" || kind == "local" || IsKube(kind) {
 		return nil
-	case "kube", "kubernetes", "k8s":
-		return &inputerr.Error{Msg: fmt.Sprintf("--target %s is not yet available: the Kubernetes runtime has no controller to drive it yet (see docs/kube.md); use --target local, the runtime pinwheel up hosts", kind)}
 	}
-	return &inputerr.Error{Msg: fmt.Sprintf("--target %q: unknown target (expected local; kube is not yet available)", kind)}
+	return &inputerr.Error{Msg: fmt.Sprintf("--target %q: unknown target (expected local or kube)", kind)}
+}
+
+// IsKube says whether kind names the Kubernetes target (kube, kubernetes
+// or k8s).
+func IsKube(kind string) bool {
+	switch kind {
+	case "kube", "kubernetes", "k8s":
+		return true
+	}
+	return false
 }
