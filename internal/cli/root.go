@@ -81,7 +81,7 @@ back on their own when SLOs degrade.`,
 		newUpCommand(streams, logger),
 		newNotifyCommand(streams, logger),
 		newDeployCommand(streams, logger), newStatusCommand(streams), newHistoryCommand(streams), newPromoteCommand(streams), newAbortCommand(streams), newRollbackCommand(streams, logger), newRecreateCommand(streams), newDemoCommand(streams, logger),
-		newReplayCommand(streams),
+		newReplayCommand(streams), newControllerCommand(streams, logger),
 		// Commands are added here, one line each.
 	)
 	_ = logger
