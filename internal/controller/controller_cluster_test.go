@@ -2,6 +2,7 @@ package controller
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"slices"
 	"strings"
@@ -38,6 +39,9 @@ func TestClusterGoodReleasePromoted(t *testing.T) {
 	}
 	statuses, weights, canary := rec.snapshot()
 	t.Logf("statuses seen: %v", statuses)
+	for _, d := range got.Status.Decisions {
+		t.Logf("%s step %d %s %s: %s", d.Time.Format("15:04:05"), d.Step, d.Phase, d.Action, d.Reason)
+	}
 	for _, w := range []int32{25, 50} {
 		if !weights[w] {
 			t.Errorf("weight %d never showed in status (saw %v)", w, weights)
@@ -100,7 +104,8 @@ func TestClusterGoodReleasePromoted(t *testing.T) {
 	}) {
 		t.Errorf("conditions %+v", got.Status.Conditions)
 	}
-	if len(got.Finalizers) != 0 {
-		t.Errorf("finalizers left on a finished release: %v", got.Finalizers)
-	}
+	kubetest.Eventually(t, "finalizer removed from the finished release", func() (bool, string) {
+		f := getRelease(t, e, rel.Name).Finalizers
+		return len(f) == 0, fmt.Sprint(f)
+	})
 }

@@ -90,7 +90,8 @@ func newRelease(ns, name, image string, steps ...v1alpha1.Step) *v1alpha1.Releas
 			Service: "shop", Image: image,
 			BuildInfo: v1alpha1.BuildInfo{Service: "shop", Version: name, LockHash: "sha256:lock-" + name,
 				ImageDigest: image[len(image)-71:], GitCommit: "c0ffee-" + name, CIRunID: "run-" + name},
-			Strategy: v1alpha1.Strategy{Steps: steps, ProgressDeadline: &metav1.Duration{Duration: 2 * time.Minute}},
+			Strategy: v1alpha1.Strategy{Steps: steps, ProgressDeadline: &metav1.Duration{Duration: 2 * time.Minute},
+				ScaleDownDelay: &metav1.Duration{Duration: time.Second}},
 		},
 	}
 }
@@ -207,4 +208,8 @@ func events(t testing.TB, e *kubetest.Env, name string) []corev1.Event {
 		}
 	}
 	return out
+}
+
+func objMeta(e *kubetest.Env, name string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Namespace: e.Namespace, Name: name}
 }
