@@ -1,0 +1,134 @@
+package kubetest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"pinwheel.dev/pinwheel/api/v1alpha1"
+)
+
+func TestMain(m *testing.M) { Main(m) }
+
+func TestNamespacePrefixIsDNSSafe(t *testing.T) {
+	for in, want := range map[string]string{
+		"TestFoo":                           "pw-testfoo-",
+		"TestA/sub_case":                    "pw-testa-sub-case-",
+		"TestAVeryLongNameThatGoesOn/x":     "pw-testaverylongnametha-",
+		"Test_trailing_dash_at_twenty-xxxx": "pw-test-trailing-dash-a-",
+	} {
+		if got := namespacePrefix(in); got != want {
+			t.Errorf("namespacePrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRepoRootFindsTheModuleNotANestedOne(t *testing.T) {
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "internal/kubetest/cluster.go")); err != nil {
+		t.Fatalf("RepoRoot = %q, which does not hold this package: %v", root, err)
+	}
+	// test/kube/tools has a go.mod of another module: walk past it.
+	t.Chdir(filepath.Join(root, "test/kube/tools"))
+	if got, err := RepoRoot(); err != nil || got != root {
+		t.Fatalf("from test/kube/tools: RepoRoot = %q, %v; want %q", got, err, root)
+	}
+	t.Chdir(t.TempDir())
+	if got, err := RepoRoot(); err == nil {
+		t.Fatalf("outside the repository: RepoRoot = %q, want an error", got)
+	}
+}
+
+func TestEnvHasNamespaceClientsAndReleaseKind(t *testing.T) {
+	e := NewEnv(t)
+	ctx := context.Background()
+	var ns corev1.Namespace
+	if err := e.Client.Get(ctx, client.ObjectKey{Name: e.Namespace}, &ns); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(e.Namespace, "pw-testenvhasnamespace") {
+		t.Errorf("namespace %q, want it named after the test", e.Namespace)
+	}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x", Namespace: e.Namespace}, Data: map[string]string{"k": "v"}}
+	if err := e.Client.Create(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.Clientset.CoreV1().ConfigMaps(e.Namespace).Get(ctx, "x", metav1.GetOptions{})
+	if err != nil || got.Data["k"] != "v" {
+		t.Fatalf("clientset sees %v, %v; want the config map the client created", got, err)
+	}
+	if e.Config.QPS < 100 {
+		t.Errorf("QPS = %v, want client-go's 5/s lifted", e.Config.QPS)
+	}
+	e.Recorder.Event(cm, corev1.EventTypeNormal, "Tested", "hello from kubetest")
+	Eventually(t, "event recorded", func() (bool, string) {
+		l, err := e.Clientset.CoreV1().Events(e.Namespace).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, ev := range l.Items {
+			if ev.Reason == "Tested" && ev.Source.Component == "pinwheel" {
+				return true, ""
+			}
+		}
+		return false, "no event yet"
+	})
+	e.InstallReleaseCRD(t)
+	var list v1alpha1.ReleaseList
+	if err := e.Client.List(ctx, &list, client.InNamespace(e.Namespace)); err != nil || len(list.Items) != 0 {
+		t.Fatalf("listing Releases = %d items, %v; want an empty list", len(list.Items), err)
+	}
+}
+
+func TestRestartAPIServerKeepsDataAndDropsWatches(t *testing.T) {
+	e := NewEnv(t)
+	ctx := context.Background()
+	before, err := e.Cluster.APIServerPID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kept", Namespace: e.Namespace}}
+	if err := e.Client.Create(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	w, err := e.Clientset.CoreV1().ConfigMaps(e.Namespace).Watch(ctx, metav1.ListOptions{ResourceVersion: cm.ResourceVersion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+
+	RestartAPIServer(t)
+
+	after, err := e.Cluster.APIServerPID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == before || alive(before) {
+		t.Fatalf("kube-apiserver pid %d -> %d (old alive: %v); want a new process", before, after, alive(before))
+	}
+	// The watch opened before the restart ends: its connection died.
+	closed := false
+	for !closed {
+		select {
+		case _, ok := <-w.ResultChan():
+			closed = !ok
+		case <-time.After(time.Minute):
+			t.Fatal("a watch opened before the restart is still open a minute later")
+		}
+	}
+	// etcd kept the data; the same client works again.
+	var got corev1.ConfigMap
+	if err := e.Client.Get(ctx, client.ObjectKeyFromObject(cm), &got); err != nil || got.UID != cm.UID {
+		t.Fatalf("after restart: %v (uid %s, want %s)", err, got.UID, cm.UID)
+	}
+}
