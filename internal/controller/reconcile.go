@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -186,7 +187,11 @@ func (r *Reconciler) command(rel *v1alpha1.Release, p *plan, obs *rollout.Observ
 		p.Manual = true
 	}
 	obs.Commands = append(obs.Commands, cmd.Command)
-	r.rec.Eventf(rel, "Normal", "Command", "%s asked by %s: %s", cmd.Kind, cmd.By, cmd.Reason)
+	msg := fmt.Sprintf("%s asked by %s", cmd.Kind, cmp.Or(cmd.By, "someone"))
+	if cmd.Reason != "" {
+		msg += ": " + cmd.Reason
+	}
+	r.rec.Eventf(rel, "Normal", "Command", "%s", msg)
 }
 
 // target is the runtime Target for rel: its namespace, Deployment and
