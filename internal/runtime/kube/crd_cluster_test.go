@@ -2,75 +2,26 @@ package kube
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	kruntime "k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/kubetest"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
-// installCRD applies deploy/crd to the cluster and waits until it is
+// installCRD installs the Release CRD (deploy/crd) and waits until it is
 // established, returning a client that knows the Release kind.
 func (e *env) installCRD(t testing.TB) client.Client {
 	t.Helper()
-	b, err := os.ReadFile("../../../deploy/crd/pinwheel.dev_releases.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var crd unstructured.Unstructured
-	if err := yaml.Unmarshal(b, &crd.Object); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if err := e.c.Create(ctx, &crd); apierrors.IsAlreadyExists(err) {
-		var cur unstructured.Unstructured
-		cur.SetGroupVersionKind(crd.GroupVersionKind())
-		if err := e.c.Get(ctx, client.ObjectKey{Name: crd.GetName()}, &cur); err != nil {
-			t.Fatal(err)
-		}
-		crd.SetResourceVersion(cur.GetResourceVersion())
-		err = e.c.Update(ctx, &crd)
-		if err != nil {
-			t.Fatal(err)
-		}
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "CRD established", func() (bool, string) {
-		var cur unstructured.Unstructured
-		cur.SetGroupVersionKind(crd.GroupVersionKind())
-		if err := e.c.Get(ctx, client.ObjectKey{Name: crd.GetName()}, &cur); err != nil {
-			return false, err.Error()
-		}
-		conds, _, _ := unstructured.NestedSlice(cur.Object, "status", "conditions")
-		for _, c := range conds {
-			m, _ := c.(map[string]any)
-			if m["type"] == "Established" && m["status"] == "True" {
-				return true, ""
-			}
-		}
-		return false, fmt.Sprint(conds)
-	})
-	scheme := kruntime.NewScheme()
-	_ = clientgoscheme.AddToScheme(scheme)
-	_ = v1alpha1.AddToScheme(scheme)
-	c, err := client.New(testCluster.cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	e.InstallReleaseCRD(t)
+	e.c = e.Client
+	return e.c
 }
 
 func sampleRelease(ns string) *v1alpha1.Release {
@@ -149,11 +100,7 @@ func TestClusterReleaseCRD(t *testing.T) {
 	}
 
 	// kubectl get shows the printer columns.
-	kubectl := filepath.Join(kubeCache(), "kubectl")
-	if _, err := os.Stat(kubectl); err != nil {
-		t.Skipf("no kubectl in %s for the printer columns", kubeCache())
-	}
-	out, err := exec.Command(kubectl, "--kubeconfig", testCluster.kubeconfig, "-n", e.ns, "get", "releases").CombinedOutput()
+	out, err := exec.Command(kubetest.Kubectl(t), "--kubeconfig", e.Kubeconfig, "-n", e.ns, "get", "releases").CombinedOutput()
 	if err != nil {
 		t.Fatalf("kubectl get releases: %v\n%s", err, out)
 	}

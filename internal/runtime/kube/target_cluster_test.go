@@ -3,9 +3,7 @@ package kube
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/kubetest"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -208,11 +207,7 @@ func TestClusterPromotion(t *testing.T) {
 	e.waitEvents(t, ReasonStableUpdated, ReasonCanaryRetired)
 
 	// kubectl agrees the stable Deployment finished rolling out.
-	kubectl := filepath.Join(kubeCache(), "kubectl")
-	if _, err := os.Stat(kubectl); err != nil {
-		t.Skipf("no kubectl in %s", kubeCache())
-	}
-	out, err := exec.Command(kubectl, "--kubeconfig", testCluster.kubeconfig, "-n", e.ns,
+	out, err := exec.Command(kubetest.Kubectl(t), "--kubeconfig", e.Kubeconfig, "-n", e.ns,
 		"rollout", "status", "deployment/shop", "--timeout=2m").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "successfully rolled out") {
 		t.Fatalf("kubectl rollout status: %v\n%s", err, out)
