@@ -2,25 +2,25 @@ package metrics
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/promtest"
 )
 
 // BenchmarkPrometheusQuery measures one built-in query's round trip to a
 // real prometheus (instant and 5-minute range at 5 s steps), the cost an
 // analysis round pays per check.
 func BenchmarkPrometheusQuery(b *testing.B) {
-	exp := newTestExporter(b, []revisionTraffic{
-		{service: "shop", revision: "canary", requests: 10, failed: 2, latency: 0.4},
-	})
-	ps := startPrometheus(b, strings.TrimPrefix(exp.URL, "http://"))
+	exp := promtest.NewExporter(b)
+	exp.Set(promtest.Revision{Service: "shop", Revision: "canary"}, promtest.Traffic{RPS: 100, ErrorRatio: 0.2, Latency: 400 * time.Millisecond})
+	ps := promtest.Start(b, exp.Addr)
 	p, err := NewPrometheus(ps.URL, WithRateWindow(5*time.Second))
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	waitFor(b, 60*time.Second, "canary samples", func() bool {
+	promtest.WaitFor(b, time.Minute, "canary samples", func() bool {
 		s, err := p.Query(ctx, Query{Expr: ErrorRate, Service: "shop", Release: "canary", End: time.Now()})
 		return err == nil && len(s) == 1
 	})
