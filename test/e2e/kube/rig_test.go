@@ -1,0 +1,286 @@
+package kubee2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/controller"
+	"pinwheel.dev/pinwheel/internal/kubetest"
+	"pinwheel.dev/pinwheel/internal/rollout"
+)
+
+func TestMain(m *testing.M) { kubetest.Main(m) }
+
+// Images of the three builds the tests roll out (never pulled: KWOK runs
+// no container).
+const (
+	imageV1 = "registry.invalid/shop@sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	imageV2 = "registry.invalid/shop@sha256:2222222222222222222222222222222222222222222222222222222222222222"
+	imageV3 = "registry.invalid/shop@sha256:3333333333333333333333333333333333333333333333333333333333333333"
+)
+
+// terminal are the phases a rollout ends in.
+var terminal = []rollout.Phase{rollout.Promoted, rollout.RolledBack, rollout.Aborted, rollout.Failed}
+
+// rig is one test's namespace: the Release CRD, a stable Deployment "shop"
+// (app=shop) Ready through KWOK.
+type rig struct {
+	t *testing.T
+	*kubetest.Env
+}
+
+func newRig(t *testing.T, replicas int32) *rig {
+	t.Helper()
+	r := &rig{t: t, Env: kubetest.NewEnv(t)}
+	root, err := kubetest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	crd, err := os.ReadFile(filepath.Join(root, "deploy/crd/pinwheel.dev_releases.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.InstallCRD(t, crd)
+	labels := map[string]string{"app": "shop"}
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: r.Namespace, Labels: labels},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr.To(replicas),
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "shop", Image: imageV1,
+					Ports: []corev1.ContainerPort{{ContainerPort: 8000}}}}},
+			},
+		},
+	}
+	r.create(d)
+	r.waitRolledOut("shop")
+	return r
+}
+
+func (r *rig) create(o client.Object) {
+	r.t.Helper()
+	if err := r.Client.Create(context.Background(), o); err != nil {
+		r.t.Fatalf("create %T %s: %v", o, o.GetName(), err)
+	}
+}
+
+func (r *rig) deployment(name string) *appsv1.Deployment {
+	r.t.Helper()
+	var d appsv1.Deployment
+	if err := r.Client.Get(context.Background(), client.ObjectKey{Namespace: r.Namespace, Name: name}, &d); err != nil {
+		r.t.Fatal(err)
+	}
+	return &d
+}
+
+func (r *rig) waitRolledOut(name string) {
+	r.t.Helper()
+	kubetest.Eventually(r.t, name+" rolled out", func() (bool, string) {
+		d := r.deployment(name)
+		want := ptr.Deref(d.Spec.Replicas, 1)
+		s := d.Status
+		return s.ObservedGeneration >= d.Generation && s.UpdatedReplicas == want && s.Replicas == want &&
+			s.ReadyReplicas == want, fmt.Sprintf("%+v", s)
+	})
+}
+
+func (r *rig) release(name string) *v1alpha1.Release {
+	r.t.Helper()
+	var rel v1alpha1.Release
+	if err := r.Client.Get(context.Background(), client.ObjectKey{Namespace: r.Namespace, Name: name}, &rel); err != nil {
+		r.t.Fatal(err)
+	}
+	return &rel
+}
+
+// waitPhase waits until the Release is in one of phases.
+func (r *rig) waitPhase(name string, phases ...rollout.Phase) *v1alpha1.Release {
+	r.t.Helper()
+	var rel *v1alpha1.Release
+	kubetest.Eventually(r.t, fmt.Sprintf("release %s in %v", name, phases), func() (bool, string) {
+		rel = r.release(name)
+		for _, p := range phases {
+			if rel.Status.Phase == string(p) {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("phase %s step %d weight %d: %s", rel.Status.Phase, rel.Status.Step, rel.Status.CanaryWeight, rel.Status.Message)
+	})
+	return rel
+}
+
+// newRelease is a Release of image for the shop Deployment with build
+// metadata derived from its name.
+func newRelease(ns, name, image string, s v1alpha1.Strategy) *v1alpha1.Release {
+	if s.ProgressDeadline == nil {
+		s.ProgressDeadline = &metav1.Duration{Duration: 2 * time.Minute}
+	}
+	if s.ScaleDownDelay == nil {
+		s.ScaleDownDelay = &metav1.Duration{Duration: time.Second}
+	}
+	return &v1alpha1.Release{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: v1alpha1.ReleaseSpec{
+			Service: "shop", Image: image,
+			BuildInfo: v1alpha1.BuildInfo{Service: "shop", Version: name, LockHash: "sha256:lock-" + name,
+				ImageDigest: image[len(image)-71:], GitCommit: "c0ffee-" + name, CIRunID: "run-" + name},
+			Strategy: s,
+		},
+	}
+}
+
+func steps(s ...v1alpha1.Step) v1alpha1.Strategy { return v1alpha1.Strategy{Steps: s} }
+
+func weight(w int32) v1alpha1.Step { return v1alpha1.Step{SetWeight: ptr.To(w)} }
+
+func pause(d time.Duration) v1alpha1.Step {
+	return v1alpha1.Step{Pause: &v1alpha1.PauseStep{Duration: &metav1.Duration{Duration: d}}}
+}
+
+// promoteV1 rolls out release shop-v1 (imageV1, which the Deployment
+// already runs as "shop-initial") so that the stable Deployment carries a
+// pinwheel release with build metadata, as after any earlier deploy. It
+// returns the stable Deployment as it is once that settled.
+func (r *rig) promoteV1() *appsv1.Deployment {
+	r.t.Helper()
+	r.create(newRelease(r.Namespace, "shop-v1", imageV1, steps(weight(100))))
+	if got := r.waitPhase("shop-v1", terminal...); got.Status.Phase != string(rollout.Promoted) {
+		r.t.Fatalf("shop-v1: phase %s: %s", got.Status.Phase, got.Status.Message)
+	}
+	r.waitRolledOut("shop")
+	d := r.deployment("shop")
+	if d.Spec.Template.Annotations["pinwheel.dev/release"] != "shop-v1" {
+		r.t.Fatalf("stable template after shop-v1: annotations %v", d.Spec.Template.Annotations)
+	}
+	return d
+}
+
+// startController runs controller.Run for the rig's namespace until the
+// test ends or stop is called.
+func (r *rig) startController(o controller.Options) (stop func()) {
+	r.t.Helper()
+	o.Namespace = r.Namespace
+	if o.SampleStep == 0 {
+		o.SampleStep = time.Second
+	}
+	if o.Log == nil && os.Getenv("PINWHEEL_TEST_LOG") != "" {
+		o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- controller.Run(ctx, r.Config, o) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				r.t.Errorf("controller: %v", err)
+			}
+		})
+	}
+	r.t.Cleanup(stop)
+	return stop
+}
+
+// events returns the Events recorded about the Release name.
+func (r *rig) events(name string) []corev1.Event {
+	r.t.Helper()
+	var list corev1.EventList
+	if err := r.Client.List(context.Background(), &list, client.InNamespace(r.Namespace)); err != nil {
+		r.t.Fatal(err)
+	}
+	var out []corev1.Event
+	for _, ev := range list.Items {
+		if ev.InvolvedObject.Kind == "Release" && ev.InvolvedObject.Name == name {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// eventCount sums the counts of name's Events with reason.
+func (r *rig) eventCount(name, reason string) int {
+	n := 0
+	for _, ev := range r.events(name) {
+		if ev.Reason == reason {
+			n += int(max(ev.Count, 1))
+		}
+	}
+	return n
+}
+
+// decisions counts the Release's logged decisions with action.
+func decisions(rel *v1alpha1.Release, action string) int {
+	n := 0
+	for _, d := range rel.Status.Decisions {
+		if d.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// watcher polls a Release and the canary Deployment and keeps what the
+// API showed: every (phase/step/weight) and the canary's ready replicas.
+type watcher struct {
+	mu       sync.Mutex
+	statuses []string
+	phases   map[string]bool
+	weights  map[int32]bool
+}
+
+func (r *rig) watch(name string) *watcher {
+	w := &watcher{phases: map[string]bool{}, weights: map[int32]bool{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.t.Cleanup(cancel)
+	go func() {
+		for ctx.Err() == nil {
+			var rel v1alpha1.Release
+			if err := r.Client.Get(ctx, client.ObjectKey{Namespace: r.Namespace, Name: name}, &rel); err == nil {
+				s := fmt.Sprintf("%s/%d/%d", rel.Status.Phase, rel.Status.Step, rel.Status.CanaryWeight)
+				w.mu.Lock()
+				if n := len(w.statuses); n == 0 || w.statuses[n-1] != s {
+					w.statuses = append(w.statuses, s)
+				}
+				w.phases[rel.Status.Phase] = true
+				w.weights[rel.Status.CanaryWeight] = true
+				w.mu.Unlock()
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	return w
+}
+
+func (w *watcher) sawPhase(p rollout.Phase) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.phases[string(p)]
+}
+
+func (w *watcher) sawWeight(v int32) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.weights[v]
+}
+
+func (w *watcher) history() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.statuses...)
+}
