@@ -20,6 +20,8 @@ nodes="${PINWHEEL_KUBE_NODES:-2}"
 export KWOK_WORKDIR="${PINWHEEL_KUBE_WORKDIR:-${HOME}/.cache/pinwheel/kwok}"
 export KWOK_KUBE_VERSION=v1.37.2
 export KWOK_KUBECTL_BINARY="$cache/kubectl"
+# kwokctl's readiness checks run the kubectl found on PATH first.
+export PATH="$cache:$PATH"
 kubeconfig="$KWOK_WORKDIR/clusters/$name/kubeconfig.yaml"
 
 start=$(date +%s)
