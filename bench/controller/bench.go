@@ -192,40 +192,32 @@ func (b *bench) rollout(ctx context.Context) (*result, error) {
 		ns, name := b.service(i)
 		tracks[key(ns, name+"-v2")] = &track{}
 	}
-	w, err := b.client.Watch(ctx, &v1alpha1.ReleaseList{}, client.MatchingLabels{benchLabel: "controller"})
-	if err != nil {
-		return nil, fmt.Errorf("watch releases: %w", err)
-	}
-	defer w.Stop()
 	finished := make(chan struct{}, b.c.n)
-	go func() {
-		for ev := range w.ResultChan() {
-			if ev.Type != watch.Added && ev.Type != watch.Modified {
-				continue
-			}
-			rel, ok := ev.Object.(*v1alpha1.Release)
-			if !ok {
-				continue
-			}
-			now := time.Now()
-			mu.Lock()
-			t := tracks[key(rel.Namespace, rel.Name)]
-			if t != nil {
-				if t.started.IsZero() && rel.Status.Phase != "" {
-					t.started = now
-				}
-				if t.promoting.IsZero() && rel.Status.Phase == string(rollout.Promoting) {
-					t.promoting = now
-				}
-				if t.finished.IsZero() && rollout.Phase(rel.Status.Phase).IsTerminal() {
-					t.finished, t.phase = now, rel.Status.Phase
-					finished <- struct{}{}
-				}
-			}
-			mu.Unlock()
+	see := func(rel *v1alpha1.Release, now time.Time) {
+		mu.Lock()
+		defer mu.Unlock()
+		t := tracks[key(rel.Namespace, rel.Name)]
+		if t == nil || t.created.IsZero() {
+			return
 		}
-	}()
-
+		if t.started.IsZero() && rel.Status.Phase != "" {
+			t.started = now
+		}
+		if t.promoting.IsZero() && rel.Status.Phase == string(rollout.Promoting) {
+			t.promoting = now
+		}
+		if t.finished.IsZero() && rollout.Phase(rel.Status.Phase).IsTerminal() {
+			t.finished, t.phase = now, rel.Status.Phase
+			finished <- struct{}{}
+		}
+	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	rv, err := b.list(watchCtx, see)
+	if err != nil {
+		return nil, err
+	}
+	go b.watch(watchCtx, rv, see)
 	before := snapshot(b.counter)
 	sampler := startSampler()
 	began := time.Now()
@@ -257,6 +249,8 @@ wait:
 				fmt.Fprintf(os.Stderr, "controller-bench: %d/%d finished after %s\n", n, b.c.n, time.Since(began).Round(time.Second))
 			}
 		case <-deadline:
+			break wait
+		case <-ctx.Done():
 			break wait
 		}
 	}
@@ -302,5 +296,47 @@ func (b *bench) timeline(ctx context.Context) {
 	for _, d := range rel.Status.Decisions {
 		fmt.Fprintf(os.Stderr, "  +%-8s step %d %-12s %-14s %s\n", d.Time.Sub(rel.CreationTimestamp.Time).Round(100*time.Millisecond),
 			d.Step, d.Phase, d.Action, d.Reason)
+	}
+}
+
+// list hands every bench Release to see and returns the list's
+// resourceVersion.
+func (b *bench) list(ctx context.Context, see func(*v1alpha1.Release, time.Time)) (string, error) {
+	var list v1alpha1.ReleaseList
+	if err := b.client.List(ctx, &list, client.MatchingLabels{benchLabel: "controller"}); err != nil {
+		return "", fmt.Errorf("list releases: %w", err)
+	}
+	now := time.Now()
+	for i := range list.Items {
+		see(&list.Items[i], now)
+	}
+	return list.ResourceVersion, nil
+}
+
+// watch hands every change of a bench Release to see until ctx is done,
+// watching again (after a fresh list) whenever the API server ends a watch.
+func (b *bench) watch(ctx context.Context, rv string, see func(*v1alpha1.Release, time.Time)) {
+	for ctx.Err() == nil {
+		w, err := b.client.Watch(ctx, &v1alpha1.ReleaseList{}, client.MatchingLabels{benchLabel: "controller"},
+			&client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: rv}})
+		if err == nil {
+			for ev := range w.ResultChan() {
+				if rel, ok := ev.Object.(*v1alpha1.Release); ok && (ev.Type == watch.Added || ev.Type == watch.Modified) {
+					see(rel, time.Now())
+					rv = rel.ResourceVersion
+				} else if ev.Type == watch.Error {
+					break
+				}
+			}
+			w.Stop()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "controller-bench: release watch ended; listing and watching again", err)
+		time.Sleep(time.Second)
+		if rv, err = b.list(ctx, see); err != nil {
+			rv = ""
+		}
 	}
 }

@@ -14,7 +14,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
@@ -60,7 +62,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "controller-bench: -kubeconfig is required; -n and -replicas must be positive")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), c); err != nil {
+	// An interrupt ends the wait and still prints what was measured.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	if err := run(ctx, c); err != nil {
 		fmt.Fprintln(os.Stderr, "controller-bench:", err)
 		os.Exit(1)
 	}

@@ -30,10 +30,14 @@ func newCounter() *counter { return &counter{n: map[string]int{}} }
 func (c *counter) wrap(rt http.RoundTripper) http.RoundTripper {
 	return roundTripper(func(req *http.Request) (*http.Response, error) {
 		k := verb(req) + " " + resource(req.URL.Path)
+		resp, err := rt.RoundTrip(req)
 		c.mu.Lock()
 		c.n[k]++
+		if err == nil && resp.StatusCode >= 400 {
+			c.n[fmt.Sprintf("%s → %d", k, resp.StatusCode)]++
+		}
 		c.mu.Unlock()
-		return rt.RoundTrip(req)
+		return resp, err
 	})
 }
 
@@ -160,6 +164,7 @@ func gather() (hists map[string]hist, gauges map[string]float64) {
 		"workqueue_queue_duration_seconds":          {"name", "release"},
 		"workqueue_work_duration_seconds":           {"name", "release"},
 		"workqueue_depth":                           {"name", "release"},
+		"controller_runtime_reconcile_total":        {"controller", "release"},
 	}
 	for _, f := range fams {
 		sel, ok := want[f.GetName()]
@@ -168,6 +173,14 @@ func gather() (hists map[string]hist, gauges map[string]float64) {
 		}
 		for _, m := range f.GetMetric() {
 			if sel[0] != "" && !hasLabel(m, sel[0], sel[1]) {
+				continue
+			}
+			if f.GetName() == "controller_runtime_reconcile_total" {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "result" {
+						gauges["result "+l.GetValue()] = m.GetCounter().GetValue()
+					}
+				}
 				continue
 			}
 			if f.GetType() == dto.MetricType_HISTOGRAM {
@@ -193,6 +206,7 @@ func hasLabel(m *dto.Metric, k, v string) bool {
 type snap struct {
 	at       time.Time
 	hists    map[string]hist
+	counters map[string]float64
 	requests map[string]int
 	cpu      time.Duration // this process, user+system
 	cluster  time.Duration // the control plane's processes, user+system
@@ -203,10 +217,10 @@ type snap struct {
 var clusterPids = os.Getenv("BENCH_CLUSTER_PIDS")
 
 func snapshot(c *counter) snap {
-	h, _ := gather()
+	h, g := gather()
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return snap{at: time.Now(), hists: h, requests: c.copy(),
+	return snap{at: time.Now(), hists: h, counters: g, requests: c.copy(),
 		cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), cluster: clusterCPU()}
 }
 
@@ -316,12 +330,16 @@ type result struct {
 	hwm                            uint64
 	workers                        int
 	phases                         map[string]int
+	results                        map[string]int
 }
 
 func newResult(c config, tracks map[string]*track, before, after snap, p peak, created, window time.Duration) *result {
 	r := &result{n: c.n, created: created, window: window, hists: map[string]hist{}, requests: map[string]int{},
 		cpu: after.cpu - before.cpu, cluster: after.cluster - before.cluster, peak: p, hwm: procStatus("VmHWM"),
-		phases: map[string]int{}}
+		phases: map[string]int{}, results: map[string]int{}}
+	for _, k := range []string{"success", "requeue", "requeue_after", "error"} {
+		r.results[k] = int(after.counters["result "+k] - before.counters["result "+k])
+	}
 	var first, last time.Time
 	for _, t := range tracks {
 		if first.IsZero() || t.created.Before(first) {
@@ -356,7 +374,9 @@ func newResult(c config, tracks map[string]*track, before, after snap, p peak, c
 	for k, v := range after.requests {
 		if d := v - before.requests[k]; d > 0 {
 			r.requests[k] = d
-			r.total += d
+			if !strings.Contains(k, "→") {
+				r.total += d
+			}
 		}
 	}
 	return r
@@ -427,6 +447,15 @@ func (r *result) print(w *os.File, c config) {
 		top = append(top, fmt.Sprintf("%s %d", k, r.requests[k]))
 	}
 	row("  by request", strings.Join(top, ", "))
+	var failed []string
+	for _, k := range keys {
+		if strings.Contains(k, "→") {
+			failed = append(failed, fmt.Sprintf("%s: %d", k, r.requests[k]))
+		}
+	}
+	row("  failed (HTTP status)", orDefault(strings.Join(failed, ", "), "", "none"))
+	row("reconcile results (controller-runtime)", fmt.Sprintf("success %d, requeue %d, requeue_after %d, error %d",
+		r.results["success"], r.results["requeue"], r.results["requeue_after"], r.results["error"]))
 	row("process CPU in the window (controller + bench)", fmt.Sprintf("%.1f s (%.0f%% of one core)", r.cpu.Seconds(), 100*r.cpu.Seconds()/secs))
 	if r.cluster > 0 {
 		row("control plane CPU in the window", fmt.Sprintf("%.1f s", r.cluster.Seconds()))
