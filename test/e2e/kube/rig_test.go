@@ -53,7 +53,7 @@ func newRig(t *testing.T, replicas int32) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.InstallCRD(t, crd)
+	r.installCRD(crd)
 	labels := map[string]string{"app": "shop"}
 	d := &appsv1.Deployment{
 		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: r.Namespace, Labels: labels},
@@ -70,6 +70,17 @@ func newRig(t *testing.T, replicas int32) *rig {
 	r.create(d)
 	r.waitRolledOut("shop")
 	return r
+}
+
+// crdMu serializes CRD installs: kubetest.InstallCRD creates the CRD when
+// its Get finds none, and parallel tests would race to create it.
+var crdMu sync.Mutex
+
+func (r *rig) installCRD(doc []byte) {
+	r.t.Helper()
+	crdMu.Lock()
+	defer crdMu.Unlock()
+	r.InstallCRD(r.t, doc)
 }
 
 func (r *rig) create(o client.Object) {
