@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -33,15 +32,7 @@ const (
 func clusterEnv(t *testing.T, replicas int32) *kubetest.Env {
 	t.Helper()
 	e := kubetest.NewEnv(t)
-	root, err := kubetest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	crd, err := os.ReadFile(filepath.Join(root, "deploy/crd/pinwheel.dev_releases.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.InstallCRD(t, crd)
+	e.InstallReleaseCRD(t)
 	labels := map[string]string{"app": "shop"}
 	d := &appsv1.Deployment{
 		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: e.Namespace},
