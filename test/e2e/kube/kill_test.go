@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"pinwheel.dev/pinwheel/internal/kubetest"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
@@ -12,10 +14,11 @@ import (
 // TestControllerKilledMidRolloutResumes runs `pinwheel controller` with
 // leader election, SIGKILLs it while a release pauses after its first
 // weight, and starts another one: the new process takes the Lease once the
-// dead holder's lease expires, resumes the rollout from the Release's
-// status and promotes it exactly once — one promote decision, one
-// StableUpdated Event, one update of the stable Deployment — and hands
-// the Lease back when stopped with SIGTERM.
+// dead holder's lease expires and resumes the rollout from the Release's
+// status. That one is SIGKILLed too, while promoting, and a third takes
+// over: the release is promoted exactly once — one promote decision, one
+// StableUpdated Event, one update of the stable Deployment — and the last
+// controller hands the Lease back when stopped with SIGTERM.
 func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 4)
@@ -28,6 +31,9 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	before := r.promoteV1()
 
 	rel := newRelease(r.Namespace, "shop-v2", imageV2, steps(weight(25), pause(10*time.Second), weight(50), pause(time.Second)))
+	// A long scale-down delay keeps the release in Promoting long enough to
+	// be seen there and killed.
+	rel.Spec.Strategy.ScaleDownDelay = &metav1.Duration{Duration: 15 * time.Second}
 	w := r.watch(rel.Name)
 	r.create(rel)
 	kubetest.Eventually(t, "shop-v2 paused at weight 25", func() (bool, string) {
@@ -45,6 +51,13 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	kubetest.Eventually(t, "ctl-2 takes the lease", func() (bool, string) {
 		h, held := r.leaseHolder(lease)
 		return h == "ctl-2" && held, h
+	})
+	r.waitPhase(rel.Name, rollout.Promoting)
+	_ = second.signal(syscall.SIGKILL)
+	third := r.startControllerProcess("ctl-3", lease, 3*time.Second)
+	kubetest.Eventually(t, "ctl-3 takes the lease", func() (bool, string) {
+		h, held := r.leaseHolder(lease)
+		return h == "ctl-3" && held, h
 	})
 	got := r.waitPhase(rel.Name, terminal...)
 	t.Logf("statuses seen: %v", w.history())
@@ -76,10 +89,10 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 		t.Errorf("stable generation %d -> %d, want exactly one update (the promotion)", before.Generation, stable.Generation)
 	}
 	// A clean stop hands the lease back at once.
-	if err := second.signal(syscall.SIGTERM); err != nil {
-		t.Errorf("ctl-2 on SIGTERM: %v", err)
+	if err := third.signal(syscall.SIGTERM); err != nil {
+		t.Errorf("ctl-3 on SIGTERM: %v", err)
 	}
 	if h, held := r.leaseHolder(lease); held {
-		t.Errorf("lease still held by %q after ctl-2 stopped", h)
+		t.Errorf("lease still held by %q after ctl-3 stopped", h)
 	}
 }
