@@ -4,6 +4,9 @@ import (
 	"context"
 
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	"pinwheel.dev/pinwheel/api/v1alpha1"
 
 	"pinwheel.dev/pinwheel/internal/controller"
 )
@@ -13,6 +16,11 @@ import (
 func DefaultController() ControllerFuncs {
 	return ControllerFuncs{
 		LeaseHolder: controller.LeaseHolder,
+		// Done once the controller removed its finalizer: after the
+		// terminal bookkeeping (remediation report) it does last.
+		Done: func(rel *v1alpha1.Release) bool {
+			return Terminal(rel) && !controllerutil.ContainsFinalizer(rel, controller.Finalizer)
+		},
 		Run: func(ctx context.Context, cfg *rest.Config, o InProcess) error {
 			return controller.Run(ctx, cfg, controller.Options{
 				Namespace: o.Namespace, LeaderElection: true,

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -65,6 +66,9 @@ type InProcess struct {
 type ControllerFuncs struct {
 	LeaseHolder func(ctx context.Context, cfg *rest.Config, namespace, name string) (holder string, held bool, err error)
 	Run         func(ctx context.Context, cfg *rest.Config, o InProcess) error
+	// Done says the in-process controller has nothing left to do for a
+	// Release (terminal, its bookkeeping finished); default Terminal.
+	Done func(*v1alpha1.Release) bool
 }
 
 // DeployOptions are the inputs of Deploy.
@@ -182,32 +186,44 @@ func hasAnalysis(rel *v1alpha1.Release) bool {
 	return false
 }
 
-// create creates rel. One that exists already (the same image of the
-// service) is an error saying what it is doing.
+// create creates rel. While a Release of the same image of the service
+// runs, that is an *ExistsError; once it has ended, the image may be rolled
+// out again (back to it, say) as "<name>-2", "-3", ….
 func create(ctx context.Context, c client.Client, rel *v1alpha1.Release) error {
-	err := c.Create(ctx, rel)
-	if err == nil {
-		return nil
+	rels, err := ServiceReleases(ctx, c, rel.Namespace, rel.Spec.Service)
+	if err != nil {
+		return classifyCreate(rel, err)
 	}
-	if !apierrors.IsAlreadyExists(err) {
-		if apierrors.IsInvalid(err) {
-			return &inputerr.Error{Msg: "release " + rel.Name + " rejected by the API server", Err: err}
+	taken := map[string]bool{}
+	for i := range rels {
+		old := &rels[i]
+		taken[old.Name] = true
+		if old.Spec.Image == rel.Spec.Image && !Terminal(old) {
+			return &ExistsError{Release: old, Msg: fmt.Sprintf("release %s (the same image of %s) is already rolling out in namespace %s (phase %s): follow it with pinwheel status --target kube -n %s %s",
+				old.Name, old.Spec.Service, old.Namespace, orDefault(old.Status.Phase, "Pending"), old.Namespace, old.Name)}
 		}
-		if apierrors.IsNotFound(err) || strings.Contains(err.Error(), "no matches for kind") {
-			return &inputerr.Error{Msg: "the cluster does not know the Release kind: install the CRD (kubectl apply -f deploy/crd/pinwheel.dev_releases.yaml, or kubectl apply -k deploy/)", Err: err}
-		}
-		return fmt.Errorf("create release %s: %w", rel.Name, err)
 	}
-	var old v1alpha1.Release
-	if err := c.Get(ctx, client.ObjectKeyFromObject(rel), &old); err != nil {
-		return fmt.Errorf("release %s exists: %w", rel.Name, err)
+	base := rel.Name
+	for n := 2; taken[rel.Name]; n++ {
+		rel.Name = fmt.Sprintf("%s-%d", base, n)
 	}
-	if !Terminal(&old) {
-		return &ExistsError{Release: &old, Msg: fmt.Sprintf("release %s (the same image of %s) is already rolling out in namespace %s (phase %s): follow it with pinwheel status --target kube -n %s %s",
-			old.Name, old.Spec.Service, old.Namespace, orDefault(old.Status.Phase, "Pending"), old.Namespace, old.Name)}
+	if err := c.Create(ctx, rel); err != nil {
+		return classifyCreate(rel, err)
 	}
-	return &ExistsError{Release: &old, Msg: fmt.Sprintf("release %s (the same image of %s) was rolled out already in namespace %s and ended %s; a Release is named after its image: delete it (kubectl delete release -n %s %s) to roll the same image out again",
-		old.Name, old.Spec.Service, old.Namespace, Outcome(old.Status.Phase), old.Namespace, old.Name)}
+	return nil
+}
+
+// classifyCreate says what a failed list or create means for the user.
+func classifyCreate(rel *v1alpha1.Release, err error) error {
+	switch {
+	case apierrors.IsInvalid(err):
+		return &inputerr.Error{Msg: "release " + rel.Name + " rejected by the API server", Err: err}
+	case apierrors.IsNotFound(err) || strings.Contains(err.Error(), "no matches for kind"):
+		return &inputerr.Error{Msg: "the cluster does not know the Release kind: install the CRD (kubectl apply -f deploy/crd/pinwheel.dev_releases.yaml, or kubectl apply -k deploy/)", Err: err}
+	case apierrors.IsAlreadyExists(err):
+		return fmt.Errorf("release %s was created by someone else at the same time: %w", rel.Name, err)
+	}
+	return fmt.Errorf("create release %s: %w", rel.Name, err)
 }
 
 // ExistsError is a deploy of an image that already has a Release.
@@ -234,14 +250,26 @@ func followWithController(ctx context.Context, c client.WithWatch, key client.Ob
 	defer stop()
 	followCtx, stopFollowing := context.WithCancel(ctx)
 	defer stopFollowing()
+	// The controller's shutdown (a reconcile cut short, the lease given
+	// up) is not worth an error line: nothing is left to do by then.
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	logs := &quietAfterStop{next: logger.Handler(), stopped: new(atomic.Bool)}
 	done := make(chan error, 1)
 	go func() {
 		err := o.Funcs.Run(runCtx, o.Config, InProcess{Namespace: o.Namespace, LeaseNamespace: o.LeaseNamespace, LeaseName: o.LeaseName,
-			Identity: identity(), Metrics: o.Project.Metrics, SampleStep: deploy.SampleStep(o.Project.Spec), Notifier: notifier, Tracker: tracker, Log: o.Logger})
+			Identity: identity(), Metrics: o.Project.Metrics, SampleStep: deploy.SampleStep(o.Project.Spec), Notifier: notifier, Tracker: tracker, Log: slog.New(logs)})
 		done <- err
 		stopFollowing()
 	}()
-	rel, ferr := Follow(followCtx, c, key, o.Out)
+	finished := o.Funcs.Done
+	if finished == nil {
+		finished = Terminal
+	}
+	rel, ferr := FollowUntil(followCtx, c, key, o.Out, finished)
+	logs.stopped.Store(true)
 	stop()
 	runErr := <-done
 	switch {
@@ -261,4 +289,29 @@ func followWithController(ctx context.Context, c client.WithWatch, key client.Ob
 func identity() string {
 	h, _ := os.Hostname()
 	return fmt.Sprintf("%s%s_%d", cliIdentityPrefix, h, os.Getpid())
+}
+
+// quietAfterStop passes records on until stopped is set.
+type quietAfterStop struct {
+	next    slog.Handler
+	stopped *atomic.Bool
+}
+
+func (h *quietAfterStop) Enabled(ctx context.Context, l slog.Level) bool {
+	return !h.stopped.Load() && h.next.Enabled(ctx, l)
+}
+
+func (h *quietAfterStop) Handle(ctx context.Context, r slog.Record) error {
+	if h.stopped.Load() {
+		return nil
+	}
+	return h.next.Handle(ctx, r)
+}
+
+func (h *quietAfterStop) WithAttrs(as []slog.Attr) slog.Handler {
+	return &quietAfterStop{next: h.next.WithAttrs(as), stopped: h.stopped}
+}
+
+func (h *quietAfterStop) WithGroup(name string) slog.Handler {
+	return &quietAfterStop{next: h.next.WithGroup(name), stopped: h.stopped}
 }

@@ -41,6 +41,7 @@ func Outcome(phase string) string {
 // Release waits (Pending, before its first decision).
 type printer struct {
 	w       io.Writer
+	done    func(*v1alpha1.Release) bool
 	printed int // decisions printed, counting dropped ones
 	message string
 }
@@ -69,7 +70,13 @@ func ledgerDecision(d v1alpha1.Decision) ledger.Decision {
 // Follow watches the Release key until it is terminal (or ctx ends),
 // writing each new decision to w, and returns its last version.
 func Follow(ctx context.Context, c client.WithWatch, key client.ObjectKey, w io.Writer) (*v1alpha1.Release, error) {
-	p := &printer{w: w}
+	return FollowUntil(ctx, c, key, w, Terminal)
+}
+
+// FollowUntil is Follow until done says the Release is done (terminal, and
+// for an in-process controller also its bookkeeping finished).
+func FollowUntil(ctx context.Context, c client.WithWatch, key client.ObjectKey, w io.Writer, done func(*v1alpha1.Release) bool) (*v1alpha1.Release, error) {
+	p := &printer{w: w, done: done}
 	for {
 		var rel v1alpha1.Release
 		if err := c.Get(ctx, key, &rel); err != nil {
@@ -79,7 +86,7 @@ func Follow(ctx context.Context, c client.WithWatch, key client.ObjectKey, w io.
 			return nil, err
 		}
 		p.show(&rel)
-		if Terminal(&rel) {
+		if p.done(&rel) {
 			return &rel, nil
 		}
 		last, err := watchUntilTerminal(ctx, c, &rel, p)
@@ -91,7 +98,7 @@ func Follow(ctx context.Context, c client.WithWatch, key client.ObjectKey, w io.
 }
 
 // watchUntilTerminal watches from rel's resourceVersion; it returns the
-// Release once terminal, or nil when the watch closed first.
+// Release once done, or nil when the watch closed first.
 func watchUntilTerminal(ctx context.Context, c client.WithWatch, rel *v1alpha1.Release, p *printer) (*v1alpha1.Release, error) {
 	var list v1alpha1.ReleaseList
 	wi, err := c.Watch(ctx, &list, client.InNamespace(rel.Namespace),
@@ -123,7 +130,7 @@ func watchUntilTerminal(ctx context.Context, c client.WithWatch, rel *v1alpha1.R
 					continue
 				}
 				p.show(r)
-				if Terminal(r) {
+				if p.done(r) {
 					return r, nil
 				}
 			}
