@@ -62,6 +62,13 @@ type proc struct {
 // namespace with leader election on the Lease lease in that namespace.
 func (r *rig) startControllerProcess(identity, lease string, leaseDuration time.Duration, extra ...string) *proc {
 	r.t.Helper()
+	return r.startControllerProcessEnv(nil, identity, lease, leaseDuration, extra...)
+}
+
+// startControllerProcessEnv is startControllerProcess with env added to
+// the process's environment.
+func (r *rig) startControllerProcessEnv(env []string, identity, lease string, leaseDuration time.Duration, extra ...string) *proc {
+	r.t.Helper()
 	args := append([]string{"controller", "--kubeconfig", r.Kubeconfig, "-n", r.Namespace,
 		"--leader-elect", "--lease-namespace", r.Namespace, "--lease-name", lease,
 		"--lease-duration", leaseDuration.String(), "--identity", identity,
@@ -69,6 +76,7 @@ func (r *rig) startControllerProcess(identity, lease string, leaseDuration time.
 	p := &proc{t: r.t, name: identity, out: &lockedBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(pinwheelBinary(r.t), args...)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	p.cmd.Env = append(os.Environ(), env...)
 	if err := p.cmd.Start(); err != nil {
 		r.t.Fatal(err)
 	}
