@@ -292,6 +292,14 @@ func (b *bench) timeline(ctx context.Context) {
 	if err := b.client.Get(ctx, client.ObjectKey{Namespace: ns, Name: svc + "-v2"}, &rel); err != nil {
 		return
 	}
+	var list v1alpha1.ReleaseList
+	if err := b.client.List(ctx, &list, client.MatchingLabels{benchLabel: "controller"}); err == nil {
+		at := map[string]int{}
+		for _, r := range list.Items {
+			at[fmt.Sprintf("%s/step %d", r.Status.Phase, r.Status.Step)]++
+		}
+		fmt.Fprintf(os.Stderr, "controller-bench: releases by phase/step at the end: %v\n", at)
+	}
 	fmt.Fprintf(os.Stderr, "controller-bench: decisions of %s/%s:\n", ns, rel.Name)
 	for _, d := range rel.Status.Decisions {
 		fmt.Fprintf(os.Stderr, "  +%-8s step %d %-12s %-14s %s\n", d.Time.Sub(rel.CreationTimestamp.Time).Round(100*time.Millisecond),
@@ -325,6 +333,7 @@ func (b *bench) watch(ctx context.Context, rv string, see func(*v1alpha1.Release
 					see(rel, time.Now())
 					rv = rel.ResourceVersion
 				} else if ev.Type == watch.Error {
+					err = apierrors.FromObject(ev.Object)
 					break
 				}
 			}
