@@ -260,11 +260,12 @@ func runKubeDeploy(cmd *cobra.Command, streams Streams, logger *slog.Logger, dir
 	if err != nil {
 		return err
 	}
-	out := progressWriter(streams, f.output)
+	var notes []string
 	if f.buildInfo == "" {
-		fmt.Fprintf(out, "note: no --build-info: the release records only %s's service, version and the image digest\n", proj.Config.Path)
+		notes = append(notes, fmt.Sprintf("no --build-info: the release records only %s's service and version, and the image digest", proj.Config.Path))
 	}
-	final, err := kubecli.Deploy(cmd.Context(), kubecli.DeployOptions{Config: cfg, Namespace: ns, Project: proj, Release: rel,
+	out := progressWriter(streams, f.output)
+	final, err := kubecli.Deploy(cmd.Context(), kubecli.DeployOptions{Config: cfg, Namespace: ns, Project: proj, Release: rel, Notes: notes,
 		Controller: f.controller, LeaseNamespace: f.leaseNamespace, Wait: f.wait, Out: out, Logger: logger, Funcs: kubecli.DefaultController()})
 	if err != nil {
 		if cmd.Context().Err() != nil {

@@ -83,6 +83,8 @@ type DeployOptions struct {
 	// Wait follows the Release until it is terminal; false returns once
 	// it is created.
 	Wait bool
+	// Notes are printed once the Release is created.
+	Notes []string
 	// Out gets progress: the Release created, who drives it, decisions.
 	Out    io.Writer
 	Logger *slog.Logger
@@ -114,6 +116,9 @@ func Deploy(ctx context.Context, o DeployOptions) (*v1alpha1.Release, error) {
 		return nil, err
 	}
 	fmt.Fprintf(o.Out, "release %s of %s (%s) created in namespace %s\n", rel.Name, rel.Spec.Service, rel.Spec.Image, rel.Namespace)
+	for _, n := range o.Notes {
+		fmt.Fprintf(o.Out, "note: %s\n", n)
+	}
 	if !o.Wait {
 		if runHere {
 			fmt.Fprintf(o.Out, "note: no in-cluster controller holds the lease %s/%s: nothing drives the release until one runs (pinwheel deploy --wait, or kubectl apply -k deploy/)\n", o.LeaseNamespace, o.LeaseName)
