@@ -85,7 +85,7 @@ func (r *Reconciler) stableRelease(ctx context.Context, rel *v1alpha1.Release, d
 	tpl := dep.Spec.Template
 	id := tpl.Annotations[kube.AnnotationRelease]
 	if id == "" {
-		id = dep.Name + "-initial"
+		id = kube.InitialRelease(dep.Name)
 	}
 	c := container(tpl.Spec.Containers, rel.Spec.Service)
 	out := runtime.Release{ID: id}

@@ -85,6 +85,13 @@ func (t *Target) applyStable(ctx context.Context, d runtime.Desired, stable *app
 		return nil
 	}
 	previous := stable.Spec.Template.Annotations[AnnotationRelease]
+	if previous == "" && d.Stable.ID == InitialRelease(stable.Name) && t.trafficOf(d.Service).Mode != ModeGatewayAPI {
+		// A Deployment pinwheel never deployed runs its own template as
+		// the initial release: left as it is (no re-roll to add
+		// annotations) until a release is promoted onto it. Gateway API
+		// mode needs the revision label on stable pods, so it adopts.
+		return nil
+	}
 	changed, err := promote(stable, t.containerName(d.Service), *d.Stable, int32(d.Replicas))
 	if err != nil {
 		return err

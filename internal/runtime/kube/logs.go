@@ -34,7 +34,7 @@ func (t *Target) Logs(ctx context.Context, service, release string, tail int) ([
 	}
 	var mine []corev1.Pod
 	for _, p := range pods.Items {
-		if releaseOf(p.Annotations) == release {
+		if releaseOf(p.Annotations, stable.Name) == release {
 			mine = append(mine, p)
 		}
 	}

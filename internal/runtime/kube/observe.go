@@ -56,7 +56,7 @@ func (t *Target) Observe(ctx context.Context, service string) (runtime.Observed,
 		if !slices.ContainsFunc(owned, func(uid string) bool { return isOwnedBy(rs.OwnerReferences, uid) }) {
 			continue
 		}
-		id := releaseOf(rs.Spec.Template.Annotations)
+		id := releaseOf(rs.Spec.Template.Annotations, name)
 		st := obs.Releases[id]
 		st.ID = id
 		st.Desired += int(ptr.Deref(rs.Spec.Replicas, 0))
@@ -66,7 +66,7 @@ func (t *Target) Observe(ctx context.Context, service string) (runtime.Observed,
 	port := containerPort(stable.Spec.Template.Spec.Containers, t.containerName(service))
 	for i := range pods.Items {
 		p := &pods.Items[i]
-		id := releaseOf(p.Annotations)
+		id := releaseOf(p.Annotations, name)
 		st, ok := obs.Releases[id]
 		if !ok || p.DeletionTimestamp != nil && p.Status.Phase != corev1.PodRunning {
 			continue
@@ -83,7 +83,7 @@ func (t *Target) Observe(ctx context.Context, service string) (runtime.Observed,
 	}
 
 	if ptr.Deref(stable.Spec.Replicas, 1) > 0 {
-		obs.Stable = releaseOf(stable.Spec.Template.Annotations)
+		obs.Stable = releaseOf(stable.Spec.Template.Annotations, name)
 	}
 	obs.Converged = rolledOut(&stable)
 	if canary != nil && ptr.Deref(canary.Spec.Replicas, 0) > 0 {
@@ -146,8 +146,19 @@ func podReady(p *corev1.Pod) bool {
 	})
 }
 
-// releaseOf is the release a template or pod runs ("" when unmanaged).
-func releaseOf(annotations map[string]string) string { return annotations[AnnotationRelease] }
+// releaseOf is the release a template or pod of the service's Deployment
+// deployment runs: its pinwheel.dev/release annotation, or
+// InitialRelease(deployment) for one pinwheel never deployed.
+func releaseOf(annotations map[string]string, deployment string) string {
+	if id := annotations[AnnotationRelease]; id != "" {
+		return id
+	}
+	return InitialRelease(deployment)
+}
+
+// InitialRelease names the release a Deployment runs before pinwheel
+// deployed anything to it: "<deployment>-initial".
+func InitialRelease(deployment string) string { return deployment + "-initial" }
 
 func ownedBy(d *appsv1.Deployment) []string { return []string{string(d.UID)} }
 

@@ -69,7 +69,7 @@ func (t *Target) releaseDeployment(ctx context.Context, name, release string) (*
 		if err != nil {
 			return nil, err
 		}
-		if releaseOf(d.Spec.Template.Annotations) == release {
+		if releaseOf(d.Spec.Template.Annotations, name) == release {
 			return &d, nil
 		}
 	}
@@ -87,7 +87,7 @@ func (t *Target) readyPod(ctx context.Context, dep *appsv1.Deployment, release s
 	}
 	for i := range pods.Items {
 		p := &pods.Items[i]
-		if releaseOf(p.Annotations) == release && podReady(p) && p.DeletionTimestamp == nil {
+		if releaseOf(p.Annotations, strings.TrimSuffix(dep.Name, CanaryName(""))) == release && podReady(p) && p.DeletionTimestamp == nil {
 			return p, nil
 		}
 	}
