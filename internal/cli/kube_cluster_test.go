@@ -317,3 +317,40 @@ func TestKubeCommandsAnnotate(t *testing.T) {
 		t.Errorf("rollback with nothing running: exit %d %s", code, errOut)
 	}
 }
+
+// Ctrl-C during a followed rollout: exit 1 saying the Release stays where it
+// is, the in-process controller gone and its lease given up, the Release
+// untouched (still paused, not rolled back).
+func TestKubeDeployInterrupted(t *testing.T) {
+	e := kubeEnv(t)
+	dir := kubeProject(t, "    - setWeight: 50\n    - pause: {}\n    - setWeight: 100")
+	name := releaseNameOf(kubeImageB)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for ctx.Err() == nil {
+			var r v1alpha1.Release
+			if e.Client.Get(ctx, client.ObjectKey{Namespace: e.Namespace, Name: name}, &r) == nil && r.Status.Phase == "Paused" {
+				cancel()
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	var out, errb strings.Builder
+	code := Execute(ctx, Streams{In: strings.NewReader(""), Out: &out, Err: &errb},
+		kubeArgs(e, "deploy", dir, "--image", kubeImageB, "--lease-namespace", e.Namespace))
+	if code != ExitNo || !strings.Contains(errb.String(), "interrupted: release "+name+" stays in the cluster where it is") {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "step 1  Paused       step      step 1: paused until resumed or promoted") {
+		t.Errorf("stdout lacks the pause decision:\n%s", out.String())
+	}
+	if rel := getKubeRelease(t, e, name); rel.Status.Phase != "Paused" {
+		t.Errorf("after Ctrl-C the release is %s, want it left Paused", rel.Status.Phase)
+	}
+	holder, held, err := controller.LeaseHolder(context.Background(), e.Config, e.Namespace, "pinwheel-controller")
+	if err != nil || held {
+		t.Errorf("lease after Ctrl-C: holder %q held %v (%v); want it given up", holder, held, err)
+	}
+}
