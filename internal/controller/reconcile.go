@@ -132,7 +132,7 @@ func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (c
 		p.Observe(&obs, seen)
 	}
 	if applyErr != nil {
-		r.log.Warn("apply failed", "release", rel.Name, "err", applyErr)
+		r.applyFailed(rel, applyErr)
 		obs.InFlight = true
 	}
 	r.command(rel, &p, &obs)
@@ -153,7 +153,7 @@ func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (c
 	}
 	r.events(rel, prev, next)
 	if err := tgt.Apply(ctx, p.Desired(service)); err != nil {
-		r.log.Warn("apply failed", "release", rel.Name, "err", err)
+		r.applyFailed(rel, err)
 	}
 	requeue := r.carryOut(rel, tgt, p, actions)
 	if next.Phase.IsTerminal() {
@@ -163,6 +163,16 @@ func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (c
 		requeue = rollout.PollInterval
 	}
 	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+// applyFailed logs a failed Apply: a conflict (the cache had not seen our
+// own last write yet) is routine and retried at the next reconcile.
+func (r *Reconciler) applyFailed(rel *v1alpha1.Release, err error) {
+	if apierrors.IsConflict(err) {
+		r.log.Debug("apply conflicted; retrying", "release", rel.Name, "err", err)
+		return
+	}
+	r.log.Warn("apply failed", "release", rel.Name, "err", err)
 }
 
 // command hands a new pinwheel.dev/command to the engine (once per id).
