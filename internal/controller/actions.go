@@ -135,4 +135,5 @@ func (r *Reconciler) forget(uid types.UID) {
 	defer r.mu.Unlock()
 	delete(r.pending, uid)
 	delete(r.running, uid)
+	delete(r.written, string(uid))
 }

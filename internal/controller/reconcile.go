@@ -44,6 +44,11 @@ type Reconciler struct {
 	mu      sync.Mutex
 	pending map[types.UID]*rollout.Observations // results for the next decision
 	running map[types.UID]string                // the async action under way
+
+	// reader reads around the cache (fresh.go); written is the
+	// resourceVersion of each Release last written or read fresh.
+	reader  client.Reader
+	written map[string]string
 }
 
 // NewReconciler returns a reconciler using c (usually the manager's cached
@@ -63,6 +68,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	defer func() { reconcileSeconds.Observe(time.Since(began).Seconds()) }()
 	var rel v1alpha1.Release
 	if err := r.client.Get(ctx, req.NamespacedName, &rel); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if err := r.fresh(ctx, req.NamespacedName, &rel); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !rel.DeletionTimestamp.IsZero() {
@@ -99,6 +107,7 @@ func (r *Reconciler) begin(ctx context.Context, rel *v1alpha1.Release) (ctrl.Res
 		if err := r.client.Update(ctx, rel); err != nil {
 			return requeueOnConflict(err)
 		}
+		r.noteWrite(rel)
 	}
 	prev := rel.Status.DeepCopy()
 	if err := storePlan(rel, p); err != nil {
@@ -107,6 +116,7 @@ func (r *Reconciler) begin(ctx context.Context, rel *v1alpha1.Release) (ctrl.Res
 	if err := r.client.Status().Update(ctx, rel); err != nil {
 		return requeueOnConflict(err)
 	}
+	r.noteWrite(rel)
 	r.events(rel, rollout.Status{Phase: rollout.Phase(prev.Phase)}, p.Status)
 	if from := p.Status.StableRelease; from != "" {
 		r.rec.Eventf(rel, "Normal", "Started", "rolling out %s beside stable release %s on deployment %s", rel.Spec.Image, from, deploymentOf(rel))
@@ -150,6 +160,7 @@ func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (c
 			r.putPending(rel.UID, obs) // still valid for the same step and round
 			return requeueOnConflict(err)
 		}
+		r.noteWrite(rel)
 	}
 	r.events(rel, prev, next)
 	if err := tgt.Apply(ctx, p.Desired(service)); err != nil {

@@ -114,6 +114,7 @@ func NewManager(cfg *rest.Config, o Options) (ctrl.Manager, *Reconciler, error) 
 		return nil, nil, err
 	}
 	r := NewReconciler(mgr.GetClient(), cs, mgr.GetEventRecorderFor("pinwheel"), o)
+	r.reader = mgr.GetAPIReader()
 	if err := r.SetupWithManager(mgr); err != nil {
 		return nil, nil, err
 	}
