@@ -49,7 +49,7 @@ func TestAPIServerRestartMidRollout(t *testing.T) {
 		t.Errorf("%d promote decisions, want 1: %+v", n, got.Status.Decisions)
 	}
 	if n := r.eventCount(rel.Name, "StableUpdated"); n != 1 {
-		t.Errorf("%d StableUpdated events, want 1", n)
+		t.Errorf("%d StableUpdated events, want 1: %v", n, r.eventMessages(rel.Name, "StableUpdated"))
 	}
 	r.waitRolledOut("shop")
 	stable := r.deployment("shop")

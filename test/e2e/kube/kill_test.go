@@ -77,8 +77,11 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	if n := decisions(got, "promote"); n != 1 {
 		t.Errorf("%d promote decisions, want 1: %+v", n, got.Status.Decisions)
 	}
-	if n := r.eventCount(rel.Name, "StableUpdated"); n != 1 {
-		t.Errorf("%d StableUpdated events, want 1", n)
+	// Events are sent in the background: a controller killed right after
+	// updating the stable Deployment may take its Event with it, so the
+	// generation below is the exact count.
+	if n := r.eventCount(rel.Name, "StableUpdated"); n > 1 {
+		t.Errorf("%d StableUpdated events, want at most 1: %v", n, r.eventMessages(rel.Name, "StableUpdated"))
 	}
 	r.waitRolledOut("shop")
 	stable := r.deployment("shop")

@@ -235,6 +235,18 @@ func (r *rig) eventCount(name, reason string) int {
 	return n
 }
 
+// eventMessages are the messages of name's Events with reason, oldest
+// first.
+func (r *rig) eventMessages(name, reason string) []string {
+	var out []string
+	for _, ev := range r.events(name) {
+		if ev.Reason == reason {
+			out = append(out, fmt.Sprintf("%s (x%d)", ev.Message, max(ev.Count, 1)))
+		}
+	}
+	return out
+}
+
 // decisions counts the Release's logged decisions with action.
 func decisions(rel *v1alpha1.Release, action string) int {
 	n := 0
