@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -44,7 +45,7 @@ func (r *Reconciler) carryOut(rel *v1alpha1.Release, tgt *kube.Target, p plan, a
 			}
 			r.async(rel, fmt.Sprintf("analysis/%d/%d", a.Step, a.Round), func(ctx context.Context, res *rollout.Observations) {
 				ms := metrics.Measure(ctx, provider, a.Checks, metrics.Round{Service: service, Canary: canary,
-					Stable: stable, Since: a.Since, At: a.At, Step: r.opts.SampleStep})
+					Stable: stable, Since: a.Since, At: a.At, Step: cmp.Or(r.opts.SampleStep, p.Spec.SampleStep())})
 				res.Analysis = &rollout.AnalysisResult{Step: a.Step, Round: a.Round, Measurements: ms}
 			})
 		case rollout.Notify:
@@ -136,4 +137,5 @@ func (r *Reconciler) forget(uid types.UID) {
 	delete(r.pending, uid)
 	delete(r.running, uid)
 	delete(r.written, string(uid))
+	delete(r.seen, uid)
 }

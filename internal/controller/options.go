@@ -36,7 +36,8 @@ type Options struct {
 	// gives the provider for one namespace instead.
 	Metrics    metrics.Provider
 	MetricsFor func(namespace string) metrics.Provider
-	// SampleStep is the metrics resolution of analysis queries.
+	// SampleStep is the metrics resolution of analysis queries (default:
+	// a fifth of each Release's analysis interval, rollout.Spec.SampleStep).
 	SampleStep time.Duration
 	// Notifier gets rollout events (wrap it in notify.Async); Tracker files
 	// remediation reports on automatic rollback. Both optional.

@@ -44,6 +44,7 @@ type Reconciler struct {
 	mu      sync.Mutex
 	pending map[types.UID]*rollout.Observations // results for the next decision
 	running map[types.UID]string                // the async action under way
+	seen    map[types.UID]bool                  // rollouts this process already stepped
 
 	// reader reads around the cache (fresh.go); written is the
 	// resourceVersion of each Release last written or read fresh.
@@ -57,7 +58,7 @@ func NewReconciler(c client.Client, cs kubernetes.Interface, rec record.EventRec
 	o = o.withDefaults()
 	return &Reconciler{client: c, cs: cs, rec: rec, opts: o, log: o.Log, base: context.Background(),
 		wake:    make(chan event.TypedGenericEvent[*v1alpha1.Release], 1024),
-		pending: map[types.UID]*rollout.Observations{}, running: map[types.UID]string{}}
+		pending: map[types.UID]*rollout.Observations{}, running: map[types.UID]string{}, seen: map[types.UID]bool{}}
 }
 
 func (r *Reconciler) now() time.Time { return r.opts.Clock() }
@@ -131,9 +132,14 @@ func (r *Reconciler) begin(ctx context.Context, rel *v1alpha1.Release) (ctrl.Res
 func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (ctrl.Result, error) {
 	tgt := r.target(rel)
 	service := rel.Spec.Service
-	// Keep the cluster converging on what was last persisted (after a
-	// restart this re-issues the last decision's changes).
-	applyErr := tgt.Apply(ctx, p.Desired(service))
+	// The first time this controller sees a rollout in progress (after a
+	// restart or a leader change) it re-issues what was last persisted: a
+	// predecessor may have died between persisting a decision and acting
+	// on it. Later turns apply only after deciding.
+	var applyErr error
+	if r.firstSight(rel.UID) {
+		applyErr = tgt.Apply(ctx, p.Desired(service))
+	}
 	obs := r.takePending(rel.UID)
 	if seen, err := tgt.Observe(ctx, service); err != nil {
 		r.log.Warn("observe failed", "release", rel.Name, "err", err)
@@ -174,6 +180,18 @@ func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (c
 		requeue = rollout.PollInterval
 	}
 	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+// firstSight reports whether this is the first turn of uid's rollout in
+// this process.
+func (r *Reconciler) firstSight(uid types.UID) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen[uid] {
+		return false
+	}
+	r.seen[uid] = true
+	return true
 }
 
 // applyFailed logs a failed Apply: a conflict (the cache had not seen our

@@ -114,10 +114,7 @@ func (r *Runner) log() *slog.Logger {
 // SampleStep is the metrics resolution for spec: a fifth of the analysis
 // interval, between 100ms and the providers' default 5s, so every round
 // has several samples to judge.
-func SampleStep(spec rollout.Spec) time.Duration {
-	step := time.Duration(spec.Analysis.Interval) / 5
-	return min(max(step, 100*time.Millisecond), 5*time.Second)
-}
+func SampleStep(spec rollout.Spec) time.Duration { return spec.SampleStep() }
 
 // withoutCompareChecks removes compare checks from spec's analysis steps
 // and returns the names removed.

@@ -116,3 +116,11 @@ func (s Step) kind() string {
 	}
 	return "empty"
 }
+
+// SampleStep is the metrics resolution analysis rounds of s should use: a
+// fifth of the analysis interval (after defaults), between 100ms and 5s,
+// so every round has several samples to judge.
+func (s Spec) SampleStep() time.Duration {
+	step := time.Duration(s.Defaults().Analysis.Interval) / 5
+	return min(max(step, 100*time.Millisecond), 5*time.Second)
+}
