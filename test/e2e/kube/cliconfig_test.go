@@ -38,17 +38,11 @@ func TestControllerBinaryConfigRollsBackBadRelease(t *testing.T) {
 // (deploy.SampleStep) — must fail on its error rate under `pinwheel
 // controller` too.
 //
-// Known bug (reported to the lead): `pinwheel controller` never sets
-// controller.Options.SampleStep, so every Release's queries use
-// metrics.DefaultStep (5 s) whatever its analysis interval; a round gets
-// 1–2 samples (< minSamples 3), every verdict is Inconclusive and the
-// release is rolled back as "analysis inconclusive" instead of failing its
-// check (or, for a good release, rolled back instead of promoted).
-// Skipped unless PINWHEEL_E2E_KNOWN_BUGS=1.
+// It once failed: `pinwheel controller` measured every Release at a fixed
+// 5 s step, so a round with a 2 s interval had 1–2 samples, every verdict
+// was Inconclusive and the release was rolled back for the wrong reason.
+// The step now follows each Release's interval (rollout.Spec.SampleStep).
 func TestControllerBinarySampleStepFollowsStrategy(t *testing.T) {
-	if os.Getenv("PINWHEEL_E2E_KNOWN_BUGS") != "1" {
-		t.Skip("known bug: pinwheel controller measures at a fixed 5 s step (set PINWHEEL_E2E_KNOWN_BUGS=1 to run)")
-	}
 	t.Parallel()
 	configRollback(t, analysisStrategy(2))
 }
