@@ -3,6 +3,7 @@ package kubetest
 import (
 	"context"
 	"fmt"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,14 +128,20 @@ func (e *Env) InstallCRD(t testing.TB, doc []byte) {
 	ctx := context.Background()
 	cur := &unstructured.Unstructured{}
 	cur.SetGroupVersionKind(crd.GroupVersionKind())
-	if err := e.Client.Get(ctx, client.ObjectKey{Name: crd.GetName()}, cur); err == nil {
-		crd.SetResourceVersion(cur.GetResourceVersion())
-		if err := e.Client.Update(ctx, &crd); err != nil {
-			t.Fatalf("kubetest: update CRD %s: %v", crd.GetName(), err)
+	// Parallel tests install the same CRD: create, or update what is
+	// there, retrying when another test got in between.
+	Eventually(t, "CRD "+crd.GetName()+" installed", func() (bool, string) {
+		want := crd.DeepCopy()
+		if err := e.Client.Get(ctx, client.ObjectKey{Name: crd.GetName()}, cur); err == nil {
+			want.SetResourceVersion(cur.GetResourceVersion())
+			err = e.Client.Update(ctx, want)
+			return err == nil, fmt.Sprint(err)
+		} else if !apierrors.IsNotFound(err) {
+			return false, err.Error()
 		}
-	} else if err := e.Client.Create(ctx, &crd); err != nil {
-		t.Fatalf("kubetest: create CRD %s: %v", crd.GetName(), err)
-	}
+		err := e.Client.Create(ctx, want)
+		return err == nil, fmt.Sprint(err)
+	})
 	Eventually(t, crd.GetName()+" established", func() (bool, string) {
 		if err := e.Client.Get(ctx, client.ObjectKey{Name: crd.GetName()}, cur); err != nil {
 			return false, err.Error()
