@@ -48,6 +48,10 @@ bin="$work/controller-bench"
 (cd "$root" && go build -o "$bin" ./bench/controller)
 
 down() {
+	# BENCH_LOGS=dir keeps the control plane's logs.
+	if [ -n "${BENCH_LOGS:-}" ]; then
+		mkdir -p "$BENCH_LOGS" && cp -r "$work/clusters/$PINWHEEL_KUBE_CLUSTER/logs/." "$BENCH_LOGS/" || true
+	fi
 	bash "$root/scripts/kube-down.sh" || true
 	rm -rf "$work"
 }
