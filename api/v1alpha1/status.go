@@ -46,7 +46,7 @@ func (s *ReleaseStatus) SetEngineStatus(st rollout.Status, steps int, generation
 	s.Decisions = s.Decisions[:0]
 	for _, d := range st.Decisions {
 		s.Decisions = append(s.Decisions, Decision{
-			Time: metav1.NewTime(d.Time), Step: int32(d.Step), Phase: string(d.Phase),
+			Time: metav1.NewTime(d.Time).Rfc3339Copy(), Step: int32(d.Step), Phase: string(d.Phase),
 			Action: d.Action, Reason: d.Reason,
 		})
 	}

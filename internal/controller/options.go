@@ -45,6 +45,10 @@ type Options struct {
 	Tracker  notify.IssueTracker
 	// PodURL says how smoke probes reach a pod (default its pod IP).
 	PodURL func(pod *corev1.Pod, port int32) string
+	// WaitPoll is how often a Release that waits on the cluster, a metrics
+	// provider or a person is looked at when no watch event arrives
+	// (default 15s; it bounds how late a progress deadline is noticed).
+	WaitPoll time.Duration
 	// SmokePoll is how often a smoke Job is checked (default 1s).
 	SmokePoll time.Duration
 	// Log is the structured logger (default: discard).
@@ -79,6 +83,9 @@ func (o Options) withDefaults() Options {
 			p = noProvider{}
 		}
 		o.MetricsFor = func(string) metrics.Provider { return p }
+	}
+	if o.WaitPoll <= 0 {
+		o.WaitPoll = 15 * time.Second
 	}
 	if o.SmokePoll <= 0 {
 		o.SmokePoll = time.Second

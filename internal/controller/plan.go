@@ -1,9 +1,12 @@
 package controller
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
@@ -53,4 +56,31 @@ func storePlan(rel *v1alpha1.Release, p plan) error {
 	}
 	rel.Status.Plan = &runtime.RawExtension{Raw: raw}
 	return nil
+}
+
+// sameStatus reports whether two statuses say the same thing. The opaque
+// JSON fields are compared as JSON values, not bytes: the API server hands
+// them back re-encoded (sorted keys), and a status rewritten only for that
+// would cost a write per reconcile.
+func sameStatus(a, b *v1alpha1.ReleaseStatus) bool {
+	x, y := a.DeepCopy(), b.DeepCopy()
+	x.Engine, x.Plan, y.Engine, y.Plan = nil, nil, nil, nil
+	return equality.Semantic.DeepEqual(x, y) && sameJSON(a.Engine, b.Engine) && sameJSON(a.Plan, b.Plan)
+}
+
+func sameJSON(a, b *runtime.RawExtension) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	va, errA := decodeJSON(a.Raw)
+	vb, errB := decodeJSON(b.Raw)
+	return errA == nil && errB == nil && reflect.DeepEqual(va, vb)
+}
+
+func decodeJSON(b []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	err := d.Decode(&v)
+	return v, err
 }

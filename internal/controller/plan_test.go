@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -89,5 +90,70 @@ func TestRequeueOnConflict(t *testing.T) {
 	boom := errors.New("boom")
 	if _, err := requeueOnConflict(boom); !errors.Is(err, boom) {
 		t.Errorf("other errors must surface, got %v", err)
+	}
+}
+
+// A status read back from the API server (opaque JSON re-encoded with
+// sorted keys, times in whole seconds) is the same status: no write.
+func TestSameStatusIgnoresReencoding(t *testing.T) {
+	at := time.Date(2026, 11, 24, 12, 0, 0, 123456789, time.UTC)
+	st := rollout.NewStatus("shop-1", "shop-2")
+	st.Phase, st.CanaryWeight = rollout.Progressing, 25
+	st.Decisions = []rollout.Decision{{Time: at, Phase: rollout.Progressing, Action: "set-weight", Reason: "25%"}}
+	p := plan{State: driver.State{Status: st, Replicas: 2, Canary: runtime.Release{ID: "shop-2"}}, LastCommand: "9"}
+	mine := &v1alpha1.Release{}
+	if err := storePlan(mine, p); err != nil {
+		t.Fatal(err)
+	}
+	// What the API server returns: JSON re-encoded from a map (sorted keys).
+	server := mine.Status.DeepCopy()
+	for _, raw := range []*[]byte{&server.Engine.Raw, &server.Plan.Raw} {
+		var m map[string]any
+		if err := json.Unmarshal(*raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		*raw, _ = json.Marshal(m)
+	}
+	for i := range server.Decisions { // metav1.Time keeps whole seconds in the API
+		server.Decisions[i].Time = metav1.NewTime(server.Decisions[i].Time.Truncate(time.Second))
+	}
+	if string(server.Engine.Raw) == string(mine.Status.Engine.Raw) {
+		t.Fatal("re-encoding changed nothing: the test proves nothing")
+	}
+	again := server.DeepCopy()
+	r := &v1alpha1.Release{Status: *again}
+	if err := storePlan(r, p); err != nil {
+		t.Fatal(err)
+	}
+	if !sameStatus(server, &r.Status) {
+		t.Errorf("an unchanged rollout would be written again:\nserver %+v\nmine   %+v", server, r.Status)
+	}
+	p.Status.CanaryWeight = 50
+	if err := storePlan(r, p); err != nil {
+		t.Fatal(err)
+	}
+	if sameStatus(server, &r.Status) {
+		t.Error("a changed weight compared equal")
+	}
+}
+
+func TestRequeue(t *testing.T) {
+	r := &Reconciler{opts: Options{}.withDefaults()}
+	for _, tc := range []struct {
+		name    string
+		want    time.Duration
+		actions []rollout.Action
+		got     time.Duration
+	}{
+		{"engine polls: the watches wake us, poll is a safety net", rollout.PollInterval, nil, 15 * time.Second},
+		{"no wish", 0, nil, 15 * time.Second},
+		{"timed pause keeps its exact wait", 3 * time.Second, nil, 3 * time.Second},
+		{"reshaped runtime looks again soon", rollout.PollInterval, []rollout.Action{rollout.SetWeight{Weight: 50}}, reshapedPoll},
+		{"reshaped but an earlier wish wins", 100 * time.Millisecond, []rollout.Action{rollout.Promote{}}, 100 * time.Millisecond},
+		{"notify alone is no reshape", rollout.PollInterval, []rollout.Action{rollout.Notify{}}, 15 * time.Second},
+	} {
+		if got := r.requeue(tc.want, tc.actions); got != tc.got {
+			t.Errorf("%s: requeue(%v) = %v, want %v", tc.name, tc.want, got, tc.got)
+		}
 	}
 }

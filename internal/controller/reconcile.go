@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -161,7 +160,7 @@ func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (c
 	if err := storePlan(rel, p); err != nil {
 		return ctrl.Result{}, err
 	}
-	if !equality.Semantic.DeepEqual(before, &rel.Status) {
+	if !sameStatus(before, &rel.Status) {
 		if err := r.client.Status().Update(ctx, rel); err != nil {
 			r.putPending(rel.UID, obs) // still valid for the same step and round
 			return requeueOnConflict(err)
@@ -176,11 +175,31 @@ func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (c
 	if next.Phase.IsTerminal() {
 		return r.finish(ctx, rel, p)
 	}
-	if requeue <= 0 {
-		requeue = rollout.PollInterval
-	}
-	return ctrl.Result{RequeueAfter: requeue}, nil
+	return ctrl.Result{RequeueAfter: r.requeue(requeue, actions)}, nil
 }
+
+// requeue is when to look at a Release again, given the engine's wish.
+// The engine polls every rollout.PollInterval while it waits on the
+// cluster, a provider or a person; here the watches (Deployments, the
+// Release's annotations) and the background work's wake-ups already
+// deliver those, so the poll is only a safety net (Options.WaitPoll). A
+// turn that reshaped the runtime looks again soon: an Apply that changed
+// nothing (weight already in effect) produces no event to wake it.
+func (r *Reconciler) requeue(want time.Duration, actions []rollout.Action) time.Duration {
+	if want <= 0 || want == rollout.PollInterval {
+		want = r.opts.WaitPoll
+	}
+	for _, a := range actions {
+		switch a.(type) {
+		case rollout.SetWeight, rollout.ScaleCanary, rollout.Promote, rollout.Rollback, rollout.ScaleDown:
+			return min(want, reshapedPoll)
+		}
+	}
+	return want
+}
+
+// reshapedPoll is how soon a turn that changed the runtime looks again.
+const reshapedPoll = 500 * time.Millisecond
 
 // firstSight reports whether this is the first turn of uid's rollout in
 // this process.

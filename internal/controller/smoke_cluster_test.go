@@ -67,7 +67,7 @@ func TestClusterSmokeBeforeTraffic(t *testing.T) {
 					t.Errorf("traffic during the smoke test: %s (all: %v)", s, statuses)
 				}
 			}
-			if !smoking {
+			if tc.wantJob && !smoking { // a failing probe may end the step between two looks
 				t.Errorf("never saw phase Smoking: %v", statuses)
 			}
 			var jobs batchv1.JobList
