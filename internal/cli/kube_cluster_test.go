@@ -13,7 +13,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -37,27 +36,8 @@ const (
 func kubeEnv(t *testing.T) *kubetest.Env {
 	t.Helper()
 	e := kubetest.NewEnv(t)
-	root, err := kubetest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	crd, err := os.ReadFile(filepath.Join(root, "deploy/crd/pinwheel.dev_releases.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.InstallCRD(t, crd)
-	labels := map[string]string{"app": "shop"}
-	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: e.Namespace},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(int32(2)), Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "shop", Image: kubeImageA}}}},
-		},
-	}
-	if err := e.Client.Create(context.Background(), d); err != nil {
-		t.Fatal(err)
-	}
+	e.InstallReleaseCRD(t)
+	e.CreateDeployment(t, kubetest.Deployment(e.Namespace, "shop", kubeImageA, 2))
 	return e
 }
 

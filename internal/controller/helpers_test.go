@@ -28,49 +28,21 @@ const (
 	imageC = "registry.invalid/shop@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 )
 
-// clusterEnv is a namespace with the Release CRD and a stable Deployment.
+// clusterEnv is a namespace with the Release CRD and a stable Deployment
+// "shop" of imageA (with one environment variable of its own).
 func clusterEnv(t *testing.T, replicas int32) *kubetest.Env {
 	t.Helper()
 	e := kubetest.NewEnv(t)
 	e.InstallReleaseCRD(t)
-	labels := map[string]string{"app": "shop"}
-	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: e.Namespace},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(replicas),
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "shop", Image: imageA,
-					Env: []corev1.EnvVar{{Name: "LOG_LEVEL", Value: "info"}}, Ports: []corev1.ContainerPort{{ContainerPort: 8000}}}}},
-			},
-		},
-	}
-	if err := e.Client.Create(context.Background(), d); err != nil {
-		t.Fatal(err)
-	}
-	waitRolledOut(t, e, "shop")
+	d := kubetest.Deployment(e.Namespace, "shop", imageA, replicas)
+	d.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "LOG_LEVEL", Value: "info"}}
+	e.CreateDeployment(t, d)
 	return e
 }
 
 func deployment(t testing.TB, e *kubetest.Env, name string) *appsv1.Deployment {
 	t.Helper()
-	var d appsv1.Deployment
-	if err := e.Client.Get(context.Background(), client.ObjectKey{Namespace: e.Namespace, Name: name}, &d); err != nil {
-		t.Fatal(err)
-	}
-	return &d
-}
-
-func waitRolledOut(t testing.TB, e *kubetest.Env, name string) {
-	t.Helper()
-	kubetest.Eventually(t, name+" rolled out", func() (bool, string) {
-		d := deployment(t, e, name)
-		want := ptr.Deref(d.Spec.Replicas, 1)
-		s := d.Status
-		return s.ObservedGeneration >= d.Generation && s.UpdatedReplicas == want && s.Replicas == want &&
-			s.ReadyReplicas == want, fmt.Sprintf("%+v", s)
-	})
+	return e.GetDeployment(t, name)
 }
 
 // newRelease is a Release of image for the shop Deployment.

@@ -117,7 +117,7 @@ func (r *rig) installHTTPRouteCRD() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.installCRD(b)
+	r.InstallCRD(r.t, b)
 }
 
 // watchRoute polls the HTTPRoute shop and returns a func giving the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -45,42 +44,9 @@ type rig struct {
 func newRig(t *testing.T, replicas int32) *rig {
 	t.Helper()
 	r := &rig{t: t, Env: kubetest.NewEnv(t)}
-	root, err := kubetest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	crd, err := os.ReadFile(filepath.Join(root, "deploy/crd/pinwheel.dev_releases.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.installCRD(crd)
-	labels := map[string]string{"app": "shop"}
-	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: r.Namespace, Labels: labels},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(replicas),
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "shop", Image: imageV1,
-					Ports: []corev1.ContainerPort{{ContainerPort: 8000}}}}},
-			},
-		},
-	}
-	r.create(d)
-	r.waitRolledOut("shop")
+	r.InstallReleaseCRD(t)
+	r.CreateDeployment(t, kubetest.Deployment(r.Namespace, "shop", imageV1, replicas))
 	return r
-}
-
-// crdMu serializes CRD installs: kubetest.InstallCRD creates the CRD when
-// its Get finds none, and parallel tests would race to create it.
-var crdMu sync.Mutex
-
-func (r *rig) installCRD(doc []byte) {
-	r.t.Helper()
-	crdMu.Lock()
-	defer crdMu.Unlock()
-	r.InstallCRD(r.t, doc)
 }
 
 func (r *rig) create(o client.Object) {
@@ -90,25 +56,9 @@ func (r *rig) create(o client.Object) {
 	}
 }
 
-func (r *rig) deployment(name string) *appsv1.Deployment {
-	r.t.Helper()
-	var d appsv1.Deployment
-	if err := r.Client.Get(context.Background(), client.ObjectKey{Namespace: r.Namespace, Name: name}, &d); err != nil {
-		r.t.Fatal(err)
-	}
-	return &d
-}
+func (r *rig) deployment(name string) *appsv1.Deployment { return r.GetDeployment(r.t, name) }
 
-func (r *rig) waitRolledOut(name string) {
-	r.t.Helper()
-	kubetest.Eventually(r.t, name+" rolled out", func() (bool, string) {
-		d := r.deployment(name)
-		want := ptr.Deref(d.Spec.Replicas, 1)
-		s := d.Status
-		return s.ObservedGeneration >= d.Generation && s.UpdatedReplicas == want && s.Replicas == want &&
-			s.ReadyReplicas == want, fmt.Sprintf("%+v", s)
-	})
-}
+func (r *rig) waitRolledOut(name string) { r.WaitRolledOut(r.t, name) }
 
 func (r *rig) release(name string) *v1alpha1.Release {
 	r.t.Helper()
