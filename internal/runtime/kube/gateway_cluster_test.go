@@ -2,11 +2,7 @@ package kube
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -16,31 +12,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	"pinwheel.dev/pinwheel/internal/kubetest"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
-const gatewayAPIModule = "sigs.k8s.io/gateway-api@v1.6.3"
-
-// installHTTPRouteCRD installs the Gateway API's HTTPRoute CRD from the
-// sigs.k8s.io/gateway-api module (fetched into the module cache with `go mod
-// download`, outside this module, so go.mod does not change).
+// installHTTPRouteCRD installs the Gateway API's HTTPRoute CRD.
 func (e *env) installHTTPRouteCRD(t testing.TB) {
 	t.Helper()
-	cmd := exec.Command("go", "mod", "download", "-json", gatewayAPIModule)
-	cmd.Dir = t.TempDir()
-	out, err := cmd.Output()
-	if err != nil {
-		t.Skipf("go mod download %s: %v", gatewayAPIModule, err)
-	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(out, &mod); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(mod.Dir, "config/crd/standard/gateway.networking.k8s.io_httproutes.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.applyCRD(t, b)
+	e.applyCRD(t, kubetest.HTTPRouteCRD(t))
 }
 
 func (e *env) applyCRD(t testing.TB, b []byte) {

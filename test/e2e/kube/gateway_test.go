@@ -2,11 +2,7 @@ package kubee2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -21,12 +17,9 @@ import (
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
 	"pinwheel.dev/pinwheel/internal/controller"
+	"pinwheel.dev/pinwheel/internal/kubetest"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
-
-// gatewayAPIModule holds the standard-channel HTTPRoute CRD; `go mod
-// download` fetches it into the module cache without touching go.mod.
-const gatewayAPIModule = "sigs.k8s.io/gateway-api@v1.6.3"
 
 var httpRouteGVK = schema.GroupVersionKind{Group: "gateway.networking.k8s.io", Version: "v1", Kind: "HTTPRoute"}
 
@@ -99,25 +92,10 @@ func TestGatewayAPIRouteWeightsFollowTheRollout(t *testing.T) {
 	}
 }
 
-// installHTTPRouteCRD installs the standard-channel HTTPRoute CRD of
-// gatewayAPIModule (skipping when the module cannot be fetched).
+// installHTTPRouteCRD installs the standard-channel HTTPRoute CRD.
 func (r *rig) installHTTPRouteCRD() {
 	r.t.Helper()
-	cmd := exec.Command("go", "mod", "download", "-json", gatewayAPIModule)
-	cmd.Dir = r.t.TempDir()
-	out, err := cmd.Output()
-	if err != nil {
-		r.t.Skipf("go mod download %s: %v", gatewayAPIModule, err)
-	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(out, &mod); err != nil {
-		r.t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(mod.Dir, "config/crd/standard/gateway.networking.k8s.io_httproutes.yaml"))
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.InstallCRD(r.t, b)
+	r.InstallCRD(r.t, kubetest.HTTPRouteCRD(r.t))
 }
 
 // watchRoute polls the HTTPRoute shop and returns a func giving the
