@@ -45,6 +45,10 @@ type Reconciler struct {
 	running map[types.UID]string                // the async action under way
 	seen    map[types.UID]bool                  // rollouts this process already stepped
 
+	// ownerIndex says the client's cache indexes ReplicaSets and pods by
+	// owner (kube.IndexOwner), set up by SetupWithManager.
+	ownerIndex bool
+
 	// reader reads around the cache (fresh.go); written is the
 	// resourceVersion of each Release last written or read fresh.
 	reader  client.Reader
@@ -265,6 +269,9 @@ func (r *Reconciler) target(rel *v1alpha1.Release) *kube.Target {
 		kube.WithPollInterval(r.opts.SmokePoll)}
 	if r.opts.PodURL != nil {
 		opts = append(opts, kube.WithPodURL(r.opts.PodURL))
+	}
+	if r.ownerIndex {
+		opts = append(opts, kube.WithOwnerIndex())
 	}
 	return kube.New(r.client, r.cs, rel.Namespace, opts...)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
@@ -157,6 +158,12 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if err != nil {
 		return fmt.Errorf("index releases: %w", err)
 	}
+	for _, o := range []client.Object{&appsv1.ReplicaSet{}, &corev1.Pod{}} {
+		if err := mgr.GetFieldIndexer().IndexField(context.Background(), o, kube.IndexOwner, kube.OwnerUIDs); err != nil {
+			return fmt.Errorf("index %T by owner: %w", o, err)
+		}
+	}
+	r.ownerIndex = true
 	releasesOf := handler.TypedEnqueueRequestsFromMapFunc(func(ctx context.Context, d *appsv1.Deployment) []reconcile.Request {
 		name := strings.TrimSuffix(d.Name, kube.CanaryName(""))
 		var list v1alpha1.ReleaseList

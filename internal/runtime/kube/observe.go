@@ -39,20 +39,15 @@ func (t *Target) Observe(ctx context.Context, service string) (runtime.Observed,
 	if err != nil {
 		return obs, fmt.Errorf("observe %s: selector of %s: %w", service, name, err)
 	}
-	in := []client.ListOption{client.InNamespace(t.ns), client.MatchingLabelsSelector{Selector: sel}}
-	var sets appsv1.ReplicaSetList
-	if err := t.c.List(ctx, &sets, in...); err != nil {
-		return obs, fmt.Errorf("observe %s: replicasets: %w", service, err)
-	}
-	var pods corev1.PodList
-	if err := t.c.List(ctx, &pods, in...); err != nil {
-		return obs, fmt.Errorf("observe %s: pods: %w", service, err)
-	}
 	owned := ownedBy(&stable)
 	if canary != nil {
 		owned = append(owned, ownedBy(canary)...)
 	}
-	for _, rs := range sets.Items {
+	sets, pods, err := t.replicaSetsAndPods(ctx, sel, owned)
+	if err != nil {
+		return obs, fmt.Errorf("observe %s: replicasets and pods: %w", service, err)
+	}
+	for _, rs := range sets {
 		if !slices.ContainsFunc(owned, func(uid string) bool { return isOwnedBy(rs.OwnerReferences, uid) }) {
 			continue
 		}
@@ -64,8 +59,8 @@ func (t *Target) Observe(ctx context.Context, service string) (runtime.Observed,
 		obs.Releases[id] = st
 	}
 	port := containerPort(stable.Spec.Template.Spec.Containers, t.containerName(service))
-	for i := range pods.Items {
-		p := &pods.Items[i]
+	for i := range pods {
+		p := &pods[i]
 		id := releaseOf(p.Annotations, name)
 		st, ok := obs.Releases[id]
 		if !ok || p.DeletionTimestamp != nil && p.Status.Phase != corev1.PodRunning {

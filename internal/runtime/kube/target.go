@@ -29,6 +29,7 @@ type Target struct {
 	httpClient  *http.Client
 	podURL      func(pod *corev1.Pod, port int32) string
 	poll        time.Duration
+	ownerIndex  bool
 }
 
 var _ runtime.Target = (*Target)(nil)
