@@ -5,7 +5,7 @@
 #
 #   PINWHEEL_KUBE_CACHE  cache dir (default $HOME/.cache/pinwheel/kube/v1.37.2)
 #
-# Only the Go module proxy is used. A cold build takes 15-35 minutes on 2
+# Only the Go module proxy is used. A cold build takes 7-25 minutes on 2
 # cores; `make test` runs this first (a no-op once everything is cached).
 set -euo pipefail
 
@@ -51,7 +51,7 @@ kube-build: building the test Kubernetes control plane (${KUBE_VERSION})
   missing: ${missing[*]}
   into:    $cache
   from:    the Go module proxy (test/kube/tools)
-A cold build takes 15-35 minutes on 2 cores (about 12 min of CPU).
+A cold build takes 7-25 minutes on 2 cores (about 12 min of CPU).
 It happens once: later runs find the binaries cached and skip this.
 ========================================================================
 BANNER
