@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -55,7 +56,7 @@ func kubeCommand(cmd *cobra.Command, streams Streams, kf *kubeFlags, args []stri
 		return writeJSONIf(streams.Out, output, map[string]any{"command": id, "release": rel.Name, "namespace": ns, "kind": kind})
 	}
 	fmt.Fprintf(streams.Out, "asked %s of release %s (%s, %s, step %d/%d) in namespace %s as command %s;\n", kind, rel.Name,
-		rel.Spec.Service, orDefaultStr(rel.Status.Phase, "Pending"), min(rel.Status.Step+1, max(rel.Status.Steps, 1)), rel.Status.Steps, ns, id)
+		rel.Spec.Service, cmp.Or(rel.Status.Phase, "Pending"), min(rel.Status.Step+1, max(rel.Status.Steps, 1)), rel.Status.Steps, ns, id)
 	fmt.Fprintf(streams.Out, "the controller takes it at its next reconcile (see pinwheel status --target kube -n %s %s)\n", ns, rel.Name)
 	return nil
 }
@@ -67,13 +68,6 @@ func projectServiceOf(args []string) (string, error) {
 		return "", nil
 	}
 	return kubeServiceArg(nil)
-}
-
-func orDefaultStr(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }
 
 // kubeFlags are --target and kubectl's connection flags, shared by deploy,

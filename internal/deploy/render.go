@@ -118,7 +118,7 @@ func WriteHistory(w io.Writer, hs []HistoryEntry) error {
 			took = h.Duration.Round(100 * time.Millisecond).String()
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.Rollout, h.Release, orDash(h.Version), orDash(h.From), outcome,
-			h.Started.Format("2006-01-02 15:04:05"), took, truncate(h.Reason, 70))
+			h.Started.Format("2006-01-02 15:04:05"), took, Truncate(h.Reason, 70))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -159,7 +159,8 @@ func orDash(s string) string {
 	return s
 }
 
-func truncate(s string, n int) string {
+// Truncate shortens s to n runes on one line, ending in … when cut.
+func Truncate(s string, n int) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	if len([]rune(s)) <= n {
 		return s

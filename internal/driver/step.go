@@ -59,7 +59,7 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 	st.Fold(actions)
 	if next.Phase.IsTerminal() {
 		ro.FinishedAt = now
-		ro.Outcome = outcome(next.Phase)
+		ro.Outcome = Outcome(next.Phase)
 	}
 	raw, err := st.encode()
 	if err != nil {
@@ -146,7 +146,9 @@ func newDecisions(prev, next rollout.Status) []ledger.Decision {
 	return out
 }
 
-func outcome(p rollout.Phase) string {
+// Outcome names how a rollout that ended in phase p ended, as the ledger
+// records it: promoted, rolled-back, aborted or failed.
+func Outcome(p rollout.Phase) string {
 	switch p {
 	case rollout.Promoted:
 		return "promoted"

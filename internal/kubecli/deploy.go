@@ -1,6 +1,7 @@
 package kubecli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -100,8 +101,8 @@ func Deploy(ctx context.Context, o DeployOptions) (*v1alpha1.Release, error) {
 	if err := CheckControllerMode(o.Controller); err != nil {
 		return nil, err
 	}
-	o.LeaseNamespace = orDefault(o.LeaseNamespace, DefaultLeaseNamespace)
-	o.LeaseName = orDefault(o.LeaseName, DefaultLeaseName)
+	o.LeaseNamespace = cmp.Or(o.LeaseNamespace, DefaultLeaseNamespace)
+	o.LeaseName = cmp.Or(o.LeaseName, DefaultLeaseName)
 	c, err := NewClient(o.Config)
 	if err != nil {
 		return nil, err
@@ -205,7 +206,7 @@ func create(ctx context.Context, c client.Client, rel *v1alpha1.Release) error {
 		taken[old.Name] = true
 		if old.Spec.Image == rel.Spec.Image && !Terminal(old) {
 			return &ExistsError{Release: old, Msg: fmt.Sprintf("release %s (the same image of %s) is already rolling out in namespace %s (phase %s): follow it with pinwheel status --target kube -n %s %s",
-				old.Name, old.Spec.Service, old.Namespace, orDefault(old.Status.Phase, "Pending"), old.Namespace, old.Name)}
+				old.Name, old.Spec.Service, old.Namespace, cmp.Or(old.Status.Phase, "Pending"), old.Namespace, old.Name)}
 		}
 	}
 	base := rel.Name

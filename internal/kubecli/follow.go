@@ -1,6 +1,7 @@
 package kubecli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
 	"pinwheel.dev/pinwheel/internal/deploy"
+	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
@@ -24,17 +26,7 @@ func Terminal(rel *v1alpha1.Release) bool {
 
 // Outcome is a terminal phase in the words the local target's rollouts use
 // (promoted, rolled-back, aborted, failed).
-func Outcome(phase string) string {
-	switch rollout.Phase(phase) {
-	case rollout.Promoted:
-		return "promoted"
-	case rollout.RolledBack:
-		return "rolled-back"
-	case rollout.Aborted:
-		return "aborted"
-	}
-	return "failed"
-}
+func Outcome(phase string) string { return driver.Outcome(rollout.Phase(phase)) }
 
 // printer writes what is new in each version of a Release it is shown:
 // decisions as the local target prints them, and the message while the
@@ -49,7 +41,7 @@ type printer struct {
 func (p *printer) show(rel *v1alpha1.Release) {
 	st := rel.Status
 	if len(st.Decisions) == 0 && st.Message != "" && st.Message != p.message {
-		fmt.Fprintf(p.w, "  %s: %s\n", orDefault(st.Phase, "Pending"), st.Message)
+		fmt.Fprintf(p.w, "  %s: %s\n", cmp.Or(st.Phase, "Pending"), st.Message)
 	}
 	p.message = st.Message
 	first := int(st.DecisionsDropped)
@@ -136,11 +128,4 @@ func watchUntilTerminal(ctx context.Context, c client.WithWatch, rel *v1alpha1.R
 			}
 		}
 	}
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }

@@ -1,9 +1,9 @@
 package kubecli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -18,8 +18,8 @@ func WriteTable(w io.Writer, rels []v1alpha1.Release, now time.Time) error {
 	fmt.Fprintln(tw, "RELEASE\tSERVICE\tPHASE\tSTEP\tWEIGHT\tAGE\tMESSAGE")
 	for _, r := range rels {
 		st := r.Status
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Spec.Service, orDefault(st.Phase, "-"),
-			stepOf(st), weightOf(st), age(now, r.CreationTimestamp.Time), truncate(st.Message, 70))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Spec.Service, cmp.Or(st.Phase, "-"),
+			stepOf(st), weightOf(st), age(now, r.CreationTimestamp.Time), deploy.Truncate(st.Message, 70))
 	}
 	return tw.Flush()
 }
@@ -39,9 +39,9 @@ func WriteHistory(w io.Writer, rels []v1alpha1.Release) error {
 		default:
 			outcome += " (running)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, orDefault(r.Spec.BuildInfo.Version, "-"),
-			orDefault(short(r.Spec.BuildInfo.GitCommit, 12), "-"), orDefault(r.Status.StableRelease, "-"), outcome,
-			r.CreationTimestamp.Format("2006-01-02 15:04:05"), truncate(r.Status.Message, 70))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, cmp.Or(r.Spec.BuildInfo.Version, "-"),
+			cmp.Or(short(r.Spec.BuildInfo.GitCommit, 12), "-"), cmp.Or(r.Status.StableRelease, "-"), outcome,
+			r.CreationTimestamp.Format("2006-01-02 15:04:05"), deploy.Truncate(r.Status.Message, 70))
 	}
 	return tw.Flush()
 }
@@ -53,10 +53,10 @@ func WriteRelease(w io.Writer, r *v1alpha1.Release, decisions int) error {
 	fmt.Fprintf(w, "release %s of %s in namespace %s\n", r.Name, r.Spec.Service, r.Namespace)
 	fmt.Fprintf(w, "  image       %s\n", r.Spec.Image)
 	if bi.Version != "" || bi.GitCommit != "" {
-		fmt.Fprintf(w, "  build       version %s, commit %s\n", orDefault(bi.Version, "-"), orDefault(short(bi.GitCommit, 12), "-"))
+		fmt.Fprintf(w, "  build       version %s, commit %s\n", cmp.Or(bi.Version, "-"), cmp.Or(short(bi.GitCommit, 12), "-"))
 	}
-	fmt.Fprintf(w, "  deployment  %s\n", orDefault(r.Spec.Deployment, r.Spec.Service))
-	fmt.Fprintf(w, "  phase       %s\n", orDefault(st.Phase, "Pending (no controller has picked it up)"))
+	fmt.Fprintf(w, "  deployment  %s\n", cmp.Or(r.Spec.Deployment, r.Spec.Service))
+	fmt.Fprintf(w, "  phase       %s\n", cmp.Or(st.Phase, "Pending (no controller has picked it up)"))
 	if st.Steps > 0 {
 		fmt.Fprintf(w, "  step        %s", stepOf(st))
 		if st.Step < st.Steps {
@@ -64,8 +64,8 @@ func WriteRelease(w io.Writer, r *v1alpha1.Release, decisions int) error {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "  traffic     canary %s %d%%, stable %s %d%%\n", orDefault(st.CanaryRelease, r.Name), st.CanaryWeight,
-		orDefault(st.StableRelease, "-"), 100-st.CanaryWeight)
+	fmt.Fprintf(w, "  traffic     canary %s %d%%, stable %s %d%%\n", cmp.Or(st.CanaryRelease, r.Name), st.CanaryWeight,
+		cmp.Or(st.StableRelease, "-"), 100-st.CanaryWeight)
 	if st.Message != "" {
 		fmt.Fprintf(w, "  message     %s\n", st.Message)
 	}
@@ -124,12 +124,4 @@ func short(s string, n int) string {
 		return s[:n]
 	}
 	return s
-}
-
-func truncate(s string, n int) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
 }
