@@ -2,7 +2,6 @@ package controller
 
 import (
 	"context"
-	"encoding/json"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -91,7 +90,6 @@ func (r *Reconciler) remediate(ctx context.Context, rel *v1alpha1.Release, p pla
 	if err != nil {
 		return "", err
 	}
-	summary, _ := json.Marshal(map[string]any{"release": rel.Name, "location": filed.Location})
-	r.log.Info("remediation filed", "release", rel.Name, "summary", string(summary))
+	r.log.Info("remediation filed", "release", rel.Name, "location", filed.Location)
 	return filed.Location, nil
 }

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime/kube"
 )
@@ -324,13 +325,9 @@ func (r *Reconciler) waitFor(ctx context.Context, rel *v1alpha1.Release, blocker
 
 // events records one Event per decision next logged that prev had not.
 func (r *Reconciler) events(rel *v1alpha1.Release, prev, next rollout.Status) {
-	added := (len(next.Decisions) + next.DecisionsDropped) - (len(prev.Decisions) + prev.DecisionsDropped)
-	if added <= 0 {
-		return
-	}
-	for _, d := range next.Decisions[len(next.Decisions)-min(added, len(next.Decisions)):] {
+	for _, d := range driver.NewDecisions(prev, next) {
 		typ := "Normal"
-		switch d.Phase {
+		switch rollout.Phase(d.Phase) {
 		case rollout.RollingBack, rollout.RolledBack, rollout.Failed:
 			typ = "Warning"
 		}
