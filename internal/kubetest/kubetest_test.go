@@ -2,6 +2,7 @@ package kubetest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/testproc"
 )
 
 func TestMain(m *testing.M) { Main(m) }
@@ -113,8 +115,8 @@ func TestRestartAPIServerKeepsDataAndDropsWatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after == before || alive(before) {
-		t.Fatalf("kube-apiserver pid %d -> %d (old alive: %v); want a new process", before, after, alive(before))
+	if after == before || !testproc.Exited(before) {
+		t.Fatalf("kube-apiserver pid %d -> %d (old one exited: %v); want a new process", before, after, testproc.Exited(before))
 	}
 	// The watch opened before the restart ends: its connection died.
 	closed := false
@@ -131,4 +133,41 @@ func TestRestartAPIServerKeepsDataAndDropsWatches(t *testing.T) {
 	if err := e.Client.Get(ctx, client.ObjectKeyFromObject(cm), &got); err != nil || got.UID != cm.UID {
 		t.Fatalf("after restart: %v (uid %s, want %s)", err, got.UID, cm.UID)
 	}
+}
+
+// A test that kills kube-apiserver and fails before starting it again
+// (here: never starts it) does not take the tests after it down: the next
+// Start names the dead component and its log, then repairs the cluster.
+func TestKilledAPIServerIsRepairedForTheNextTest(t *testing.T) {
+	c := Start(t)
+	if c.Workdir == "" {
+		t.Skip("needs the process's own cluster")
+	}
+	before, err := c.APIServerPID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("dies", func(t *testing.T) {
+		if err := testproc.Kill(before, 9, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		dead := strings.Join(c.dead(), "\n")
+		if !strings.Contains(dead, fmt.Sprintf("kube-apiserver (pid %d) is not running; its log ends:", before)) {
+			t.Errorf("dead() = %q, want kube-apiserver named with its log", dead)
+		}
+	})
+	t.Run("next", func(t *testing.T) {
+		e := NewEnv(t) // Start repairs the cluster, or fails with the cause
+		after, err := c.APIServerPID()
+		if err != nil || after == before {
+			t.Fatalf("kube-apiserver pid %d -> %d (%v): not started again", before, after, err)
+		}
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "after-repair", Namespace: e.Namespace}}
+		if err := e.Client.Create(context.Background(), cm); err != nil {
+			t.Fatalf("create after repair: %v", err)
+		}
+		if d := c.dead(); len(d) != 0 {
+			t.Errorf("components still dead after the repair: %v", d)
+		}
+	})
 }

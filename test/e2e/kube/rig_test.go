@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +22,13 @@ import (
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
-func TestMain(m *testing.M) { kubetest.Main(m) }
+func TestMain(m *testing.M) {
+	kubetest.Main(m, func() {
+		if pinwheel.path != "" {
+			os.RemoveAll(filepath.Dir(pinwheel.path))
+		}
+	})
+}
 
 // Images of the three builds the tests roll out (never pulled: KWOK runs
 // no container).
