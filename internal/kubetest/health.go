@@ -48,13 +48,18 @@ func (c *Cluster) ready(limit time.Duration) error {
 }
 
 // ensureHealthy is Start's check before every test: the API server answers
-// /readyz. When it does not and the cluster is the process's own, the
-// components that died (a test that restarted kube-apiserver and failed
+// /readyz and, for the process's own cluster, every component runs. When
+// not, the components that died (a test that restarted kube-apiserver and failed
 // half-way, a crash) are started again; when that fails too, the error
 // says which component is down and how its log ends — the cause, where a
 // test would otherwise see only "connection refused".
 func (c *Cluster) ensureHealthy() error {
 	err := c.ready(20 * time.Second)
+	if err == nil && c.Workdir != "" {
+		if dead := c.dead(); len(dead) > 0 {
+			err = fmt.Errorf("%d components are not running", len(dead))
+		}
+	}
 	if err == nil {
 		return nil
 	}
@@ -63,7 +68,7 @@ func (c *Cluster) ensureHealthy() error {
 	}
 	repairMu.Lock()
 	defer repairMu.Unlock()
-	if c.ready(time.Second) == nil { // another test repaired it meanwhile
+	if c.ready(time.Second) == nil && len(c.dead()) == 0 { // another test repaired it meanwhile
 		return nil
 	}
 	dead := c.dead()

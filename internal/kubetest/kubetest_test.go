@@ -171,3 +171,29 @@ func TestKilledAPIServerIsRepairedForTheNextTest(t *testing.T) {
 		}
 	})
 }
+
+// An outage longer than a leader-election renew deadline (10 s) leaves the
+// scheduler, the controller manager and KWOK running: with leader election
+// they exited ("Leaderelection lost") and the cluster stopped scheduling
+// pods after a slow restart.
+func TestLongAPIServerOutageKeepsTheOtherComponents(t *testing.T) {
+	c := Start(t)
+	if c.Workdir == "" {
+		t.Skip("needs the process's own cluster")
+	}
+	before := map[string]int{}
+	for _, comp := range c.components() {
+		before[comp.Name] = comp.PID
+	}
+	restartAPIServer(t, 15*time.Second)
+	for _, comp := range c.components() {
+		if comp.Name == "kube-apiserver" {
+			continue
+		}
+		if comp.PID != before[comp.Name] || testproc.Exited(comp.PID) {
+			log, _ := os.ReadFile(c.logFile(comp.Name))
+			t.Errorf("%s: pid %d -> %d (exited: %v) across a 15 s outage; its log ends:\n%s",
+				comp.Name, before[comp.Name], comp.PID, testproc.Exited(comp.PID), tail(log, 10))
+		}
+	}
+}

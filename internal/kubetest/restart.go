@@ -23,6 +23,13 @@ import (
 // with other cluster tests of the process.
 func RestartAPIServer(t testing.TB) {
 	t.Helper()
+	restartAPIServer(t, 0)
+}
+
+// restartAPIServer is RestartAPIServer with kube-apiserver kept down for
+// at least down before it is started again.
+func restartAPIServer(t testing.TB, down time.Duration) {
+	t.Helper()
 	c := Start(t)
 	if c.Workdir == "" {
 		t.Skip("RestartAPIServer needs the process's own cluster, not PINWHEEL_KUBECONFIG's")
@@ -57,6 +64,7 @@ func RestartAPIServer(t testing.TB) {
 	if err := testproc.WaitPortFree(port, time.Minute); err != nil {
 		t.Fatalf("kubetest: after killing kube-apiserver %d: %v", pid, err)
 	}
+	time.Sleep(time.Until(began.Add(down))) // the outage itself, not a wait
 	if err := c.repair(); err != nil {
 		t.Fatalf("kubetest: kube-apiserver did not come back: %v", err)
 	}

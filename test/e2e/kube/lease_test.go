@@ -57,7 +57,7 @@ func TestControllerThatLosesItsLeaseIsSucceeded(t *testing.T) {
 	if got.Status.Phase != string(rollout.Promoted) {
 		t.Fatalf("phase %s after the lost lease: %s", got.Status.Phase, got.Status.Message)
 	}
-	if stepBefore != 1 || !w.sawWeight(50) {
+	if stepBefore != 1 || !appliedWeight(got, 50) {
 		t.Errorf("lost the lease at step %d (want the pause, 1); weights seen %v", stepBefore, w.history())
 	}
 	if n := decisions(got, "start"); n > 1 {
