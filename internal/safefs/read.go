@@ -31,7 +31,7 @@ const DefaultMaxRead = 64 << 20
 // Devices, FIFOs, sockets and directories are refused without blocking
 // (the file is opened O_NONBLOCK and checked with fstat).
 func Open(root, name string) (*os.File, error) {
-	rel, err := within(root, name)
+	rel, err := Within(root, name)
 	if err != nil {
 		return nil, err
 	}
@@ -91,9 +91,10 @@ func ReadFile(ctx context.Context, root, name string, max int64) ([]byte, error)
 	return data, nil
 }
 
-// within returns name relative to root, refusing names that are outside it
-// by their spelling ("..", another absolute directory).
-func within(root, name string) (string, error) {
+// Within returns name relative to root, refusing names that are outside it
+// by their spelling ("..", another absolute directory) with ErrOutside.
+// Links are not looked at: Open and ReadFile check those.
+func Within(root, name string) (string, error) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		return "", err
@@ -109,10 +110,15 @@ func within(root, name string) (string, error) {
 	return rel, nil
 }
 
-// rootErr names an os.Root refusal (a link leading out) as ErrOutside.
+// rootErr names an os.Root refusal (a link leading out) as ErrOutside, and
+// cuts the name in any other error to an excerpt.
 func rootErr(name, root string, err error) error {
 	if !errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "escapes") {
 		return fmt.Errorf("%s %w %s (through a symlink)", inputerr.Excerpt(name), ErrOutside, root)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: "open", Path: inputerr.Excerpt(name), Err: pe.Err}
 	}
 	return err
 }
