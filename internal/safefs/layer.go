@@ -179,7 +179,7 @@ func (x *Layers) file(ctx context.Context, name string, h *tar.Header, tr io.Rea
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(f, ctxReader{ctx, io.LimitReader(tr, h.Size)})
+	n, err := io.Copy(f, ContextReader(ctx, io.LimitReader(tr, h.Size)))
 	x.written += n
 	if err == nil {
 		err = f.Chmod(mode)
@@ -218,17 +218,4 @@ func ignoreNotExist(err error) error {
 		return nil
 	}
 	return err
-}
-
-// ctxReader stops a long copy when ctx is done.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

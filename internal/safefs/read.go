@@ -81,7 +81,7 @@ func ReadFile(ctx context.Context, root, name string, max int64) ([]byte, error)
 	if st.Size() > max {
 		return nil, fmt.Errorf("%s %w (%d bytes, the limit is %d)", inputerr.Excerpt(name), ErrTooLarge, st.Size(), max)
 	}
-	data, err := io.ReadAll(ctxReader{ctx, io.LimitReader(f, max+1)})
+	data, err := io.ReadAll(ContextReader(ctx, io.LimitReader(f, max+1)))
 	if err != nil {
 		return nil, err
 	}
