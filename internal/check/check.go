@@ -111,7 +111,7 @@ func (p *project) read(rel string) ([]byte, bool, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
-	if errors.Is(err, safefs.ErrOutside) || errors.Is(err, safefs.ErrNotRegular) || errors.Is(err, safefs.ErrTooLarge) {
+	if safefs.Refused(err) {
 		return nil, false, &inputerr.Error{Path: rel, Msg: "cannot read", Err: err}
 	}
 	if err != nil {

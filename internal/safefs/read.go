@@ -21,6 +21,13 @@ var (
 	ErrTooLarge   = errors.New("is too large")
 )
 
+// Refused reports whether err is Open's or ReadFile's refusal of a file
+// (outside the root, not a regular file, too large): an input error, as
+// opposed to a missing file or an I/O failure.
+func Refused(err error) bool {
+	return errors.Is(err, ErrOutside) || errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooLarge)
+}
+
 // DefaultMaxRead caps ReadFile for project text files (requirements,
 // lockfiles, pyproject, Dockerfile, scripts): far above any real one.
 const DefaultMaxRead = 64 << 20
