@@ -76,64 +76,47 @@ func (t *Tree) resolve(p string) (r *os.Root, rel string, ok bool, err error) {
 	return t.roots[best], rel, true, nil
 }
 
-// Stat is os.Stat confined to the tree (links followed only inside a base).
-func (t *Tree) Stat(p string) (fs.FileInfo, error) {
+// do runs inRoot for a path strictly inside a base, plain for a base or an
+// ancestor of one, and refuses anything else.
+func (t *Tree) do(p string, inRoot func(r *os.Root, rel string) error, plain func(p string) error) error {
 	r, rel, ok, err := t.resolve(p)
 	switch {
 	case err != nil:
-		return nil, err
+		return err
 	case !ok:
-		return os.Stat(p)
+		return plain(p)
 	}
-	return r.Stat(rel)
+	return inRoot(r, rel)
+}
+
+// Stat is os.Stat confined to the tree (links followed only inside a base).
+func (t *Tree) Stat(p string) (st fs.FileInfo, err error) {
+	err = t.do(p, func(r *os.Root, rel string) (err error) { st, err = r.Stat(rel); return err },
+		func(p string) (err error) { st, err = os.Stat(p); return err })
+	return st, err
 }
 
 // Mkdir is os.Mkdir confined to the tree.
 func (t *Tree) Mkdir(p string, perm fs.FileMode) error {
-	r, rel, ok, err := t.resolve(p)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return os.Mkdir(p, perm)
-	}
-	return r.Mkdir(rel, perm)
+	return t.do(p, func(r *os.Root, rel string) error { return r.Mkdir(rel, perm) },
+		func(p string) error { return os.Mkdir(p, perm) })
 }
 
 // Chmod is os.Chmod confined to the tree.
 func (t *Tree) Chmod(p string, mode fs.FileMode) error {
-	r, rel, ok, err := t.resolve(p)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return os.Chmod(p, mode)
-	}
-	return r.Chmod(rel, mode)
+	return t.do(p, func(r *os.Root, rel string) error { return r.Chmod(rel, mode) },
+		func(p string) error { return os.Chmod(p, mode) })
 }
 
 // Chtimes is os.Chtimes confined to the tree.
 func (t *Tree) Chtimes(p string, atime, mtime time.Time) error {
-	r, rel, ok, err := t.resolve(p)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return os.Chtimes(p, atime, mtime)
-	}
-	return r.Chtimes(rel, atime, mtime)
+	return t.do(p, func(r *os.Root, rel string) error { return r.Chtimes(rel, atime, mtime) },
+		func(p string) error { return os.Chtimes(p, atime, mtime) })
 }
 
 // Remove is os.Remove confined to the tree.
 func (t *Tree) Remove(p string) error {
-	r, rel, ok, err := t.resolve(p)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return os.Remove(p)
-	}
-	return r.Remove(rel)
+	return t.do(p, func(r *os.Root, rel string) error { return r.Remove(rel) }, os.Remove)
 }
 
 // OpenFile is os.OpenFile for a file strictly inside a base.

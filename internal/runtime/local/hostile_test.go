@@ -12,7 +12,6 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
@@ -45,16 +44,7 @@ func hostileLayout(t *testing.T, layers ...[]*tar.Header) (dir, digest string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir = t.TempDir()
-	lp, err := layout.Write(dir, empty.Index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := lp.AppendImage(img); err != nil {
-		t.Fatal(err)
-	}
-	d, _ := img.Digest()
-	return dir, d.String()
+	return writeLayout(t, img)
 }
 
 // The review's case: a symlink planted by one layer, then a whiteout and an
