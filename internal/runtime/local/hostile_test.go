@@ -78,3 +78,21 @@ func TestExtractLayoutRefusesWhiteoutsThroughSymlinks(t *testing.T) {
 		})
 	}
 }
+
+// An entrypoint linked to /dev/zero or out of the root is not read (an
+// endless first line would exhaust memory): it is not found.
+func TestEntrypointLinkedOutIsNotFollowed(t *testing.T) {
+	for _, target := range []string{"/dev/zero", "../../../../../../etc/hostname"} {
+		t.Run(filepath.Base(target), func(t *testing.T) {
+			dir, digest := hostileLayout(t, []*tar.Header{{Name: "bin/serve", Typeflag: tar.TypeSymlink, Linkname: target}})
+			img, err := extractLayout(context.Background(), dir, digest, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			img.entrypoint, img.env = []string{"serve"}, []string{"PATH=/bin"}
+			if _, err := img.command("/usr/bin/python3"); err == nil || !strings.Contains(err.Error(), "is not in the image's pinwheel layers") {
+				t.Fatalf("err = %v, want the entrypoint not found", err)
+			}
+		})
+	}
+}
