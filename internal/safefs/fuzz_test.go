@@ -4,7 +4,10 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // The fuzz targets build layers from a few bytes per entry, picking names
@@ -102,5 +105,55 @@ func FuzzApplyLayerRaw(f *testing.F) {
 		j := newJail(t)
 		ApplyLayer(context.Background(), j.root, bytes.NewReader(b), Limits{MaxBytes: 1 << 20, MaxEntries: 1000})
 		j.intact(t)
+	})
+}
+
+// FuzzTree drives the writes an install makes (mkdir, create, temp file,
+// chmod, chtimes, remove) at paths from a pool, in a tree where links out
+// (to the sentinel, to "..", absolute) were planted first: nothing outside
+// the install directories may change.
+func FuzzTree(f *testing.F) {
+	f.Add([]byte{0, 1, 1, 2, 4, 3})
+	f.Add([]byte{1, 5, 1, 6, 3, 7, 2, 8})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		j := newJail(t)
+		site := filepath.Join(j.root, "site")
+		bin := filepath.Join(j.root, "bin")
+		os.Mkdir(site, 0o755)
+		os.Symlink(j.sentinel, filepath.Join(site, "abs"))
+		os.Symlink("../../sentinel", filepath.Join(site, "rel"))
+		os.Symlink("..", filepath.Join(site, "up"))
+		os.Symlink("../sentinel/keep", filepath.Join(site, "file"))
+		paths := []string{"pkg", "pkg/m.py", "abs", "abs/x", "abs/keep", "rel/keep", "rel/d", "up/sentinel/keep",
+			"file", "up", "../sentinel/keep", "../bin/s", "pkg/../../sentinel"}
+		tr := NewTree(site, bin)
+		defer tr.Close()
+		for i := 0; i+1 < len(data) && i < 64; i += 2 {
+			p := filepath.Join(site, paths[int(data[i+1])%len(paths)])
+			switch data[i] % 6 {
+			case 0:
+				tr.Mkdir(p, 0o755)
+			case 1:
+				if fh, err := tr.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644); err == nil {
+					fh.WriteString("x")
+					fh.Close()
+				}
+			case 2:
+				if fh, name, err := tr.CreateTemp(p, ".t-"); err == nil {
+					fh.Close()
+					tr.Remove(name)
+				}
+			case 3:
+				tr.Chmod(p, 0o777)
+			case 4:
+				tr.Chtimes(p, time.Unix(0, 0), time.Unix(0, 0))
+			case 5:
+				tr.Remove(p)
+			}
+		}
+		j.intact(t)
+		if st, err := os.Stat(filepath.Join(j.sentinel, "keep")); err != nil || st.Mode().Perm() != 0o644 {
+			t.Fatalf("sentinel/keep mode changed: %v %v", st, err)
+		}
 	})
 }
