@@ -113,7 +113,7 @@ func (x *Layers) entry(ctx context.Context, h *tar.Header, name string, tr io.Re
 	switch h.Typeflag {
 	case tar.TypeDir:
 		return x.mkdir(name, fs.FileMode(h.Mode)&0o777|0o700)
-	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+	case tar.TypeReg, tar.TypeGNUSparse: // the reader turns legacy TypeRegA into TypeReg
 		return x.file(ctx, name, h, tr)
 	case tar.TypeSymlink:
 		if err := x.replace(name); err != nil {
