@@ -2,6 +2,7 @@ package lock
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,5 +114,29 @@ func TestLockfileMustBeARegularFile(t *testing.T) {
 	os.Symlink("/dev/zero", uv)
 	if _, err := ParseFile(uv); !inputerr.Is(err) || !strings.Contains(err.Error(), "cannot read lockfile") {
 		t.Fatalf("uv.lock -> /dev/zero: err = %v", err)
+	}
+}
+
+// Values a lockfile's parser quotes in an error are cut to an excerpt, in
+// every format (inputerr.At and the TOML position helper cut %q arguments).
+func TestLockErrorsQuoteOnlyAnExcerpt(t *testing.T) {
+	long := strings.Repeat("v", 1<<20)
+	for _, tc := range []struct {
+		name, file, body string
+	}{
+		{"pylock_version", "pylock.toml", "lock-version = \"" + long + "\"\n"},
+		{"requirements_editable", "requirements.txt", "-e " + long + "\n"},
+		{"pipfile_hash", "Pipfile.lock", `{"_meta": {"sources": []}, "default": {"a": {"version": "==1", "hashes": ["` + long + `"]}}, "develop": {}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), tc.file)
+			if err := os.WriteFile(p, []byte(tc.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ParseFile(p)
+			if !inputerr.Is(err) || len(err.Error()) > 600 || !strings.Contains(err.Error(), "(1048576 bytes)") {
+				t.Fatalf("want a short input error with the value's length, got %d bytes: %.300v", len(fmt.Sprint(err)), err)
+			}
+		})
 	}
 }
