@@ -140,3 +140,27 @@ func TestLockErrorsQuoteOnlyAnExcerpt(t *testing.T) {
 		})
 	}
 }
+
+// Without WithRoot the root is the nearest directory holding pinwheel.yaml
+// or .git above the lockfile: siblings inside the project are read, what
+// is above it is not, wherever pinwheel runs from.
+func TestDefaultRootIsTheProject(t *testing.T) {
+	project, reqs := hostileProject(t)
+	path := filepath.Join(reqs, "requirements.txt")
+	os.WriteFile(path, []byte("-r ../common.txt\n"), 0o644)
+	if _, err := ParseFileAs(path, FormatRequirements); err == nil {
+		t.Fatal("no marker: want ../common.txt refused (the root is the file's directory)")
+	}
+	os.WriteFile(filepath.Join(project, "pinwheel.yaml"), nil, 0o644)
+	l, err := ParseFileAs(path, FormatRequirements)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := l.Find("shared"); !ok {
+		t.Fatalf("packages %v, want shared from ../common.txt", l.Packages)
+	}
+	os.WriteFile(path, []byte("-r ../../secret.txt\n"), 0o644)
+	if _, err := ParseFileAs(path, FormatRequirements); err == nil || !strings.Contains(err.Error(), "outside the allowed directory "+project) {
+		t.Fatalf("err = %v, want ../../secret.txt outside %s", err, project)
+	}
+}

@@ -15,9 +15,9 @@ type parseConfig struct{ root string }
 
 // WithRoot confines requirements includes (-r, -c) and local project
 // paths to regular files inside dir (the project directory). Without it
-// the root is the working directory when the lockfile lies inside it, else
-// the lockfile's own directory. Nothing outside the root is read, whatever
-// the lock says.
+// the root is the nearest directory above the lockfile holding
+// pinwheel.yaml or .git, else the lockfile's own directory. Nothing outside
+// the root is read, whatever the lock says.
 func WithRoot(dir string) ParseOption { return func(c *parseConfig) { c.root = dir } }
 
 func newParseConfig(opts []ParseOption) parseConfig {
@@ -29,18 +29,36 @@ func newParseConfig(opts []ParseOption) parseConfig {
 }
 
 // rootFor is the directory files named from path may be read from: the
-// WithRoot directory, else the working directory when path lies inside it
-// (pinwheel runs from the project's top in CI), else path's own directory.
+// WithRoot directory, else the project path is in.
 func (c parseConfig) rootFor(path string) string {
 	if c.root != "" {
 		return c.root
 	}
-	if wd, err := os.Getwd(); err == nil {
-		if _, err := safefs.Within(wd, path); err == nil {
-			return wd
+	return projectRoot(path)
+}
+
+// projectMarkers name a project's top directory: pinwheel's config or a
+// repository root.
+var projectMarkers = []string{"pinwheel.yaml", ".git"}
+
+// projectRoot is the nearest directory at or above path's own that holds a
+// project marker, else path's own directory. It depends on the files, not
+// on where pinwheel runs from.
+func projectRoot(path string) string {
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return filepath.Dir(path)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, m := range projectMarkers {
+			if _, err := os.Lstat(filepath.Join(d, m)); err == nil {
+				return d
+			}
+		}
+		if d == filepath.Dir(d) {
+			return dir
 		}
 	}
-	return filepath.Dir(path)
 }
 
 // readInput reads a file the lock is made of (the lockfile, a manifest
