@@ -33,14 +33,16 @@ import (
 //   - modes keep only the permission bits (no setuid, setgid or sticky),
 //     plus owner read/write (and search on directories) so later layers can
 //     replace what earlier ones wrote; ownership is not applied;
-//   - the total bytes written and the number of entries across all layers
-//     are bounded by Limits (sparse files count at their full size).
+//   - the bytes entries declare (whatever their type: a device's data is
+//     read to be skipped) and the number of entries across all layers are
+//     bounded by Limits, checked at each header (sparse files count at their
+//     full size), and a cancelled ctx stops the read mid-entry.
 type Layers struct {
-	root    *os.Root
-	lim     Limits
-	written int64
-	entries int
-	Skipped []string // device and FIFO entries that were not created
+	root     *os.Root
+	lim      Limits
+	declared int64 // bytes the entries so far carry
+	entries  int
+	Skipped  []string // device and FIFO entries that were not created
 }
 
 // OpenLayers prepares to apply layers to dir, which must exist.
@@ -70,7 +72,7 @@ func ApplyLayer(ctx context.Context, dir string, r io.Reader, lim Limits) error 
 // a partial result: callers extract into a temporary directory and rename
 // it into place only on success.
 func (x *Layers) Apply(ctx context.Context, r io.Reader) error {
-	tr := tar.NewReader(r)
+	tr := tar.NewReader(ContextReader(ctx, r))
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -85,6 +87,10 @@ func (x *Layers) Apply(ctx context.Context, r io.Reader) error {
 		if x.entries++; x.entries > x.lim.MaxEntries {
 			return &LimitError{What: "entries", Got: int64(x.entries), Limit: int64(x.lim.MaxEntries)}
 		}
+		if h.Size < 0 || h.Size > x.lim.MaxBytes-x.declared {
+			return &LimitError{What: "uncompressed size", Got: x.declared + max(h.Size, 0), Limit: x.lim.MaxBytes}
+		}
+		x.declared += h.Size
 		name := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
 		if name == "" {
 			continue // the root itself
@@ -168,9 +174,6 @@ func (x *Layers) mkdir(name string, mode fs.FileMode) error {
 }
 
 func (x *Layers) file(ctx context.Context, name string, h *tar.Header, tr io.Reader) error {
-	if h.Size < 0 || h.Size > x.lim.MaxBytes-x.written {
-		return &LimitError{What: "uncompressed size", Got: x.written + h.Size, Limit: x.lim.MaxBytes}
-	}
 	if err := x.replace(name); err != nil {
 		return err
 	}
@@ -179,8 +182,7 @@ func (x *Layers) file(ctx context.Context, name string, h *tar.Header, tr io.Rea
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(f, ContextReader(ctx, io.LimitReader(tr, h.Size)))
-	x.written += n
+	_, err = io.Copy(f, ContextReader(ctx, io.LimitReader(tr, h.Size)))
 	if err == nil {
 		err = f.Chmod(mode)
 	}
