@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -140,4 +141,34 @@ func wheelPath(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// A script is read whole to rewrite its shebang, so it has its own cap:
+// one that declares 65 MiB (ratio allowed) is refused before it is read.
+func TestInstallRefusesHugeScript(t *testing.T) {
+	const size = 65 << 20
+	w := basicWheel()
+	w.Data = map[string]string{"scripts/tool": "#!python\n"}
+	w.EditRecord = func(r string) string {
+		return regexp.MustCompile(`(demo-1.0.data/scripts/tool,sha256=[^,]*),\d+`).ReplaceAllString(r, fmt.Sprintf("${1},%d", size))
+	}
+	zeros, crc := deflated(t, size)
+	whl := rezip(t, w.Bytes(), func(zw *zip.Writer, f *zip.File) bool {
+		if f.Name != "demo-1.0.data/scripts/tool" {
+			return false
+		}
+		rawEntry(t, zw, f.Name, zeros, crc, size)
+		return true
+	}, nil)
+	root := t.TempDir()
+	p := filepath.Join(root, w.Filename())
+	os.WriteFile(p, whl, 0o644)
+	_, err := Install(context.Background(), p, PosixScheme(filepath.Join(root, "stage"), "/usr/local", "3.11"),
+		WithLimits(safefs.Limits{MaxRatio: 1 << 20}))
+	if err == nil || !strings.Contains(err.Error(), "68157440-byte script") {
+		t.Fatalf("err = %v, want the script refused", err)
+	}
+	if files := filesUnder(t, root); len(files) != 1 {
+		t.Errorf("files left: %v", files)
+	}
 }

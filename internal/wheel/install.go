@@ -23,6 +23,10 @@ import (
 // files is mostly waiting on the file system.
 const extractWorkers = 4
 
+// maxScript bounds a .data/scripts file, which is read into memory to
+// rewrite its #!python line: real scripts are a few KiB.
+const maxScript = 64 << 20
+
 // Installed describes one installed distribution.
 type Installed struct {
 	Name, Version string   // from METADATA
@@ -231,6 +235,9 @@ func extract(a *archive, pf plannedFile, want recordEntry, interpreter string, w
 		check = func(_ hash.Hash, n int64) error { return verifyRecord(a.path, pf.name, want, extra, n) }
 	}
 	if pf.script {
+		if limit > maxScript {
+			return invalid(a.path, "%s: a %d-byte script (scripts are read whole to rewrite #!python; the limit is %d)", pf.name, limit, maxScript)
+		}
 		data, err := io.ReadAll(r)
 		if err != nil {
 			return invalid(a.path, "%s: %v", pf.name, err)
