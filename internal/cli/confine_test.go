@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -36,5 +37,37 @@ func TestHostileIncludesExitTwo(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A lock whose path source leaves the project or is not a regular file
+// stops `pinwheel build` before anything is fetched: exit 2 at the lock's
+// line, nothing in the wheel cache.
+func TestBuildRefusesHostileLockPaths(t *testing.T) {
+	for _, tc := range []struct{ name, path, want string }{
+		{"dev_zero", "/dev/zero", "is outside the allowed directory"},
+		{"passwd", "../../../../../../../../etc/passwd", "is outside the allowed directory"},
+		{"fifo", "wheelhouse/pipe.whl", "not a regular file (it is a named pipe)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyHello(t)
+			lockPath := filepath.Join(dir, "pylock.toml")
+			b, err := os.ReadFile(lockPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(lockPath, []byte(strings.Replace(string(b), "wheelhouse/greetlib-1.0.0-py3-none-any.whl\"", tc.path+"\"", 1)), 0o644)
+			if err := syscall.Mkfifo(filepath.Join(dir, "wheelhouse", "pipe.whl"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cache := t.TempDir()
+			code, _, stderr := runPinwheel(t, "build", dir, "--cache-dir", cache)
+			if code != 2 || !strings.Contains(stderr, "pylock.toml:7: greetlib: local artifact") || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d stderr %q; want 2 at pylock.toml:7 with %q", code, stderr, tc.want)
+			}
+			if left, _ := os.ReadDir(cache); len(left) != 0 {
+				t.Errorf("cache holds %v", left)
+			}
+		})
 	}
 }
