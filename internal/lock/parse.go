@@ -46,7 +46,7 @@ func ParseFile(path string, opts ...ParseOption) (*Lock, error) {
 // (pyproject.toml, Pipfile) sits next to the lock, Declared is filled from
 // it and the declared packages are marked Direct.
 func ParseFileAs(path string, format Format, opts ...ParseOption) (*Lock, error) {
-	l, err := parseFileAs(path, format, newParseConfig(opts))
+	l, err := parseFileAs(path, format, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -56,9 +56,9 @@ func ParseFileAs(path string, format Format, opts ...ParseOption) (*Lock, error)
 	return l, nil
 }
 
-func parseFileAs(path string, format Format, cfg parseConfig) (*Lock, error) {
+func parseFileAs(path string, format Format, opts []ParseOption) (*Lock, error) {
 	if format == FormatRequirements {
-		l, err := parseRequirementsFile(path, cfg.rootFor(path))
+		l, err := parseRequirementsFile(path, newParseConfig(opts).rootFor(path))
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +68,7 @@ func parseFileAs(path string, format Format, cfg parseConfig) (*Lock, error) {
 	if err != nil {
 		return nil, &inputerr.Error{Path: path, Msg: "cannot read lockfile", Err: err}
 	}
-	return Parse(path, format, data, func(c *parseConfig) { *c = cfg })
+	return Parse(path, format, data, opts...)
 }
 
 // Parse parses data (the contents of path) as the given format.
