@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/image"
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // inputs are the resolved inputs shared by every platform.
@@ -88,7 +88,10 @@ func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs,
 			}
 			return nil, err
 		}
-		if in.lock, err = lock.ParseFile(lp); err != nil {
+		if in.lock, err = lock.ParseFile(lp, lock.WithRoot(cfg.Dir)); err != nil {
+			return nil, err
+		}
+		if err := checkLockPaths(in.lock, filepath.Dir(lp), cfg.Dir); err != nil {
 			return nil, err
 		}
 		o.lockDir = filepath.Dir(lp)
@@ -139,7 +142,7 @@ func baseURI(ref config.BaseRef) string {
 // and the platforms built.
 func externalParameters(cfg *config.Config, platforms []string) map[string]any {
 	raw := map[string]any{}
-	if b, err := os.ReadFile(cfg.Path); err == nil {
+	if b, err := safefs.ReadFile(context.Background(), cfg.Dir, cfg.Path, 0); err == nil {
 		_ = yaml.Unmarshal(b, &raw)
 	}
 	delete(raw, "rollout")

@@ -5,13 +5,14 @@ import (
 	"context"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // skipDirs are not walked when looking for secret files.
@@ -141,7 +142,7 @@ func dockerignore(p *project) (*patternmatcher.PatternMatcher, error) {
 
 // readHead returns up to n bytes from the start of the file at path.
 func readHead(path string, n int64) []byte {
-	f, err := os.Open(path)
+	f, err := safefs.Open(filepath.Dir(path), path) // never a FIFO, device or link out
 	if err != nil {
 		return nil
 	}

@@ -12,6 +12,9 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	ignore "github.com/sabhiram/go-gitignore"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // IgnoreFile is the gitignore-style file listing paths kept out of the app layer.
@@ -109,7 +112,10 @@ func (c *Config) selected(rel string) bool {
 // ignoreMatcher compiles the always-ignored patterns plus .pinwheelignore.
 func (c *Config) ignoreMatcher() (*ignore.GitIgnore, error) {
 	lines := append([]string{}, alwaysIgnored...)
-	f, err := os.Open(filepath.Join(c.Dir, IgnoreFile))
+	f, err := safefs.Open(c.Dir, filepath.Join(c.Dir, IgnoreFile))
+	if safefs.Refused(err) {
+		return nil, &inputerr.Error{Path: filepath.Join(c.Dir, IgnoreFile), Msg: "cannot read", Err: err}
+	}
 	if err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)

@@ -1,9 +1,9 @@
 package deploy
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
@@ -15,6 +15,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/rollout"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // Project is a service's pinwheel.yaml with the sections deploying needs
@@ -75,7 +76,7 @@ func LoadProject(dir string) (*Project, error) {
 // snapshot is the config file as JSON (keys as written), so release diffs
 // can name the keys that changed.
 func snapshot(path string) (json.RawMessage, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(context.Background(), filepath.Dir(path), path, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +93,7 @@ func (p *Project) Lock() (*lock.Lock, error) {
 	if name == "" {
 		return nil, nil
 	}
-	l, err := lock.ParseFile(filepath.Join(p.Dir, name))
+	l, err := lock.ParseFile(filepath.Join(p.Dir, name), lock.WithRoot(p.Dir))
 	if err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
 	}
