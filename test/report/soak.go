@@ -43,7 +43,7 @@ func soakCmd(files []string, w io.Writer) error {
 			case "fail":
 				t.fail++
 				if t.firstFailure == "" && r.out[k] != nil {
-					t.firstFailure = fmt.Sprintf("round %d (%s):\n%s", i+1, name, tail(r.out[k].String(), 40))
+					t.firstFailure = fmt.Sprintf("round %d (%s):\n%s", i+1, name, failureLines(r.out[k].String()))
 				}
 			case "skip":
 				t.skip++
@@ -86,4 +86,17 @@ func soakCmd(files []string, w io.Writer) error {
 		return fmt.Errorf("%d tests failed in some round", failing)
 	}
 	return nil
+}
+
+// failureLines is what a failure said: the lines a test logged through
+// t.Error/t.Log (file_test.go:N: …) and the last lines, without the
+// component logs a test may print in between.
+func failureLines(out string) string {
+	var said []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "_test.go:") || strings.HasPrefix(strings.TrimSpace(l), "--- FAIL") {
+			said = append(said, l)
+		}
+	}
+	return strings.Join(said, "\n") + "\n…\n" + tail(out, 10)
 }
