@@ -23,7 +23,11 @@ func pythonLock(t *testing.T) *Lock {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewLock("bookworm", req, idx, res)
+	l, err := NewLock("bookworm", req, idx, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 func TestAssembleRealPython(t *testing.T) {

@@ -45,16 +45,20 @@ type LockedPackage struct {
 	Index        string `toml:"index"`
 }
 
-// NewLock builds the lock for a resolution.
-func NewLock(suite string, req Request, idx *Index, res *Result) *Lock {
+// NewLock builds the lock for a resolution. Every package must have come
+// with its file facts (Filename, Size, SHA256) from the index.
+func NewLock(suite string, req Request, idx *Index, res *Result) (*Lock, error) {
 	l := &Lock{Version: LockVersion, Suite: suite, Architecture: req.Arch,
 		Requested: sorted(req.Packages), Exclude: sorted(req.Exclude), Skipped: res.Skipped, Indexes: idx.Refs}
 	for _, p := range res.Packages {
+		if p.Filename == "" || p.Size <= 0 || p.SHA256 == "" {
+			return nil, inputerr.At(p.Index, p.Line, 0, "%s %s: the index gives no Filename, Size and SHA256 to pin it by", p.Name, p.Version)
+		}
 		l.Packages = append(l.Packages, LockedPackage{Name: p.Name, Version: p.Version.String(), Architecture: p.Architecture,
 			Source: p.Source, Filename: p.Filename, Size: p.Size, SHA256: p.SHA256, Index: p.Index})
 	}
 	sort.Slice(l.Packages, func(i, j int) bool { return l.Packages[i].Name < l.Packages[j].Name })
-	return l
+	return l, nil
 }
 
 func sorted(s []string) []string {

@@ -55,8 +55,8 @@ func packageFrom(p Paragraph, path string) (*Package, error) {
 		SHA256: strings.ToLower(p.Get("SHA256")), MultiArch: p.Get("Multi-Arch"), Index: path, Line: p.Line,
 		Essential: strings.EqualFold(p.Get("Essential"), "yes")}
 	for _, f := range []string{"Package", "Version", "Architecture"} {
-		if !p.Has(f) {
-			return nil, inputerr.At(path, p.Line, 0, "paragraph has no %s field", f)
+		if p.Get(f) == "" {
+			return nil, inputerr.At(path, p.Line, 0, "paragraph has no %s field (or it is empty)", f)
 		}
 	}
 	if !validName(pkg.Name) {
