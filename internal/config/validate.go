@@ -177,7 +177,7 @@ func (b BaseRef) String() string {
 	case BaseTarball:
 		return "tar:" + b.Path
 	case BaseDebian:
-		return "debian:" + b.Ref + " (" + b.Path + ")"
+		return "debian:" + b.Path
 	}
 	return b.Ref + "@" + b.Digest
 }

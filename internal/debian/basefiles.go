@@ -71,6 +71,10 @@ func baseFiles(t tree, l *Lock, debs map[string]*deb) []image.Entry {
 	return es
 }
 
+// VersionID is the Debian release number of a codename ("12" for
+// bookworm), "" when unknown.
+func VersionID(suite string) string { return debianReleases[suite] }
+
 func osRelease(suite string) []byte {
 	v := debianReleases[suite]
 	name := fmt.Sprintf("Debian GNU/Linux %s (%s)", v, suite)

@@ -5,10 +5,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"pinwheel.dev/pinwheel/internal/debian/debiantest"
 )
 
 // tarEntry describes one member of a synthetic data.tar.
@@ -59,38 +58,12 @@ func makeDeb(t *testing.T, control string, data []tarEntry) []byte {
 	return ar.Bytes()
 }
 
-// aptPool returns a directory holding the lock's .debs, downloaded with
-// `apt-get download` (the ordinary apt client) into a per-user cache that
-// names files by package version, so later runs download nothing.
+// aptPool returns a directory holding the lock's .debs (apt-get download).
 func aptPool(t *testing.T, l *Lock) string {
 	t.Helper()
-	base, err := os.UserCacheDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(base, "pinwheel", "apt-debs")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var missing []string
+	var pkgs []debiantest.Pkg
 	for _, p := range l.Packages {
-		if !fileExists(filepath.Join(dir, aptDownloadName(p))) {
-			missing = append(missing, p.Name+"="+p.Version)
-		}
+		pkgs = append(pkgs, debiantest.Pkg{Name: p.Name, Version: p.Version, Arch: p.Architecture})
 	}
-	if len(missing) == 0 {
-		return dir
-	}
-	if os.Getuid() != 0 {
-		requireDebian(t, "downloading .debs with apt-get needs root")
-	}
-	if _, err := exec.LookPath("apt-get"); err != nil {
-		requireDebian(t, "no apt-get")
-	}
-	cmd := exec.Command("apt-get", append([]string{"download", "-q"}, missing...)...)
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("apt-get download: %v\n%s", err, out)
-	}
-	return dir
+	return debiantest.Pool(t, pkgs)
 }

@@ -2,6 +2,7 @@ package debian
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -141,4 +142,18 @@ func ReadLock(path string) (*Lock, error) {
 		seen[p.Name] = true
 	}
 	return &l, nil
+}
+
+// LockBase loads the indexes src names, resolves req over them and returns
+// the lock: `pinwheel base lock` without the printing.
+func LockBase(ctx context.Context, src Source, req Request) (*Lock, error) {
+	idx, err := Load(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Resolve(idx, req)
+	if err != nil {
+		return nil, err
+	}
+	return NewLock(src.Suite, req, idx, res)
 }

@@ -3,16 +3,13 @@ package debian
 import (
 	"os"
 	"testing"
+
+	"pinwheel.dev/pinwheel/internal/debian/debiantest"
 )
 
-// requireDebian skips, or fails under PINWHEEL_REQUIRE_DEBIAN=1 (as `make
-// test` sets it), when the machine lacks what a real-Debian test needs.
 func requireDebian(t *testing.T, why string) {
 	t.Helper()
-	if os.Getenv("PINWHEEL_REQUIRE_DEBIAN") == "1" {
-		t.Fatalf("PINWHEEL_REQUIRE_DEBIAN=1 but %s (run scripts/setup.sh as root)", why)
-	}
-	t.Skip(why)
+	debiantest.Require(t, why)
 }
 
 func fileExists(p string) bool {
