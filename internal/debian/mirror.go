@@ -78,22 +78,31 @@ func loadMirror(ctx context.Context, src Source) (*Index, error) {
 	}
 	idx := &Index{Refs: []IndexRef{{Name: relURL, SHA256: sum(data)}}}
 	for _, comp := range src.Components {
-		base := comp + "/binary-" + src.Arch + "/Packages"
-		var name string
-		for _, ext := range []string{".xz", ".gz", ""} {
-			if _, ok := rel.Files[base+ext]; ok {
-				name = base + ext
-				break
-			}
-		}
-		if name == "" {
-			return nil, &inputerr.Error{Path: relURL, Msg: "lists no " + base + "{.xz,.gz,}"}
-		}
-		want := rel.Files[name]
-		u := root + "/dists/" + src.Suite + "/" + name
-		raw, err := getAll(ctx, src.Get, u, want.Size+1)
+		pkgs, err := mirrorPackages(ctx, src, root, rel, relURL, comp)
 		if err != nil {
 			return nil, err
+		}
+		idx.Packages = append(idx.Packages, pkgs...)
+	}
+	return idx, nil
+}
+
+// mirrorPackages fetches one component's Packages index, trying the
+// compressions the Release lists (xz, gz, none) until one is served, and
+// checks it against the Release's SHA256 before parsing it.
+func mirrorPackages(ctx context.Context, src Source, root string, rel *Release, relURL, comp string) ([]*Package, error) {
+	base := comp + "/binary-" + src.Arch + "/Packages"
+	var tried []string
+	for _, ext := range []string{".xz", ".gz", ""} {
+		want, ok := rel.Files[base+ext]
+		if !ok {
+			continue
+		}
+		u := root + "/dists/" + src.Suite + "/" + base + ext
+		raw, err := getAll(ctx, src.Get, u, want.Size+1)
+		if err != nil {
+			tried = append(tried, err.Error())
+			continue
 		}
 		if got := sum(raw); got != want.SHA256 || int64(len(raw)) != want.Size {
 			return nil, &inputerr.Error{Path: u, Msg: fmt.Sprintf("sha256 %s (%d bytes), but the signed InRelease says %s (%d bytes)", got, len(raw), want.SHA256, want.Size)}
@@ -108,9 +117,12 @@ func loadMirror(ctx context.Context, src Source) (*Index, error) {
 			return nil, err
 		}
 		for _, p := range pkgs {
-			p.Index = root + " " + src.Suite + "/" + comp
+			p.Index = strings.TrimPrefix(u, root+"/")
 		}
-		idx.Packages = append(idx.Packages, pkgs...)
+		return pkgs, nil
 	}
-	return idx, nil
+	if len(tried) == 0 {
+		return nil, &inputerr.Error{Path: relURL, Msg: "lists no " + base + "{.xz,.gz,}"}
+	}
+	return nil, fmt.Errorf("%s: %s", base, strings.Join(tried, "; "))
 }
