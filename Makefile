@@ -26,11 +26,12 @@ vet:
 # The README's test command: installs what it needs (Debian packages, the
 # test Kubernetes control plane: a no-op once cached, 15-35 min cold), then
 # gofmt, vet and every test. The cluster tests may not skip
-# (PINWHEEL_REQUIRE_KUBE=1), nor, as root (where setup installs it), the
-# Prometheus ones. -timeout bounds each package's test binary.
+# (PINWHEEL_REQUIRE_KUBE=1), nor, as root (where setup installs it and runs
+# apt-get update), the Prometheus and Debian-base ones (apt-get download,
+# chroot). -timeout bounds each package's test binary.
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 test: setup fmt-check vet build kube-build
-	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS=$(IS_ROOT) $(GO) test -count=1 -timeout 20m ./...
+	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS=$(IS_ROOT) PINWHEEL_REQUIRE_DEBIAN=$(IS_ROOT) $(GO) test -count=1 -timeout 20m ./...
 
 # The main job: the whole path on the embedded local runtime.
 demo: setup build
