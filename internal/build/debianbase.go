@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,6 +82,10 @@ func LockBase(ctx context.Context, cfg *config.Config) (*debian.Lock, string, er
 	src := debian.Source{Mirror: d.Mirror, Index: projectPath(cfg, d.Index), Suite: d.Suite,
 		Components: d.Components, Arch: arch, Keyring: projectPath(cfg, d.Keyring)}
 	l, err := debian.LockBase(ctx, src, debian.Request{Packages: d.Packages, Exclude: d.Exclude, Arch: arch})
+	var ie *inputerr.Error
+	if errors.As(err, &ie) && ie.Path == "" {
+		err = cfg.ErrorAt("base.debian.packages", err) // a requested package: point at the list
+	}
 	if err != nil {
 		return nil, "", err
 	}

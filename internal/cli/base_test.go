@@ -70,7 +70,7 @@ func TestBaseLockCommandErrors(t *testing.T) {
 	tests := []struct {
 		name, packages, want string
 	}{
-		{"missing_package", "[python3.11-minimal, nope]", "no package nope in the index for amd64"},
+		{"missing_package", "[python3.11-minimal, nope]", "pinwheel.yaml:6:15: base.debian.packages: no package nope in the index for amd64"},
 		{"unsatisfiable", "[needs-newer-libc]", "Packages:16: needs-newer-libc 1 depends on libc6 (>= 2.40): no version of libc6 satisfies >= 2.40 (the index has 2.36-9) (needed by needs-newer-libc)"},
 		{"bad_config", "python3", "pinwheel.yaml:6:15: base.debian.packages: expected a list of strings"},
 	}

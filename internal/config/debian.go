@@ -102,3 +102,10 @@ func (c *Config) validateDebian(bad func(key, format string, args ...any)) {
 		bad("interpreter", "%q must be an absolute path in the image", c.Interpreter)
 	}
 }
+
+// ErrorAt places err at the position of key (dotted, e.g.
+// "base.debian.packages") in the config file: for problems found later
+// with a value the file gave.
+func (c *Config) ErrorAt(key string, err error) error {
+	return c.errAt(key, "%v", err)
+}

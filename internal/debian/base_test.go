@@ -78,7 +78,10 @@ func TestAssembleRealPython(t *testing.T) {
 		requireDebian(t, "chroot needs root")
 	}
 	out, err := exec.Command("chroot", root, "/usr/bin/python3", "-c",
-		"import http.server, ssl, json, sqlite3, zlib; print(ssl.OPENSSL_VERSION)").CombinedOutput()
+		"import http.server, ssl, json, sqlite3, zlib\n"+
+			"cas = ssl.create_default_context().cert_store_stats()['x509_ca']\n"+
+			"assert cas > 100, cas\n"+
+			"print(ssl.OPENSSL_VERSION, cas, 'CAs')").CombinedOutput()
 	if err != nil {
 		t.Fatalf("python3 in the base: %v\n%s", err, out)
 	}
