@@ -10,12 +10,11 @@ import (
 	"testing"
 	"time"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-
 	"pinwheel.dev/pinwheel/internal/build"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/debian"
 	"pinwheel.dev/pinwheel/internal/debian/debiantest"
+	"pinwheel.dev/pinwheel/internal/image/imagetest"
 )
 
 var syntheticBase = regexp.MustCompile(`(?s)\n# A tiny synthetic base.*?\nbase: oci:base@sha256:[0-9a-f]+\n`)
@@ -104,7 +103,9 @@ func TestDebianBaseBuildIsReproducible(t *testing.T) {
 		debiantest.Require(t, "chroot needs root")
 	}
 	root := t.TempDir()
-	unpackImage(t, ra.Image, root)
+	if err := imagetest.Unpack(ra.Image, root); err != nil {
+		t.Fatal(err)
+	}
 	out, err := exec.Command("chroot", root, "/opt/pinwheel/venv/bin/python", "-c",
 		"import greetlib, http.server, sys; print(sys.executable, sys.version.split()[0])").CombinedOutput()
 	if err != nil {
@@ -147,26 +148,5 @@ func TestDebianBaseBadInput(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(cache, "debs", "sha256", "*")); len(m) != 0 {
 		t.Errorf("cache holds %v after a hash mismatch", m)
-	}
-}
-
-// unpackImage extracts img's layers into root with tar(1), in order.
-func unpackImage(t *testing.T, img v1.Image, root string) {
-	t.Helper()
-	layers, err := img.Layers()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range layers {
-		rc, err := l.Uncompressed()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command("tar", "-x", "-p", "-f", "-", "-C", root)
-		cmd.Stdin = rc
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("tar -x: %v\n%s", err, out)
-		}
-		rc.Close()
 	}
 }

@@ -1,16 +1,14 @@
 package debian
 
 import (
-	"archive/tar"
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"pinwheel.dev/pinwheel/internal/image/imagetest"
 )
 
 // pythonLock resolves the closure of a working python3.11 against the
@@ -56,10 +54,16 @@ func TestAssembleRealPython(t *testing.T) {
 	}
 
 	root := t.TempDir()
-	names := unpack(t, a.Image, root)
+	names, err := imagetest.Headers(a.Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := imagetest.Unpack(a.Image, root); err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []string{"usr/bin/python3.11", "usr/bin/python3", "etc/passwd", "etc/os-release", "tmp",
 		"var/lib/dpkg/status.d/libc6", "var/lib/dpkg/status.d/python3.11-minimal", "etc/ssl/certs/ca-certificates.crt", "bin"} {
-		if !names[want] {
+		if names[want] == nil {
 			t.Errorf("base has no /%s", want)
 		}
 	}
@@ -86,45 +90,4 @@ func TestAssembleRealPython(t *testing.T) {
 		t.Fatalf("python3 in the base: %v\n%s", err, out)
 	}
 	t.Logf("python3 in the base: %s", strings.TrimSpace(string(out)))
-}
-
-// unpack extracts img's layers into root with tar(1) and returns the paths
-// seen.
-func unpack(t *testing.T, img v1.Image, root string) map[string]bool {
-	t.Helper()
-	layers, err := img.Layers()
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := map[string]bool{}
-	for _, l := range layers {
-		rc, err := l.Uncompressed()
-		if err != nil {
-			t.Fatal(err)
-		}
-		pr, pw := io.Pipe()
-		cmd := exec.Command("tar", "-x", "-p", "--same-owner", "-f", "-", "-C", root)
-		cmd.Stdin = pr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		tr := tar.NewReader(io.TeeReader(rc, pw))
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			names[strings.TrimSuffix(h.Name, "/")] = true
-		}
-		io.Copy(pw, rc)
-		pw.Close()
-		rc.Close()
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("tar -x: %v", err)
-		}
-	}
-	return names
 }

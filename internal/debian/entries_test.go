@@ -4,13 +4,12 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"pinwheel.dev/pinwheel/internal/image"
+	"pinwheel.dev/pinwheel/internal/image/imagetest"
 )
 
 func TestTreeRefusesEscapes(t *testing.T) {
@@ -76,22 +75,9 @@ func TestAssembleSynthetic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]*tar.Header{}
-	layers, _ := b.Image.Layers()
-	for _, layer := range layers {
-		rc, _ := layer.Uncompressed()
-		tr := tar.NewReader(rc)
-		for {
-			h, err := tr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			got[strings.TrimSuffix(h.Name, "/")] = h
-		}
-		rc.Close()
+	got, err := imagetest.Headers(b.Image)
+	if err != nil {
+		t.Fatal(err)
 	}
 	check := func(name string, ok bool, what string) {
 		if !ok {
@@ -124,5 +110,4 @@ func TestAssembleSynthetic(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "python3.11-minimal and impostor both ship /usr/bin/python3.11") {
 		t.Errorf("conflict: err = %v", err)
 	}
-	_ = image.TypeFile
 }
