@@ -97,8 +97,9 @@ func ParseRelease(text []byte, path string) (*Release, error) {
 	return r, nil
 }
 
-// ValidUntil reports whether a "Valid-Until" date has passed; unused by
-// default (pinwheel resolves against a snapshot the user chose).
+// parseReleaseDate reads a Release file's Date (RFC 2822, "UTC" zone).
+// Valid-Until is not enforced: pinwheel resolves against whatever snapshot
+// the user points it at, and the lock records which one.
 func parseReleaseDate(s string) (time.Time, error) {
 	return time.Parse(time.RFC1123Z, strings.Replace(s, "UTC", "+0000", 1))
 }
