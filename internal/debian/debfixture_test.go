@@ -18,7 +18,7 @@ type tarEntry struct {
 	body       string
 }
 
-func tarGz(t *testing.T, es []tarEntry) []byte {
+func tarGz(t testing.TB, es []tarEntry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -41,7 +41,7 @@ func tarGz(t *testing.T, es []tarEntry) []byte {
 }
 
 // makeDeb writes a .deb (ar: debian-binary, control.tar.gz, data.tar.gz).
-func makeDeb(t *testing.T, control string, data []tarEntry) []byte {
+func makeDeb(t testing.TB, control string, data []tarEntry) []byte {
 	t.Helper()
 	var ar bytes.Buffer
 	ar.WriteString(arMagic)

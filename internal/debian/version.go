@@ -57,7 +57,7 @@ func validChars(s, extra string) bool {
 
 func (v Version) String() string {
 	s := v.Upstream
-	if v.Epoch != 0 {
+	if v.Epoch != 0 || strings.Contains(s, ":") { // "0:1:2" must keep its epoch to re-parse
 		s = strconv.Itoa(v.Epoch) + ":" + s
 	}
 	if v.Revision != "" {

@@ -60,6 +60,7 @@ func TestParseVersion(t *testing.T) {
 		{"plain", "1.2", Version{Upstream: "1.2"}, false},
 		{"full", "2:1.2-3+b1", Version{Epoch: 2, Upstream: "1.2", Revision: "3+b1"}, false},
 		{"last_hyphen_splits", "1.2-3-4", Version{Upstream: "1.2-3", Revision: "4"}, false},
+		{"colon_keeps_zero_epoch", "0:1:2", Version{Upstream: "1:2"}, false},
 		{"empty", "", Version{}, true},
 		{"bad_epoch", "x:1.0", Version{}, true},
 		{"letter_first", "a1.0", Version{}, true},
