@@ -20,7 +20,8 @@ import (
 // always the locked one.
 type Cache struct {
 	Dir string
-	// Mirror is an archive root URL the lock's filenames are relative to.
+	// Mirror is an archive root URL the lock's filenames are relative to;
+	// without it each package comes from the archive its index named.
 	Mirror string
 	// Pools are local directories holding .debs: an archive root (with
 	// pool/…), or a flat directory such as `apt-get download` output or
@@ -84,12 +85,16 @@ func (c *Cache) open(ctx context.Context, p LockedPackage) (io.ReadCloser, strin
 			}
 		}
 	}
-	if c.Mirror != "" {
+	root := c.Mirror
+	if root == "" {
+		root = ArchiveRoot(p.Index)
+	}
+	if root != "" {
 		get := c.Get
 		if get == nil {
 			get = HTTPGetter(nil)
 		}
-		u := strings.TrimSuffix(c.Mirror, "/") + "/" + p.Filename
+		u := strings.TrimSuffix(root, "/") + "/" + p.Filename
 		rc, err := get(ctx, u)
 		if err != nil {
 			return nil, "", fmt.Errorf("fetch %s %s: %w", p.Name, p.Version, err)
@@ -101,6 +106,21 @@ func (c *Cache) open(ctx context.Context, p LockedPackage) (io.ReadCloser, strin
 		where = "not in " + strings.Join(c.Pools, ", ") + " and no mirror is configured"
 	}
 	return nil, "", &inputerr.Error{Msg: fmt.Sprintf("%s %s (%s): %s", p.Name, p.Version, path.Base(p.Filename), where), Err: errors.New("not found")}
+}
+
+// ArchiveRoot is the archive a locked package's index came from, where its
+// Filename is relative to: the part of the index name before "/dists/".
+// apt list names carry no scheme ("deb.debian.org/debian-security/dists/…");
+// they get http://, apt's own default ("" when the name is not an archive's).
+func ArchiveRoot(index string) string {
+	root, _, ok := strings.Cut(index, "/dists/")
+	if !ok || root == "" {
+		return ""
+	}
+	if !strings.Contains(root, "://") {
+		root = "http://" + root
+	}
+	return root
 }
 
 // aptDownloadName is the file name `apt-get download` gives a package:

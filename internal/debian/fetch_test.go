@@ -88,3 +88,16 @@ func TestFetchFromPool(t *testing.T) {
 		t.Fatalf("Fetch = %s %v %v", path, hit, err)
 	}
 }
+
+func TestArchiveRoot(t *testing.T) {
+	for in, want := range map[string]string{
+		"deb.debian.org/debian-security/dists/bookworm-security/main/binary-amd64/Packages": "http://deb.debian.org/debian-security",
+		"https://mirror.example/debian/dists/bookworm/main/binary-amd64/Packages.xz":        "https://mirror.example/debian",
+		"/srv/Packages": "",
+		"":              "",
+	} {
+		if got := ArchiveRoot(in); got != want {
+			t.Errorf("ArchiveRoot(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

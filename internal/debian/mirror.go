@@ -117,7 +117,7 @@ func mirrorPackages(ctx context.Context, src Source, root string, rel *Release, 
 			return nil, err
 		}
 		for _, p := range pkgs {
-			p.Index = strings.TrimPrefix(u, root+"/")
+			p.Index = u
 		}
 		return pkgs, nil
 	}

@@ -63,7 +63,7 @@ func TestMirrorHashChain(t *testing.T) {
 	if len(l.Packages) != 3 || l.Indexes[0].Name != srv.URL+"/debian/dists/bookworm/InRelease" {
 		t.Fatalf("lock = %+v", l)
 	}
-	if l.Packages[1].Name != "libc6" || l.Packages[1].Index != "dists/bookworm/main/binary-amd64/Packages" {
+	if l.Packages[1].Name != "libc6" || l.Packages[1].Index != srv.URL+"/debian/dists/bookworm/main/binary-amd64/Packages" {
 		t.Errorf("libc6 = %+v", l.Packages[1])
 	}
 
@@ -72,6 +72,9 @@ func TestMirrorHashChain(t *testing.T) {
 	// apt-get download's names are the same.)
 	debs := fakeMirror(t, aptPool(t, l), false)
 	c := &Cache{Dir: t.TempDir(), Mirror: debs.URL + "/debian"}
+	if got := ArchiveRoot(l.Packages[0].Index); got != srv.URL+"/debian" {
+		t.Errorf("ArchiveRoot(%s) = %s", l.Packages[0].Index, got)
+	}
 	for _, p := range l.Packages {
 		if _, hit, err := c.Fetch(ctx, p); err != nil || hit {
 			t.Errorf("fetch %s from the mirror: hit %v, %v", p.Name, hit, err)
