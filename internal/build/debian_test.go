@@ -82,10 +82,17 @@ func TestDebianBaseBuildIsReproducible(t *testing.T) {
 		t.Fatal("base.lock differs between two directories resolving the same index")
 	}
 
-	ra := run(t, opts(a, t.TempDir()))
+	cacheA := t.TempDir()
+	ra := run(t, opts(a, cacheA))
 	rb := run(t, opts(b, t.TempDir()))
 	if ra.Digest != rb.Digest || ra.BuildInfo.BaseDigest != rb.BuildInfo.BaseDigest {
 		t.Fatalf("same locks, different images: %s (base %s) vs %s (base %s)", ra.Digest, ra.BuildInfo.BaseDigest, rb.Digest, rb.BuildInfo.BaseDigest)
+	}
+	// Another build time (SOURCE_DATE_EPOCH) changes the image, not its base.
+	later := opts(b, cacheA) // the cached base layers serve any build time
+	later.Getenv = func(k string) string { return map[string]string{"SOURCE_DATE_EPOCH": "1800000000"}[k] }
+	if rl := run(t, later); rl.BuildInfo.BaseDigest != ra.BuildInfo.BaseDigest || rl.Digest == ra.Digest {
+		t.Errorf("SOURCE_DATE_EPOCH changed the base (%s vs %s) or not the image", rl.BuildInfo.BaseDigest, ra.BuildInfo.BaseDigest)
 	}
 	if ra.BuildInfo.BaseImage != "debian:base.lock" {
 		t.Errorf("build-info baseImage = %q", ra.BuildInfo.BaseImage)
