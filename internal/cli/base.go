@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"text/tabwriter"
@@ -22,7 +23,10 @@ func newBaseCommand(streams Streams) *cobra.Command {
 }
 
 func newBaseLockCommand(streams Streams) *cobra.Command {
-	var quiet bool
+	var (
+		quiet  bool
+		output string
+	)
 	cmd := &cobra.Command{
 		Use:   "lock [DIR]",
 		Short: "Resolve pinwheel.yaml's base.debian packages into base.lock",
@@ -36,6 +40,9 @@ out unless listed. The lock holds no time: the same indexes and request
 always write the same bytes. pinwheel build assembles the base from it.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "text" && output != "json" {
+				return usageError("unknown output format %q (want text or json)", output)
+			}
 			dir := "."
 			if len(args) == 1 {
 				dir = args[0]
@@ -47,6 +54,11 @@ always write the same bytes. pinwheel build assembles the base from it.`,
 			l, path, err := build.LockBase(cmd.Context(), cfg)
 			if err != nil {
 				return err
+			}
+			if output == "json" {
+				enc := json.NewEncoder(streams.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(l)
 			}
 			var total int64
 			for _, p := range l.Packages {
@@ -68,5 +80,6 @@ always write the same bytes. pinwheel build assembles the base from it.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the summary line")
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text, or json (the lock written)")
 	return cmd
 }

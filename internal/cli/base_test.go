@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,17 @@ func TestBaseLockCommand(t *testing.T) {
 	second, _ := os.ReadFile(filepath.Join(dir, "base.lock"))
 	if string(first) != string(second) {
 		t.Errorf("base.lock changed between two runs on the same index")
+	}
+	code, stdout, _ = runPinwheel(t, "base", "lock", "-o", "json", dir)
+	var l struct {
+		Suite    string
+		Packages []struct{ Name, Version, SHA256 string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &l); code != 0 || err != nil || l.Suite != "bookworm" || len(l.Packages) != 2 || l.Packages[0].SHA256 == "" {
+		t.Errorf("base lock -o json: exit %d, %v, %+v", code, err, l)
+	}
+	if code, _, _ := runPinwheel(t, "base", "lock", "-o", "yaml", dir); code != ExitUsage {
+		t.Errorf("-o yaml: exit %d, want 2", code)
 	}
 }
 

@@ -34,8 +34,8 @@ type Source struct {
 
 // IndexRef records one index a lock was resolved from.
 type IndexRef struct {
-	Name   string `toml:"name"`
-	SHA256 string `toml:"sha256"`
+	Name   string `toml:"name" json:"name"`
+	SHA256 string `toml:"sha256" json:"sha256"`
 }
 
 // Index is the set of binary packages a resolution can choose from.

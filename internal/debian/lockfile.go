@@ -23,27 +23,27 @@ const LockVersion = 1
 // size and SHA256. It holds no timestamps, so the same resolution always
 // writes the same bytes.
 type Lock struct {
-	Version      int      `toml:"version"`
-	Suite        string   `toml:"suite"`
-	Architecture string   `toml:"architecture"`
-	Requested    []string `toml:"requested"`
-	Exclude      []string `toml:"exclude,omitempty"`
+	Version      int      `toml:"version" json:"version"`
+	Suite        string   `toml:"suite" json:"suite"`
+	Architecture string   `toml:"architecture" json:"architecture"`
+	Requested    []string `toml:"requested" json:"requested"`
+	Exclude      []string `toml:"exclude,omitempty" json:"exclude,omitempty"`
 	// Skipped are Essential dependencies left out (see Resolve).
-	Skipped  []string        `toml:"skipped,omitempty"`
-	Indexes  []IndexRef      `toml:"index"`
-	Packages []LockedPackage `toml:"package"`
+	Skipped  []string        `toml:"skipped,omitempty" json:"skipped,omitempty"`
+	Indexes  []IndexRef      `toml:"index" json:"indexes"`
+	Packages []LockedPackage `toml:"package" json:"packages"`
 }
 
 // LockedPackage is one pinned .deb.
 type LockedPackage struct {
-	Name         string `toml:"name"`
-	Version      string `toml:"version"`
-	Architecture string `toml:"architecture"`
-	Source       string `toml:"source,omitempty"`
-	Filename     string `toml:"filename"`
-	Size         int64  `toml:"size"`
-	SHA256       string `toml:"sha256"`
-	Index        string `toml:"index"`
+	Name         string `toml:"name" json:"name"`
+	Version      string `toml:"version" json:"version"`
+	Architecture string `toml:"architecture" json:"architecture"`
+	Source       string `toml:"source,omitempty" json:"source,omitempty"`
+	Filename     string `toml:"filename" json:"filename"`
+	Size         int64  `toml:"size" json:"size"`
+	SHA256       string `toml:"sha256" json:"sha256"`
+	Index        string `toml:"index" json:"indexes"`
 }
 
 // NewLock builds the lock for a resolution. Every package must have come
