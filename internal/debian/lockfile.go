@@ -43,7 +43,7 @@ type LockedPackage struct {
 	Filename     string `toml:"filename" json:"filename"`
 	Size         int64  `toml:"size" json:"size"`
 	SHA256       string `toml:"sha256" json:"sha256"`
-	Index        string `toml:"index" json:"indexes"`
+	Index        string `toml:"index" json:"index"`
 }
 
 // NewLock builds the lock for a resolution. Every package must have come
