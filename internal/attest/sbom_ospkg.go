@@ -15,14 +15,20 @@ type OSPackage struct {
 	Name         string
 	Version      string
 	Architecture string
+	Source       string // source package when it differs from Name ("glibc" for libc6)
 	SHA256       string // of the package file (.deb)
 }
 
-// PURL is the package's purl: pkg:deb/debian/NAME@VERSION?arch=…&distro=….
+// PURL is the package's purl:
+// pkg:deb/debian/NAME@VERSION?arch=…&distro=…&upstream=… (the purl spec's
+// deb qualifiers; syft writes the same for a dpkg status entry).
 func (p OSPackage) PURL() string {
 	q := map[string]string{"arch": p.Architecture}
 	if p.Release != "" {
 		q["distro"] = p.Release
+	}
+	if p.Source != "" && p.Source != p.Name {
+		q["upstream"] = p.Source
 	}
 	return packageurl.NewPackageURL(packageurl.TypeDebian, p.Distro, p.Name, p.Version, packageurl.QualifiersFromMap(q), "").ToString()
 }

@@ -59,7 +59,7 @@ func osPackages(l *debian.Lock) []attest.OSPackage {
 	var out []attest.OSPackage
 	for _, p := range l.Packages {
 		out = append(out, attest.OSPackage{Distro: "debian", Release: release, Name: p.Name, Version: p.Version,
-			Architecture: p.Architecture, SHA256: strings.ToLower(p.SHA256)})
+			Architecture: p.Architecture, Source: p.Source, SHA256: strings.ToLower(p.SHA256)})
 	}
 	return out
 }
