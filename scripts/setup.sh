@@ -11,6 +11,9 @@ command -v git >/dev/null 2>&1 || need_pkgs+=(git)
 optional_pkgs=()
 # The Prometheus provider's tests run a real prometheus (Debian's package).
 command -v prometheus >/dev/null 2>&1 || optional_pkgs+=(prometheus)
+# Debian bases (base.debian): InRelease signatures are checked against
+# Debian's archive keyring.
+[ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || optional_pkgs+=(debian-archive-keyring)
 
 all_pkgs=("${need_pkgs[@]}" "${optional_pkgs[@]}")
 if ((${#all_pkgs[@]})); then
@@ -26,6 +29,17 @@ if ((${#all_pkgs[@]})); then
 			echo "setup: missing packages: ${need_pkgs[*]} (install them with your package manager)" >&2
 			exit 1
 		fi
+	fi
+fi
+# The Debian-base tests resolve against apt's own index (the Packages files
+# apt-get update leaves in /var/lib/apt/lists) and fetch .debs with
+# apt-get download; they never contact a mirror themselves.
+if ! compgen -G "/var/lib/apt/lists/*_InRelease" >/dev/null; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "setup: apt-get update (no apt lists for the Debian-base tests)" >&2
+		apt-get update -qq >/dev/null
+	else
+		echo "setup: no apt lists in /var/lib/apt/lists (run apt-get update as root; the Debian-base tests will be skipped)" >&2
 	fi
 fi
 command -v go >/dev/null 2>&1 || { echo "setup: Go is not installed (https://go.dev/dl/)" >&2; exit 1; }

@@ -40,7 +40,7 @@ root_env=""
 [ "$(id -u)" = 0 ] && root_env=1
 for i in $(seq 1 "$rounds"); do
 	start=$(date +%s)
-	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS="$root_env" \
+	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS="$root_env" PINWHEEL_REQUIRE_DEBIAN="$root_env" \
 		go test -json -count=1 -timeout 30m "${run[@]}" $pkgs >"$out/round-$(printf %02d "$i").json" 2>&1
 	code=$?
 	echo "soak: round $i/$rounds: exit $code in $(($(date +%s) - start))s" >&2

@@ -125,3 +125,25 @@ func TestRigPackagesOnlyInTests(t *testing.T) {
 		}
 	}
 }
+
+// The Debian base is assembled without running anything: no maintainer
+// script, no dpkg, no tar(1). Only tests may exec (apt-get download, chroot).
+func TestDebianBaseRunsNothing(t *testing.T) {
+	root := repoRoot(t)
+	for dir, files := range packages(t, filepath.Join(root, "internal", "debian")) {
+		if strings.HasSuffix(dir, "debiantest") {
+			continue // the test helper runs apt-get download
+		}
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatalf("parse %s: %v", f, err)
+			}
+			for _, imp := range af.Imports {
+				if p, _ := strconv.Unquote(imp.Path.Value); p == "os/exec" || p == "syscall" {
+					t.Errorf("%s imports %s; the Debian base must be built without running anything", f, p)
+				}
+			}
+		}
+	}
+}

@@ -29,6 +29,7 @@ type sbomConfig struct {
 	toolName    string
 	toolVersion string
 	withoutDev  bool
+	osPackages  []OSPackage
 }
 
 // WithCreated stamps the document with t (UTC, second precision). Without it

@@ -42,6 +42,7 @@ func CycloneDX(l *lock.Lock, subject Subject, opts ...SBOMOption) ([]byte, error
 	}
 	bom.Components = &components
 	bom.Dependencies = cdxDependencies(inv)
+	addOSPackages(bom, rootRef(inv.root), cfg.osPackages)
 
 	// The serial number names this exact content: hash the compact encoding
 	// without it, then encode for output with it.

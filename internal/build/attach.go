@@ -22,8 +22,11 @@ func attach(res *Result, cfg *config.Config, in *inputs) error {
 	if in.lock == nil {
 		return nil
 	}
-	sbom, err := attest.CycloneDX(in.lock, attest.Subject{Name: cfg.Service, Version: res.BuildInfo.Version, ImageDigest: res.Digest},
-		attest.WithCreated(in.epoch))
+	opts := []attest.SBOMOption{attest.WithCreated(in.epoch)}
+	if in.debian != nil {
+		opts = append(opts, attest.WithOSPackages(osPackages(in.debian.Lock)))
+	}
+	sbom, err := attest.CycloneDX(in.lock, attest.Subject{Name: cfg.Service, Version: res.BuildInfo.Version, ImageDigest: res.Digest}, opts...)
 	if err != nil {
 		return fmt.Errorf("sbom: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/config"
+	"pinwheel.dev/pinwheel/internal/debian"
 	"pinwheel.dev/pinwheel/internal/image"
 	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/safefs"
@@ -21,7 +22,8 @@ type inputs struct {
 	info      attest.BuildInfo
 	platforms []string
 	base      *image.Base
-	lock      *lock.Lock // nil when DepsDir replaces the lock
+	debian    *debian.Base // set when the base is assembled from base.debian
+	lock      *lock.Lock   // nil when DepsDir replaces the lock
 	materials []attest.Material
 	params    map[string]any
 	epoch     time.Time
@@ -62,15 +64,16 @@ func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs,
 		info.CIRunID = o.RunID
 	}
 
-	ref, err := config.ParseBase(cfg.Base)
+	ref, err := resolveBase(ctx, cfg, o, in)
 	if err != nil {
 		return nil, err
 	}
-	if in.base, err = image.ResolveBase(ctx, ref, cfg.Dir, o.Remote...); err != nil {
-		return nil, err
+	if cfg.Debian != nil {
+		info.BaseImage = ref.String()
 	}
 	info.BaseDigest = in.base.Digest.String()
 	in.materials = append(in.materials, attest.Material{Name: "base", URI: baseURI(ref), Digest: map[string]string{"sha256": in.base.Digest.Hex}})
+	in.materials = append(in.materials, debMaterials(in.debian)...)
 	if info.GitCommit != "" {
 		uri := "git:" + info.GitCommit // no remote: the commit alone names the source
 		if info.GitSource != "" {

@@ -32,6 +32,9 @@ type Config struct {
 	// Base is the base image pinned by digest ("python:3.11-slim@sha256:…"),
 	// or a local base: "oci:PATH[@sha256:…]" or "tar:PATH".
 	Base string `yaml:"base"`
+	// Debian is set when `base:` is a mapping with debian: the base is
+	// assembled from locked Debian packages (Base is then empty).
+	Debian *Debian `yaml:"-"`
 	// Interpreter is the absolute path of python in the base image, used for
 	// console-script launchers. Default /usr/local/bin/python<Python>.
 	Interpreter string `yaml:"interpreter"`
@@ -124,6 +127,9 @@ func Parse(path string, data []byte) (*Config, error) {
 		return c, nil // empty file: Validate reports what is missing
 	}
 	root := doc.Content[0]
+	if err := c.takeDebianBase(path, root); err != nil {
+		return nil, err
+	}
 	if err := decodeStruct(path, "", root, c, c.pos); err != nil {
 		return nil, err
 	}
@@ -134,6 +140,9 @@ func Parse(path string, data []byte) (*Config, error) {
 func (c *Config) applyDerivedDefaults() {
 	if c.Interpreter == "" && c.Python != "" {
 		c.Interpreter = "/usr/local/bin/python" + c.Python
+		if c.Debian != nil {
+			c.Interpreter = "/usr/bin/python" + c.Python // Debian's python3.X package
+		}
 	}
 	if c.App.Dest == "" {
 		c.App.Dest = c.Workdir

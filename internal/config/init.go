@@ -102,7 +102,9 @@ func Render(d Detected) []byte {
 	fmt.Fprintf(&b, "# (from %s)\n\n", d.PythonFrom)
 	fmt.Fprintf(&b, "# The base image, pinned by digest so every build starts from the same bytes.\n")
 	fmt.Fprintf(&b, "# Find the digest with `crane digest python:%s-slim`, or point at a local\n", d.Python)
-	fmt.Fprintf(&b, "# base with oci:PATH[@sha256:...] or tar:PATH.\n")
+	fmt.Fprintf(&b, "# base with oci:PATH[@sha256:...] or tar:PATH. Or build it from locked Debian\n")
+	fmt.Fprintf(&b, "# packages (`pinwheel base lock`, docs/base.md):\n")
+	fmt.Fprintf(&b, "#   base: {debian: {suite: bookworm, packages: [python%s-minimal, libpython%s-stdlib], mirror: http://deb.debian.org/debian}}\n", d.Python, d.Python)
 	fmt.Fprintf(&b, "base: python:%s-slim@sha256:0000000000000000000000000000000000000000000000000000000000000000  # TODO: real digest\n\n", d.Python)
 	if d.Lockfile != "" {
 		fmt.Fprintf(&b, "lockfile: %s   # detected\n", d.Lockfile)

@@ -34,7 +34,9 @@ func (c *Config) Validate() error {
 	if !pythonRe.MatchString(c.Python) {
 		bad("python", "%q is not a Python version (want MAJOR.MINOR, e.g. \"3.11\")", c.Python)
 	}
-	if c.Base == "" {
+	if c.Debian != nil {
+		c.validateDebian(bad)
+	} else if c.Base == "" {
 		bad("base", "required: a base image pinned by digest, e.g. python:%s-slim@sha256:<64 hex>, or oci:PATH / tar:PATH", c.Python)
 	} else if _, err := ParseBase(c.Base); err != nil {
 		bad("base", "%v", err)
@@ -104,6 +106,8 @@ const (
 	BaseRegistry BaseKind = "registry"
 	BaseLayout   BaseKind = "oci"
 	BaseTarball  BaseKind = "tar"
+	// BaseDebian is a base assembled from base.debian's lock; Path is the lock.
+	BaseDebian BaseKind = "debian"
 )
 
 // BaseRef is a parsed `base:` value.
@@ -172,6 +176,8 @@ func (b BaseRef) String() string {
 		return "oci:" + b.Path
 	case BaseTarball:
 		return "tar:" + b.Path
+	case BaseDebian:
+		return "debian:" + b.Path
 	}
 	return b.Ref + "@" + b.Digest
 }

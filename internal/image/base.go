@@ -77,6 +77,15 @@ func ResolveBase(ctx context.Context, ref config.BaseRef, dir string, opts ...re
 	return b, nil
 }
 
+// NewBase wraps an image assembled in process (a Debian base) as a Base.
+func NewBase(ref config.BaseRef, img v1.Image) (*Base, error) {
+	d, err := img.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("base %s: %w", ref, err)
+	}
+	return &Base{Ref: ref, Digest: d, single: img}, nil
+}
+
 // fromLayout picks the pinned manifest from a layout's index.json, or the
 // only one when nothing is pinned.
 func (b *Base) fromLayout(idx v1.ImageIndex, digest string) error {

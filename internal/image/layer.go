@@ -49,6 +49,10 @@ type Entry struct {
 	// Size and Open give a file's content.
 	Size int64
 	Open func() (io.ReadCloser, error)
+	// KeepMode writes Mode as given, setuid, setgid and sticky bits
+	// included, instead of normalising it: for entries whose modes come
+	// from a package archive rather than a checkout (/tmp is 1777).
+	KeepMode bool
 }
 
 // LayerOptions control how entries are written.
@@ -135,9 +139,13 @@ func WriteLayer(w io.Writer, entries []Entry, opts ...LayerOption) (LayerInfo, e
 }
 
 func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
+	mode := int64(Normalise(e.Type, e.Mode))
+	if e.KeepMode {
+		mode = tarMode(e.Mode)
+	}
 	hdr := &tar.Header{
 		Name:    e.Path,
-		Mode:    int64(Normalise(e.Type, e.Mode)),
+		Mode:    mode,
 		Uid:     e.UID,
 		Gid:     e.GID,
 		ModTime: mtime,
@@ -167,6 +175,22 @@ func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
 		return fmt.Errorf("size changed while writing (%d, then %d bytes)", e.Size, n)
 	}
 	return nil
+}
+
+// tarMode is m as tar's mode bits: permissions plus 04000 setuid, 02000
+// setgid and 01000 sticky.
+func tarMode(m fs.FileMode) int64 {
+	mode := int64(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		mode |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		mode |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		mode |= 0o1000
+	}
+	return mode
 }
 
 // withParents validates and sorts entries, adding every missing parent directory.

@@ -1,6 +1,8 @@
 // Package imagetest builds tiny synthetic base images for tests: a few
 // files, a linux config, fixed bytes on every machine (so a test can pin the
-// base by digest). It is imported by tests only and pulls nothing.
+// base by digest); it also reads images back for tests (every path's tar
+// header, or a root filesystem unpacked with tar(1)). It is imported by
+// tests only and pulls nothing.
 package imagetest
 
 import (
