@@ -25,11 +25,7 @@ func TestAPIServerRestartMidRollout(t *testing.T) {
 	rel := newRelease(r.Namespace, "shop-v2", imageV2, steps(weight(25), pause(8*time.Second), weight(50), pause(time.Second)))
 	w := r.watch(rel.Name)
 	r.create(rel)
-	kubetest.Eventually(t, "shop-v2 paused at weight 25", func() (bool, string) {
-		got := r.release(rel.Name)
-		return got.Status.Phase == string(rollout.Paused) && got.Status.CanaryWeight == 25,
-			got.Status.Phase + ": " + got.Status.Message
-	})
+	r.waitPausedAt(rel.Name, 25)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("kube-apiserver log (tail):\n%s", tail(filepath.Join(r.Cluster.Workdir, "clusters", r.Cluster.Name, "logs", "kube-apiserver.log"), 40))
@@ -51,14 +47,7 @@ func TestAPIServerRestartMidRollout(t *testing.T) {
 	if n := r.eventCount(rel.Name, "StableUpdated"); n != 1 {
 		t.Errorf("%d StableUpdated events, want 1: %v", n, r.eventMessages(rel.Name, "StableUpdated"))
 	}
-	r.waitRolledOut("shop")
-	stable := r.deployment("shop")
-	if img := stable.Spec.Template.Spec.Containers[0].Image; img != imageV2 {
-		t.Errorf("stable runs %s, want %s", img, imageV2)
-	}
-	if stable.Generation != before.Generation+1 {
-		t.Errorf("stable generation %d -> %d, want exactly one update (the promotion)", before.Generation, stable.Generation)
-	}
+	r.checkStableUpdatedOnce(before, imageV2)
 }
 
 // tail is the last n lines of the file at path (or why it is unreadable).

@@ -199,6 +199,15 @@ func (r *rig) leaseHolder(lease string) (string, bool) {
 	return holder, held
 }
 
+// waitHolder waits until identity holds the Lease lease (and it is valid).
+func (r *rig) waitHolder(lease, identity string) {
+	r.t.Helper()
+	kubetest.Eventually(r.t, identity+" holds the lease", func() (bool, string) {
+		h, held := r.leaseHolder(lease)
+		return h == identity && held, h
+	})
+}
+
 type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer

@@ -7,7 +7,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"pinwheel.dev/pinwheel/internal/kubetest"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -24,10 +23,7 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	r := newRig(t, 4)
 	const lease = "pinwheel-e2e"
 	first := r.startControllerProcess("ctl-1", lease, 3*time.Second)
-	kubetest.Eventually(t, "ctl-1 holds the lease", func() (bool, string) {
-		h, held := r.leaseHolder(lease)
-		return h == "ctl-1" && held, h
-	})
+	r.waitHolder(lease, "ctl-1")
 	before := r.promoteV1()
 
 	rel := newRelease(r.Namespace, "shop-v2", imageV2, steps(weight(25), pause(10*time.Second), weight(50), pause(time.Second)))
@@ -36,11 +32,7 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	rel.Spec.Strategy.ScaleDownDelay = &metav1.Duration{Duration: 15 * time.Second}
 	w := r.watch(rel.Name)
 	r.create(rel)
-	kubetest.Eventually(t, "shop-v2 paused at weight 25", func() (bool, string) {
-		got := r.release(rel.Name)
-		return got.Status.Phase == string(rollout.Paused) && got.Status.CanaryWeight == 25,
-			got.Status.Phase + ": " + got.Status.Message
-	})
+	r.waitPausedAt(rel.Name, 25)
 	_ = first.signal(syscall.SIGKILL)
 	if h, _ := r.leaseHolder(lease); h != "ctl-1" {
 		t.Fatalf("lease holder %q right after the kill, want the dead ctl-1", h)
@@ -48,17 +40,11 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	stepBefore := r.release(rel.Name).Status.Step
 
 	second := r.startControllerProcess("ctl-2", lease, 3*time.Second)
-	kubetest.Eventually(t, "ctl-2 takes the lease", func() (bool, string) {
-		h, held := r.leaseHolder(lease)
-		return h == "ctl-2" && held, h
-	})
+	r.waitHolder(lease, "ctl-2")
 	r.waitPhase(rel.Name, rollout.Promoting)
 	_ = second.signal(syscall.SIGKILL)
 	third := r.startControllerProcess("ctl-3", lease, 3*time.Second)
-	kubetest.Eventually(t, "ctl-3 takes the lease", func() (bool, string) {
-		h, held := r.leaseHolder(lease)
-		return h == "ctl-3" && held, h
-	})
+	r.waitHolder(lease, "ctl-3")
 	got := r.waitPhase(rel.Name, terminal...)
 	t.Logf("statuses seen: %v", w.history())
 	if got.Status.Phase != string(rollout.Promoted) {
@@ -83,14 +69,7 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	if n := r.eventCount(rel.Name, "StableUpdated"); n > 1 {
 		t.Errorf("%d StableUpdated events, want at most 1: %v", n, r.eventMessages(rel.Name, "StableUpdated"))
 	}
-	r.waitRolledOut("shop")
-	stable := r.deployment("shop")
-	if img := stable.Spec.Template.Spec.Containers[0].Image; img != imageV2 {
-		t.Errorf("stable runs %s, want %s", img, imageV2)
-	}
-	if stable.Generation != before.Generation+1 {
-		t.Errorf("stable generation %d -> %d, want exactly one update (the promotion)", before.Generation, stable.Generation)
-	}
+	r.checkStableUpdatedOnce(before, imageV2)
 	// A clean stop hands the lease back at once.
 	if err := third.signal(syscall.SIGTERM); err != nil {
 		t.Errorf("ctl-3 on SIGTERM: %v", err)

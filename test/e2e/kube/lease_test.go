@@ -28,30 +28,20 @@ func TestControllerThatLosesItsLeaseIsSucceeded(t *testing.T) {
 	r := newRig(t, 4)
 	const lease = "pinwheel-e2e"
 	ctl := r.startControllerProcess("ctl-1", lease, 3*time.Second)
-	kubetest.Eventually(t, "ctl-1 holds the lease", func() (bool, string) {
-		h, held := r.leaseHolder(lease)
-		return h == "ctl-1" && held, h
-	})
+	r.waitHolder(lease, "ctl-1")
 	before := r.promoteV1()
 
 	rel := newRelease(r.Namespace, "shop-v2", imageV2, steps(weight(25), pause(10*time.Second), weight(50), pause(time.Second)))
 	w := r.watch(rel.Name)
 	r.create(rel)
-	kubetest.Eventually(t, "shop-v2 paused at weight 25", func() (bool, string) {
-		got := r.release(rel.Name)
-		return got.Status.Phase == string(rollout.Paused) && got.Status.CanaryWeight == 25,
-			got.Status.Phase + ": " + got.Status.Message
-	})
+	r.waitPausedAt(rel.Name, 25)
 	stepBefore := r.release(rel.Name).Status.Step
 
 	r.takeLease(lease, "ghost", 5*time.Second)
 	kubetest.Eventually(t, "ctl-1 exits on losing its lease and is started again", func() (bool, string) {
 		return ctl.startCount() >= 2 && strings.Contains(ctl.out.String(), "leader election lost"), ctl.out.String()
 	})
-	kubetest.Eventually(t, "ctl-1 holds the lease again", func() (bool, string) {
-		h, held := r.leaseHolder(lease)
-		return h == "ctl-1" && held, h
-	})
+	r.waitHolder(lease, "ctl-1")
 	got := r.waitPhase(rel.Name, terminal...)
 	t.Logf("statuses seen: %v", w.history())
 	if got.Status.Phase != string(rollout.Promoted) {
@@ -66,14 +56,7 @@ func TestControllerThatLosesItsLeaseIsSucceeded(t *testing.T) {
 	if n := decisions(got, "promote"); n != 1 {
 		t.Errorf("%d promote decisions, want 1: %+v", n, got.Status.Decisions)
 	}
-	r.waitRolledOut("shop")
-	stable := r.deployment("shop")
-	if img := stable.Spec.Template.Spec.Containers[0].Image; img != imageV2 {
-		t.Errorf("stable runs %s, want %s", img, imageV2)
-	}
-	if stable.Generation != before.Generation+1 {
-		t.Errorf("stable generation %d -> %d, want exactly one update (the promotion)", before.Generation, stable.Generation)
-	}
+	r.checkStableUpdatedOnce(before, imageV2)
 }
 
 // takeLease makes holder the holder of the Lease for d, as another

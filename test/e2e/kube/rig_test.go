@@ -96,6 +96,30 @@ func (r *rig) waitPhase(name string, phases ...rollout.Phase) *v1alpha1.Release 
 	return rel
 }
 
+// waitPausedAt waits until the Release pauses at canary weight w.
+func (r *rig) waitPausedAt(name string, w int32) {
+	r.t.Helper()
+	kubetest.Eventually(r.t, fmt.Sprintf("%s paused at weight %d", name, w), func() (bool, string) {
+		got := r.release(name)
+		return got.Status.Phase == string(rollout.Paused) && got.Status.CanaryWeight == w,
+			got.Status.Phase + ": " + got.Status.Message
+	})
+}
+
+// checkStableUpdatedOnce: once rolled out, the stable Deployment runs
+// image and was updated exactly once since before (the promotion).
+func (r *rig) checkStableUpdatedOnce(before *appsv1.Deployment, image string) {
+	r.t.Helper()
+	r.waitRolledOut("shop")
+	stable := r.deployment("shop")
+	if img := stable.Spec.Template.Spec.Containers[0].Image; img != image {
+		r.t.Errorf("stable runs %s, want %s", img, image)
+	}
+	if stable.Generation != before.Generation+1 {
+		r.t.Errorf("stable generation %d -> %d, want exactly one update (the promotion)", before.Generation, stable.Generation)
+	}
+}
+
 // newRelease is a Release of image for the shop Deployment with build
 // metadata derived from its name.
 func newRelease(ns, name, image string, s v1alpha1.Strategy) *v1alpha1.Release {
