@@ -1,0 +1,145 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
+)
+
+// Option configures Open.
+type Option func(*sqliteStore)
+
+// WithClock sets the clock used for timestamps the ledger assigns.
+func WithClock(now func() time.Time) Option { return func(s *sqliteStore) { s.now = now } }
+
+// ReadOnly opens an existing, current ledger for reading only: it never
+// creates, migrates or writes the file. A missing, empty, older-schema or
+// corrupt ledger is an error naming the file.
+func ReadOnly() Option { return func(s *sqliteStore) { s.readOnly, s.existing = true, true } }
+
+// Existing opens an existing ledger for writing (migrating it if older) but
+// never creates one: a missing or empty file is an error naming it.
+func Existing() Option { return func(s *sqliteStore) { s.existing = true } }
+
+// Open opens the ledger database at path — creating it (mode 0600) unless
+// ReadOnly or Existing — and applies pending migrations unless ReadOnly.
+// Writes use BEGIN IMMEDIATE and WAL so several pinwheel processes can share
+// one file; a crash loses no committed transaction. Problems with the file
+// itself (missing, empty, not a database, corrupt) are *inputerr.Error.
+func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
+	s := &sqliteStore{now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.existing {
+		if err := checkExisting(path); err != nil {
+			return nil, err
+		}
+	} else if err := create(path); err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(15000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if s.readOnly {
+		q.Set("mode", "ro")
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(FULL)")
+		q.Set("_txlock", "immediate")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
+	}
+	s.db = db
+	if s.readOnly {
+		err = s.checkSchema(ctx, path)
+	} else {
+		err = retryBusy(ctx, func() error { return s.migrate(ctx) })
+	}
+	if err != nil {
+		db.Close()
+		return nil, fileError(path, err)
+	}
+	return s, nil
+}
+
+// create makes path's directory and, when path does not exist yet, an empty
+// file readable by its owner only (SQLite gives its -wal and -shm files the
+// same mode).
+func create(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// checkExisting refuses a path that is not a non-empty regular file.
+func checkExisting(path string) error {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &inputerr.Error{Path: path, Msg: "no ledger (deploy something first, or pass --ledger PATH)"}
+	case err != nil:
+		return &inputerr.Error{Path: path, Msg: "ledger", Err: err}
+	case !info.Mode().IsRegular():
+		return &inputerr.Error{Path: path, Msg: "the ledger is not a regular file"}
+	case info.Size() == 0:
+		return &inputerr.Error{Path: path, Msg: "the ledger is empty (0 bytes): not a pinwheel ledger; restore it from a backup, or remove it to start a new history"}
+	}
+	return nil
+}
+
+// checkSchema makes sure a read-only ledger is at the schema this pinwheel
+// reads, without changing it.
+func (s *sqliteStore) checkSchema(ctx context.Context, path string) error {
+	var current int
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current)
+	if err != nil {
+		return err
+	}
+	if current != len(migrations) {
+		return &inputerr.Error{Path: path, Msg: fmt.Sprintf("ledger schema version %d, this pinwheel reads version %d; run a writing command (deploy) with the matching pinwheel to migrate it", current, len(migrations))}
+	}
+	return nil
+}
+
+// fileError turns SQLite's verdicts on the file itself (not a database,
+// corrupt, no schema) into an input error naming the file.
+func fileError(path string, err error) error {
+	if inputerr.Is(err) {
+		return err
+	}
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		switch coded.Code() & 0xff {
+		case 11, 26: // SQLITE_CORRUPT, SQLITE_NOTADB
+			return &inputerr.Error{Path: path, Msg: "the ledger is corrupt or not a pinwheel ledger", Err: err}
+		}
+	}
+	if strings.Contains(err.Error(), "no such table") {
+		return &inputerr.Error{Path: path, Msg: "not a pinwheel ledger (no schema_migrations table)", Err: err}
+	}
+	return fmt.Errorf("ledger: open %s: %w", path, err)
+}
+
