@@ -142,4 +142,3 @@ func fileError(path string, err error) error {
 	}
 	return fmt.Errorf("ledger: open %s: %w", path, err)
 }
-
