@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/config"
@@ -135,12 +132,12 @@ func baseURI(ref config.BaseRef) string {
 }
 
 // externalParameters are the user-controlled inputs recorded in provenance:
-// pinwheel.yaml as written (minus sections that do not affect the image)
-// and the platforms built.
+// pinwheel.yaml as written (minus sections that do not affect the image;
+// env values only as digests, see config.Snapshot) and the platforms built.
 func externalParameters(cfg *config.Config, platforms []string) map[string]any {
-	raw := map[string]any{}
-	if b, err := os.ReadFile(cfg.Path); err == nil {
-		_ = yaml.Unmarshal(b, &raw)
+	raw, err := config.Snapshot(cfg.Path)
+	if err != nil {
+		raw = map[string]any{}
 	}
 	delete(raw, "rollout")
 	delete(raw, "runtime")

@@ -18,6 +18,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/image"
 	"pinwheel.dev/pinwheel/internal/pep"
 	"pinwheel.dev/pinwheel/internal/pyindex"
+	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
 // BuildInfoPath is where the build-info layer puts BuildInfo in the image.
@@ -61,7 +62,11 @@ func buildPlatform(ctx context.Context, cfg *config.Config, in *inputs, p v1.Pla
 		{Layer: app, CreatedBy: "pinwheel: app files → " + cfg.App.Dest},
 		{Layer: bi, CreatedBy: "pinwheel: build-info → " + BuildInfoPath},
 	}
-	img, err := image.Build(image.Spec{Platform: p, Base: base, Layers: layers, Created: in.epoch, Config: imageConfig(cfg, in)})
+	ic := imageConfig(cfg, in)
+	if err := refuseSecrets(cfg, base, ic.Env, []scannedLayer{{"dependencies", deps, secrets.Names}, {"app", app, secrets.Contents}, {"build-info", bi, secrets.Contents}}); err != nil {
+		return nil, pr, nil, err
+	}
+	img, err := image.Build(image.Spec{Platform: p, Base: base, Layers: layers, Created: in.epoch, Config: ic})
 	if err != nil {
 		return nil, pr, nil, err
 	}

@@ -3,10 +3,7 @@ package deploy
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
-
-	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/driver"
@@ -72,16 +69,13 @@ func LoadProject(dir string) (*Project, error) {
 	return &Project{Dir: abs, Config: cfg, Spec: spec, Notify: nc, Runtime: rc, Metrics: provider, Snapshot: snap}, nil
 }
 
-// snapshot is the config file as JSON (keys as written), so release diffs
-// can name the keys that changed.
+// snapshot is the config file as JSON (keys as written, env values as
+// digests: config.Snapshot), so release diffs can name the keys that changed
+// without any record holding a value.
 func snapshot(path string) (json.RawMessage, error) {
-	data, err := os.ReadFile(path)
+	v, err := config.Snapshot(path)
 	if err != nil {
 		return nil, err
-	}
-	var v map[string]any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		return nil, &inputerr.Error{Path: path, Msg: "pinwheel.yaml", Err: err}
 	}
 	return json.Marshal(v)
 }
