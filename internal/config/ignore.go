@@ -16,7 +16,9 @@ import (
 )
 
 // dockerIgnore is the project's .dockerignore, nil when it has none.
-type dockerIgnore struct{ m *patternmatcher.PatternMatcher }
+type dockerIgnore struct {
+	m *patternmatcher.PatternMatcher
+}
 
 // dockerIgnore compiles dir/.dockerignore with Docker's own matcher.
 func (c *Config) dockerIgnore() (dockerIgnore, error) {
