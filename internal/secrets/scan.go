@@ -20,8 +20,8 @@ func (h Hit) String() string { return h.Path + ": " + h.What }
 type Depth int
 
 const (
-	// Names judges files by name (and the head of key files): for
-	// third-party files, where example keys in tests are common.
+	// Names judges files by name alone: for third-party files, whose test
+	// suites ship example keys (tornado's test.key).
 	Names Depth = iota
 	// Contents also looks for credentials inside every file: for the
 	// project's own files.
@@ -48,7 +48,7 @@ func ScanTar(r io.Reader, depth Depth) ([]Hit, error) {
 		if h.Typeflag != tar.TypeReg || strings.Contains(h.Name, ".wh.") {
 			continue
 		}
-		if depth == Names && !NeedsHead(h.Name) {
+		if depth == Names {
 			if what, ok := File(h.Name, nil); ok {
 				hits = append(hits, Hit{Path: h.Name, What: what})
 			}
