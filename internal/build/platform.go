@@ -62,11 +62,10 @@ func buildPlatform(ctx context.Context, cfg *config.Config, in *inputs, p v1.Pla
 		{Layer: app, CreatedBy: "pinwheel: app files → " + cfg.App.Dest},
 		{Layer: bi, CreatedBy: "pinwheel: build-info → " + BuildInfoPath},
 	}
-	ic := imageConfig(cfg, in)
-	if err := refuseSecrets(cfg, base, ic.Env, []scannedLayer{{"dependencies", deps, secrets.Names}, {"app", app, secrets.Contents}, {"build-info", bi, secrets.Contents}}); err != nil {
+	if err := refuseSecrets(cfg, base, []scannedLayer{{"dependencies", deps, secrets.Names}, {"app", app, secrets.Contents}, {"build-info", bi, secrets.Contents}}); err != nil {
 		return nil, pr, nil, err
 	}
-	img, err := image.Build(image.Spec{Platform: p, Base: base, Layers: layers, Created: in.epoch, Config: ic})
+	img, err := image.Build(image.Spec{Platform: p, Base: base, Layers: layers, Created: in.epoch, Config: imageConfig(cfg, in)})
 	if err != nil {
 		return nil, pr, nil, err
 	}

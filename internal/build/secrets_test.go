@@ -126,7 +126,7 @@ func TestBuildRefusesSecrets(t *testing.T) {
 		}, "/app/token.txt: a GitHub token"},
 		{"env_value_is_a_key", func(t *testing.T, dir string) {
 			rewriteConfig(t, dir, "env:\n", "env:\n  CLOUD: \""+awsKeyID+"\"\n")
-		}, "env: sets CLOUD to what looks like an AWS access key ID"},
+		}, "env: CLOUD holds what looks like an AWS access key ID"},
 		{"env_secret_name_literal", func(t *testing.T, dir string) {
 			rewriteConfig(t, dir, "env:\n", "env:\n  DB_PASSWORD: hunter2\n")
 		}, "pinwheel.yaml:"},

@@ -2,7 +2,8 @@ package build
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -22,10 +23,10 @@ type scannedLayer struct {
 }
 
 // refuseSecrets fails the build when a layer it writes holds a secret file
-// or a credential, or when the image's environment (the base's, then
-// pinwheel.yaml's env:) carries one. The error names the layer and path
+// or a credential, when the base image's environment holds a credential, or
+// when pinwheel.yaml's env: carries a secret (secrets.Env). The error names the layer and path
 // (or the variable), never the value; nothing has been written yet.
-func refuseSecrets(cfg *config.Config, base v1.Image, env []string, layers []scannedLayer) error {
+func refuseSecrets(cfg *config.Config, base v1.Image, layers []scannedLayer) error {
 	for _, l := range layers {
 		rc, err := l.layer.Uncompressed()
 		if err != nil {
@@ -45,39 +46,20 @@ func refuseSecrets(cfg *config.Config, base v1.Image, env []string, layers []sca
 	if err != nil {
 		return err
 	}
-	if hit, ok := envSecret(cf.Config.Env); ok {
-		return &inputerr.Error{Msg: "refusing to build: the base image's environment sets " + hit}
+	for _, kv := range cf.Config.Env {
+		name, value, _ := strings.Cut(kv, "=")
+		if what, critical, ok := secrets.Env(name, value); ok && critical {
+			return &inputerr.Error{Msg: "refusing to build: the base image's environment: " + name + " " + what}
+		}
 	}
-	if hit, ok := envSecret(env); ok {
-		return &inputerr.Error{Path: cfg.Path, Msg: "refusing to build: env: sets " + hit + "; image config is readable by anyone who can pull the image — pass secrets at run time"}
-	}
-	for _, name := range sortedNames(cfg.Env) {
-		if cfg.Env[name] != "" && secrets.Name.MatchString(name) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.Env)) {
+		if what, _, ok := secrets.Env(name, cfg.Env[name]); ok {
 			line, col := cfg.Pos("env")
-			return &inputerr.Error{Path: cfg.Path, Line: line, Col: col, Msg: "refusing to build: env: " + name + " is a secret's name with a literal value; image config is readable by anyone who can pull the image — pass secrets at run time"}
+			return &inputerr.Error{Path: cfg.Path, Line: line, Col: col,
+				Msg: "refusing to build: env: " + name + " " + what + "; the image config is readable by anyone who can pull the image — pass secrets at run time"}
 		}
 	}
 	return nil
-}
-
-func sortedNames(m map[string]string) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// envSecret finds the first NAME=value whose value looks like a credential.
-func envSecret(env []string) (string, bool) {
-	for _, kv := range env {
-		name, value, _ := strings.Cut(kv, "=")
-		if what, ok := secrets.Value(value); ok {
-			return name + " to what looks like " + what, true
-		}
-	}
-	return "", false
 }
 
 func joinHits(hits []secrets.Hit) string {

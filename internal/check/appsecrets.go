@@ -2,8 +2,9 @@ package check
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/bmatcuk/doublestar/v4"
 
@@ -63,21 +64,15 @@ func checkAppSecrets(ctx context.Context, p *project, r *Report) error {
 }
 
 // envSecrets reports PW404 for env: entries in pinwheel.yaml that carry a
-// secret: values shaped like credentials, and secret names given literally.
+// secret (secrets.Env): critical for values shaped like credentials.
 func envSecrets(cfg *config.Config, r *Report) {
-	names := make([]string, 0, len(cfg.Env))
-	for k := range cfg.Env {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	line, col := cfg.Pos("env")
-	for _, name := range names {
-		v := cfg.Env[name]
-		if what, ok := secrets.Value(v); ok {
-			f := addLine(r, "PW404", config.FileName, line, col, "env: %s holds what looks like %s: it is written into the image config and every record", name, what)
-			f.Severity = SeverityCritical
-		} else if v != "" && secrets.Name.MatchString(name) {
-			addLine(r, "PW404", config.FileName, line, col, "env: %s sets a secret literally: it is written into the image config", name)
+	for _, name := range slices.Sorted(maps.Keys(cfg.Env)) {
+		if what, critical, ok := secrets.Env(name, cfg.Env[name]); ok {
+			f := addLine(r, "PW404", config.FileName, line, col, "env: %s %s: it is written into the image config", name, what)
+			if critical {
+				f.Severity = SeverityCritical
+			}
 		}
 	}
 }

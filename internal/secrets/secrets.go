@@ -103,3 +103,16 @@ var vcsAndCI = []string{".git/", ".hg/", ".svn/", ".github/", ".gitlab/", ".gitl
 // VCSAndCI returns the gitignore-style patterns of version control and CI
 // directories and files.
 func VCSAndCI() []string { return append([]string(nil), vcsAndCI...) }
+
+// Env judges one environment variable: its value shaped like a credential
+// (critical), or a secret's name given a literal value. what completes
+// "env: NAME …"; it never holds the value.
+func Env(name, value string) (what string, critical, ok bool) {
+	if kind, ok := Value(value); ok {
+		return "holds what looks like " + kind, true, true
+	}
+	if value != "" && Name.MatchString(name) {
+		return "is a secret's name with a literal value", false, true
+	}
+	return "", false, false
+}
