@@ -47,3 +47,46 @@ func TestCheckReportsSecretsWithoutTheirValues(t *testing.T) {
 		})
 	}
 }
+
+// `pinwheel build` of a project whose app file holds a credential exits 2
+// naming the layer and path, writes no output and records the failed build
+// in the ledger without the value; the same project minus that file builds,
+// and no file it writes in plain text (ledger, provenance, SBOM, index)
+// holds the value (layers are read uncompressed in internal/build's tests).
+func TestBuildRefusesSecretsEndToEnd(t *testing.T) {
+	const awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	dir := copyHello(t)
+	os.WriteFile(filepath.Join(dir, ".env"), []byte("AWS_SECRET_ACCESS_KEY="+awsSecret+"\n"), 0o600)
+	settings := filepath.Join(dir, "hello", "settings.py")
+	os.WriteFile(settings, []byte("AWS_SECRET_ACCESS_KEY = \""+awsSecret+"\"\n"), 0o644)
+	outDir := t.TempDir()
+	out := filepath.Join(outDir, "img")
+	ledgerFile := filepath.Join(outDir, "ledger.db")
+	code, stdout, stderr := runPinwheel(t, "build", dir, "--output", "oci:"+out, "--cache-dir", t.TempDir(), "--ledger", ledgerFile)
+	if code != ExitUsage || !strings.Contains(stderr, "the app layer would hold /app/hello/settings.py: an AWS secret access key") {
+		t.Fatalf("exit %d, stderr %q; want 2 naming the layer and path", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a refused build wrote its output")
+	}
+	os.Remove(settings)
+	if code, _, stderr = runPinwheel(t, "build", dir, "--output", "oci:"+out, "--cache-dir", t.TempDir(), "--ledger", ledgerFile); code != 0 {
+		t.Fatalf("build without the settings file: exit %d: %s", code, stderr)
+	}
+	err := filepath.WalkDir(outDir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		if strings.Contains(string(b), awsSecret) {
+			t.Errorf("%s holds the secret value", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stdout+stderr, awsSecret) {
+		t.Error("the build's output repeats the secret")
+	}
+}
