@@ -45,7 +45,7 @@ func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
 			return nil, err
 		}
 	} else if err := create(path); err != nil {
-		return nil, fmt.Errorf("ledger: %w", err)
+		return nil, err
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(15000)")
@@ -77,19 +77,20 @@ func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
 
 // create makes path's directory and, when path does not exist yet, an empty
 // file readable by its owner only (SQLite gives its -wal and -shm files the
-// same mode).
+// same mode). An existing path must pass checkExisting: a deploy must not
+// take an empty file for a new history either.
 func create(path string) error {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
+			return fmt.Errorf("ledger: %w", err)
 		}
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return nil
+		return checkExisting(path)
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("ledger: %w", err)
 	}
 	return f.Close()
 }

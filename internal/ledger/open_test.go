@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
@@ -27,8 +28,8 @@ func TestOpenCreatesOwnerOnlyFile(t *testing.T) {
 	}
 }
 
-// ReadOnly and Existing never create, migrate or change a ledger: a
-// missing, empty or corrupt file is an input error naming it, and the file
+// No mode (read-only, existing, create) migrates or changes a damaged ledger: a
+// missing (unless creating), empty or corrupt file is an input error naming it, and the file
 // is left byte for byte as it was.
 func TestOpenRefusesBadLedgerWithoutTouchingIt(t *testing.T) {
 	ctx := context.Background()
@@ -45,7 +46,7 @@ func TestOpenRefusesBadLedgerWithoutTouchingIt(t *testing.T) {
 		for _, mode := range []struct {
 			name string
 			opt  Option
-		}{{"read_only", ReadOnly()}, {"existing", Existing()}} {
+		}{{"read_only", ReadOnly()}, {"existing", Existing()}, {"create", nil}} {
 			t.Run(tc.name+"_"+mode.name, func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "ledger.db")
 				if tc.content != nil {
@@ -53,7 +54,14 @@ func TestOpenRefusesBadLedgerWithoutTouchingIt(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				s, err := Open(ctx, path, mode.opt)
+				if mode.opt == nil && tc.content == nil {
+					return // creating a missing ledger is Open's job
+				}
+				var opts []Option
+				if mode.opt != nil {
+					opts = append(opts, mode.opt)
+				}
+				s, err := Open(ctx, path, opts...)
 				if err == nil {
 					s.Close()
 					t.Fatal("opened")
@@ -111,5 +119,29 @@ func TestReadOnlyReadsButNeverWritesOrMigrates(t *testing.T) {
 	w.Close()
 	if _, err := Open(ctx, path, ReadOnly()); err == nil || !strings.Contains(err.Error(), "schema version") {
 		t.Fatalf("older schema: %v", err)
+	}
+}
+
+// A directory or FIFO where the ledger should be is refused without being
+// opened (a FIFO would block the read).
+func TestOpenRefusesNonRegularLedger(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make func(path string) error
+	}{
+		{"directory", func(p string) error { return os.Mkdir(p, 0o755) }},
+		{"fifo", func(p string) error { return syscall.Mkfifo(p, 0o600) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "ledger.db")
+			if err := tc.make(path); err != nil {
+				t.Skip(err)
+			}
+			for _, opts := range [][]Option{{ReadOnly()}, {Existing()}, nil} {
+				if _, err := Open(context.Background(), path, opts...); !inputerr.Is(err) || !strings.Contains(err.Error(), "not a regular file") {
+					t.Fatalf("error %v", err)
+				}
+			}
+		})
 	}
 }
