@@ -7,7 +7,7 @@ COMMIT  ?= $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -X pinwheel.dev/pinwheel/internal/buildinfo.version=$(VERSION) -X pinwheel.dev/pinwheel/internal/buildinfo.commit=$(COMMIT)
 BIN     := bin/pinwheel
 
-.PHONY: all build setup test vet fmt-check demo bench clean generate
+.PHONY: all build setup test soak vet fmt-check demo bench clean generate
 
 all: build
 
@@ -29,8 +29,16 @@ vet:
 # (PINWHEEL_REQUIRE_KUBE=1), nor, as root (where setup installs it), the
 # Prometheus ones. -timeout bounds each package's test binary.
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
+# scripts/test.sh prints each package as it ends, then the skipped tests,
+# the ten slowest tests and the time.
 test: setup fmt-check vet build kube-build
-	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS=$(IS_ROOT) $(GO) test -count=1 -timeout 20m ./...
+	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS=$(IS_ROOT) bash scripts/test.sh
+
+# The flake hunt (docs/testing.md): the packages with test rigs, ROUNDS
+# times in a row with every core loaded by busy loops; per-test counts.
+ROUNDS ?= 10
+soak: setup build kube-build
+	SOAK_ROUNDS=$(ROUNDS) bash scripts/soak.sh
 
 # The main job: the whole path on the embedded local runtime.
 demo: setup build

@@ -13,6 +13,8 @@ if [ ! -x "$cache/kwokctl" ]; then
 fi
 # kwokctl signals the cluster's processes and does not wait for them (a
 # kube-apiserver can outlive it by seconds); note their pids first.
+# PINWHEEL_KUBE_DOWN_NOWAIT=1 leaves the waiting to the caller (kubetest,
+# whose test process is their parent and reaps them).
 pids=()
 for f in "$KWOK_WORKDIR/clusters/$name/pids/"*.pid; do
 	[ -f "$f" ] && pids+=("$(cat "$f")")
@@ -22,9 +24,22 @@ done
 "$cache/kwokctl" delete cluster --name "$name" \
 	--kubeconfig "$KWOK_WORKDIR/clusters/$name/kubeconfig.yaml" >&2
 
+[ "${PINWHEEL_KUBE_DOWN_NOWAIT:-}" = 1 ] && exit 0
+
+# exited: no such process, or a zombie none of whose threads still runs (a
+# zombie leader alone does not mean its threads let go of its ports).
+exited() {
+	local pid=$1 t st
+	for t in /proc/"$pid"/task/*; do
+		[ -e "$t/stat" ] || continue
+		st=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f1)
+		case "$st" in Z | X | "") ;; *) return 1 ;; esac
+	done
+	return 0
+}
 deadline=$(($(date +%s) + 20))
 for pid in "${pids[@]}"; do
-	while kill -0 "$pid" 2>/dev/null; do
+	while ! exited "$pid"; do
 		if [ "$(date +%s)" -ge "$deadline" ]; then
 			echo "kube-down: pid $pid still running after 20s: killing it" >&2
 			kill -KILL "$pid" 2>/dev/null || true

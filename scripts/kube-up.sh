@@ -32,13 +32,19 @@ start=$(date +%s)
 exec 9>"$cache/.create.lock"
 flock 9
 # --kubeconfig= leaves ~/.kube/config alone; the cluster's own kubeconfig is
-# written under the work dir.
+# written under the work dir. The scheduler and the controller manager run
+# alone, without leader election: with it, each exits ("Leaderelection
+# lost") when kube-apiserver is away longer than its renew deadline (10 s),
+# and nothing here restarts them, so a cluster whose API server restarted
+# slowly on a busy machine stopped scheduling pods.
 "$cache/kwokctl" create cluster --name "$name" --runtime binary \
 	--kube-apiserver-binary "$cache/kube-apiserver" \
 	--kube-controller-manager-binary "$cache/kube-controller-manager" \
 	--kube-scheduler-binary "$cache/kube-scheduler" \
 	--kwok-controller-binary "$cache/kwok" \
 	--etcd-binary "$cache/etcd" \
+	--extra-args kube-scheduler=leader-elect=false \
+	--extra-args kube-controller-manager=leader-elect=false \
 	--kubeconfig= --wait 5m 9>&- >&2
 
 # Fake nodes: the kwok controller manages nodes carrying its annotation and

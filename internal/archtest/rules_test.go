@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,6 +91,34 @@ func TestRolloutCoreImportsNoIO(t *testing.T) {
 				for _, bad := range forbidden {
 					if path == bad || (strings.HasSuffix(bad, "/") && strings.HasPrefix(path, bad)) {
 						t.Errorf("%s imports %s; the rollout core must do no I/O", f, path)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The test rigs (a control plane, a Prometheus, process reaping) are for
+// tests only: no package of the binary may import them, except the rigs
+// themselves.
+func TestRigPackagesOnlyInTests(t *testing.T) {
+	root := repoRoot(t)
+	rigs := []string{"internal/kubetest", "internal/promtest", "internal/testproc"}
+	for dir, files := range packages(t, root) {
+		rel, _ := filepath.Rel(root, dir)
+		if slices.Contains(rigs, rel) {
+			continue
+		}
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatalf("parse %s: %v", f, err)
+			}
+			for _, imp := range af.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				for _, rig := range rigs {
+					if path == "pinwheel.dev/pinwheel/"+rig {
+						t.Errorf("%s imports the test rig %s outside a _test.go file", f, rig)
 					}
 				}
 			}

@@ -85,7 +85,10 @@ func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs,
 			}
 			return nil, err
 		}
-		if in.lock, err = lock.ParseFile(lp); err != nil {
+		if in.lock, err = lock.ParseFile(lp, lock.WithRoot(cfg.Dir)); err != nil {
+			return nil, err
+		}
+		if err := checkLockPaths(in.lock, filepath.Dir(lp), cfg.Dir); err != nil {
 			return nil, err
 		}
 		o.lockDir = filepath.Dir(lp)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"sort"
@@ -18,6 +19,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/image"
 	"pinwheel.dev/pinwheel/internal/pep"
 	"pinwheel.dev/pinwheel/internal/pyindex"
+	"pinwheel.dev/pinwheel/internal/safefs"
 	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
@@ -252,13 +254,30 @@ func appLayer(cfg *config.Config, lopts []image.LayerOption) (v1.Layer, error) {
 			es = append(es, image.Entry{Path: p, Type: image.TypeSymlink, Link: f.Link})
 			continue
 		}
-		info, err := os.Stat(f.Abs)
+		e, err := appFileEntry(cfg.Dir, p, f.Abs)
 		if err != nil {
 			return nil, err
 		}
-		es = append(es, image.FileEntry(p, f.Abs, info.Mode().Perm(), info.Size()))
+		es = append(es, e)
 	}
 	return image.NewLayer(es, lopts...)
+}
+
+// appFileEntry is the image entry of one app file, read through safefs: a
+// regular file inside the project, so a file swapped for a FIFO or a link
+// out after listing is refused, never followed.
+func appFileEntry(dir, p, abs string) (image.Entry, error) {
+	f, err := safefs.Open(dir, abs)
+	if err != nil {
+		return image.Entry{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return image.Entry{}, err
+	}
+	return image.Entry{Path: p, Type: image.TypeFile, Mode: st.Mode().Perm(), Size: st.Size(),
+		Open: func() (io.ReadCloser, error) { return safefs.Open(dir, abs) }}, nil
 }
 
 // InImage returns the BuildInfo written into the image: the fields that

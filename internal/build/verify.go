@@ -1,11 +1,10 @@
 package build
 
 import (
-	"archive/tar"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -66,7 +65,7 @@ func Verify(ctx context.Context, o Options, against string) (*Verification, erro
 		platforms = []string{p.String()}
 	}
 	first := expected[platforms[0]]
-	recorded, err := readBuildInfo(first)
+	recorded, err := ReadBuildInfo(first)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", against, err)
 	}
@@ -149,35 +148,19 @@ func openAgainst(ctx context.Context, against string, ropts []remote.Option) (v1
 	return img, nil, err
 }
 
-// readBuildInfo finds BuildInfoPath in img's layers, newest first.
-func readBuildInfo(img v1.Image) (attest.BuildInfo, error) {
+// ReadBuildInfo reads BuildInfoPath from img (the newest layer holding it
+// as a regular file, whiteouts honoured), at most 1 MiB of it.
+func ReadBuildInfo(img v1.Image) (attest.BuildInfo, error) {
 	var bi attest.BuildInfo
-	layers, err := img.Layers()
+	_, data, err := image.ReadFile(img, []string{BuildInfoPath}, 1<<20)
+	if errors.Is(err, image.ErrFileNotFound) {
+		return bi, fmt.Errorf("no %s in the image: it was not built by pinwheel", BuildInfoPath)
+	}
 	if err != nil {
 		return bi, err
 	}
-	want := strings.TrimPrefix(BuildInfoPath, "/")
-	for i := len(layers) - 1; i >= 0; i-- {
-		rc, err := layers[i].Uncompressed()
-		if err != nil {
-			return bi, err
-		}
-		tr := tar.NewReader(rc)
-		for {
-			h, err := tr.Next()
-			if err != nil {
-				break
-			}
-			if strings.TrimPrefix(h.Name, "./") == want {
-				b, err := io.ReadAll(tr)
-				rc.Close()
-				if err != nil {
-					return bi, err
-				}
-				return bi, json.Unmarshal(b, &bi)
-			}
-		}
-		rc.Close()
+	if err := json.Unmarshal(data, &bi); err != nil {
+		return bi, fmt.Errorf("%s in the image: %w", BuildInfoPath, err)
 	}
-	return bi, fmt.Errorf("no %s in the image: it was not built by pinwheel", BuildInfoPath)
+	return bi, nil
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"strings"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // Finding is one problem found in the project.
@@ -105,9 +107,12 @@ func (p *project) read(rel string) ([]byte, bool, error) {
 	if data, ok := p.files[rel]; ok {
 		return data, true, nil
 	}
-	data, err := os.ReadFile(filepath.Join(p.dir, filepath.FromSlash(rel)))
-	if os.IsNotExist(err) {
+	data, err := safefs.ReadFile(context.Background(), p.dir, filepath.Join(p.dir, filepath.FromSlash(rel)), 0)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
+	}
+	if safefs.Refused(err) {
+		return nil, false, &inputerr.Error{Path: rel, Msg: "cannot read", Err: err}
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", rel, err)

@@ -46,7 +46,7 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 			return nil
 		}
 	}
-	l, err := lock.ParseFile(path)
+	l, err := lock.ParseFile(path, lock.WithRoot(p.dir))
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func parseRequirements(p *project, rel string) (l *lock.Lock, data []byte, ok bo
 	if err != nil || !ok {
 		return nil, nil, ok, err
 	}
-	l, err = lock.Parse(filepath.Join(p.dir, filepath.FromSlash(rel)), lock.FormatRequirements, data)
+	l, err = lock.Parse(filepath.Join(p.dir, filepath.FromSlash(rel)), lock.FormatRequirements, data, lock.WithRoot(p.dir))
 	return l, data, err == nil, err
 }
 

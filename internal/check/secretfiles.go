@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 
+	"pinwheel.dev/pinwheel/internal/safefs"
 	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
@@ -142,7 +142,7 @@ func dockerignore(p *project) (*patternmatcher.PatternMatcher, error) {
 
 // readHead returns up to n bytes from the start of the file at path.
 func readHead(path string, n int64) []byte {
-	f, err := os.Open(path)
+	f, err := safefs.Open(filepath.Dir(path), path) // never a FIFO, device or link out
 	if err != nil {
 		return nil
 	}

@@ -50,7 +50,7 @@ func TestUpServesTheControlAPI(t *testing.T) {
 	}()
 	stateDir := filepath.Join(dir, ".pinwheel")
 	var c *local.Client
-	for deadline := time.Now().Add(20 * time.Second); c == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); c == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		c, _ = local.Dial(ctx, stateDir)
 	}
 	if c == nil {
@@ -66,7 +66,7 @@ func TestUpServesTheControlAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	var o runtime.Observed
-	for deadline := time.Now().Add(20 * time.Second); !o.Converged && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); !o.Converged && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		o, _ = c.Observe(ctx, "web")
 	}
 	resp, err := http.Get(o.Endpoint + "/")
@@ -118,7 +118,7 @@ func TestUpReplacesAStaleStateFile(t *testing.T) {
 		codec <- Execute(ctx, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, []string{"up", dir})
 	}()
 	var c *local.Client
-	for deadline := time.Now().Add(20 * time.Second); c == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); c == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		c, _ = local.Dial(ctx, stateDir)
 	}
 	if c == nil {

@@ -6,6 +6,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // FileName is the configuration file pinwheel reads from a project root.
@@ -90,10 +92,13 @@ func Defaults() *Config {
 // Load reads dir/pinwheel.yaml, applies defaults and validates it.
 func Load(dir string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(context.Background(), dir, path, 0)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, &inputerr.Error{Path: path, Msg: "no pinwheel.yaml (run `pinwheel init` to write one)", Err: err}
+		}
+		if safefs.Refused(err) {
+			return nil, &inputerr.Error{Path: path, Msg: "cannot read", Err: err}
 		}
 		return nil, fmt.Errorf("read config: %w", err)
 	}

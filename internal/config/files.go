@@ -13,6 +13,8 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	ignore "github.com/sabhiram/go-gitignore"
 
+	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/safefs"
 	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
@@ -66,7 +68,7 @@ func (c *Config) AppFiles() ([]AppFile, error) {
 			}
 			return nil
 		}
-		if ign.MatchesPath(rel) || docker.excludes(rel) || !c.selected(rel) || isSecretFile(p, rel) {
+		if ign.MatchesPath(rel) || docker.excludes(rel) || !c.selected(rel) || isSecretFile(c.Dir, p, rel) {
 			return nil
 		}
 		info, err := d.Info()
@@ -123,7 +125,10 @@ func (c *Config) selected(rel string) bool {
 // ignoreMatcher compiles the always-ignored patterns plus .pinwheelignore.
 func (c *Config) ignoreMatcher() (*ignore.GitIgnore, error) {
 	lines := append([]string{}, alwaysIgnored...)
-	f, err := os.Open(filepath.Join(c.Dir, IgnoreFile))
+	f, err := safefs.Open(c.Dir, filepath.Join(c.Dir, IgnoreFile))
+	if safefs.Refused(err) {
+		return nil, &inputerr.Error{Path: filepath.Join(c.Dir, IgnoreFile), Msg: "cannot read", Err: err}
+	}
 	if err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)

@@ -2,16 +2,17 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/safefs"
 	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
@@ -23,11 +24,13 @@ type dockerIgnore struct {
 // dockerIgnore compiles dir/.dockerignore with Docker's own matcher.
 func (c *Config) dockerIgnore() (dockerIgnore, error) {
 	path := filepath.Join(c.Dir, DockerIgnoreFile)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := safefs.ReadFile(context.Background(), c.Dir, path, 0)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return dockerIgnore{}, nil
-	}
-	if err != nil {
+	case safefs.Refused(err):
+		return dockerIgnore{}, &inputerr.Error{Path: path, Msg: "cannot read", Err: err}
+	case err != nil:
 		return dockerIgnore{}, err
 	}
 	patterns, err := ignorefile.ReadAll(bytes.NewReader(data))
@@ -56,15 +59,16 @@ func (d dockerIgnore) excludesDir(rel string) bool {
 }
 
 // isSecretFile reports whether the project file at abs (rel inside the
-// project) is secret-shaped, reading the head of key files to decide.
-func isSecretFile(abs, rel string) bool {
+// project root) is secret-shaped, reading the head of key files (confined
+// to root) to decide.
+func isSecretFile(root, abs, rel string) bool {
 	if _, ok := secrets.File(rel, nil); ok {
 		return true
 	}
 	if !secrets.NeedsHead(rel) {
 		return false
 	}
-	f, err := os.Open(abs)
+	f, err := safefs.Open(root, abs)
 	if err != nil {
 		return false
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // Detected is what `pinwheel init` found out about a project.
@@ -165,7 +166,7 @@ func sanitizeName(s string) string {
 }
 
 func firstLine(p string) string {
-	f, err := os.Open(p)
+	f, err := safefs.Open(filepath.Dir(p), p)
 	if err != nil {
 		return ""
 	}

@@ -1,13 +1,15 @@
 package config
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
+	"path/filepath"
 
 	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // ValueDigest is what records keep of an env value instead of the value:
@@ -22,7 +24,7 @@ func ValueDigest(v string) string {
 // for records that outlive the build — provenance, the ledger — with every
 // env: value replaced by its ValueDigest. Decoding is linear in the file.
 func Snapshot(path string) (map[string]any, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefs.ReadFile(context.Background(), filepath.Dir(path), path, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ func (p *Project) Lock() (*lock.Lock, error) {
 	if name == "" {
 		return nil, nil
 	}
-	l, err := lock.ParseFile(filepath.Join(p.Dir, name))
+	l, err := lock.ParseFile(filepath.Join(p.Dir, name), lock.WithRoot(p.Dir))
 	if err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
 	}

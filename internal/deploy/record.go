@@ -1,11 +1,8 @@
 package deploy
 
 import (
-	"archive/tar"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
@@ -127,51 +124,10 @@ func ReadLayout(path, digest string) (attest.BuildInfo, string, error) {
 	if err != nil {
 		return bi, "", fmt.Errorf("%s: %w", path, err)
 	}
-	if bi, err = buildInfoOf(img); err != nil {
+	if bi, err = build.ReadBuildInfo(img); err != nil {
 		return bi, "", fmt.Errorf("%s: %w", path, err)
 	}
 	bi.ImageDigest = images[0].Digest.String()
 	bi.ImageRef = "oci:" + path + "@" + bi.ImageDigest
 	return bi, bi.ImageDigest, nil
-}
-
-// buildInfoOf reads build.BuildInfoPath from img's layers, newest first.
-func buildInfoOf(img v1.Image) (attest.BuildInfo, error) {
-	var bi attest.BuildInfo
-	layers, err := img.Layers()
-	if err != nil {
-		return bi, err
-	}
-	want := strings.TrimPrefix(build.BuildInfoPath, "/")
-	for i := len(layers) - 1; i >= 0; i-- {
-		found, err := readTarFile(layers[i], want)
-		if err != nil {
-			return bi, err
-		}
-		if found != nil {
-			return bi, json.Unmarshal(found, &bi)
-		}
-	}
-	return bi, fmt.Errorf("no %s in the image: it was not built by pinwheel", build.BuildInfoPath)
-}
-
-func readTarFile(l v1.Layer, name string) ([]byte, error) {
-	rc, err := l.Uncompressed()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	tr := tar.NewReader(rc)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if strings.TrimPrefix(h.Name, "./") == name {
-			return io.ReadAll(io.LimitReader(tr, 1<<20))
-		}
-	}
 }

@@ -42,8 +42,9 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // At builds an Error at path:line:col.
+// String arguments are cut to an excerpt (see Sprintf).
 func At(path string, line, col int, format string, args ...any) *Error {
-	return &Error{Path: path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+	return &Error{Path: path, Line: line, Col: col, Msg: Sprintf(format, args...)}
 }
 
 // Is reports whether err is (or wraps) an input error.

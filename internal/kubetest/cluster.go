@@ -24,10 +24,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"pinwheel.dev/pinwheel/internal/testproc"
 )
 
 // KubeVersion is the Kubernetes version scripts/kube-build.sh builds.
@@ -110,6 +114,9 @@ func Start(t testing.TB) *Cluster {
 	if state.err != nil {
 		t.Fatal(state.err)
 	}
+	if err := state.cluster.ensureHealthy(); err != nil {
+		t.Fatal(err)
+	}
 	return state.cluster
 }
 
@@ -191,25 +198,38 @@ func Stop() {
 	if c == nil || c.Workdir == "" {
 		return
 	}
+	// kwokctl signals the components and does not wait for them: note them
+	// first, then wait until each has exited and reap it (they are this
+	// process's children: Main made it their subreaper).
+	comps := c.components()
 	down := exec.Command("bash", filepath.Join(state.root, "scripts/kube-down.sh"))
-	down.Env = state.env
-	if out, err := down.CombinedOutput(); err != nil {
-		// Keep the work dir: its pid files are what find the processes.
+	down.Env = append(state.env, "PINWHEEL_KUBE_DOWN_NOWAIT=1")
+	out, err := down.CombinedOutput()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "kubetest: scripts/kube-down.sh: %v\n%s", err, out)
-		return
+		for _, comp := range comps {
+			_ = syscall.Kill(comp.PID, syscall.SIGTERM)
+		}
+	}
+	for _, p := range stopComponents(comps, 30*time.Second) {
+		fmt.Fprintf(os.Stderr, "kubetest: stopping the cluster: %s\n", p)
 	}
 	os.RemoveAll(c.Workdir)
 	state.cluster = nil
 }
 
-// Main is a TestMain body: it runs the tests, stops the cluster and exits.
+// Main is a TestMain body: it makes the test process the subreaper of
+// what kwokctl starts, runs the tests, stops the cluster, and fails the
+// binary when a process the tests started is still running
+// (testproc.Run).
+//
+// after runs once the cluster is stopped (e.g. to remove a binary the
+// tests built).
 //
 //	func TestMain(m *testing.M) { kubetest.Main(m) }
-func Main(m *testing.M) {
+func Main(m *testing.M, after ...func()) {
 	flag.Parse()
-	code := m.Run()
-	Stop()
-	os.Exit(code)
+	os.Exit(testproc.Run(m, append([]func(){Stop}, after...)...))
 }
 
 // Kubectl is the path of the cached kubectl (skipping or failing t like

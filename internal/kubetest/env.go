@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -20,6 +22,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/record"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/yaml"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
@@ -39,6 +42,10 @@ type Env struct {
 	Cluster    *Cluster
 }
 
+// quietControllerRuntime: controller-runtime prints a stack trace the
+// first time a client logs without a logger set.
+var quietControllerRuntime sync.Once
+
 // Scheme returns a new scheme with client-go's types and api/v1alpha1.
 func Scheme() (*kruntime.Scheme, error) {
 	s := kruntime.NewScheme()
@@ -56,6 +63,7 @@ func Scheme() (*kruntime.Scheme, error) {
 func NewEnv(t testing.TB) *Env {
 	t.Helper()
 	cl := Start(t)
+	quietControllerRuntime.Do(func() { ctrllog.SetLogger(logr.Discard()) })
 	scheme, err := Scheme()
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package kubetest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/testproc"
 )
 
 func TestMain(m *testing.M) { Main(m) }
@@ -113,8 +115,8 @@ func TestRestartAPIServerKeepsDataAndDropsWatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after == before || alive(before) {
-		t.Fatalf("kube-apiserver pid %d -> %d (old alive: %v); want a new process", before, after, alive(before))
+	if after == before || !testproc.Exited(before) {
+		t.Fatalf("kube-apiserver pid %d -> %d (old one exited: %v); want a new process", before, after, testproc.Exited(before))
 	}
 	// The watch opened before the restart ends: its connection died.
 	closed := false
@@ -130,5 +132,68 @@ func TestRestartAPIServerKeepsDataAndDropsWatches(t *testing.T) {
 	var got corev1.ConfigMap
 	if err := e.Client.Get(ctx, client.ObjectKeyFromObject(cm), &got); err != nil || got.UID != cm.UID {
 		t.Fatalf("after restart: %v (uid %s, want %s)", err, got.UID, cm.UID)
+	}
+}
+
+// A test that kills kube-apiserver and fails before starting it again
+// (here: never starts it) does not take the tests after it down: the next
+// Start names the dead component and its log, then repairs the cluster.
+func TestKilledAPIServerIsRepairedForTheNextTest(t *testing.T) {
+	c := Start(t)
+	if c.Workdir == "" {
+		t.Skip("needs the process's own cluster")
+	}
+	before, err := c.APIServerPID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("dies", func(t *testing.T) {
+		if err := testproc.Kill(before, 9, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		dead := strings.Join(c.dead(), "\n")
+		if !strings.Contains(dead, fmt.Sprintf("kube-apiserver (pid %d) is not running; its log ends:", before)) {
+			t.Errorf("dead() = %q, want kube-apiserver named with its log", dead)
+		}
+	})
+	t.Run("next", func(t *testing.T) {
+		e := NewEnv(t) // Start repairs the cluster, or fails with the cause
+		after, err := c.APIServerPID()
+		if err != nil || after == before {
+			t.Fatalf("kube-apiserver pid %d -> %d (%v): not started again", before, after, err)
+		}
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "after-repair", Namespace: e.Namespace}}
+		if err := e.Client.Create(context.Background(), cm); err != nil {
+			t.Fatalf("create after repair: %v", err)
+		}
+		if d := c.dead(); len(d) != 0 {
+			t.Errorf("components still dead after the repair: %v", d)
+		}
+	})
+}
+
+// An outage longer than a leader-election renew deadline (10 s) leaves the
+// scheduler, the controller manager and KWOK running: with leader election
+// they exited ("Leaderelection lost") and the cluster stopped scheduling
+// pods after a slow restart.
+func TestLongAPIServerOutageKeepsTheOtherComponents(t *testing.T) {
+	c := Start(t)
+	if c.Workdir == "" {
+		t.Skip("needs the process's own cluster")
+	}
+	before := map[string]int{}
+	for _, comp := range c.components() {
+		before[comp.Name] = comp.PID
+	}
+	restartAPIServer(t, 15*time.Second)
+	for _, comp := range c.components() {
+		if comp.Name == "kube-apiserver" {
+			continue
+		}
+		if comp.PID != before[comp.Name] || testproc.Exited(comp.PID) {
+			log, _ := os.ReadFile(c.logFile(comp.Name))
+			t.Errorf("%s: pid %d -> %d (exited: %v) across a 15 s outage; its log ends:\n%s",
+				comp.Name, before[comp.Name], comp.PID, testproc.Exited(comp.PID), tail(log, 10))
+		}
 	}
 }

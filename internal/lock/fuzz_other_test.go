@@ -69,7 +69,7 @@ func FuzzParseRequirements(f *testing.F) {
 		return nil, os.ErrNotExist
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		l, err := parseRequirementsWith("requirements.txt", data, read)
+		l, err := parseRequirementsWith("requirements.txt", data, ".", read)
 		if err == nil {
 			l = finish(l, "requirements.txt", FormatRequirements)
 		}

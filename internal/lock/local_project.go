@@ -17,7 +17,7 @@ func localProjectName(dir string) string {
 	if m, err := loadManifestFile(filepath.Join(dir, "pyproject.toml")); err == nil && m.Name != "" {
 		return m.Name
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "setup.cfg"))
+	data, err := readInput(dir, filepath.Join(dir, "setup.cfg"))
 	if err != nil {
 		return setupPyName(dir)
 	}

@@ -68,7 +68,7 @@ func manifestFor(lockPath string, format Format) (*Manifest, error) {
 }
 
 func loadManifestFile(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(filepath.Dir(path), path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, err
@@ -173,7 +173,7 @@ func loadRequirementsIn(path string) (*Manifest, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
-	l, err := parseRequirementsFile(path)
+	l, err := parseRequirementsFile(path, parseConfig{}.rootFor(path))
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package lock
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -35,19 +34,19 @@ func FormatOf(path string) (Format, bool) {
 
 // ParseFile reads and parses the lockfile at path, choosing the parser from
 // its file name. Input problems are *inputerr.Error values with file:line:col.
-func ParseFile(path string) (*Lock, error) {
+func ParseFile(path string, opts ...ParseOption) (*Lock, error) {
 	format, ok := FormatOf(path)
 	if !ok {
 		return nil, &inputerr.Error{Path: path, Msg: "not a known lockfile name (want uv.lock, poetry.lock, Pipfile.lock, pdm.lock, pylock.toml, pylock.*.toml or a requirements *.txt)"}
 	}
-	return ParseFileAs(path, format)
+	return ParseFileAs(path, format, opts...)
 }
 
 // ParseFileAs parses path as the given format. When a manifest
 // (pyproject.toml, Pipfile) sits next to the lock, Declared is filled from
 // it and the declared packages are marked Direct.
-func ParseFileAs(path string, format Format) (*Lock, error) {
-	l, err := parseFileAs(path, format)
+func ParseFileAs(path string, format Format, opts ...ParseOption) (*Lock, error) {
+	l, err := parseFileAs(path, format, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -57,23 +56,23 @@ func ParseFileAs(path string, format Format) (*Lock, error) {
 	return l, nil
 }
 
-func parseFileAs(path string, format Format) (*Lock, error) {
+func parseFileAs(path string, format Format, opts []ParseOption) (*Lock, error) {
 	if format == FormatRequirements {
-		l, err := parseRequirementsFile(path)
+		l, err := parseRequirementsFile(path, newParseConfig(opts).rootFor(path))
 		if err != nil {
 			return nil, err
 		}
 		return finish(l, path, format), nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readInput(filepath.Dir(path), path)
 	if err != nil {
 		return nil, &inputerr.Error{Path: path, Msg: "cannot read lockfile", Err: err}
 	}
-	return Parse(path, format, data)
+	return Parse(path, format, data, opts...)
 }
 
 // Parse parses data (the contents of path) as the given format.
-func Parse(path string, format Format, data []byte) (*Lock, error) {
+func Parse(path string, format Format, data []byte, opts ...ParseOption) (*Lock, error) {
 	var (
 		l   *Lock
 		err error
@@ -90,7 +89,7 @@ func Parse(path string, format Format, data []byte) (*Lock, error) {
 	case FormatPylock:
 		l, err = parsePylock(path, data)
 	case FormatRequirements:
-		l, err = parseRequirements(path, data)
+		l, err = parseRequirements(path, data, newParseConfig(opts).rootFor(path))
 	default:
 		return nil, fmt.Errorf("unknown lock format %q", format)
 	}

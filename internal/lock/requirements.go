@@ -1,7 +1,6 @@
 package lock
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,7 +13,8 @@ const defaultIndexURL = "https://pypi.org/simple"
 // reqParser reads a requirements file and everything it includes, as pip
 // would: -r adds requirements, -c only constrains them, options are global.
 type reqParser struct {
-	root     string
+	root     string // the top-level file
+	dir      string // what includes and local paths must stay inside
 	read     func(string) ([]byte, error)
 	stack    []string        // files being read, for cycle detection
 	visited  map[string]bool // cleaned paths already read
@@ -35,24 +35,26 @@ type reqEntry struct {
 }
 
 // parseRequirementsFile reads path and the files it includes.
-func parseRequirementsFile(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+// Includes and local paths must lie inside root.
+func parseRequirementsFile(path, root string) (*Lock, error) {
+	data, err := readInput(filepath.Dir(path), path)
 	if err != nil {
 		return nil, &inputerr.Error{Path: path, Msg: "cannot read requirements file", Err: err}
 	}
-	return parseRequirements(path, data)
+	return parseRequirements(path, data, root)
 }
 
 // parseRequirements parses data as the requirements file at path (pip's
 // requirements format as pip-compile and uv pip compile write it), reading
-// -r/-c includes from disk relative to the file that names them.
-func parseRequirements(path string, data []byte) (*Lock, error) {
-	return parseRequirementsWith(path, data, os.ReadFile)
+// -r/-c includes from disk relative to the file that names them, only
+// regular files inside root.
+func parseRequirements(path string, data []byte, root string) (*Lock, error) {
+	return parseRequirementsWith(path, data, root, func(p string) ([]byte, error) { return readInput(root, p) })
 }
 
 // parseRequirementsWith is parseRequirements reading includes through read.
-func parseRequirementsWith(path string, data []byte, read func(string) ([]byte, error)) (*Lock, error) {
-	p := &reqParser{root: path, read: read, visited: map[string]bool{}}
+func parseRequirementsWith(path string, data []byte, dir string, read func(string) ([]byte, error)) (*Lock, error) {
+	p := &reqParser{root: path, dir: dir, read: read, visited: map[string]bool{}}
 	if err := p.parse(path, data, false); err != nil {
 		return nil, err
 	}
@@ -147,7 +149,7 @@ func (p *reqParser) line(path string, l reqLine, constraint bool) (*reqEntry, er
 func (p *reqParser) include(path string, l reqLine, o parsedOption, constraint bool) error {
 	line, col := l.pos(o.off)
 	if urlSchemeRE.MatchString(o.arg) {
-		return inputerr.At(path, line, col, "%s %s: remote requirement files are not read (download it and name the local copy)", o.opt.long, o.arg)
+		return inputerr.At(path, line, col, "%s %s: remote requirement files are not read (download it and name the local copy)", o.opt.long, inputerr.Excerpt(o.arg))
 	}
 	target := o.arg
 	if !filepath.IsAbs(target) {
@@ -165,7 +167,7 @@ func (p *reqParser) include(path string, l reqLine, o parsedOption, constraint b
 	}
 	data, err := p.read(target)
 	if err != nil {
-		return &inputerr.Error{Path: path, Line: line, Col: col, Msg: "cannot read " + o.opt.long + " " + o.arg, Err: err}
+		return &inputerr.Error{Path: path, Line: line, Col: col, Msg: "cannot read " + o.opt.long + " " + inputerr.Excerpt(o.arg), Err: err}
 	}
 	return p.parse(target, data, constraint)
 }

@@ -7,6 +7,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/pep"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // requirement turns a requirement string (at offset off of l) and its
@@ -22,14 +23,18 @@ func (p *reqParser) requirement(path string, l reqLine, off int, text string, op
 	}
 	if editable && spec.url == "" {
 		// -e takes a path or URL; "-e name" is not a thing pip accepts.
-		return nil, fail(off, "--editable needs a local path or a VCS URL, found %q", text)
+		return nil, fail(off, "--editable needs a local path or a VCS URL, found %s", inputerr.Excerpt(text))
 	}
 	name := pep.NormalizeName(spec.name)
 	if name == "" && spec.url != "" && !urlSchemeRE.MatchString(spec.url) {
-		name = pep.NormalizeName(localProjectName(localDir(path, spec.url)))
+		dir := localDir(path, spec.url)
+		if _, err := safefs.Within(p.dir, dir); err != nil {
+			return nil, fail(off, "local project %v", err)
+		}
+		name = pep.NormalizeName(localProjectName(dir))
 	}
 	if name == "" {
-		return nil, fail(off, "cannot tell the project name of %s (add #egg=NAME or write NAME @ URL)", spec.url)
+		return nil, fail(off, "cannot tell the project name of %s (add #egg=NAME or write NAME @ URL)", inputerr.Excerpt(spec.url))
 	}
 	line, _ := l.pos(off)
 	pkg := Package{Name: name, Marker: spec.marker, Extras: spec.extras, Line: line}
@@ -42,7 +47,7 @@ func (p *reqParser) requirement(path string, l reqLine, off int, text string, op
 		case o.opt.long == "--hash":
 			alg, digest, ok := splitHash(o.arg)
 			if !ok {
-				return nil, fail(o.off, "--hash %s: expected algorithm:hexdigest, e.g. sha256: and 64 hex digits", o.arg)
+				return nil, fail(o.off, "--hash %s: expected algorithm:hexdigest, e.g. sha256: and 64 hex digits", inputerr.Excerpt(o.arg))
 			}
 			hashes = append(hashes, [2]string{alg, digest})
 		case !o.opt.perLine:

@@ -2,6 +2,8 @@ package lock
 
 import (
 	"strings"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
 // reqOption describes one pip requirements-file option.
@@ -63,7 +65,7 @@ func parseOptions(toks []reqToken) ([]parsedOption, *specError) {
 			opt, ok = reqOptions[name]
 		}
 		if !ok {
-			return nil, &specError{t.off, "unknown option " + t.text + " (expected a requirement or a pip option such as -r, -c, -e, --index-url, --hash)"}
+			return nil, &specError{t.off, "unknown option " + inputerr.Excerpt(t.text) + " (expected a requirement or a pip option such as -r, -c, -e, --index-url, --hash)"}
 		}
 		if !opt.takesArg {
 			if hasArg {

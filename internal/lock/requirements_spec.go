@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/pep"
 )
 
@@ -61,7 +62,7 @@ func parseReqSpec(s string) (reqSpec, *specError) {
 				continue
 			}
 			if !extraRE.MatchString(e) {
-				return r, &specError{i + 1, "invalid extra name " + e}
+				return r, &specError{i + 1, "invalid extra name " + inputerr.Excerpt(e)}
 			}
 			r.extras = append(r.extras, e)
 		}
@@ -110,7 +111,7 @@ func pepError(off int, what string, err error) *specError {
 		if se.Col > 0 {
 			off += se.Col - 1
 		}
-		return &specError{off, fmt.Sprintf("invalid %s %q: %s", what, se.Input, se.Msg)}
+		return &specError{off, fmt.Sprintf("invalid %s %s: %s", what, inputerr.Excerpt(se.Input), se.Msg)}
 	}
 	return &specError{off, fmt.Sprintf("invalid %s: %v", what, err)}
 }

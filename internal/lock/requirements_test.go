@@ -158,11 +158,11 @@ func TestParseRequirementsErrors(t *testing.T) {
 	}{
 		{name: "bad_specifier", input: "six==1.16.0\nrequests=>2\n", line: 2, col: 9, want: `invalid version specifier "=>2": expected an operator`},
 		{name: "bad_marker", input: "six==1.16.0 ; python_version >> \"3\"\n", line: 1, col: 31, want: "invalid environment marker"},
-		{name: "unknown_option", input: "--frobnicate\n", line: 1, col: 1, want: "unknown option --frobnicate"},
+		{name: "unknown_option", input: "--frobnicate\n", line: 1, col: 1, want: `unknown option "--frobnicate"`},
 		{name: "bad_hash_in_continuation", input: "six==1.16.0 \\\n    --hash=sha256:zz\n", line: 2, col: 5, want: "expected algorithm:hexdigest"},
 		{name: "hash_alone", input: "--hash=sha256:abcd\n", line: 1, col: 1, want: "must follow a requirement"},
 		{name: "option_after_requirement", input: "six==1.16.0 --index-url https://x\n", line: 1, col: 13, want: "cannot follow a requirement"},
-		{name: "missing_include", input: "\n-r nope.txt\n", line: 2, col: 1, want: "cannot read --requirement nope.txt"},
+		{name: "missing_include", input: "\n-r nope.txt\n", line: 2, col: 1, want: `cannot read --requirement "nope.txt"`},
 		{name: "remote_include", input: "-r https://example.com/r.txt\n", line: 1, col: 1, want: "remote requirement files are not read"},
 		{name: "unnamed_url", input: "https://example.com/download\n", line: 1, col: 1, want: "cannot tell the project name"},
 		{name: "editable_name", input: "-e requests\n", line: 1, col: 1, want: "--editable needs a local path or a VCS URL"},

@@ -2,7 +2,6 @@ package lock
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -68,7 +67,7 @@ func (d *tomlDoc) errAt(keyPath, format string, args ...any) *inputerr.Error {
 	if d.keys == nil {
 		d.keys = tomlPositions(d.data, true)
 	}
-	msg := fmt.Sprintf(format, args...)
+	msg := inputerr.Sprintf(format, args...)
 	for p := keyPath; ; p = parentKeyPath(p) {
 		if pos, ok := d.keys[p]; ok {
 			return &inputerr.Error{Path: d.path, Line: pos.line, Col: pos.col, Msg: msg}

@@ -62,10 +62,40 @@ scrape_configs:
 	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	addr := FreeAddr(t)
+	// FreeAddr's port is free when asked, not when prometheus binds it: a
+	// process started meanwhile may take it. Such a start is tried again on
+	// another port.
+	for attempt := 1; ; attempt++ {
+		s, err := launch(bin, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			s.Stop()
+			if t.Failed() {
+				t.Logf("prometheus log:\n%s", s.Log())
+			}
+		})
+		if err := s.waitReady(time.Minute); err == nil {
+			return s
+		} else if attempt == 3 || !strings.Contains(s.Log(), "address already in use") {
+			t.Fatalf("prometheus on %s: %v\n%s", s.Addr, err, s.Log())
+		}
+		s.Stop()
+	}
+}
+
+// launch starts prometheus with dir's config on a free loopback port.
+func launch(bin, dir string) (*Server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
 	logf, err := os.Create(filepath.Join(dir, "prometheus.log"))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	cmd := exec.Command(bin,
 		"--config.file="+filepath.Join(dir, "prometheus.yml"),
@@ -75,25 +105,36 @@ scrape_configs:
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		t.Fatal(err)
+		return nil, err
 	}
 	s := &Server{URL: "http://" + addr, Addr: addr, Dir: dir, cmd: cmd, done: make(chan error, 1)}
 	go func() { s.done <- cmd.Wait(); logf.Close() }()
-	t.Cleanup(func() {
-		s.Stop()
-		if t.Failed() {
-			t.Logf("prometheus log:\n%s", s.Log())
-		}
-	})
-	WaitFor(t, time.Minute, "prometheus ready", func() bool {
+	return s, nil
+}
+
+// waitReady polls /-/ready until prometheus answers 200, exits, or limit
+// passes.
+func (s *Server) waitReady(limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
 		resp, err := http.Get(s.URL + "/-/ready")
-		if err != nil {
-			return false
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
 		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	return s
+		select {
+		case err := <-s.done:
+			s.done <- err
+			return fmt.Errorf("prometheus exited before it was ready: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not ready after %s", limit)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // Stop ends the process (SIGTERM, SIGKILL after 15 s) and waits for it.

@@ -1,11 +1,14 @@
 package pyindex
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // Cache is a content-addressed store of verified files:
@@ -59,7 +62,13 @@ func (c *Cache) Has(sha256hex string) (string, bool) {
 // store streams r into a temp file in the cache while hashing it, calls check
 // with the hashes, and only if check passes renames the file into place under
 // its sha256. It returns the final path and the hasher.
-func (c *Cache) store(r io.Reader, expected map[string]string, check func(*hasher) error) (string, *hasher, error) {
+// maxArtifact bounds one downloaded or copied artifact: far above the
+// largest real wheel, far below what fills a disk.
+const maxArtifact = 16 << 30
+
+// store copies r into the cache, stopping when ctx is done or past
+// maxArtifact bytes; the partial file is removed on any error.
+func (c *Cache) store(ctx context.Context, r io.Reader, expected map[string]string, check func(*hasher) error) (string, *hasher, error) {
 	tmp, err := os.CreateTemp(filepath.Join(c.dir, "sha256"), ".incoming-*")
 	if err != nil {
 		return "", nil, fmt.Errorf("wheel cache: %w", err)
@@ -71,8 +80,12 @@ func (c *Cache) store(r io.Reader, expected map[string]string, check func(*hashe
 		}
 	}()
 	h := newHasher(expected)
-	if _, err := io.Copy(io.MultiWriter(tmp, h), r); err != nil {
+	n, err := io.Copy(io.MultiWriter(tmp, h), safefs.ContextReader(ctx, io.LimitReader(r, maxArtifact+1)))
+	if err != nil {
 		return "", nil, err
+	}
+	if n > maxArtifact {
+		return "", nil, fmt.Errorf("artifact larger than %d bytes", int64(maxArtifact))
 	}
 	if err := check(h); err != nil {
 		return "", nil, err

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // Want is one artifact to fetch, as the lock names it.
@@ -134,7 +136,7 @@ func (c *Client) fetchOne(ctx context.Context, w Want) (Fetched, error) {
 			tried = append(tried, fmt.Sprintf("%s: %v", src.name, err))
 			continue
 		}
-		f, err := c.storeVerified(rc, w, src.name, info)
+		f, err := c.storeVerified(ctx, rc, w, src.name, info)
 		rc.Close()
 		var mismatch *HashMismatchError
 		if errors.As(err, &mismatch) || errors.Is(err, errSize) {
@@ -174,8 +176,8 @@ func (c *Client) verifyCached(p string, w Want) (Fetched, error) {
 	return Fetched{Want: w, Path: p, SHA256: h.sum("sha256"), Size: h.n, Source: "cache", CacheHit: true}, nil
 }
 
-func (c *Client) storeVerified(r io.Reader, w Want, source string, info sourceInfo) (Fetched, error) {
-	path, h, err := c.cache.store(r, w.Hashes, func(h *hasher) error {
+func (c *Client) storeVerified(ctx context.Context, r io.Reader, w Want, source string, info sourceInfo) (Fetched, error) {
+	path, h, err := c.cache.store(ctx, r, w.Hashes, func(h *hasher) error {
 		if err := h.verify(w.Package, w.Filename, source, w.Hashes); err != nil {
 			return err
 		}
@@ -225,9 +227,11 @@ func (c *Client) sources(w Want) []source {
 	return out
 }
 
+// openFile opens a local artifact: a regular file (opened without
+// blocking), never a device, FIFO or socket.
 func openFile(p string) func(context.Context) (io.ReadCloser, sourceInfo, error) {
 	return func(context.Context) (io.ReadCloser, sourceInfo, error) {
-		f, err := os.Open(p)
+		f, err := safefs.Open(filepath.Dir(p), p)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, sourceInfo{}, fmt.Errorf("%s: %w", p, ErrNotFound)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"pinwheel.dev/pinwheel/internal/pep"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // ListFiles lists the distribution files offered for project by every
@@ -51,7 +52,7 @@ func listWheelhouse(dir, name string) ([]File, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		f, err := os.Open(p)
+		f, err := safefs.Open(dir, p)
 		if err != nil {
 			return nil, err
 		}

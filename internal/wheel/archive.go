@@ -8,6 +8,9 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // InvalidError says a wheel file is malformed or hostile. Path is the wheel.
@@ -22,8 +25,9 @@ func invalid(p, format string, args ...any) error {
 	return &InvalidError{Path: p, Msg: fmt.Sprintf(format, args...)}
 }
 
-// archive is a wheel's zip, validated: only regular files and directories,
-// every name local, no duplicates.
+// archive is a wheel's zip, validated: within its size, ratio and entry
+// limits, only regular files and directories, every name local, no
+// duplicates.
 type archive struct {
 	path  string
 	zr    *zip.ReadCloser
@@ -31,7 +35,7 @@ type archive struct {
 	names []string             // regular file names in archive order
 }
 
-func openArchive(p string) (*archive, error) {
+func openArchive(p string, lim safefs.Limits) (*archive, error) {
 	zr, err := zip.OpenReader(p)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, invalid(p, "not a readable zip archive: %v", err)
@@ -39,13 +43,17 @@ func openArchive(p string) (*archive, error) {
 	if zr == nil {
 		return nil, invalid(p, "not a readable zip archive: %v", err)
 	}
+	if err := safefs.CheckZip(zr.File, lim); err != nil {
+		zr.Close()
+		return nil, invalid(p, "%v", err)
+	}
 	a := &archive{path: p, zr: zr, files: map[string]*zip.File{}}
 	seen := map[string]bool{}
 	for _, zf := range zr.File {
 		name, isDir, err := checkEntryName(zf.Name)
 		if err != nil {
 			zr.Close()
-			return nil, invalid(p, "entry %q: %v", zf.Name, err)
+			return nil, invalid(p, "entry %s: %v", inputerr.Excerpt(zf.Name), err)
 		}
 		mode := zf.Mode()
 		switch {
@@ -60,12 +68,12 @@ func openArchive(p string) (*archive, error) {
 		}
 		if err != nil {
 			zr.Close()
-			return nil, invalid(p, "entry %q: %v", zf.Name, err)
+			return nil, invalid(p, "entry %s: %v", inputerr.Excerpt(zf.Name), err)
 		}
 		key := strings.ToLower(name)
 		if seen[key] {
 			zr.Close()
-			return nil, invalid(p, "duplicate entry %q", zf.Name)
+			return nil, invalid(p, "duplicate entry %s", inputerr.Excerpt(zf.Name))
 		}
 		seen[key] = true
 		if !isDir {

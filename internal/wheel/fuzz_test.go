@@ -21,6 +21,9 @@ func FuzzInstall(f *testing.F) {
 	link.Raw = []wheeltest.Entry{{Name: "demo/l", Content: "../../x", Mode: fs.ModeSymlink | 0o777}}
 	f.Add(link.Bytes())
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	planted := basicWheel().Bytes() // zip comment "1": an odd last byte plants links out
+	planted[len(planted)-2] = 1
+	f.Add(append(planted, '1'))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		root := t.TempDir()
 		whl := filepath.Join(root, "demo-1.0-py3-none-any.whl")
@@ -29,9 +32,21 @@ func FuzzInstall(f *testing.F) {
 		}
 		stage := filepath.Join(root, "stage")
 		s := PosixScheme(stage, "/usr/local", "3.11")
+		outside := filepath.Join(root, "outside")
+		os.Mkdir(outside, 0o755)
+		if len(data) > 0 && data[len(data)-1]&1 == 1 {
+			// A target that already holds links out (a hostile base, an
+			// earlier layer): the install must not write through them.
+			os.MkdirAll(s.Purelib, 0o755)
+			os.Symlink(outside, filepath.Join(s.Purelib, "demo"))
+			os.Symlink("../../../../../../outside", filepath.Join(s.Purelib, "demo-1.0.dist-info"))
+		}
 		_, err := Install(context.Background(), whl, s)
+		if left, _ := os.ReadDir(outside); len(left) != 0 {
+			t.Fatalf("install wrote through a planted link: %v", left)
+		}
 		for _, p := range filesUnder(t, root) {
-			if p == whl {
+			if p == whl || strings.HasPrefix(p, s.Purelib+"/demo") && isLink(p) {
 				continue
 			}
 			if err != nil {
@@ -42,6 +57,11 @@ func FuzzInstall(f *testing.F) {
 			}
 		}
 	})
+}
+
+func isLink(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.Mode()&fs.ModeSymlink != 0
 }
 
 func FuzzParseEntryPoints(f *testing.F) {

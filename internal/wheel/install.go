@@ -1,8 +1,10 @@
 package wheel
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -14,11 +16,16 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"pinwheel.dev/pinwheel/internal/pep"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // extractWorkers is how many files one install writes at once: creating
 // files is mostly waiting on the file system.
 const extractWorkers = 4
+
+// maxScript bounds a .data/scripts file, which is read into memory to
+// rewrite its #!python line: real scripts are a few KiB.
+const maxScript = 64 << 20
 
 // Installed describes one installed distribution.
 type Installed struct {
@@ -41,7 +48,7 @@ func Install(ctx context.Context, wheelPath string, dst Scheme, opts ...InstallO
 	if err := dst.validate(); err != nil {
 		return Installed{}, err
 	}
-	a, err := openArchive(wheelPath)
+	a, err := openArchive(wheelPath, cfg.limits)
 	if err != nil {
 		return Installed{}, err
 	}
@@ -81,7 +88,8 @@ func Install(ctx context.Context, wheelPath string, dst Scheme, opts ...InstallO
 			return Installed{}, invalid(wheelPath, "%v", err)
 		}
 	}
-	w := &writer{modTime: cfg.modTime, root: root}
+	w := &writer{modTime: cfg.modTime, root: root, tree: safefs.NewTree(dst.Purelib, dst.Platlib, dst.Scripts, dst.Data, dst.Headers)}
+	defer w.tree.Close()
 	inst, err := install(ctx, a, d, record, plan, eps, dst, root, cfg, w)
 	if err != nil {
 		w.undo()
@@ -227,6 +235,9 @@ func extract(a *archive, pf plannedFile, want recordEntry, interpreter string, w
 		check = func(_ hash.Hash, n int64) error { return verifyRecord(a.path, pf.name, want, extra, n) }
 	}
 	if pf.script {
+		if limit > maxScript {
+			return invalid(a.path, "%s: a %d-byte script (scripts are read whole to rewrite #!python; the limit is %d)", pf.name, limit, maxScript)
+		}
 		data, err := io.ReadAll(r)
 		if err != nil {
 			return invalid(a.path, "%s: %v", pf.name, err)
@@ -241,6 +252,9 @@ func extract(a *archive, pf plannedFile, want recordEntry, interpreter string, w
 	if err := w.create(pf.dest, r, mode, check, extra); err != nil {
 		if _, ok := err.(*InvalidError); ok {
 			return err
+		}
+		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrAlgorithm) {
+			return invalid(a.path, "%s: %v", pf.name, err)
 		}
 		return fmt.Errorf("install %s: %w", pf.name, err)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // DefaultModTime is the modification time given to every installed file and
@@ -18,6 +20,7 @@ type installConfig struct {
 	modTime       time.Time
 	filename      string
 	logger        *slog.Logger
+	limits        safefs.Limits
 }
 
 // InstallOption configures Install.
@@ -58,3 +61,8 @@ func WithLogger(l *slog.Logger) InstallOption { return func(c *installConfig) { 
 // WithPythonVersion refuses wheels whose Requires-Python excludes the
 // target interpreter's version ("3.11" or "3.11.7").
 func WithPythonVersion(v string) InstallOption { return func(c *installConfig) { c.pythonVersion = v } }
+
+// WithLimits bounds the wheel's total uncompressed size, compression ratio
+// and entry count (default safefs.DefaultLimits): a wheel over them is
+// refused from its zip directory, before anything is inflated or written.
+func WithLimits(l safefs.Limits) InstallOption { return func(c *installConfig) { c.limits = l } }

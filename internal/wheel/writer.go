@@ -13,11 +13,15 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // writer creates files and directories for one install, remembering what it
 // created so a failed install can be undone, and stamping everything with a
-// fixed modification time so output does not depend on the clock.
+// fixed modification time so output does not depend on the clock. Every
+// write goes through tree: confined to the scheme's directories, never
+// through a symlink out of them.
 type writer struct {
 	mu      sync.Mutex // guards files, dirs, rows: extraction runs in parallel
 	modTime time.Time
@@ -25,11 +29,12 @@ type writer struct {
 	dirs    []string // created directories, in order
 	rows    []installedRow
 	root    string // directory RECORD paths are relative to
+	tree    *safefs.Tree
 }
 
 // mkdirAll is os.MkdirAll that records the directories it creates.
 func (w *writer) mkdirAll(dir string) error {
-	if st, err := os.Stat(dir); err == nil {
+	if st, err := w.tree.Stat(dir); err == nil {
 		if !st.IsDir() {
 			return fmt.Errorf("%s exists and is not a directory", dir)
 		}
@@ -38,7 +43,7 @@ func (w *writer) mkdirAll(dir string) error {
 	if err := w.mkdirAll(filepath.Dir(dir)); err != nil {
 		return err
 	}
-	if err := os.Mkdir(dir, 0o755); err != nil {
+	if err := w.tree.Mkdir(dir, 0o755); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return nil // a parallel install made it
 		}
@@ -47,7 +52,7 @@ func (w *writer) mkdirAll(dir string) error {
 	w.mu.Lock()
 	w.dirs = append(w.dirs, dir)
 	w.mu.Unlock()
-	return os.Chmod(dir, 0o755)
+	return w.tree.Chmod(dir, 0o755)
 }
 
 // conflictError says two distributions install different content at one path.
@@ -64,15 +69,15 @@ func (w *writer) create(dest string, r io.Reader, mode fs.FileMode, verify func(
 	if err := w.mkdirAll(filepath.Dir(dest)); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	f, err := w.tree.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	existed := errors.Is(err, fs.ErrExist)
+	var tmpName string
 	if existed {
-		f, err = os.CreateTemp(filepath.Dir(dest), ".pinwheel-*")
+		f, tmpName, err = w.tree.CreateTemp(filepath.Dir(dest), ".pinwheel-")
 	}
 	if err != nil {
 		return err
 	}
-	tmpName := f.Name()
 	if !existed {
 		w.mu.Lock()
 		w.files = append(w.files, dest)
@@ -94,8 +99,8 @@ func (w *writer) create(dest string, r io.Reader, mode fs.FileMode, verify func(
 		err = cerr
 	}
 	if existed {
-		defer os.Remove(tmpName)
-		if err == nil && !sameContent(dest, sum.Sum(nil)) {
+		defer w.tree.Remove(tmpName)
+		if err == nil && !w.sameContent(dest, sum.Sum(nil)) {
 			err = &conflictError{path: dest}
 		}
 	}
@@ -103,7 +108,7 @@ func (w *writer) create(dest string, r io.Reader, mode fs.FileMode, verify func(
 		return err
 	}
 	if !existed {
-		if err := os.Chtimes(dest, w.modTime, w.modTime); err != nil {
+		if err := w.tree.Chtimes(dest, w.modTime, w.modTime); err != nil {
 			return err
 		}
 	}
@@ -121,8 +126,8 @@ func (w *writer) createBytes(dest string, data []byte, mode fs.FileMode) error {
 	return w.create(dest, bytes.NewReader(data), mode, func(hash.Hash, int64) error { return nil }, nil)
 }
 
-func sameContent(p string, want []byte) bool {
-	f, err := os.Open(p)
+func (w *writer) sameContent(p string, want []byte) bool {
+	f, err := w.tree.OpenFile(p, os.O_RDONLY, 0)
 	if err != nil {
 		return false
 	}
@@ -156,7 +161,7 @@ func (w *writer) finish() error {
 		return dirs[i] < dirs[j]
 	})
 	for _, d := range dirs {
-		if err := os.Chtimes(d, w.modTime, w.modTime); err != nil {
+		if err := w.tree.Chtimes(d, w.modTime, w.modTime); err != nil {
 			return err
 		}
 	}
@@ -166,9 +171,9 @@ func (w *writer) finish() error {
 // undo removes everything this install created.
 func (w *writer) undo() {
 	for i := len(w.files) - 1; i >= 0; i-- {
-		_ = os.Remove(w.files[i])
+		_ = w.tree.Remove(w.files[i])
 	}
 	for i := len(w.dirs) - 1; i >= 0; i-- {
-		_ = os.Remove(w.dirs[i]) // only succeeds when empty
+		_ = w.tree.Remove(w.dirs[i]) // only succeeds when empty
 	}
 }

@@ -8,6 +8,7 @@ package wheelsrc
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
@@ -17,6 +18,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // Project describes the distribution to pack.
@@ -53,7 +56,7 @@ func Build(p Project, dir string) (string, error) {
 			return nil
 		}
 		rel, _ := filepath.Rel(p.Src, path)
-		b, err := os.ReadFile(path)
+		b, err := safefs.ReadFile(context.Background(), p.Src, path, 0)
 		files[filepath.ToSlash(rel)] = b
 		return err
 	})

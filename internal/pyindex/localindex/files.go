@@ -3,6 +3,7 @@ package localindex
 import (
 	"archive/zip"
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 type handler struct {
@@ -95,7 +98,7 @@ func (h *handler) info(filename string) (fileInfo, error) {
 	e, ok := h.digests[filename]
 	h.mu.Unlock()
 	if !ok || e.size != st.Size() || !e.modTime.Equal(st.ModTime()) {
-		fi, err := describe(p, filename)
+		fi, err := describe(h.dir, p, filename)
 		if err != nil {
 			return fileInfo{}, err
 		}
@@ -105,14 +108,14 @@ func (h *handler) info(filename string) (fileInfo, error) {
 		h.mu.Unlock()
 	}
 	fi := e.info
-	if reason, err := os.ReadFile(p + ".yanked"); err == nil {
+	if reason, err := safefs.ReadFile(context.Background(), h.dir, p+".yanked", 4096); err == nil {
 		fi.Yanked, fi.YankedReason = true, strings.TrimSpace(string(reason))
 	}
 	return fi, nil
 }
 
-func describe(p, filename string) (fileInfo, error) {
-	f, err := os.Open(p)
+func describe(dir, p, filename string) (fileInfo, error) {
+	f, err := safefs.Open(dir, p)
 	if err != nil {
 		return fileInfo{}, err
 	}

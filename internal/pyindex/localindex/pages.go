@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 func (h *handler) serveRoot(w http.ResponseWriter, r *http.Request) {
@@ -182,8 +184,19 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request, filename str
 		http.NotFound(w, r)
 		return
 	}
+	f, err := safefs.Open(h.dir, filepath.Join(h.dir, filename)) // a regular file in the wheelhouse, no link out
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
 	w.Header().Set("Content-Type", "application/octet-stream")
-	http.ServeFile(w, r, filepath.Join(h.dir, filename))
+	http.ServeContent(w, r, filename, st.ModTime(), f)
 }
 
 func (h *handler) negotiate(r *http.Request) (string, bool) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"pinwheel.dev/pinwheel/internal/runtime"
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // launch is how a release's replicas are started.
@@ -150,7 +152,7 @@ func (img extractedImage) command(py string) ([]string, error) {
 	if script == "" {
 		return nil, fmt.Errorf("entrypoint %q is not in the image's pinwheel layers; the local runtime runs Python entrypoints only", argv[0])
 	}
-	if !hasPythonShebang(script) {
+	if !img.hasPythonShebang(script) {
 		return nil, fmt.Errorf("entrypoint %q is not a Python program; the local runtime runs Python entrypoints only", argv[0])
 	}
 	return append([]string{py, script}, argv[1:]...), nil
@@ -171,20 +173,24 @@ func (img extractedImage) lookPath(name string) string {
 		}
 	}
 	for _, c := range cands {
-		if st, err := os.Stat(img.inRoot(c)); err == nil && st.Mode().IsRegular() {
+		if f, err := safefs.Open(img.root, img.inRoot(c)); err == nil {
+			f.Close()
 			return img.inRoot(c)
 		}
 	}
 	return ""
 }
 
-func hasPythonShebang(file string) bool {
-	f, err := os.Open(file)
+// hasPythonShebang reads the first line (at most 4 KiB) of file, a regular
+// file inside the image root: an entrypoint linked to /dev/zero or out of
+// the root is not a Python program.
+func (img extractedImage) hasPythonShebang(file string) bool {
+	f, err := safefs.Open(img.root, file)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	line, _ := bufio.NewReader(f).ReadString('\n')
+	line, _ := bufio.NewReader(io.LimitReader(f, 4096)).ReadString('\n')
 	return strings.HasPrefix(line, "#!") && strings.Contains(line, "python")
 }
 

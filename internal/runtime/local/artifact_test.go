@@ -131,6 +131,12 @@ func writeImage(t *testing.T, pyVersion string) (dir string, digest string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return writeLayout(t, img)
+}
+
+// writeLayout writes img into a new OCI layout.
+func writeLayout(t *testing.T, img v1.Image) (dir, digest string) {
+	t.Helper()
 	dir = t.TempDir()
 	lp, err := layout.Write(dir, empty.Index)
 	if err != nil {

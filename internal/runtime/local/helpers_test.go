@@ -65,14 +65,21 @@ func apply(t *testing.T, rt *Runtime, d runtime.Desired) {
 // waitConverged polls Observe until it reports convergence (deadline, not a timing assertion).
 func waitConverged(t *testing.T, rt *Runtime) runtime.Observed {
 	t.Helper()
+	return waitObserved(t, rt, "converged", func(o runtime.Observed) bool { return o.Converged })
+}
+
+// waitObserved polls Observe until cond holds, failing t after 2 minutes
+// (a hung runtime, not a slow machine).
+func waitObserved(t *testing.T, rt *Runtime, what string, cond func(runtime.Observed) bool) runtime.Observed {
+	t.Helper()
 	var o runtime.Observed
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		o, _ = rt.Observe(context.Background(), svc)
-		if o.Converged {
+		if cond(o) {
 			return o
 		}
 	}
-	t.Fatalf("not converged: %+v", o)
+	t.Fatalf("not %s: %+v", what, o)
 	return o
 }
 

@@ -1,10 +1,8 @@
 package local
 
 import (
-	"archive/tar"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -13,6 +11,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // extractedImage is an OCI image's pinwheel layers unpacked on disk.
@@ -118,7 +118,8 @@ func imageFromLayout(dir, digest string) (v1.Image, error) {
 	return nil, fmt.Errorf("image indexes nested too deep")
 }
 
-// unpack writes the pinwheel layers into a temp dir, then renames it to root.
+// unpack applies the pinwheel layers, confined by safefs, to a temp dir,
+// then renames it to root.
 func unpack(ctx context.Context, img v1.Image, cf *v1.ConfigFile, root string) error {
 	layers, err := img.Layers()
 	if err != nil {
@@ -133,6 +134,11 @@ func unpack(ctx context.Context, img v1.Image, cf *v1.ConfigFile, root string) e
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	x, err := safefs.OpenLayers(tmp, safefs.DefaultLimits)
+	if err != nil {
+		return err
+	}
+	defer x.Close()
 	for i, l := range layers {
 		if !ours[i] {
 			continue
@@ -144,7 +150,7 @@ func unpack(ctx context.Context, img v1.Image, cf *v1.ConfigFile, root string) e
 		if err != nil {
 			return fmt.Errorf("layer %d: %w", i, err)
 		}
-		err = untar(tar.NewReader(rc), tmp, maxExtract)
+		err = x.Apply(ctx, rc)
 		rc.Close()
 		if err != nil {
 			return fmt.Errorf("layer %d: %w", i, err)
@@ -172,105 +178,4 @@ func pinwheelLayers(cf *v1.ConfigFile, n int) []bool {
 		}
 	}
 	return ours
-}
-
-// maxExtract bounds what one layer may write (sparse entries can claim
-// terabytes in a few bytes of tar).
-const maxExtract = 16 << 30
-
-// untar applies one layer to root: files, dirs, links and whiteouts; names
-// that would escape root are refused, and so is a layer whose files add up
-// to more than limit bytes.
-func untar(tr *tar.Reader, root string, limit int64) error {
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		name := path.Clean("/" + h.Name)
-		target := filepath.Join(root, filepath.FromSlash(name))
-		dir, base := path.Split(name)
-		if w, ok := strings.CutPrefix(base, ".wh."); ok {
-			if w == ".wh..opq" {
-				entries, _ := os.ReadDir(filepath.Join(root, dir))
-				for _, e := range entries {
-					os.RemoveAll(filepath.Join(root, dir, e.Name()))
-				}
-			} else {
-				os.RemoveAll(filepath.Join(root, filepath.FromSlash(dir), w))
-			}
-			continue
-		}
-		if err := insideRoot(root, existingAncestor(filepath.Dir(target))); err != nil {
-			return fmt.Errorf("%s: %w", h.Name, err)
-		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
-		}
-		switch h.Typeflag {
-		case tar.TypeDir:
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
-			}
-		case tar.TypeReg:
-			os.Remove(target)
-			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, os.FileMode(h.Mode)&0o777|0o600)
-			if err != nil {
-				return err
-			}
-			if h.Size > limit {
-				f.Close()
-				return fmt.Errorf("%s: layer larger than %d bytes", h.Name, int64(maxExtract))
-			}
-			var n int64
-			n, err = io.Copy(f, tr)
-			limit -= n
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return err
-			}
-		case tar.TypeSymlink:
-			os.Remove(target)
-			if err := os.Symlink(h.Linkname, target); err != nil {
-				return err
-			}
-		case tar.TypeLink:
-			os.Remove(target)
-			src := filepath.Join(root, filepath.FromSlash(path.Clean("/"+h.Linkname)))
-			if err := os.Link(src, target); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-// insideRoot refuses a directory that a symlink in the layer moved out of root.
-func insideRoot(root, dir string) error {
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return err
-	}
-	real, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return err
-	}
-	if real != realRoot && !strings.HasPrefix(real, realRoot+string(filepath.Separator)) {
-		return fmt.Errorf("path leads outside the image root through a symlink")
-	}
-	return nil
-}
-
-// existingAncestor returns dir or its nearest ancestor that exists.
-func existingAncestor(dir string) string {
-	for {
-		if _, err := os.Lstat(dir); err == nil || dir == filepath.Dir(dir) {
-			return dir
-		}
-		dir = filepath.Dir(dir)
-	}
 }

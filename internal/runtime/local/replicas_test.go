@@ -65,7 +65,7 @@ func TestCrashRestartsWithBackoff(t *testing.T) {
 	apply(t, rt, runtime.Desired{Stable: srcRelease("v1", "CRASH_AFTER", "1"), Replicas: 1})
 	o := waitConverged(t, rt)
 	var st runtime.ReleaseState
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		get(o.Endpoint + "/")
 		get(o.Endpoint + "/")
 		o, _ = rt.Observe(context.Background(), svc)

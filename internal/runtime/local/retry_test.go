@@ -18,13 +18,17 @@ func TestReplicaKilledUnderLoadLosesNoGET(t *testing.T) {
 	o := waitConverged(t, rt)
 	load := startLoad(o.Endpoint, "", 4)
 	for i := 0; i < 3; i++ {
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond) // load runs on both replicas a while
 		victim := o.Releases["v1"].Replicas[i%2]
+		restarts := o.Releases["v1"].Restarts
 		if err := syscall.Kill(victim.PID, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(200 * time.Millisecond)
-		o = waitConverged(t, rt)
+		// Wait for what matters: the runtime saw the death, restarted the
+		// replica, and both serve again.
+		o = waitObserved(t, rt, "restarted and converged", func(o runtime.Observed) bool {
+			return o.Converged && o.Releases["v1"].Restarts > restarts
+		})
 	}
 	load.finish()
 	t.Logf("requests %d, by release %v", load.total, load.byRel)

@@ -52,7 +52,7 @@ func TestClientDrivesServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	var o runtime.Observed
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !o.Converged; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline) && !o.Converged; time.Sleep(20 * time.Millisecond) {
 		if o, err = target.Observe(ctx, svc); err != nil {
 			t.Fatal(err)
 		}

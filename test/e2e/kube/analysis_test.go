@@ -42,7 +42,7 @@ func TestBadReleaseRolledBackByPrometheus(t *testing.T) {
 	if got.Status.Phase != string(rollout.RolledBack) {
 		t.Fatalf("phase %s, want RolledBack: %s", got.Status.Phase, got.Status.Message)
 	}
-	if w.sawPhase(rollout.Promoting) || w.sawPhase(rollout.Promoted) || w.sawWeight(50) {
+	if w.sawPhase(rollout.Promoting) || w.sawPhase(rollout.Promoted) || w.sawWeight(50) || appliedWeight(got, 50) {
 		t.Errorf("a failing release got past its analysis: %v", w.history())
 	}
 	if n := decisions(got, "promote"); n != 0 {

@@ -42,8 +42,8 @@ func TestAPIServerRestartMidRollout(t *testing.T) {
 	if got.Status.Phase != string(rollout.Promoted) {
 		t.Fatalf("phase %s after the API server restart: %s", got.Status.Phase, got.Status.Message)
 	}
-	if !w.sawWeight(50) {
-		t.Errorf("weight 50 never showed after the restart (saw %v)", w.history())
+	if !appliedWeight(got, 50) {
+		t.Errorf("weight 50 never applied after the restart: decisions %+v (statuses seen %v)", got.Status.Decisions, w.history())
 	}
 	if n := decisions(got, "promote"); n != 1 {
 		t.Errorf("%d promote decisions, want 1: %+v", n, got.Status.Decisions)

@@ -3,6 +3,7 @@ package kubee2e
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,14 +49,25 @@ func pinwheelBinary(t *testing.T) string {
 	return pinwheel.path
 }
 
-// proc is a `pinwheel controller` process.
+// proc is a `pinwheel controller` process kept running the way a
+// Deployment keeps its pod's container running: when it exits on its own
+// (a lost leader election, a crash) it is started again, with the same
+// arguments, after a short backoff. Only signal stops it for good (the
+// test deleting the pod).
 type proc struct {
 	t    *testing.T
 	name string
-	cmd  *exec.Cmd
+	args []string
+	env  []string
 	out  *lockedBuffer
-	done chan struct{}
-	err  error
+
+	mu       sync.Mutex
+	cmd      *exec.Cmd
+	exited   chan struct{} // closed when the current incarnation exits
+	err      error         // how the last incarnation exited
+	stopping bool          // signal was called: do not restart
+	starts   int
+	stopped  chan struct{} // closed when the supervisor has given up
 }
 
 // startControllerProcess runs `pinwheel controller` for the rig's
@@ -73,37 +85,107 @@ func (r *rig) startControllerProcessEnv(env []string, identity, lease string, le
 		"--leader-elect", "--lease-namespace", r.Namespace, "--lease-name", lease,
 		"--lease-duration", leaseDuration.String(), "--identity", identity,
 		"--metrics-addr", "0", "--probe-addr", ""}, extra...)
-	p := &proc{t: r.t, name: identity, out: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(pinwheelBinary(r.t), args...)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	p.cmd.Env = append(os.Environ(), env...)
-	if err := p.cmd.Start(); err != nil {
+	p := &proc{t: r.t, name: identity, args: args, env: append(os.Environ(), env...), out: &lockedBuffer{}, stopped: make(chan struct{})}
+	p.mu.Lock()
+	err := p.startLocked()
+	p.mu.Unlock()
+	if err != nil {
 		r.t.Fatal(err)
 	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	go p.supervise()
 	r.t.Cleanup(func() {
 		p.signal(syscall.SIGKILL)
 		if r.t.Failed() {
-			r.t.Logf("%s output:\n%s", identity, p.out.String())
+			r.t.Logf("%s output (%d starts):\n%s", identity, p.startCount(), p.out.String())
 		}
 	})
 	return p
 }
 
-// signal sends sig and waits for the process to exit.
+// startLocked starts an incarnation; p.mu is held.
+func (p *proc) startLocked() error {
+	cmd := exec.Command(pinwheelBinary(p.t), p.args...)
+	cmd.Stdout, cmd.Stderr = p.out, p.out
+	cmd.Env = p.env
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	p.starts++
+	fmt.Fprintf(p.out, "=== %s: start %d, pid %d\n", p.name, p.starts, cmd.Process.Pid)
+	exited := make(chan struct{})
+	p.cmd, p.exited = cmd, exited
+	go func() {
+		err := cmd.Wait()
+		p.mu.Lock()
+		p.err = err
+		p.mu.Unlock()
+		fmt.Fprintf(p.out, "=== %s: pid %d exited: %v\n", p.name, cmd.Process.Pid, err)
+		close(exited)
+	}()
+	return nil
+}
+
+// supervise starts the process again each time it exits unless signal
+// stopped it, backing off from 250 ms to 4 s as the kubelet does.
+func (p *proc) supervise() {
+	defer close(p.stopped)
+	backoff := 250 * time.Millisecond
+	for {
+		p.mu.Lock()
+		exited := p.exited
+		p.mu.Unlock()
+		<-exited
+		p.mu.Lock()
+		stopping := p.stopping
+		p.mu.Unlock()
+		if stopping {
+			return
+		}
+		time.Sleep(backoff)
+		backoff = min(2*backoff, 4*time.Second)
+		// Checked and started under one lock: signal either sees the new
+		// incarnation or stops this one from starting.
+		p.mu.Lock()
+		if p.stopping {
+			p.mu.Unlock()
+			return
+		}
+		err := p.startLocked()
+		p.mu.Unlock()
+		if err != nil {
+			fmt.Fprintf(p.out, "=== %s: restart failed: %v\n", p.name, err)
+			return
+		}
+	}
+}
+
+func (p *proc) startCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.starts
+}
+
+// signal stops supervising, sends sig to the running incarnation and waits
+// for it to exit; it returns how that incarnation exited.
 func (p *proc) signal(sig syscall.Signal) error {
+	p.mu.Lock()
+	p.stopping = true
+	cmd, exited := p.cmd, p.exited
+	p.mu.Unlock()
 	select {
-	case <-p.done:
-		return p.err
+	case <-exited:
 	default:
+		_ = cmd.Process.Signal(sig)
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
 	}
-	_ = p.cmd.Process.Signal(sig)
-	select {
-	case <-p.done:
-	case <-time.After(30 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
+	<-p.stopped
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	return p.err
 }
 

@@ -64,8 +64,8 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	if got.Status.Phase != string(rollout.Promoted) {
 		t.Fatalf("phase %s after the restart: %s", got.Status.Phase, got.Status.Message)
 	}
-	if !w.sawWeight(50) {
-		t.Errorf("weight 50 never showed after the restart (saw %v)", w.history())
+	if !appliedWeight(got, 50) {
+		t.Errorf("weight 50 never applied after the restart: decisions %+v (statuses seen %v)", got.Status.Decisions, w.history())
 	}
 	// Resumed, not restarted: one start, and the pause it was in went on.
 	if n := decisions(got, "start"); n > 1 {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +14,9 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -21,7 +26,13 @@ import (
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
-func TestMain(m *testing.M) { kubetest.Main(m) }
+func TestMain(m *testing.M) {
+	kubetest.Main(m, func() {
+		if pinwheel.path != "" {
+			os.RemoveAll(filepath.Dir(pinwheel.path))
+		}
+	})
+}
 
 // Images of the three builds the tests roll out (never pulled: KWOK runs
 // no container).
@@ -197,6 +208,18 @@ func (r *rig) eventMessages(name, reason string) []string {
 	return out
 }
 
+// appliedWeight reports whether the Release's decision log says the
+// canary weight w was applied (an "advance" of a setWeight step) — the
+// durable record of a step, which no watcher can miss.
+func appliedWeight(rel *v1alpha1.Release, w int32) bool {
+	for _, d := range rel.Status.Decisions {
+		if d.Action == "advance" && strings.Contains(d.Reason, fmt.Sprintf("canary weight %d%% applied", w)) {
+			return true
+		}
+	}
+	return false
+}
+
 // decisions counts the Release's logged decisions with action.
 func decisions(rel *v1alpha1.Release, action string) int {
 	n := 0
@@ -208,8 +231,11 @@ func decisions(rel *v1alpha1.Release, action string) int {
 	return n
 }
 
-// watcher polls a Release and the canary Deployment and keeps what the
-// API showed: every (phase/step/weight) and the canary's ready replicas.
+// watcher keeps every (phase/step/weight) the API showed for a Release.
+// It watches (a RetryWatcher, which resumes from the last resourceVersion
+// after the API server restarts, so no status version is missed however
+// slow the machine) rather than polling, which can miss a state that lasts
+// a second on a loaded machine.
 type watcher struct {
 	mu       sync.Mutex
 	statuses []string
@@ -218,26 +244,91 @@ type watcher struct {
 }
 
 func (r *rig) watch(name string) *watcher {
+	r.t.Helper()
 	w := &watcher{phases: map[string]bool{}, weights: map[int32]bool{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.t.Cleanup(cancel)
+	wc, err := client.NewWithWatch(r.Config, client.Options{Scheme: r.Scheme})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var list v1alpha1.ReleaseList
+	if err := wc.List(ctx, &list, client.InNamespace(r.Namespace)); err != nil {
+		r.t.Fatal(err)
+	}
+	lw := &cache.ListWatch{WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+		return wc.Watch(ctx, &v1alpha1.ReleaseList{}, client.InNamespace(r.Namespace), &client.ListOptions{Raw: &o})
+	}}
+	// A RetryWatcher gives up on errors it deems final; after a restart,
+	// kube-apiserver's watch cache starts at etcd's current version and
+	// refuses older ones ("too old resource version"): what happened in
+	// between is gone for every watcher, so read the Release afresh and go
+	// on from there. (Tests assert what a rollout did through the
+	// Release's decision log; this history is for the failure message.)
 	go func() {
+		rv := list.ResourceVersion
 		for ctx.Err() == nil {
-			var rel v1alpha1.Release
-			if err := r.Client.Get(ctx, client.ObjectKey{Namespace: r.Namespace, Name: name}, &rel); err == nil {
-				s := fmt.Sprintf("%s/%d/%d", rel.Status.Phase, rel.Status.Step, rel.Status.CanaryWeight)
-				w.mu.Lock()
-				if n := len(w.statuses); n == 0 || w.statuses[n-1] != s {
-					w.statuses = append(w.statuses, s)
+			if rv == "" {
+				var rel v1alpha1.Release
+				err := wc.Get(ctx, client.ObjectKey{Namespace: r.Namespace, Name: name}, &rel)
+				var fresh v1alpha1.ReleaseList
+				if lerr := wc.List(ctx, &fresh, client.InNamespace(r.Namespace)); lerr == nil {
+					rv = fresh.ResourceVersion
+					if err == nil {
+						w.record(&rel)
+					}
 				}
-				w.phases[rel.Status.Phase] = true
-				w.weights[rel.Status.CanaryWeight] = true
-				w.mu.Unlock()
 			}
-			time.Sleep(50 * time.Millisecond)
+			if rv == "" {
+				time.Sleep(200 * time.Millisecond)
+				continue
+			}
+			rw, err := watchtools.NewRetryWatcherWithContext(ctx, rv, lw)
+			if err != nil {
+				w.note("watch: " + err.Error())
+				time.Sleep(200 * time.Millisecond)
+				continue
+			}
+			for ev := range rw.ResultChan() {
+				switch o := ev.Object.(type) {
+				case *v1alpha1.Release:
+					rv = o.ResourceVersion
+					if o.Name == name {
+						w.record(o)
+					}
+				case *metav1.Status:
+					w.note(fmt.Sprintf("watch %s: %s", ev.Type, o.Message))
+					rv = "" // gone: start from what is there now
+				}
+			}
+			rw.Stop()
+			time.Sleep(200 * time.Millisecond) // never a hot loop against a server coming back
 		}
 	}()
+	r.t.Cleanup(func() {
+		if r.t.Failed() {
+			r.t.Logf("statuses of %s seen: %v", name, w.history())
+		}
+	})
 	return w
+}
+
+// note keeps a watch problem beside the statuses (shown on failure).
+func (w *watcher) note(s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.statuses = append(w.statuses, "("+s+")")
+}
+
+func (w *watcher) record(rel *v1alpha1.Release) {
+	s := fmt.Sprintf("%s/%d/%d", rel.Status.Phase, rel.Status.Step, rel.Status.CanaryWeight)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if n := len(w.statuses); n == 0 || w.statuses[n-1] != s {
+		w.statuses = append(w.statuses, s)
+	}
+	w.phases[rel.Status.Phase] = true
+	w.weights[rel.Status.CanaryWeight] = true
 }
 
 func (w *watcher) sawPhase(p rollout.Phase) bool {

@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"pinwheel.dev/pinwheel/internal/testproc"
 )
 
 // pinwheelBin is the binary under test.
@@ -40,9 +42,10 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "build pinwheel:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	// A subreaper: replicas of a SIGKILLed `pinwheel up` come to this
+	// process, which reaps them; anything still running at the end fails
+	// the suite.
+	os.Exit(testproc.Run(m, func() { os.RemoveAll(dir) }))
 }
 
 func repoRoot() string {

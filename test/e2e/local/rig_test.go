@@ -72,7 +72,7 @@ func (r *rig) startUp() {
 			t.Logf("pinwheel up (pid %d) output:\n%s", up.Process.Pid, lb.String())
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		if c, err := local.Dial(context.Background(), filepath.Join(r.dir, ".pinwheel")); err == nil {
 			if _, err := c.Observe(context.Background(), "shop"); err == nil {
