@@ -44,9 +44,18 @@ func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
 		if err := checkExisting(path); err != nil {
 			return nil, err
 		}
-	} else if err := create(path); err != nil {
+	} else if err := create(ctx, path); err != nil {
 		return nil, err
 	}
+	if err := s.open(ctx, path); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// open connects s to the database file at path and checks (ReadOnly) or
+// migrates its schema.
+func (s *sqliteStore) open(ctx context.Context, path string) error {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(15000)")
 	q.Add("_pragma", "foreign_keys(1)")
@@ -60,7 +69,7 @@ func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
+		return fmt.Errorf("ledger: open %s: %w", path, err)
 	}
 	s.db = db
 	if s.readOnly {
@@ -70,29 +79,53 @@ func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
 	}
 	if err != nil {
 		db.Close()
-		return nil, fileError(path, err)
+		return fileError(path, err)
 	}
-	return s, nil
+	return nil
 }
 
-// create makes path's directory and, when path does not exist yet, an empty
-// file readable by its owner only (SQLite gives its -wal and -shm files the
-// same mode). An existing path must pass checkExisting: a deploy must not
-// take an empty file for a new history either.
-func create(path string) error {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("ledger: %w", err)
-		}
+// create makes a new ledger at path when none exists: a complete,
+// migrated database is built in a temporary file readable by its owner only
+// (SQLite gives its -wal and -shm files the same mode) and hard-linked into
+// place, so no process ever sees a half-made ledger — concurrent creators
+// all end up with the one that was linked first. An existing path must pass
+// checkExisting: a deploy must not take an empty file for a new history.
+func create(ctx context.Context, path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("ledger: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
+	if _, err := os.Lstat(path); err == nil {
 		return checkExisting(path)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("ledger: %w", err)
 	}
+	f, err := os.CreateTemp(dir, ".ledger-*.db") // mode 0600
 	if err != nil {
 		return fmt.Errorf("ledger: %w", err)
 	}
-	return f.Close()
+	tmp := f.Name()
+	f.Close()
+	defer func() {
+		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(tmp + suffix)
+		}
+	}()
+	fresh := &sqliteStore{now: time.Now}
+	if err := fresh.open(ctx, tmp); err != nil {
+		return err
+	}
+	_, err = fresh.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`) // everything into the main file
+	if cerr := fresh.db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("ledger: create %s: %w", path, err)
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("ledger: create %s: %w", path, err)
+	}
+	return nil
 }
 
 // checkExisting refuses a path that is not a non-empty regular file.

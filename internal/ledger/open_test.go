@@ -11,7 +11,8 @@ import (
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
-// Open creates the ledger readable by its owner only.
+// Open creates the ledger readable by its owner only, through a temporary
+// file it leaves no trace of.
 func TestOpenCreatesOwnerOnlyFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), ".pinwheel", "ledger.db")
 	s, err := Open(context.Background(), path)
@@ -25,6 +26,12 @@ func TestOpenCreatesOwnerOnlyFile(t *testing.T) {
 	}
 	if perm := info.Mode().Perm(); perm != 0o600 {
 		t.Fatalf("ledger mode %o, want 600", perm)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".ledger-") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
 	}
 }
 
