@@ -7,14 +7,11 @@ import (
 	"path/filepath"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/debian"
 	"pinwheel.dev/pinwheel/internal/image"
 	"pinwheel.dev/pinwheel/internal/lock"
-	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // inputs are the resolved inputs shared by every platform.
@@ -141,12 +138,12 @@ func baseURI(ref config.BaseRef) string {
 }
 
 // externalParameters are the user-controlled inputs recorded in provenance:
-// pinwheel.yaml as written (minus sections that do not affect the image)
-// and the platforms built.
+// pinwheel.yaml as written (minus sections that do not affect the image;
+// env values only as digests, see config.Snapshot) and the platforms built.
 func externalParameters(cfg *config.Config, platforms []string) map[string]any {
-	raw := map[string]any{}
-	if b, err := safefs.ReadFile(context.Background(), cfg.Dir, cfg.Path, 0); err == nil {
-		_ = yaml.Unmarshal(b, &raw)
+	raw, err := config.Snapshot(cfg.Path)
+	if err != nil {
+		raw = map[string]any{}
 	}
 	delete(raw, "rollout")
 	delete(raw, "runtime")

@@ -20,6 +20,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/pep"
 	"pinwheel.dev/pinwheel/internal/pyindex"
 	"pinwheel.dev/pinwheel/internal/safefs"
+	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
 // BuildInfoPath is where the build-info layer puts BuildInfo in the image.
@@ -62,6 +63,9 @@ func buildPlatform(ctx context.Context, cfg *config.Config, in *inputs, p v1.Pla
 		{Layer: deps, CreatedBy: "pinwheel: dependencies " + describeDeps(in)},
 		{Layer: app, CreatedBy: "pinwheel: app files → " + cfg.App.Dest},
 		{Layer: bi, CreatedBy: "pinwheel: build-info → " + BuildInfoPath},
+	}
+	if err := refuseSecrets(cfg, base, []scannedLayer{{"dependencies", deps, secrets.Names}, {"app", app, secrets.Contents}, {"build-info", bi, secrets.Contents}}); err != nil {
+		return nil, pr, nil, err
 	}
 	img, err := image.Build(image.Spec{Platform: p, Base: base, Layers: layers, Created: in.epoch, Config: imageConfig(cfg, in)})
 	if err != nil {

@@ -70,6 +70,11 @@ func parseDockerfile(file string, data []byte) (*dockerfile, error) {
 		for a := n.Next; a != nil; a = a.Next {
 			in.Args = append(in.Args, a.Value)
 		}
+		if in.Cmd == "RUN" || in.Cmd == "ENTRYPOINT" || in.Cmd == "CMD" {
+			if err := instrShellLimit(df, in); err != nil {
+				return nil, err
+			}
+		}
 		df.Instrs = append(df.Instrs, in)
 	}
 	return df, nil
@@ -136,13 +141,15 @@ func checkDockerfiles(ctx context.Context, p *project, r *Report) error {
 		return err
 	}
 	for _, df := range dfs {
-		checkDockerfile(p, df, r)
+		if err := checkDockerfile(p, df, r); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // checkDockerfile runs every per-Dockerfile rule on one parsed file.
-func checkDockerfile(p *project, df *dockerfile, r *Report) {
+func checkDockerfile(p *project, df *dockerfile, r *Report) error {
 	args := map[string]string{} // ARG defaults seen so far
 	env := map[string]string{}  // ENV of the current stage
 	stages := map[string]bool{}
@@ -172,7 +179,7 @@ func checkDockerfile(p *project, df *dockerfile, r *Report) {
 			checkCopyFrom(df, in, args, stages, r)
 		}
 	}
-	checkEntrypoints(p, df, r)
+	return checkEntrypoints(p, df, r)
 }
 
 var varRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}?`)

@@ -11,7 +11,7 @@ import (
 // an image runs at start: scripts named by ENTRYPOINT or CMD (mapped back to
 // the build context through COPY/ADD), and docker-entrypoint.sh-style files
 // in the project.
-func checkEntrypoints(p *project, df *dockerfile, r *Report) {
+func checkEntrypoints(p *project, df *dockerfile, r *Report) error {
 	copied := map[string]string{} // image path → context path
 	var referenced []string
 	for _, in := range df.Instrs {
@@ -71,8 +71,11 @@ func checkEntrypoints(p *project, df *dockerfile, r *Report) {
 		if r.hasFile("PW307", name) {
 			continue // already checked for another Dockerfile
 		}
-		checkRuntimeScript(p, name, r)
+		if err := checkRuntimeScript(p, name, r); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // isShellScript reports whether the project file rel is a shell script: a
@@ -99,10 +102,13 @@ func isShellScript(p *project, rel string) bool {
 }
 
 // checkRuntimeScript reports every package install in a start-up script.
-func checkRuntimeScript(p *project, rel string, r *Report) {
+func checkRuntimeScript(p *project, rel string, r *Report) error {
 	data, ok, err := p.read(rel)
 	if err != nil || !ok {
-		return
+		return nil
+	}
+	if err := shellLimit(rel, string(data), 1); err != nil {
+		return err
 	}
 	s := scanShell(string(data), 1)
 	for _, c := range s.Cmds {
@@ -117,6 +123,7 @@ func checkRuntimeScript(p *project, rel string, r *Report) {
 		f := r.add("PW307", rel, d.Line, "%s piped into a shell at container start", strings.Join(d.Argv, " "))
 		f.Column = d.Col
 	}
+	return nil
 }
 
 // hasFile reports whether a finding of rule id in file was already made.

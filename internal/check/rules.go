@@ -20,7 +20,7 @@ var Rules = map[string]Rule{
 		Fix:   "write the reason: `# pinwheel:ignore PW301 reason: <why this is safe>`"},
 	"PW002": {ID: "PW002", Name: "suppression-unknown-rule", Severity: SeverityLow,
 		Title: "pinwheel:ignore names a rule that does not exist",
-		Fix:   "use a rule ID from `docs/check.md` (PW001…PW403)"},
+		Fix:   "use a rule ID from `docs/check.md` (PW001…PW406)"},
 	"PW101": {ID: "PW101", Name: "no-lockfile", Severity: SeverityHigh,
 		Title: "project has no lockfile",
 		Fix:   "lock the project: `uv lock`, `poetry lock`, `pdm lock`, `pipenv lock` or `pip-compile --generate-hashes`"},
@@ -75,6 +75,15 @@ var Rules = map[string]Rule{
 	"PW403": {ID: "PW403", Name: "secret-file-in-context", Severity: SeverityHigh,
 		Title: "secret file in the build context without a .dockerignore entry",
 		Fix:   "add the file to .dockerignore (and remove it from the repository)"},
+	"PW404": {ID: "PW404", Name: "secret-in-config-env", Severity: SeverityHigh,
+		Title: "pinwheel.yaml env: carries a secret",
+		Fix:   "keep secrets out of pinwheel.yaml: give the runtime the value (a Kubernetes Secret, the deploy environment), not the image"},
+	"PW405": {ID: "PW405", Name: "include-selects-secret", Severity: SeverityMedium,
+		Title: "app.include selects a secret file",
+		Fix:   "narrow app.include to the app's own files; secret-shaped files are never copied"},
+	"PW406": {ID: "PW406", Name: "secret-in-app-file", Severity: SeverityCritical,
+		Title: "an app file holds a credential",
+		Fix:   "read the credential from the environment at run time; `pinwheel build` refuses to build this"},
 }
 
 // RuleIDs returns the catalog's IDs in order.

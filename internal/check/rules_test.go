@@ -80,6 +80,10 @@ func TestRules(t *testing.T) {
 			"PW401 Dockerfile:2", "PW401 Dockerfile:4", "PW401 Dockerfile:6", "PW401 Dockerfile:7",
 			"PW402 Dockerfile:8", "PW402 Dockerfile:9",
 		}},
+		{"app-secrets", []string{ // no Dockerfile: what pinwheel build would take
+			"PW101 :0", "PW403 .env:0", "PW406 app/settings.py:0", "PW403 keys/id_ed25519:0",
+			"PW405 pinwheel.yaml:4:12", "PW405 pinwheel.yaml:4:12", "PW404 pinwheel.yaml:7:3", "PW404 pinwheel.yaml:7:3",
+		}},
 		{"suppress", []string{
 			"PW301 Dockerfile:2 (suppressed)",
 			"PW001 Dockerfile:3", "PW301 Dockerfile:4",
@@ -124,7 +128,7 @@ func TestRules(t *testing.T) {
 func TestEveryRuleHasATriggeringFixture(t *testing.T) {
 	seen := map[string]bool{}
 	for _, name := range []string{"rich", "nolock", "stale", "nohash", "unpinned", "pyversion", "docker-base",
-		"docker-run", "entrypoint", "secrets", "suppress", "uv-stale"} {
+		"docker-run", "entrypoint", "secrets", "app-secrets", "suppress", "uv-stale"} {
 		for _, f := range runProject(t, name).Findings {
 			seen[f.RuleID] = true
 		}

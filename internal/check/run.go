@@ -2,6 +2,8 @@ package check
 
 import (
 	"strings"
+
+	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
 // runScan returns the shell commands of a RUN instruction with their
@@ -92,7 +94,7 @@ func checkRun(p *project, df *dockerfile, in instruction, env map[string]string,
 		f.Column = d.Col
 	}
 	for _, c := range s.Cmds {
-		if what, ok := looksLikeSecret(strings.Join(c.Argv, " ")); ok {
+		if what, ok := secrets.Value(strings.Join(c.Argv, " ")); ok {
 			f := addAt(r, "PW401", df.File, in, c.Line, "RUN %s … contains what looks like %s: it is stored in the image history", c.Argv[0], what)
 			f.Severity, f.Column = SeverityCritical, c.Col
 		}

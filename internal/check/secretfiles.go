@@ -13,34 +13,24 @@ import (
 	"github.com/moby/patternmatcher/ignorefile"
 
 	"pinwheel.dev/pinwheel/internal/safefs"
+	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
 // skipDirs are not walked when looking for secret files.
 var skipDirs = map[string]bool{".git": true, ".hg": true, ".venv": true, "venv": true, "node_modules": true,
 	"__pycache__": true, ".tox": true, ".mypy_cache": true, ".pytest_cache": true}
 
-// secretFile reports whether the project file rel (with contents loader)
-// is a credential file.
+// secretFile reports whether the project file rel (with contents loader,
+// called only for names that need it) is a credential file.
 func secretFile(rel string, contents func() []byte) bool {
-	name := path.Base(rel)
-	switch {
-	case name == ".env" || strings.HasPrefix(name, ".env."):
-		for _, safe := range []string{".example", ".sample", ".template", ".dist", ".defaults"} {
-			if strings.HasSuffix(name, safe) {
-				return false
-			}
-		}
+	if _, ok := secrets.File(rel, nil); ok {
 		return true
-	case name == "id_rsa" || name == "id_dsa" || name == "id_ecdsa" || name == "id_ed25519":
-		return true
-	case name == ".netrc" || name == ".pypirc" || name == "credentials" || name == "credentials.json" ||
-		strings.HasSuffix(name, ".p12") || strings.HasSuffix(name, ".pfx"):
-		return true
-	case strings.HasSuffix(name, ".pem") || strings.HasSuffix(name, ".key") || strings.HasSuffix(name, ".json"):
-		data := contents()
-		return bytes.Contains(data, []byte("PRIVATE KEY-----"))
 	}
-	return false
+	if !secrets.NeedsHead(rel) {
+		return false
+	}
+	_, ok := secrets.File(rel, contents())
+	return ok
 }
 
 // checkSecretFiles reports secret files that reach an image: PW402 when a
@@ -49,40 +39,21 @@ func secretFile(rel string, contents func() []byte) bool {
 // without a .dockerignore entry.
 func checkSecretFiles(ctx context.Context, p *project, r *Report) error {
 	dfs, err := loadDockerfiles(p)
-	if err != nil || len(dfs) == 0 {
-		return err
-	}
-	ignore, err := dockerignore(p)
 	if err != nil {
 		return err
 	}
-	var secrets []string
-	err = filepath.WalkDir(p.dir, func(full string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil // unreadable entries cannot be copied either
-		}
-		if d.IsDir() {
-			if skipDirs[d.Name()] && full != p.dir {
-				return filepath.SkipDir
-			}
-			return ctx.Err()
-		}
-		rel := p.rel(full)
-		if d.Type().IsRegular() && secretFile(rel, func() []byte { return readHead(full, 1<<20) }) {
-			if ignored, _ := ignore.MatchesOrParentMatches(rel); !ignored {
-				secrets = append(secrets, rel)
-			}
-		}
-		return nil
-	})
+	if len(dfs) == 0 {
+		return checkAppSecrets(ctx, p, r)
+	}
+	found, err := secretFilesIn(ctx, p)
 	if err != nil {
 		return err
 	}
 	copied := map[string]bool{}
 	for _, df := range dfs {
-		checkCopiedSecrets(df, secrets, copied, r)
+		checkCopiedSecrets(df, found, copied, r)
 	}
-	for _, s := range secrets {
+	for _, s := range found {
 		if !copied[s] {
 			r.add("PW403", s, 0, "%s is in the build context and not excluded by .dockerignore", s)
 		}
@@ -115,6 +86,35 @@ func checkCopiedSecrets(df *dockerfile, secrets []string, copied map[string]bool
 			}
 		}
 	}
+}
+
+// secretFilesIn lists the project's secret files that .dockerignore does
+// not exclude.
+func secretFilesIn(ctx context.Context, p *project) ([]string, error) {
+	ignore, err := dockerignore(p)
+	if err != nil {
+		return nil, err
+	}
+	var found []string
+	err = filepath.WalkDir(p.dir, func(full string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable entries cannot be copied either
+		}
+		if d.IsDir() {
+			if skipDirs[d.Name()] && full != p.dir {
+				return filepath.SkipDir
+			}
+			return ctx.Err()
+		}
+		rel := p.rel(full)
+		if d.Type().IsRegular() && secretFile(rel, func() []byte { return readHead(full, secrets.HeadSize) }) {
+			if ignored, _ := ignore.MatchesOrParentMatches(rel); !ignored {
+				found = append(found, rel)
+			}
+		}
+		return nil
+	})
+	return found, err
 }
 
 // covers reports whether COPY source src (relative to the context) includes

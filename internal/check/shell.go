@@ -29,23 +29,23 @@ var downloaders = map[string]bool{"curl": true, "wget": true, "fetch": true}
 
 // scanShell parses src (whose first line is line firstLine of its file; col
 // offsets are preserved) and lists its commands. When src is not valid
-// shell, it falls back to a word split so no command goes unseen.
+// shell, it falls back to a word split so no command goes unseen. Callers
+// bound src with shellLimit first; the walk is linear in the tree: chains
+// of &&, || and | are flattened, not walked once per operator.
 func scanShell(src string, firstLine int) shellScan {
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
 	if err != nil {
 		return scanShellFallback(src, firstLine)
 	}
 	var s shellScan
-	syntax.Walk(f, func(n syntax.Node) bool {
+	var visit func(n syntax.Node) bool
+	visit = func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.CallExpr:
 			if len(n.Args) == 0 {
 				return true
 			}
-			c := shellCmd{Line: int(n.Pos().Line()) + firstLine - 1, Col: int(n.Pos().Col())}
-			for _, w := range n.Args {
-				c.Argv = append(c.Argv, wordString(w))
-			}
+			c := callCmd(n, firstLine)
 			s.Cmds = append(s.Cmds, c)
 			// sh -c "$(curl …)" and bash <(curl …)
 			if argv := unwrap(c.Argv); len(argv) > 0 && shells[base(argv[0])] {
@@ -56,16 +56,83 @@ func scanShell(src string, firstLine int) shellScan {
 				}
 			}
 		case *syntax.BinaryCmd:
-			if n.Op != syntax.Pipe && n.Op != syntax.PipeAll {
-				return true
+			operands, ops := flattenChain(n)
+			var downloader *shellCmd // the first curl/wget of the current pipeline
+			for i, op := range operands {
+				if i > 0 && ops[i-1] != syntax.Pipe && ops[i-1] != syntax.PipeAll {
+					downloader = nil // && or || ends the pipeline
+				}
+				before := len(s.Cmds)
+				syntax.Walk(op, visit)
+				if downloader != nil && len(s.Cmds) > before && shells[base(firstArg(unwrap(s.Cmds[before].Argv)))] {
+					s.PipeToShell = append(s.PipeToShell, *downloader)
+					downloader = nil
+				}
+				if downloader == nil && i+1 < len(operands) && (ops[i] == syntax.Pipe || ops[i] == syntax.PipeAll) {
+					for j := before; j < len(s.Cmds); j++ {
+						if u := unwrap(s.Cmds[j].Argv); len(u) > 0 && downloaders[base(u[0])] {
+							d := s.Cmds[j]
+							downloader = &d
+							break
+						}
+					}
+				}
 			}
-			if d, ok := firstDownloader(n.X, firstLine); ok && startsWithShell(n.Y) {
-				s.PipeToShell = append(s.PipeToShell, d)
-			}
+			return false
 		}
 		return true
-	})
+	}
+	syntax.Walk(f, visit)
 	return s
+}
+
+// flattenChain lists the statements an &&, || and | chain joins, in order,
+// and the operators between them, without recursion: chains are as long as
+// the input allows.
+func flattenChain(b *syntax.BinaryCmd) ([]*syntax.Stmt, []syntax.BinCmdOperator) {
+	var operands []*syntax.Stmt
+	var ops []syntax.BinCmdOperator
+	type item struct {
+		stmt *syntax.Stmt
+		op   syntax.BinCmdOperator
+	}
+	stack := []item{{stmt: b.Y}, {op: b.Op}, {stmt: b.X}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch {
+		case it.stmt == nil:
+			ops = append(ops, it.op)
+		case isChain(it.stmt):
+			inner := it.stmt.Cmd.(*syntax.BinaryCmd)
+			stack = append(stack, item{stmt: inner.Y}, item{op: inner.Op}, item{stmt: inner.X})
+		default:
+			operands = append(operands, it.stmt)
+		}
+	}
+	return operands, ops
+}
+
+// isChain reports whether st is a bare binary command (no negation,
+// redirects or background) that belongs to the chain around it.
+func isChain(st *syntax.Stmt) bool {
+	_, ok := st.Cmd.(*syntax.BinaryCmd)
+	return ok && !st.Negated && !st.Background && len(st.Redirs) == 0
+}
+
+func callCmd(call *syntax.CallExpr, firstLine int) shellCmd {
+	c := shellCmd{Line: int(call.Pos().Line()) + firstLine - 1, Col: int(call.Pos().Col())}
+	for _, w := range call.Args {
+		c.Argv = append(c.Argv, wordString(w))
+	}
+	return c
+}
+
+func firstArg(argv []string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	return argv[0]
 }
 
 // firstDownloader finds a curl/wget call inside n.
@@ -77,37 +144,14 @@ func firstDownloader(n syntax.Node, firstLine int) (shellCmd, bool) {
 			return false
 		}
 		if call, isCall := n.(*syntax.CallExpr); isCall && len(call.Args) > 0 {
-			argv := make([]string, 0, len(call.Args))
-			for _, w := range call.Args {
-				argv = append(argv, wordString(w))
-			}
-			if u := unwrap(argv); len(u) > 0 && downloaders[base(u[0])] {
-				found = shellCmd{Argv: argv, Line: int(call.Pos().Line()) + firstLine - 1, Col: int(call.Pos().Col())}
-				ok = true
+			c := callCmd(call, firstLine)
+			if u := unwrap(c.Argv); len(u) > 0 && downloaders[base(u[0])] {
+				found, ok = c, true
 			}
 		}
 		return true
 	})
 	return found, ok
-}
-
-// startsWithShell reports whether the command n starts by running a shell.
-func startsWithShell(n syntax.Node) bool {
-	var first []string
-	syntax.Walk(n, func(n syntax.Node) bool {
-		if first != nil {
-			return false
-		}
-		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) > 0 {
-			for _, w := range call.Args {
-				first = append(first, wordString(w))
-			}
-			return false
-		}
-		return true
-	})
-	u := unwrap(first)
-	return len(u) > 0 && shells[base(u[0])]
 }
 
 // wordString renders a shell word: literals and quotes as their text,
@@ -142,9 +186,10 @@ var fallbackSplit = regexp.MustCompile(`&&|\|\||;|\n`)
 // scanShellFallback splits src on command separators and pipes.
 func scanShellFallback(src string, firstLine int) shellScan {
 	var s shellScan
-	offset := 0
+	offset, line, counted := 0, firstLine, 0
 	for _, seg := range fallbackSplit.Split(src, -1) {
-		line := firstLine + strings.Count(src[:offset], "\n")
+		line += strings.Count(src[counted:offset], "\n") // each byte counted once
+		counted = offset
 		offset += len(seg)
 		if offset < len(src) {
 			offset += len(fallbackSplit.FindString(src[offset:]))

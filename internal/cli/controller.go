@@ -61,7 +61,7 @@ shaped file (Prometheus, webhooks, the GitHub remediation tracker);
 	fl := cmd.Flags()
 	fl.StringVar(&f.conn.Kubeconfig, "kubeconfig", "", "kubeconfig file (default $KUBECONFIG, else ~/.kube/config; in a pod: its service account)")
 	fl.StringVar(&f.conn.Context, "context", "", "kubeconfig context (default: the current context)")
-	fl.StringVarP(&f.conn.Namespace, "namespace", "n", "", "watch only this namespace (default: all namespaces)")
+	fl.StringVarP(&f.conn.Namespace, "namespace", "n", "", "watch only this namespace, or several comma-separated: a,b (default: all namespaces)")
 	fl.BoolVar(&f.leaderElect, "leader-elect", true, "reconcile only while holding the Lease")
 	fl.StringVar(&f.leaseNamespace, "lease-namespace", "pinwheel-system", "namespace of the leader-election Lease")
 	fl.StringVar(&f.lease, "lease-name", "pinwheel-controller", "name of the leader-election Lease")

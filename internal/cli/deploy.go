@@ -117,7 +117,7 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 	if err != nil {
 		return err
 	}
-	store, err := openLedger(ctx, ledgerPath(f.ledger, dir), true)
+	store, err := ledger.Open(ctx, ledgerPath(f.ledger, dir))
 	if err != nil {
 		return err
 	}

@@ -39,9 +39,9 @@ func TestDeployCommandsInputErrors(t *testing.T) {
 		{name: "deploy_target_unknown", args: []string{"deploy", shop, "--source", "--target", "nomad"}, want: "unknown target"},
 		{name: "deploy_negative_replicas", args: []string{"deploy", shop, "--source", "--replicas", "-1"}, want: "--replicas -1"},
 		{name: "deploy_relative_readiness", args: []string{"deploy", shop, "--source", "--readiness-path", "healthz"}, want: "starting with /"},
-		{name: "status_no_ledger", args: []string{"status", "shop", "--ledger", filepath.Join(empty, "none.db")}, want: "no ledger at"},
-		{name: "history_no_ledger", args: []string{"history", "shop", "--ledger", filepath.Join(empty, "none.db")}, want: "no ledger at"},
-		{name: "promote_no_ledger", args: []string{"promote", "shop", "--ledger", filepath.Join(empty, "none.db")}, want: "no ledger at"},
+		{name: "status_no_ledger", args: []string{"status", "shop", "--ledger", filepath.Join(empty, "none.db")}, want: "none.db: no ledger (deploy something first"},
+		{name: "history_no_ledger", args: []string{"history", "shop", "--ledger", filepath.Join(empty, "none.db")}, want: "none.db: no ledger (deploy something first"},
+		{name: "promote_no_ledger", args: []string{"promote", "shop", "--ledger", filepath.Join(empty, "none.db")}, want: "none.db: no ledger (deploy something first"},
 		{name: "recreate_needs_release", args: []string{"recreate"}, want: "accepts 1 arg"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

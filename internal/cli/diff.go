@@ -68,7 +68,11 @@ be compared with a lockfile. Exit status is 0 whatever changed.`,
 			if err := lockCheckOutput(output, lock.DiffFormats...); err != nil {
 				return err
 			}
-			if store := openLedgerIfAny(cmd.Context(), ledgerFlag); store != nil {
+			store, err := openLedgerIfAny(cmd.Context(), ledgerFlag)
+			if err != nil {
+				return err
+			}
+			if store != nil {
 				defer store.Close()
 				if done, err := diffReleases(cmd.Context(), streams.Out, store, args, output); done || err != nil {
 					return err

@@ -31,17 +31,15 @@ func (s releaseLockSource) Resolve(ctx context.Context, arg string) (*lock.Lock,
 	return rel.Lock, true, nil
 }
 
-// openLedgerIfAny opens --ledger, or ./.pinwheel/ledger.db when it exists.
-func openLedgerIfAny(ctx context.Context, flag string) ledger.Store {
+// openLedgerIfAny opens --ledger, or ./.pinwheel/ledger.db when it exists,
+// read-only (nil when there is none to open). A ledger that exists but
+// cannot be read is an error, not a reason to compare files instead.
+func openLedgerIfAny(ctx context.Context, flag string) (ledger.Store, error) {
 	path := ledgerPath(flag, ".")
-	if _, err := os.Stat(path); err != nil {
-		return nil
+	if _, err := os.Lstat(path); err != nil && flag == "" {
+		return nil, nil
 	}
-	store, err := ledger.Open(ctx, path)
-	if err != nil {
-		return nil
-	}
-	return store
+	return ledger.Open(ctx, path, ledger.ReadOnly())
 }
 
 // diffReleases writes the "what changed" report when both arguments name

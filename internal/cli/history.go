@@ -8,6 +8,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/kubecli"
+	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
 func newHistoryCommand(streams Streams) *cobra.Command {
@@ -27,7 +28,7 @@ with where each automatic rollback's remediation report went.
 --limit here: give the namespace as --namespace).`,
 		Args: cobra.MaximumNArgs(1),
 	}
-	fromLedger := withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+	fromLedger := withServiceLedger(&ledgerFlag, &output, ledger.ReadOnly(), func(ctx context.Context, sl serviceLedger) error {
 		store, service := sl.store, sl.service
 		hs, err := deploy.History(ctx, store, service, limit)
 		if err != nil {

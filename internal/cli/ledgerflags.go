@@ -33,19 +33,6 @@ func ledgerPath(flag, dir string) string {
 	return filepath.Join(dir, ".pinwheel", "ledger.db")
 }
 
-// openLedger opens the ledger at path; unless create, a missing file is an
-// input error rather than a new empty ledger.
-func openLedger(ctx context.Context, path string, create bool) (ledger.Store, error) {
-	if !create {
-		if _, err := os.Stat(path); err != nil {
-			return nil, usageError("no ledger at %s (deploy something first, or pass --ledger PATH)", path)
-		}
-	} else if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	return ledger.Open(ctx, path)
-}
-
 // serviceLedger is what the read-and-queue commands (status, history,
 // promote, abort, rollback) start from: the open ledger, its path and the
 // service they act on.
@@ -57,9 +44,10 @@ type serviceLedger struct {
 
 // withServiceLedger is the RunE of a command acting on one service's ledger:
 // it checks --output, finds the ledger (--ledger or ./.pinwheel/ledger.db)
-// and SERVICE (see serviceArg), opens the ledger, which must exist, runs fn
-// and closes it.
-func withServiceLedger(ledgerFlag, output *string, fn func(ctx context.Context, sl serviceLedger) error) func(*cobra.Command, []string) error {
+// and SERVICE (see serviceArg), opens the ledger in mode (ledger.ReadOnly for
+// the commands that only read, ledger.Existing for those that queue
+// commands; it is never created), runs fn and closes it.
+func withServiceLedger(ledgerFlag, output *string, mode ledger.Option, fn func(ctx context.Context, sl serviceLedger) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := checkTextOrJSON(*output); err != nil {
 			return err
@@ -70,7 +58,7 @@ func withServiceLedger(ledgerFlag, output *string, fn func(ctx context.Context, 
 		if err != nil {
 			return err
 		}
-		store, err := openLedger(ctx, path, false)
+		store, err := ledger.Open(ctx, path, mode)
 		if err != nil {
 			return err
 		}
@@ -104,7 +92,7 @@ func onlyServiceIn(ctx context.Context, ledgerFile, dir string) (string, error) 
 	if _, err := os.Stat(ledgerFile); err != nil {
 		return "", usageError("name the SERVICE (no pinwheel.yaml in %s to take it from, no ledger at %s)", dir, ledgerFile)
 	}
-	store, err := ledger.Open(ctx, ledgerFile)
+	store, err := ledger.Open(ctx, ledgerFile, ledger.ReadOnly())
 	if err != nil {
 		return "", err
 	}

@@ -40,7 +40,7 @@ a fresh id) on the Release named, else on the running Release of the service
 (default: the service of ./pinwheel.yaml); the controller takes it.`,
 		Args: cobra.MaximumNArgs(1),
 	}
-	fromLedger := withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+	fromLedger := withServiceLedger(&ledgerFlag, &output, ledger.Existing(), func(ctx context.Context, sl serviceLedger) error {
 		store, service := sl.store, sl.service
 		ro, err := store.ActiveRollout(ctx, service)
 		if errors.Is(err, ledger.ErrNotFound) {

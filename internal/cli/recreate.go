@@ -25,7 +25,7 @@ command. Inputs the ledger lacks are named at the top.`,
 				return err
 			}
 			path := ledgerPath(ledgerFlag, ".")
-			store, err := openLedger(cmd.Context(), path, false)
+			store, err := ledger.Open(cmd.Context(), path, ledger.ReadOnly())
 			if err != nil {
 				return err
 			}

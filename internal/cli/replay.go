@@ -32,7 +32,7 @@ time, evidence) with the recorded one. Exit 0 when identical, 1 otherwise.`,
 				return usageError("rollout %q: expected a rollout number (see pinwheel history)", args[0])
 			}
 			ctx := cmd.Context()
-			store, err := openLedger(ctx, ledgerPath(ledgerFlag, "."), false)
+			store, err := ledger.Open(ctx, ledgerPath(ledgerFlag, "."), ledger.ReadOnly())
 			if err != nil {
 				return err
 			}

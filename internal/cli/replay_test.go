@@ -24,7 +24,7 @@ func TestReplayInputErrors(t *testing.T) {
 	}{
 		{"notANumber", []string{"replay", "x", "--ledger", db}, `rollout "x": expected a rollout number`},
 		{"unknownRollout", []string{"replay", "9", "--ledger", db}, "rollout 9 is not in the ledger"},
-		{"noLedger", []string{"replay", "1", "--ledger", filepath.Join(t.TempDir(), "none.db")}, "no ledger at"},
+		{"noLedger", []string{"replay", "1", "--ledger", filepath.Join(t.TempDir(), "none.db")}, "no ledger (deploy something first"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,7 +44,7 @@ earlier release between rollouts is not done on kube: deploy its image
 again (exit 2 says so).`,
 		Args: cobra.MaximumNArgs(1),
 	}
-	fromLedger := withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+	fromLedger := withServiceLedger(&ledgerFlag, &output, ledger.Existing(), func(ctx context.Context, sl serviceLedger) error {
 		store, service, path := sl.store, sl.service, sl.path
 		if ro, err := store.ActiveRollout(ctx, service); err == nil {
 			if to != "" {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,7 @@ const (
 	ExitOK    = 0
 	ExitNo    = 1 // the check, gate or rollout said no
 	ExitUsage = 2 // usage or input error
+	ExitBug   = 3 // pinwheel itself failed: a panic, never the user's input
 )
 
 // ExitError carries a specific exit code out of a command. Its message (if
@@ -92,10 +94,22 @@ back on their own when SLOs degrade.`,
 // Execute runs the CLI with args and returns the process exit code.
 func Execute(ctx context.Context, streams Streams, args []string) int {
 	logger := slog.New(slog.NewTextHandler(streams.Err, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	root := NewRootCommand(streams, logger)
+	return run(ctx, streams.Err, NewRootCommand(streams, logger), args)
+}
+
+// run executes root with args. A panic anywhere on the command's goroutine
+// is a bug in pinwheel, not bad input: it is reported with its value and
+// stack and exit code 3, never as a usage error.
+func run(ctx context.Context, stderr io.Writer, root *cobra.Command, args []string) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(stderr, "pinwheel: internal error: %v\n"+
+				"This is a bug in pinwheel, not in your input; please report it with the command you ran and the stack below.\n\n%s", v, debug.Stack())
+			code = ExitBug
+		}
+	}()
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	return reportError(streams.Err, err)
+	return reportError(stderr, root.ExecuteContext(ctx))
 }
 
 func reportError(w io.Writer, err error) int {

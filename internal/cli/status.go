@@ -13,6 +13,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/kubecli"
+	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
 
@@ -40,7 +41,7 @@ namespace's Releases; with a RELEASE (or a SERVICE: its newest Release) its
 image, phase, step, weights, message and newest decisions.`,
 		Args: cobra.MaximumNArgs(1),
 	}
-	fromLedger := withServiceLedger(&ledgerFlag, &output, func(ctx context.Context, sl serviceLedger) error {
+	fromLedger := withServiceLedger(&ledgerFlag, &output, ledger.ReadOnly(), func(ctx context.Context, sl serviceLedger) error {
 		store, service, path := sl.store, sl.service, sl.path
 		var target *deploy.Target
 		if c, err := local.Dial(ctx, filepath.Dir(path)); err == nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"strings"
 
@@ -33,6 +34,9 @@ removed and every replica stopped on SIGINT or SIGTERM.`,
 			dir := "."
 			if len(args) == 1 {
 				dir = args[0]
+			}
+			if allInterfaces(f.addr) {
+				fmt.Fprintf(streams.Err, "pinwheel up: warning: --addr %s listens on all interfaces: the control API and /metrics are reachable from other machines (the API still needs the token); use 127.0.0.1:PORT unless that is what you want\n", f.addr)
 			}
 			stateDir := filepath.Join(dir, ".pinwheel")
 			opts := []local.Option{local.WithLogger(logger)}
@@ -68,4 +72,15 @@ removed and every replica stopped on SIGINT or SIGTERM.`,
 	cmd.Flags().StringVar(&f.python, "python", "", "python interpreter for replicas (default python3 on PATH)")
 	cmd.Flags().StringArrayVar(&f.serviceAddrs, "service-addr", nil, "fix a service's proxy address, SERVICE=HOST:PORT (repeatable)")
 	return cmd
+}
+
+// allInterfaces reports whether addr (HOST:PORT) listens beyond loopback on
+// every interface: an empty host, 0.0.0.0 or ::.
+func allInterfaces(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false // Serve reports the bad address
+	}
+	ip := net.ParseIP(host)
+	return host == "" || (ip != nil && ip.IsUnspecified())
 }

@@ -132,3 +132,25 @@ func TestUpReplacesAStaleStateFile(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errb.String())
 	}
 }
+
+// Listening on all interfaces is said on stderr before anything else.
+func TestUpWarnsOnAllInterfaces(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		warn bool
+	}{
+		{"0.0.0.0:0", true}, {":8080", true}, {"[::]:0", true},
+		{"127.0.0.1:0", false}, {"[::1]:0", false}, {"localhost:0", false}, {"10.0.0.5:0", false},
+	} {
+		t.Run(strings.NewReplacer(":", "_", "[", "", "]", "").Replace(tc.addr), func(t *testing.T) {
+			// --service-addr nonsense stops the command before it listens.
+			code, _, stderr := runPinwheel(t, "up", t.TempDir(), "--addr", tc.addr, "--service-addr", "nonsense")
+			if code != ExitUsage {
+				t.Fatalf("exit %d", code)
+			}
+			if got := strings.Contains(stderr, "listens on all interfaces"); got != tc.warn {
+				t.Fatalf("warned %v, want %v: %q", got, tc.warn, stderr)
+			}
+		})
+	}
+}

@@ -149,6 +149,13 @@ func (c *Config) applyDerivedDefaults() {
 	}
 }
 
+// Pos is the line and column of the value of key (dotted, e.g. "env" or
+// "app.include") in the file; 0, 0 when the key was not written.
+func (c *Config) Pos(key string) (line, col int) {
+	p := c.pos[key]
+	return p.line, p.col
+}
+
 // errAt builds an input error at the position of key (dotted), or at the
 // top of the file when the key was not written.
 func (c *Config) errAt(key, format string, args ...any) *inputerr.Error {

@@ -98,11 +98,7 @@ func decodeValue(path, key string, val *yaml.Node, f reflect.Value) error {
 		if val.Kind != yaml.MappingNode {
 			want = "a mapping of string keys to string values"
 		} else {
-			for _, it := range val.Content {
-				if it.Kind != yaml.ScalarNode {
-					return inputerr.At(path, it.Line, it.Column, "%s: expected string keys and values, got %s", key, kindName(it))
-				}
-			}
+			return decodeStringMap(path, key, val, f)
 		}
 	}
 	if want != "" {
@@ -168,4 +164,35 @@ func cleanYAMLError(err error) string {
 		return strings.TrimSpace(m[2])
 	}
 	return strings.TrimSpace(msg)
+}
+
+// MaxMapKeys bounds the keys of one string map (env, labels).
+const MaxMapKeys = 4096
+
+// decodeStringMap decodes a mapping of scalars into a map[string]string in
+// linear time (yaml.v3's own map decoding compares every key with every
+// other), reporting duplicates and shapes at their line:col.
+func decodeStringMap(path, key string, val *yaml.Node, f reflect.Value) error {
+	if n := len(val.Content) / 2; n > MaxMapKeys {
+		return inputerr.At(path, val.Line, val.Column, "%s: %d keys, more than the %d allowed", key, n, MaxMapKeys)
+	}
+	m := make(map[string]string, len(val.Content)/2)
+	for i := 0; i+1 < len(val.Content); i += 2 {
+		k, v := val.Content[i], val.Content[i+1]
+		for _, it := range []*yaml.Node{k, v} {
+			if it.Kind != yaml.ScalarNode {
+				return inputerr.At(path, it.Line, it.Column, "%s: expected string keys and values, got %s", key, kindName(it))
+			}
+		}
+		if _, dup := m[k.Value]; dup {
+			return inputerr.At(path, k.Line, k.Column, "%s: duplicate key %q", key, k.Value)
+		}
+		if v.Tag == "!!null" {
+			m[k.Value] = ""
+		} else {
+			m[k.Value] = v.Value
+		}
+	}
+	f.Set(reflect.ValueOf(m))
+	return nil
 }

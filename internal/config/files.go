@@ -15,13 +15,20 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/safefs"
+	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
 // IgnoreFile is the gitignore-style file listing paths kept out of the app layer.
 const IgnoreFile = ".pinwheelignore"
 
-// alwaysIgnored are never app files, whatever the globs say.
-var alwaysIgnored = []string{".git/", ".hg/", ".svn/", "__pycache__/", "*.pyc", ".venv/", ".pytest_cache/", ".mypy_cache/", IgnoreFile}
+// DockerIgnoreFile is honoured like IgnoreFile, with Docker's pattern rules.
+const DockerIgnoreFile = ".dockerignore"
+
+// alwaysIgnored are never app files, whatever the globs say: caches,
+// virtualenvs, pinwheel's own config (its env: values go to the image config
+// only) and ignore files, and every version control and CI folder.
+var alwaysIgnored = append([]string{"__pycache__/", "*.pyc", ".venv/", ".pytest_cache/", ".mypy_cache/", "/" + FileName, "/.pinwheel/", IgnoreFile, DockerIgnoreFile},
+	secrets.VCSAndCI()...)
 
 // AppFile is one file (or symlink) of the app layer.
 type AppFile struct {
@@ -31,11 +38,17 @@ type AppFile struct {
 	Link string      // symlink target, for symlinks
 }
 
-// AppFiles lists the project files selected by app.include/app.exclude and
-// .pinwheelignore, sorted by path. Symlinks are kept as links when they point
-// inside the project and refused otherwise.
+// AppFiles lists the project files selected by app.include/app.exclude,
+// .pinwheelignore and .dockerignore, sorted by path. Secret-shaped files
+// (secrets.File: .env, id_rsa, credentials, private keys…) and version
+// control and CI folders are never selected. Symlinks are kept as links when
+// they point inside the project and refused otherwise.
 func (c *Config) AppFiles() ([]AppFile, error) {
 	ign, err := c.ignoreMatcher()
+	if err != nil {
+		return nil, err
+	}
+	docker, err := c.dockerIgnore()
 	if err != nil {
 		return nil, err
 	}
@@ -50,12 +63,12 @@ func (c *Config) AppFiles() ([]AppFile, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if ign.MatchesPath(rel + "/") {
+			if ign.MatchesPath(rel+"/") || docker.excludesDir(rel) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if ign.MatchesPath(rel) || !c.selected(rel) {
+		if ign.MatchesPath(rel) || docker.excludes(rel) || !c.selected(rel) || isSecretFile(c.Dir, p, rel) {
 			return nil
 		}
 		info, err := d.Info()

@@ -112,8 +112,11 @@ func Render(d Detected) []byte {
 		fmt.Fprintf(&b, "# lockfile: pylock.toml   # none found: lock your dependencies with hashes\n")
 	}
 	fmt.Fprintf(&b, "# groups: [main]\n# extras: []\n\n")
-	fmt.Fprintf(&b, "app:\n  include: [\"**\"]     # project files copied to the image (doublestar globs)\n")
-	fmt.Fprintf(&b, "  exclude: [\"tests/**\"] # also honoured: %s (gitignore syntax)\n\n", IgnoreFile)
+	fmt.Fprintf(&b, "# Project files copied to the image (doublestar globs). Never copied, whatever\n")
+	fmt.Fprintf(&b, "# these say: secret-shaped files (.env, id_rsa, *.pem keys, credentials…),\n")
+	fmt.Fprintf(&b, "# .git and CI folders, and paths in %s or %s.\n", IgnoreFile, DockerIgnoreFile)
+	fmt.Fprintf(&b, "app:\n  include: [\"**\"]\n")
+	fmt.Fprintf(&b, "  exclude: [\"tests/**\"]\n\n")
 	parts := make([]string, len(d.Entrypoint))
 	for i, p := range d.Entrypoint {
 		parts[i] = q(p)
@@ -121,6 +124,8 @@ func Render(d Detected) []byte {
 	fmt.Fprintf(&b, "# Exec form only (no shell). Guessed from %s.\n", d.EntryFrom)
 	fmt.Fprintf(&b, "entrypoint: [%s]\n", strings.Join(parts, ", "))
 	fmt.Fprintf(&b, "# cmd: []\n")
+	fmt.Fprintf(&b, "# env: goes into the image config, readable by anyone who can pull the image:\n")
+	fmt.Fprintf(&b, "# no secrets here (pinwheel build refuses them); records keep only a hash.\n")
 	fmt.Fprintf(&b, "env:\n  PYTHONUNBUFFERED: \"1\"\n")
 	fmt.Fprintf(&b, "workdir: /app\n")
 	fmt.Fprintf(&b, "user: \"65532\"           # non-root\n")

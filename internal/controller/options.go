@@ -17,7 +17,9 @@ import (
 
 // Options configure the controller.
 type Options struct {
-	// Namespace restricts the controller to one namespace ("" = all).
+	// Namespace restricts the controller to one namespace, or to several
+	// separated by commas ("apps,payments"); "" watches all namespaces.
+	// A namespaced install grants a Role in each (deploy/).
 	Namespace string
 	// LeaderElection makes Run take the Lease before reconciling.
 	LeaderElection bool

@@ -91,7 +91,7 @@ func NewManager(cfg *rest.Config, o Options) (ctrl.Manager, *Reconciler, error) 
 		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
 	}
 	if o.Namespace != "" {
-		mo.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{o.Namespace: {}}}
+		mo.Cache = cache.Options{DefaultNamespaces: watchedNamespaces(o.Namespace)}
 	}
 	if o.LeaderElection {
 		renew := o.LeaseDuration * 2 / 3
@@ -223,4 +223,16 @@ func LeaseHolder(ctx context.Context, cfg *rest.Config, namespace, name string) 
 	}
 	expires := l.Spec.RenewTime.Add(time.Duration(*l.Spec.LeaseDurationSeconds) * time.Second)
 	return holder, time.Now().Before(expires), nil
+}
+
+// watchedNamespaces turns Options.Namespace ("a" or "a,b") into the cache's
+// namespace set.
+func watchedNamespaces(list string) map[string]cache.Config {
+	out := map[string]cache.Config{}
+	for _, ns := range strings.Split(list, ",") {
+		if ns = strings.TrimSpace(ns); ns != "" {
+			out[ns] = cache.Config{}
+		}
+	}
+	return out
 }

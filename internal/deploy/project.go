@@ -1,12 +1,9 @@
 package deploy
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-
-	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/driver"
@@ -15,7 +12,6 @@ import (
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/rollout"
-	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // Project is a service's pinwheel.yaml with the sections deploying needs
@@ -73,16 +69,13 @@ func LoadProject(dir string) (*Project, error) {
 	return &Project{Dir: abs, Config: cfg, Spec: spec, Notify: nc, Runtime: rc, Metrics: provider, Snapshot: snap}, nil
 }
 
-// snapshot is the config file as JSON (keys as written), so release diffs
-// can name the keys that changed.
+// snapshot is the config file as JSON (keys as written, env values as
+// digests: config.Snapshot), so release diffs can name the keys that changed
+// without any record holding a value.
 func snapshot(path string) (json.RawMessage, error) {
-	data, err := safefs.ReadFile(context.Background(), filepath.Dir(path), path, 0)
+	v, err := config.Snapshot(path)
 	if err != nil {
 		return nil, err
-	}
-	var v map[string]any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		return nil, &inputerr.Error{Path: path, Msg: "pinwheel.yaml", Err: err}
 	}
 	return json.Marshal(v)
 }

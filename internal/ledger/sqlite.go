@@ -5,9 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
@@ -15,47 +12,13 @@ import (
 
 // sqliteStore is the embedded Store on a SQLite database file.
 type sqliteStore struct {
-	db  *sql.DB
-	now func() time.Time
+	db       *sql.DB
+	now      func() time.Time
+	readOnly bool // ReadOnly: mode=ro, no migrations
+	existing bool // ReadOnly or Existing: never create the file
 }
 
 var _ Store = (*sqliteStore)(nil)
-
-// Option configures Open.
-type Option func(*sqliteStore)
-
-// WithClock sets the clock used for timestamps the ledger assigns.
-func WithClock(now func() time.Time) Option { return func(s *sqliteStore) { s.now = now } }
-
-// Open opens (creating if needed) the ledger database at path and applies
-// pending migrations. Writes use BEGIN IMMEDIATE and WAL so several pinwheel
-// processes can share one file; a crash loses no committed transaction.
-func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("ledger: %w", err)
-		}
-	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(15000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
-	}
-	s := &sqliteStore{db: db, now: time.Now}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := retryBusy(ctx, func() error { return s.migrate(ctx) }); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("ledger: migrate %s: %w", path, err)
-	}
-	return s, nil
-}
 
 func (s *sqliteStore) Close() error { return s.db.Close() }
 

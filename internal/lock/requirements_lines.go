@@ -1,6 +1,9 @@
 package lock
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // reqLine is one logical line of a requirements file: physical lines joined
 // at trailing backslashes, with the comment removed, as pip reads them.
@@ -17,12 +20,10 @@ type lineSeg struct {
 
 // pos returns the physical line and column of byte offset off in l.text.
 func (l reqLine) pos(off int) (line, col int) {
-	seg := l.segs[0]
-	for _, s := range l.segs {
-		if s.start <= off {
-			seg = s
-		}
-	}
+	// segs are in ascending start order: the last one starting at or
+	// before off (binary search, so a long continuation stays linear).
+	i := sort.Search(len(l.segs), func(i int) bool { return l.segs[i].start > off })
+	seg := l.segs[max(i-1, 0)]
 	return seg.line, seg.col + off - seg.start
 }
 
@@ -66,10 +67,12 @@ func splitRequirementLines(data string) []reqItem {
 	var (
 		items []reqItem
 		cur   *reqLine
+		text  strings.Builder // cur's text so far: appending stays linear
 	)
 	flush := func() {
 		if cur != nil {
-			cur.text = stripComment(cur.text)
+			cur.text = stripComment(text.String())
+			text.Reset()
 			if strings.TrimSpace(cur.text) != "" {
 				items = append(items, reqItem{req: cur})
 			}
@@ -94,8 +97,8 @@ func splitRequirementLines(data string) []reqItem {
 		if cur == nil {
 			cur = &reqLine{line: lineNo}
 		}
-		cur.segs = append(cur.segs, lineSeg{start: len(cur.text), line: lineNo, col: 1})
-		cur.text += piece
+		cur.segs = append(cur.segs, lineSeg{start: text.Len(), line: lineNo, col: 1})
+		text.WriteString(piece)
 		if !cont {
 			flush()
 		}

@@ -117,7 +117,9 @@ func TestDocsShowTestedReceivers(t *testing.T) {
 	_, goSnippet, _ := strings.Cut(string(src), "// --- begin go receiver ---\n")
 	goSnippet, _, _ = strings.Cut(goSnippet, "\n// --- end go receiver ---")
 	py, _ := os.ReadFile(filepath.Join("testdata", "verify_receiver.py"))
-	for name, snippet := range map[string]string{"go": strings.TrimSpace(goSnippet), "python": strings.TrimSpace(string(py))} {
+	server, _ := os.ReadFile(filepath.Join("testdata", "receiver.py"))
+	for name, snippet := range map[string]string{"go": strings.TrimSpace(goSnippet), "python": strings.TrimSpace(string(py)),
+		"python server": strings.TrimSpace(string(server))} {
 		if !strings.Contains(string(doc), snippet) {
 			t.Errorf("docs/notify.md does not contain the tested %s receiver verbatim", name)
 		}

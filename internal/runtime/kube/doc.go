@@ -40,4 +40,4 @@ package kube
 // +kubebuilder:rbac:groups=pinwheel.dev,resources=releases,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=pinwheel.dev,resources=releases/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=pinwheel.dev,resources=releases/finalizers,verbs=update
-// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch;create;update;patch
+// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch;create;update;patch,namespace=pinwheel-system

@@ -155,7 +155,7 @@ func (t *Target) smokeJob(ctx context.Context, dep *appsv1.Deployment, service, 
 }
 
 // smokeJob builds the Job running command in release's container image and
-// environment. Its pods carry the build annotations but none of the
+// environment, with the restricted pod security settings (restrictPod). Its pods carry the build annotations but none of the
 // Deployment's labels, so no Service sends them traffic.
 func smokeJob(dep *appsv1.Deployment, service, release, container string, command []string, canaryURL string, timeout time.Duration) *batchv1.Job {
 	tmpl := dep.Spec.Template.DeepCopy()
@@ -168,7 +168,7 @@ func smokeJob(dep *appsv1.Deployment, service, release, container string, comman
 	sum := sha256.Sum256([]byte(release + "\x00" + strings.Join(command, "\x00")))
 	name := fmt.Sprintf("%s-smoke-%s", trimName(dep.Name, 63-len("-smoke-")-10), hex.EncodeToString(sum[:])[:10])
 	labels := map[string]string{LabelService: service, LabelRevision: RevisionLabel(release)}
-	return &batchv1.Job{
+	job := &batchv1.Job{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: dep.Namespace, Labels: labels,
 			Annotations: map[string]string{AnnotationRelease: release}},
 		Spec: batchv1.JobSpec{
@@ -186,10 +186,13 @@ func smokeJob(dep *appsv1.Deployment, service, release, container string, comman
 					NodeSelector:       tmpl.Spec.NodeSelector,
 					Tolerations:        tmpl.Spec.Tolerations,
 					Affinity:           tmpl.Spec.Affinity,
+					SecurityContext:    tmpl.Spec.SecurityContext,
 				},
 			},
 		},
 	}
+	restrictPod(&job.Spec.Template.Spec)
+	return job
 }
 
 // jobOutcome reads a Job's terminal condition.

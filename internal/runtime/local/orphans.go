@@ -1,6 +1,8 @@
 package local
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,16 +15,21 @@ import (
 // started after a crash (SIGKILL of `pinwheel up`) can stop the process
 // groups its predecessor left behind.
 
-func (rt *Runtime) pidFile(name string) string {
-	return filepath.Join(rt.stateDir, "pids", safeName(name)+".pid")
+// pidFile is the pid file of replica name of service: the replica name
+// for people, prefixed by a digest of (service, name) so two services whose
+// release ids (and so replica names) coincide, or differ only in characters
+// safeName folds, never share a file.
+func (rt *Runtime) pidFile(service, name string) string {
+	sum := sha256.Sum256([]byte(service + "\x00" + name))
+	return filepath.Join(rt.stateDir, "pids", hex.EncodeToString(sum[:8])+"-"+safeName(name)+".pid")
 }
 
-func (rt *Runtime) writePID(name string, pid int) {
+func (rt *Runtime) writePID(service, name string, pid int) {
 	os.MkdirAll(filepath.Join(rt.stateDir, "pids"), 0o755)
-	writeFileAtomic(rt.pidFile(name), []byte(strconv.Itoa(pid)), 0o644)
+	writeFileAtomic(rt.pidFile(service, name), []byte(strconv.Itoa(pid)), 0o644)
 }
 
-func (rt *Runtime) removePID(name string) { os.Remove(rt.pidFile(name)) }
+func (rt *Runtime) removePID(service, name string) { os.Remove(rt.pidFile(service, name)) }
 
 // reapOrphans SIGKILLs the process group of every pid file whose process
 // still runs a python from this state dir (so a reused pid is left alone),

@@ -39,7 +39,7 @@ func (rel *release) scale(n int, probe string, opts *options, pids pidRecorder, 
 		rel.seq++
 		name := fmt.Sprintf("%s-%d", rel.id, rel.seq)
 		r := &replica{
-			name: name, port: port, pids: pids, launch: rel.launch, probe: probe, opts: opts, logs: rel.logs,
+			name: name, service: rel.service, port: port, pids: pids, launch: rel.launch, probe: probe, opts: opts, logs: rel.logs,
 			logFile: filepath.Join(rel.logDir, name+".log"), log: opts.logger.With("service", rel.service),
 			state: stateStarting, stop: make(chan struct{}), done: make(chan struct{}),
 		}

@@ -32,6 +32,7 @@ type replica struct {
 	name    string
 	port    int
 	pids    pidRecorder
+	service string // the service the replica belongs to: with name, its pid file
 	launch  launch
 	probe   string
 	opts    *options
@@ -130,8 +131,8 @@ func (r *replica) runOnce() string {
 	r.pid = cmd.Process.Pid
 	r.mu.Unlock()
 	if r.pids != nil {
-		r.pids.writePID(r.name, cmd.Process.Pid)
-		defer r.pids.removePID(r.name)
+		r.pids.writePID(r.service, r.name, cmd.Process.Pid)
+		defer r.pids.removePID(r.service, r.name)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -216,6 +217,6 @@ func exitString(err error) string {
 
 // pidRecorder keeps pid files for running replicas (the Runtime).
 type pidRecorder interface {
-	writePID(name string, pid int)
-	removePID(name string)
+	writePID(service, name string, pid int)
+	removePID(service, name string)
 }

@@ -1,0 +1,71 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/config"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/notify"
+	"pinwheel.dev/pinwheel/internal/release"
+)
+
+// env: values never reach the ledger, the "what changed" report or a
+// remediation issue: they carry the variable's name and a digest of each
+// value, enough to see that it changed.
+func TestEnvValuesStayOutOfRecords(t *testing.T) {
+	ctx := context.Background()
+	dir := shopCopy(t)
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	store, err := ledger.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var rels []ledger.Release
+	prev := `SHOP_FAULT: ""`
+	for _, v := range []string{"leaky-value-one", "leaky-value-two"} {
+		cfg := filepath.Join(dir, config.FileName)
+		b, _ := os.ReadFile(cfg)
+		next := `SHOP_FAULT: "` + v + `"`
+		os.WriteFile(cfg, bytes.Replace(b, []byte(prev), []byte(next), 1), 0o644)
+		prev = next
+		p, err := LoadProject(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, err := store.CreateRelease(ctx, ledger.Release{Service: p.Config.Service, Config: p.Snapshot})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rels = append(rels, rel)
+	}
+	diff := release.Compare(rels[0], rels[1], release.Options{})
+	var text, md bytes.Buffer
+	release.Write(&text, diff, "text")
+	release.Write(&md, diff, "markdown")
+	issue := notify.Remediation{Service: "shop", Failed: rels[1], Restored: rels[0], At: time.Unix(0, 0)}.Markdown(0)
+	wantChange := config.ValueDigest("leaky-value-one") + " → " + config.ValueDigest("leaky-value-two")
+	if !strings.Contains(text.String(), "env.SHOP_FAULT: "+wantChange) {
+		t.Errorf("what changed lacks the env change as digests:\n%s", text.String())
+	}
+	store.Close()
+	records := map[string]string{"text report": text.String(), "markdown report": md.String(), "remediation issue": issue}
+	for _, suffix := range []string{"", "-wal"} {
+		b, _ := os.ReadFile(path + suffix)
+		records["ledger"+suffix] = string(b)
+	}
+	for what, s := range records {
+		if strings.Contains(s, "leaky-value") {
+			t.Errorf("the %s holds an env value", what)
+		}
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("ledger mode %v, %v; want 0600", info.Mode().Perm(), err)
+	}
+}
