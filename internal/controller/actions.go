@@ -130,12 +130,22 @@ func (r *Reconciler) putPending(uid types.UID, obs rollout.Observations) {
 	}
 }
 
-// forget drops what is kept for a Release that ended or went away.
+// forget drops what is kept for a Release that went away.
 func (r *Reconciler) forget(uid types.UID) {
+	r.forgetRollout(uid)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.written, string(uid))
+}
+
+// forgetRollout drops what is kept for a Release's rollout once it ended,
+// but not the note of the last write: while the Release exists, a turn
+// whose cached copy lags behind that write must still read the API
+// server (or it would finish the rollout a second time).
+func (r *Reconciler) forgetRollout(uid types.UID) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.pending, uid)
 	delete(r.running, uid)
-	delete(r.written, string(uid))
 	delete(r.seen, uid)
 }

@@ -19,7 +19,7 @@ import (
 // the remediation report; then the finalizer goes (nothing is left to roll
 // back).
 func (r *Reconciler) finish(ctx context.Context, rel *v1alpha1.Release, p plan) (ctrl.Result, error) {
-	r.forget(rel.UID)
+	r.forgetRollout(rel.UID)
 	if !p.Finished {
 		if p.Status.Phase == rollout.RolledBack && !p.Manual && r.opts.Tracker != nil {
 			if loc, err := r.remediate(ctx, rel, p); err != nil {
@@ -36,11 +36,16 @@ func (r *Reconciler) finish(ctx context.Context, rel *v1alpha1.Release, p plan) 
 		if err := r.client.Status().Update(ctx, rel); err != nil {
 			return requeueOnConflict(err)
 		}
+		// Noted, so that a later turn whose cached copy still shows the
+		// rollout unfinished reads the API server instead of filing the
+		// report again.
+		r.noteWrite(rel)
 	}
 	if controllerutil.RemoveFinalizer(rel, Finalizer) {
 		if err := r.client.Update(ctx, rel); err != nil && !apierrors.IsNotFound(err) {
 			return requeueOnConflict(err)
 		}
+		r.noteWrite(rel)
 	}
 	return ctrl.Result{}, nil
 }
