@@ -118,19 +118,48 @@ func (c *Cluster) repair() error {
 	return last
 }
 
+// portLock is this process's hold on scripts/kube-up.sh's creation lock.
+// It is counted, not owned by a goroutine: a test that kills a component
+// holds it until the next test's Start has repaired the cluster, and that
+// repair takes it again without waiting for itself. (Within the process,
+// repairMu keeps repairs apart.)
+var portLock struct {
+	sync.Mutex
+	held int
+	file *os.File
+}
+
 // lockPorts takes scripts/kube-up.sh's creation lock: while a component is
 // down, a cluster another process creates could take its port (kwokctl
-// picks free ports); it may create clusters again once ours are back.
+// picks free ports below 32766 — seen: another cluster's etcd on this
+// kube-apiserver's port, which could then never start again); it may
+// create clusters again once ours are back.
 func (c *Cluster) lockPorts() (unlock func(), err error) {
-	lock, err := os.OpenFile(filepath.Join(c.Cache, ".create.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
+	portLock.Lock()
+	defer portLock.Unlock()
+	if portLock.held == 0 {
+		f, err := os.OpenFile(filepath.Join(c.Cache, ".create.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+		}
+		portLock.file = f
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		lock.Close()
-		return nil, fmt.Errorf("lock %s: %w", lock.Name(), err)
-	}
-	return func() { lock.Close() }, nil
+	portLock.held++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			portLock.Lock()
+			defer portLock.Unlock()
+			if portLock.held--; portLock.held == 0 {
+				portLock.file.Close() // releases the flock
+				portLock.file = nil
+			}
+		})
+	}, nil
 }
 
 // kwokctl runs the cached kwokctl on the cluster's work dir.

@@ -147,6 +147,14 @@ func TestKilledAPIServerIsRepairedForTheNextTest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As RestartAPIServer does, hold the port lock from the kill until the
+	// repair: a cluster another test process creates meanwhile would take
+	// the dead kube-apiserver's port.
+	unlock, err := c.lockPorts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
 	t.Run("dies", func(t *testing.T) {
 		if err := testproc.Kill(before, 9, time.Minute); err != nil {
 			t.Fatal(err)
