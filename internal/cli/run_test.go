@@ -130,6 +130,37 @@ func TestRunCommandInImage(t *testing.T) {
 		})
 	}
 	assertNothingLeft(t, cache)
+	t.Run("podman_runs_the_same_image", func(t *testing.T) { runUnderPodman(t, tarRef) })
+}
+
+// runUnderPodman proves the image is standard: Debian's podman runs the
+// tarball `pinwheel build --output tar:` wrote, with a store of its own
+// (vfs, in a temp dir) so nothing lands in the machine's. The rlimits are
+// set explicitly: podman's defaults exceed what root may set here.
+func runUnderPodman(t *testing.T, tarRef string) {
+	if _, err := exec.LookPath("podman"); err != nil {
+		debiantest.Require(t, "no podman (scripts/setup.sh installs it)")
+	}
+	store, err := os.MkdirTemp("", "pw-podman-") // podman wants a runroot under 50 characters
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(store) })
+	cmd := exec.Command("podman", "--root", filepath.Join(store, "root"), "--runroot", filepath.Join(store, "run"), "--storage-driver", "vfs",
+		"run", "--rm", "--network", "host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+		"--entrypoint", "python3", "docker-archive:"+strings.TrimPrefix(tarRef, "tar:"),
+		"-c", "import greetlib, sys; print(sys.executable)")
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("podman run: %v\n%s%s", err, out, stderr)
+	}
+	if got := strings.TrimSpace(string(out)); got != "/opt/pinwheel/venv/bin/python3" {
+		t.Errorf("under podman sys.executable = %q, want the image's venv python", got)
+	}
 }
 
 // assertNothingLeft checks that runs left no runc container, bundle,
