@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,6 +80,10 @@ what is missing and exits 2 — it never runs the command on the host.`,
 				defer cancel()
 			}
 			o.Stdin, o.Stdout, o.Stderr = streams.In, streams.Out, streams.Err
+			sigs := make(chan os.Signal, 4)
+			signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+			defer signal.Stop(sigs)
+			o.Signals = sigs
 			res, err := rc.Run(ctx, img, o)
 			if container.IsInput(err) {
 				return &ExitError{Code: ExitUsage, Err: err}

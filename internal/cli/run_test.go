@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"pinwheel.dev/pinwheel/internal/container"
 	"pinwheel.dev/pinwheel/internal/debian"
@@ -129,6 +133,7 @@ func TestRunCommandInImage(t *testing.T) {
 			}
 		})
 	}
+	t.Run("signals_are_forwarded", func(t *testing.T) { signalForwarded(t, ociRef, cache) })
 	assertNothingLeft(t, cache)
 	t.Run("podman_runs_the_same_image", func(t *testing.T) { runUnderPodman(t, tarRef) })
 }
@@ -161,6 +166,54 @@ func runUnderPodman(t *testing.T, tarRef string) {
 	if got := strings.TrimSpace(string(out)); got != "/opt/pinwheel/venv/bin/python3" {
 		t.Errorf("under podman sys.executable = %q, want the image's venv python", got)
 	}
+}
+
+// signalForwarded runs a process that exits 42 on SIGUSR1 and sends it
+// one through Options.Signals once it says it is ready.
+func signalForwarded(t *testing.T, ociRef, cache string) {
+	img, err := container.OpenImage(ociRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := container.Detect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigs := make(chan os.Signal, 1)
+	ready := &readyWriter{ready: make(chan struct{})}
+	go func() {
+		<-ready.ready
+		sigs <- syscall.SIGUSR1
+	}()
+	// A safety net, not a timing assertion: without forwarding, the run
+	// ends at this deadline with SIGKILL (137), not 42.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := rc.Run(ctx, img, container.Options{
+		Process:  container.Process{Args: []string{"python3", "-c", "import signal, sys; signal.signal(signal.SIGUSR1, lambda *a: sys.exit(42)); print('ready', flush=True); signal.pause()"}},
+		CacheDir: cache, Signals: sigs, Grace: time.Second, Stdout: ready, Stderr: os.Stderr,
+	})
+	if err != nil || res.ExitCode != 42 {
+		t.Fatalf("exit %d, %v; want 42 from the forwarded SIGUSR1", res.ExitCode, err)
+	}
+}
+
+// readyWriter closes ready when "ready" is written to it.
+type readyWriter struct {
+	mu    sync.Mutex
+	buf   strings.Builder
+	ready chan struct{}
+}
+
+func (w *readyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	had := strings.Contains(w.buf.String(), "ready")
+	w.buf.Write(p)
+	if !had && strings.Contains(w.buf.String(), "ready") {
+		close(w.ready)
+	}
+	return len(p), nil
 }
 
 // assertNothingLeft checks that runs left no runc container, bundle,

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -21,8 +22,9 @@ import (
 type Options struct {
 	Process
 	Limits
-	CacheDir string        // rootfs cache; one directory per image digest
-	Grace    time.Duration // after ctx ends: SIGTERM, this long, then SIGKILL (default 10s)
+	CacheDir string           // rootfs cache; one directory per image digest
+	Grace    time.Duration    // after ctx ends: SIGTERM, this long, then SIGKILL (default 10s)
+	Signals  <-chan os.Signal // forwarded to the container's process as they arrive
 	Stdin    io.Reader
 	Stdout   io.Writer
 	Stderr   io.Writer
@@ -42,8 +44,8 @@ type Result struct {
 // Run runs o's process in img under runc and waits for it: the rootfs
 // from the cache (unpacked on first use), a fresh bundle directory holding
 // only config.json, a unique container id, stdio passed through (no
-// terminal). When ctx ends first the process gets SIGTERM (`runc kill`),
-// then SIGKILL after o.Grace. The container and the bundle are deleted
+// terminal). Signals from o.Signals are forwarded (`runc kill`); when ctx
+// ends first the process gets SIGTERM, then SIGKILL after o.Grace. The container and the bundle are deleted
 // whatever happens. The error is for failures to run at all; the
 // process's own failure is Result.ExitCode.
 func (r *Runc) Run(ctx context.Context, img v1.Image, o Options) (Result, error) {
@@ -99,12 +101,7 @@ func (r *Runc) run(ctx context.Context, bundle, id string, o Options) (int, erro
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		err = r.stop(id, grace(o.Grace), done)
-	}
+	err := r.wait(ctx, id, o, done)
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
@@ -118,19 +115,31 @@ func (r *Runc) run(ctx context.Context, bundle, id string, o Options) (int, erro
 	return 0, fmt.Errorf("runc run: %w", err)
 }
 
-// stop sends SIGTERM, then SIGKILL after grace, and returns runc's wait
+// wait forwards o.Signals to the container as they come and, once ctx
+// ends, sends SIGTERM and SIGKILL o.Grace later; it returns runc's wait
 // result.
-func (r *Runc) stop(id string, grace time.Duration, done <-chan error) error {
-	r.kill(id, "TERM")
-	t := time.NewTimer(grace)
-	defer t.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-t.C:
+func (r *Runc) wait(ctx context.Context, id string, o Options, done <-chan error) error {
+	ended := ctx.Done()
+	var kill <-chan time.Time
+	for {
+		select {
+		case err := <-done:
+			return err
+		case sig := <-o.Signals:
+			if n, ok := sig.(syscall.Signal); ok {
+				r.kill(id, strconv.Itoa(int(n)))
+			}
+		case <-ended:
+			ended = nil
+			r.kill(id, "TERM")
+			t := time.NewTimer(grace(o.Grace))
+			defer t.Stop()
+			kill = t.C
+		case <-kill:
+			kill = nil
+			r.kill(id, "KILL")
+		}
 	}
-	r.kill(id, "KILL")
-	return <-done
 }
 
 func (r *Runc) kill(id, sig string) {
