@@ -1,6 +1,8 @@
 package container
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -9,7 +11,11 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"pinwheel.dev/pinwheel/internal/image/imagetest"
 )
@@ -98,5 +104,25 @@ func TestRootfsUnpacksOncePerDigest(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(cache, "sha256", ".unpack-*")); len(m) != 0 {
 		t.Errorf("temp dirs left: %v", m)
+	}
+}
+
+func TestRootfsBadLayerLeavesNothing(t *testing.T) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tw.WriteHeader(&tar.Header{Name: "ok", Typeflag: tar.TypeReg, Mode: 0o644})
+	tw.WriteHeader(&tar.Header{Name: "link", Typeflag: tar.TypeLink, Linkname: "../../etc/shadow"})
+	tw.Close()
+	layer := static.NewLayer(buf.Bytes(), types.OCIUncompressedLayer)
+	img, err := mutate.AppendLayers(empty.Image, layer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	if _, _, err := Rootfs(context.Background(), img, cache); err == nil || !strings.Contains(err.Error(), "hardlink target") {
+		t.Fatalf("Rootfs = %v, want the hardlink refused", err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(cache, "sha256", "*")); len(m) != 0 {
+		t.Errorf("a failed unpack left %v", m)
 	}
 }

@@ -27,12 +27,14 @@ var runcPaths = []string{"/usr/sbin/runc", "/usr/bin/runc"}
 // (runc here creates namespaces and cgroups as root; rootless mode is not
 // used) and a runc binary must exist. The error says what is missing and
 // wraps ErrUnavailable.
-func Detect() (*Runc, error) {
+func Detect() (*Runc, error) { return detect(os.Geteuid(), exec.LookPath) }
+
+func detect(euid int, lookPath func(string) (string, error)) (*Runc, error) {
 	var missing []string
-	if os.Geteuid() != 0 {
-		missing = append(missing, fmt.Sprintf("root (running as uid %d; runc needs root here)", os.Geteuid()))
+	if euid != 0 {
+		missing = append(missing, fmt.Sprintf("root (running as uid %d; runc needs root here)", euid))
 	}
-	bin, err := exec.LookPath("runc")
+	bin, err := lookPath("runc")
 	if err != nil {
 		bin = ""
 		for _, p := range runcPaths {
