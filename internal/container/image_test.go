@@ -78,13 +78,17 @@ func TestRootfsUnpacksOncePerDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := t.TempDir()
-	dir, hit, err := Rootfs(context.Background(), img, cache)
+	t.Chdir(cache)
+	dir, hit, err := Rootfs(context.Background(), img, ".") // a relative cache still gives an absolute rootfs
+	if !filepath.IsAbs(dir) {
+		t.Errorf("rootfs %s is relative: runc would look for it beside the bundle", dir)
+	}
 	if err != nil || hit {
 		t.Fatalf("first unpack: %v (hit %v)", err, hit)
 	}
-	d, _ := img.Digest()
+	d, _ := img.ConfigName()
 	if dir != filepath.Join(cache, "sha256", d.Hex) {
-		t.Errorf("rootfs at %s, want it keyed by digest", dir)
+		t.Errorf("rootfs at %s, want it keyed by the config digest", dir)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "etc", "passwd")); err != nil || !strings.Contains(string(b), "nonroot:x:65532") {
 		t.Errorf("etc/passwd: %q, %v", b, err)
@@ -104,6 +108,22 @@ func TestRootfsUnpacksOncePerDigest(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(cache, "sha256", ".unpack-*")); len(m) != 0 {
 		t.Errorf("temp dirs left: %v", m)
+	}
+	// The same image as a docker tarball (another manifest digest) shares it.
+	tarPath := filepath.Join(t.TempDir(), "img.tar")
+	if err := tarball.WriteToFile(tarPath, name.MustParseReference("test:1"), img); err != nil {
+		t.Fatal(err)
+	}
+	fromTar, err := OpenImage("tar:" + tarPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, _ := img.Digest()
+	if td, _ := fromTar.Digest(); td == md {
+		t.Fatal("the tarball form has the layout form's manifest digest; this test no longer shows anything")
+	}
+	if again, hit, err := Rootfs(context.Background(), fromTar, cache); err != nil || !hit || again != dir {
+		t.Errorf("tarball form: %s %v (hit %v), want the cached %s", again, err, hit, dir)
 	}
 }
 

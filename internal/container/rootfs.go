@@ -33,13 +33,19 @@ func placeholder(p string) error {
 }
 
 // Rootfs returns the directory holding img's layers applied in order,
-// unpacking them into cache/<digest hex> on first use: into a temporary
+// unpacking them into cache/sha256/<hex> on first use, keyed by the
+// image's config digest (its image ID: the config names every layer's
+// uncompressed digest, so it fixes the tree, and an OCI layout and a
+// docker tarball of the same image share it): into a temporary
 // directory beside it (through safefs, so no entry lands outside), renamed
 // into place only when every layer applied. Afterwards the tree is only
 // read (runc mounts it read-only). hit says whether it was already there.
 func Rootfs(ctx context.Context, img v1.Image, cache string) (dir string, hit bool, err error) {
-	d, err := img.Digest()
+	d, err := img.ConfigName()
 	if err != nil {
+		return "", false, err
+	}
+	if cache, err = filepath.Abs(cache); err != nil { // the spec names it from the bundle
 		return "", false, err
 	}
 	dir = filepath.Join(cache, d.Algorithm, d.Hex)
