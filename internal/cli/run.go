@@ -33,7 +33,7 @@ func newRunCommand(streams Streams) *cobra.Command {
 		Long: `run runs the image that ` + "`pinwheel build --output`" + ` wrote — IMAGE is oci:DIR
 (an OCI layout; oci:DIR@sha256:… picks one image) or tar:FILE — as a
 container under Debian's runc: its own root filesystem (unpacked once per
-image digest into the cache, mounted read-only), a tmpfs /tmp, the image's
+image into the cache, mounted read-only), a tmpfs /tmp, the image's
 env, user and working directory, no capabilities, no new privileges, the
 host's network. CMD, when given after --, replaces the image's entrypoint
 and cmd. The command's exit code is pinwheel's.

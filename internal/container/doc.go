@@ -1,7 +1,7 @@
 // Package container owns running an image's root filesystem and config
 // under an OCI runtime (Debian's runc): opening an image that `pinwheel
 // build --output oci:DIR|tar:FILE` wrote, unpacking its layers once per
-// image digest into a read-only rootfs cache (through safefs, never its own
+// image (keyed by config digest) into a read-only rootfs cache (through safefs, never its own
 // tar extraction), turning the image config into an OCI runtime spec
 // (read-only root, tmpfs /tmp, no new privileges, no capabilities, host
 // network), and running one process in it with its exit code, signals and
