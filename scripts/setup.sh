@@ -14,6 +14,10 @@ command -v prometheus >/dev/null 2>&1 || optional_pkgs+=(prometheus)
 # Debian bases (base.debian): InRelease signatures are checked against
 # Debian's archive keyring.
 [ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || optional_pkgs+=(debian-archive-keyring)
+# `pinwheel run` runs images under Debian's runc; the tests also run them
+# under podman to show the images are standard.
+command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || optional_pkgs+=(runc)
+command -v podman >/dev/null 2>&1 || optional_pkgs+=(podman)
 
 all_pkgs=("${need_pkgs[@]}" "${optional_pkgs[@]}")
 if ((${#all_pkgs[@]})); then

@@ -1,0 +1,13 @@
+// Package container owns running an image's root filesystem and config
+// under an OCI runtime (Debian's runc): opening an image that `pinwheel
+// build --output oci:DIR|tar:FILE` wrote, unpacking its layers once per
+// image (keyed by config digest) into a read-only rootfs cache (through safefs, never its own
+// tar extraction), turning the image config into an OCI runtime spec
+// (read-only root, tmpfs /tmp, no new privileges, no capabilities, host
+// network), and running one process in it with its exit code, signals and
+// cleanup (`runc delete -f`, the bundle removed) handled.
+//
+// It does not decide what to run or when: `pinwheel run`, and later the
+// local runtime's replicas and smoke steps, call it. It does not do
+// rollouts, proxies or restarts.
+package container
