@@ -24,7 +24,7 @@ func (c *countingTracker) File(context.Context, notify.Issue) (notify.Filed, err
 	n := c.filed.Add(1)
 	return notify.Filed{Location: "issue", Number: int(n)}, nil
 }
-func (*countingTracker) MaxBody() int  { return 0 }
+func (*countingTracker) MaxBody() int { return 0 }
 func (*countingTracker) Name() string { return "counting" }
 
 // laggingCache is the manager's cache that never catches up: its Get
