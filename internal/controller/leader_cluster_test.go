@@ -18,8 +18,11 @@ import (
 // from its persisted status — one promotion, no step repeated.
 func TestClusterLeaderHandover(t *testing.T) {
 	e := clusterEnv(t, 2)
+	// A lease long enough that a loaded machine never starves a renewal
+	// (with 2 s, the soak saw b take over while a still ran); the handover
+	// is quick all the same, since a stopping controller releases it.
 	lease := Options{LeaderElection: true, LeaseNamespace: e.Namespace, LeaseName: "pinwheel-controller",
-		LeaseDuration: 2 * time.Second}
+		LeaseDuration: 10 * time.Second}
 	if _, held, err := LeaseHolder(context.Background(), e.Config, e.Namespace, lease.LeaseName); err != nil || held {
 		t.Fatalf("before any controller: held=%v err=%v", held, err)
 	}
