@@ -70,6 +70,12 @@ type proc struct {
 	stopped  chan struct{} // closed when the supervisor has given up
 }
 
+// e2eLease is the lease duration of the controller processes: long enough
+// (renew deadline 6.7 s) that a loaded machine does not starve every
+// renewal — with 3 s the soak saw a controller lose its lease three times
+// in one test — and short enough that a killed holder's lease expires soon.
+const e2eLease = 10 * time.Second
+
 // startControllerProcess runs `pinwheel controller` for the rig's
 // namespace with leader election on the Lease lease in that namespace.
 func (r *rig) startControllerProcess(identity, lease string, leaseDuration time.Duration, extra ...string) *proc {

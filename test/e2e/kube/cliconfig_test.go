@@ -71,7 +71,7 @@ notify:
 		t.Fatal(err)
 	}
 	r.startControllerProcessEnv([]string{"E2E_WEBHOOK_SECRET=" + string(rc.secret), "E2E_GITHUB_TOKEN=" + ghToken},
-		"ctl-config", "pinwheel-e2e", 3*time.Second, "--config", cfg)
+		"ctl-config", "pinwheel-e2e", e2eLease, "--config", cfg)
 	r.promoteV1()
 
 	rel := newRelease(r.Namespace, "shop-v2", imageV2, s)

@@ -22,7 +22,7 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 4)
 	const lease = "pinwheel-e2e"
-	first := r.startControllerProcess("ctl-1", lease, 3*time.Second)
+	first := r.startControllerProcess("ctl-1", lease, e2eLease)
 	r.waitHolder(lease, "ctl-1")
 	before := r.promoteV1()
 
@@ -39,11 +39,11 @@ func TestControllerKilledMidRolloutResumes(t *testing.T) {
 	}
 	stepBefore := r.release(rel.Name).Status.Step
 
-	second := r.startControllerProcess("ctl-2", lease, 3*time.Second)
+	second := r.startControllerProcess("ctl-2", lease, e2eLease)
 	r.waitHolder(lease, "ctl-2")
 	r.waitPhase(rel.Name, rollout.Promoting)
 	_ = second.signal(syscall.SIGKILL)
-	third := r.startControllerProcess("ctl-3", lease, 3*time.Second)
+	third := r.startControllerProcess("ctl-3", lease, e2eLease)
 	r.waitHolder(lease, "ctl-3")
 	got := r.waitPhase(rel.Name, terminal...)
 	t.Logf("statuses seen: %v", w.history())

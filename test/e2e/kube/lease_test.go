@@ -27,7 +27,7 @@ func TestControllerThatLosesItsLeaseIsSucceeded(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 4)
 	const lease = "pinwheel-e2e"
-	ctl := r.startControllerProcess("ctl-1", lease, 3*time.Second)
+	ctl := r.startControllerProcess("ctl-1", lease, e2eLease)
 	r.waitHolder(lease, "ctl-1")
 	before := r.promoteV1()
 
@@ -37,7 +37,7 @@ func TestControllerThatLosesItsLeaseIsSucceeded(t *testing.T) {
 	r.waitPausedAt(rel.Name, 25)
 	stepBefore := r.release(rel.Name).Status.Step
 
-	r.takeLease(lease, "ghost", 5*time.Second)
+	r.takeLease(lease, "ghost", e2eLease) // outlasts ctl-1's renew deadline, so it loses
 	kubetest.Eventually(t, "ctl-1 exits on losing its lease and is started again", func() (bool, string) {
 		return ctl.startCount() >= 2 && strings.Contains(ctl.out.String(), "leader election lost"), ctl.out.String()
 	})
