@@ -72,6 +72,21 @@ func TestEveryPackageHasADocComment(t *testing.T) {
 	}
 }
 
+// imports are the import paths of the Go file f.
+func imports(t *testing.T, f string) []string {
+	t.Helper()
+	af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+	if err != nil {
+		t.Fatalf("parse %s: %v", f, err)
+	}
+	var out []string
+	for _, imp := range af.Imports {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		out = append(out, path)
+	}
+	return out
+}
+
 // The decision core must stay pure: no clients, no network, no processes, no database.
 func TestRolloutCoreImportsNoIO(t *testing.T) {
 	root := repoRoot(t)
@@ -82,12 +97,7 @@ func TestRolloutCoreImportsNoIO(t *testing.T) {
 		}
 		files := packages(t, filepath.Join(root, pkg))[filepath.Join(root, pkg)]
 		for _, f := range files {
-			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
-			if err != nil {
-				t.Fatalf("parse %s: %v", f, err)
-			}
-			for _, imp := range af.Imports {
-				path, _ := strconv.Unquote(imp.Path.Value)
+			for _, path := range imports(t, f) {
 				for _, bad := range forbidden {
 					if path == bad || (strings.HasSuffix(bad, "/") && strings.HasPrefix(path, bad)) {
 						t.Errorf("%s imports %s; the rollout core must do no I/O", f, path)
@@ -110,12 +120,7 @@ func TestRigPackagesOnlyInTests(t *testing.T) {
 			continue
 		}
 		for _, f := range files {
-			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
-			if err != nil {
-				t.Fatalf("parse %s: %v", f, err)
-			}
-			for _, imp := range af.Imports {
-				path, _ := strconv.Unquote(imp.Path.Value)
+			for _, path := range imports(t, f) {
 				for _, rig := range rigs {
 					if path == "pinwheel.dev/pinwheel/"+rig {
 						t.Errorf("%s imports the test rig %s outside a _test.go file", f, rig)
@@ -135,12 +140,8 @@ func TestDebianBaseRunsNothing(t *testing.T) {
 			continue // the test helper runs apt-get download
 		}
 		for _, f := range files {
-			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
-			if err != nil {
-				t.Fatalf("parse %s: %v", f, err)
-			}
-			for _, imp := range af.Imports {
-				if p, _ := strconv.Unquote(imp.Path.Value); p == "os/exec" || p == "syscall" {
+			for _, p := range imports(t, f) {
+				if p == "os/exec" || p == "syscall" {
 					t.Errorf("%s imports %s; the Debian base must be built without running anything", f, p)
 				}
 			}
