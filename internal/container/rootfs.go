@@ -96,14 +96,8 @@ func applyLayers(ctx context.Context, img v1.Image, dir string) error {
 	}
 	defer x.Close()
 	for i, l := range layers {
-		rc, err := l.Uncompressed()
-		if err != nil {
-			return fmt.Errorf("layer %d: %w", i, err)
-		}
-		err = x.Apply(ctx, rc)
-		rc.Close()
-		if err != nil {
-			return fmt.Errorf("layer %d: %w", i, err)
+		if err := x.ApplyImageLayer(ctx, i, l); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -68,6 +68,26 @@ func ApplyLayer(ctx context.Context, dir string, r io.Reader, lim Limits) error 
 	return x.Apply(ctx, r)
 }
 
+// Uncompresser is an image layer as go-containerregistry's v1.Layer gives
+// it: its uncompressed tar on demand.
+type Uncompresser interface {
+	Uncompressed() (io.ReadCloser, error)
+}
+
+// ApplyImageLayer opens l's uncompressed tar, applies it, and closes it;
+// i numbers the layer in errors.
+func (x *Layers) ApplyImageLayer(ctx context.Context, i int, l Uncompresser) error {
+	rc, err := l.Uncompressed()
+	if err != nil {
+		return fmt.Errorf("layer %d: %w", i, err)
+	}
+	defer rc.Close()
+	if err := x.Apply(ctx, rc); err != nil {
+		return fmt.Errorf("layer %d: %w", i, err)
+	}
+	return nil
+}
+
 // Apply applies one uncompressed layer tar. On error the directory holds
 // a partial result: callers extract into a temporary directory and rename
 // it into place only on success.

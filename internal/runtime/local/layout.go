@@ -146,14 +146,8 @@ func unpack(ctx context.Context, img v1.Image, cf *v1.ConfigFile, root string) e
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rc, err := l.Uncompressed()
-		if err != nil {
-			return fmt.Errorf("layer %d: %w", i, err)
-		}
-		err = x.Apply(ctx, rc)
-		rc.Close()
-		if err != nil {
-			return fmt.Errorf("layer %d: %w", i, err)
+		if err := x.ApplyImageLayer(ctx, i, l); err != nil {
+			return err
 		}
 	}
 	return os.Rename(tmp, root)
