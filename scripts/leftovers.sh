@@ -10,8 +10,9 @@
 #                                       listed)
 #
 # A process is new when its pid and start time were not in the snapshot;
-# zombies count (a rig that could have reaped them did not). The check's
-# own processes are left out.
+# zombies count (a rig that could have reaped them did not). Only the
+# tests' count: processes below the caller, or orphaned to PID 1. The
+# check's own processes are left out.
 set -euo pipefail
 cmd="${1:-}"
 dir="${2:-}"
@@ -70,8 +71,21 @@ check)
 		sed 's/^/  /' <<<"$2"
 	}
 	now=$(procs)
+	# New processes that are the tests': below the caller (.ci/run, whose
+	# pid is $PPID here) or orphans (what escapes a test binary ends up
+	# under PID 1). Processes other programs on the machine start meanwhile
+	# have parents of their own and are not the tests'.
 	newprocs=$(awk 'NR==FNR {seen[$1" "$2]=1; next} !(($1" "$2) in seen)' "$dir/procs" - <<<"$now" |
-		awk '{pid=$1; ppid=$3; state=$4; $1=$2=$3=$4=""; sub(/^ +/, ""); printf "pid %s (parent %s, state %s): %s\n", pid, ppid, state, $0}')
+		awk -v caller="$PPID" -v all="$now" '
+			BEGIN { n = split(all, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, " "); parent[f[1]] = f[3] } }
+			{
+				mine = ($3 == 1)
+				for (q = $3; !mine && q != "" && q != 0 && d < 64; d++) { if (q == caller) mine = 1; q = parent[q] }
+				d = 0
+				if (!mine) next
+				pid=$1; ppid=$3; state=$4; $1=$2=$3=$4=""; sub(/^ +/, "")
+				printf "pid %s (parent %s, state %s): %s\n", pid, ppid, state, $0
+			}')
 	report "processes started by the tests and still there" "$newprocs"
 	report "mounts" "$(comm -13 "$dir/mounts" <(mounts))"
 	report "network links" "$(comm -13 "$dir/links" <(links))"
