@@ -111,8 +111,8 @@ func TestBadReleaseRolledBackByPrometheus(t *testing.T) {
 			t.Errorf("remediation report lacks %q:\n%s", want, issues[0].Body)
 		}
 	}
-	if r.eventCount(rel.Name, "RemediationFiled") != 1 {
-		t.Errorf("no RemediationFiled event on the release")
+	if n := r.waitEventCount(rel.Name, "RemediationFiled"); n != 1 {
+		t.Errorf("%d RemediationFiled events on the release, want 1", n)
 	}
 }
 

@@ -44,7 +44,7 @@ func TestAPIServerRestartMidRollout(t *testing.T) {
 	if n := decisions(got, "promote"); n != 1 {
 		t.Errorf("%d promote decisions, want 1: %+v", n, got.Status.Decisions)
 	}
-	if n := r.eventCount(rel.Name, "StableUpdated"); n != 1 {
+	if n := r.waitEventCount(rel.Name, "StableUpdated"); n != 1 {
 		t.Errorf("%d StableUpdated events, want 1: %v", n, r.eventMessages(rel.Name, "StableUpdated"))
 	}
 	r.checkStableUpdatedOnce(before, imageV2)

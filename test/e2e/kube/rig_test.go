@@ -220,6 +220,18 @@ func (r *rig) eventCount(name, reason string) int {
 	return n
 }
 
+// waitEventCount waits until name has an Event with reason (the recorder
+// sends Events in the background, after the action they report), then
+// returns eventCount.
+func (r *rig) waitEventCount(name, reason string) int {
+	r.t.Helper()
+	kubetest.Eventually(r.t, reason+" event on "+name, func() (bool, string) {
+		n := r.eventCount(name, reason)
+		return n > 0, fmt.Sprintf("%d events", n)
+	})
+	return r.eventCount(name, reason)
+}
+
 // eventMessages are the messages of name's Events with reason, oldest
 // first.
 func (r *rig) eventMessages(name, reason string) []string {
