@@ -58,6 +58,6 @@ func diffReleases(ctx context.Context, w io.Writer, store ledger.Store, args []s
 			return true, err
 		}
 	}
-	d := release.Compare(rels[0], rels[1], release.Options{GitLog: deploy.GitLog(".")})
+	d := release.Compare(rels[0].Facts(), rels[1].Facts(), release.Options{GitLog: deploy.GitLog(".")})
 	return true, release.Write(w, d, output)
 }
