@@ -75,7 +75,7 @@ follow). Same exit codes.`,
 	fl.StringVar(&f.release, "release", "", "deploy a release already in the ledger (ID, sequence number or digest)")
 	fl.BoolVar(&f.source, "source", false, "run the project from source with the machine's python3 (no image)")
 	fl.BoolVar(&f.resume, "resume", false, "continue the service's unfinished rollout")
-	addKubeFlags(fl, &f.kube, true)
+	addKubeFlags(fl, &f.kube)
 	fl.StringVar(&f.buildInfo, "build-info", "", "--target kube: the image's build metadata: the JSON of pinwheel build -o json, a build-info.json, or oci:PATH (the layout pinwheel build wrote)")
 	fl.StringVar(&f.controller, "controller", kubecli.ControllerAuto, "--target kube: who drives the Release: auto (a live in-cluster controller, else one in this process), in-process or none")
 	fl.StringVar(&f.deployment, "deployment", "", "--target kube: the service's stable Deployment (default: the service name)")

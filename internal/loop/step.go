@@ -107,9 +107,14 @@ func (l Loop) Step(ctx context.Context, t Turn) (Result, error) {
 		l.applyFailed(applyErr)
 		obs.InFlight = true
 	}
-	for _, c := range obs.Commands {
-		if c.Kind == rollout.CommandAbort || c.Kind == rollout.CommandRollback {
-			st.Manual = true
+	// A person's abort or rollback is not an incident to report; once the
+	// rollout is promoting or rolling back on its own, the engine only logs
+	// it, and the rollback stays automatic.
+	if p := st.Status.Phase; p != rollout.Promoting && p != rollout.RollingBack {
+		for _, c := range obs.Commands {
+			if c.Kind == rollout.CommandAbort || c.Kind == rollout.CommandRollback {
+				st.Manual = true
+			}
 		}
 	}
 	now := l.Now()

@@ -220,12 +220,18 @@ func TestStepObservations(t *testing.T) {
 			func(st State) Turn {
 				return Turn{State: st, Pending: rollout.Observations{Commands: []rollout.Command{{Kind: rollout.CommandAbort}}}}
 			}, false, true},
+		{"an abort during an automatic rollback leaves it automatic", func(st State) *target { return &target{seen: ready(st)} },
+			func(st State) Turn {
+				st.Status.Phase, st.Status.RollbackTo = rollout.RollingBack, rollout.RolledBack
+				return Turn{State: st, Pending: rollout.Observations{Commands: []rollout.Command{{Kind: rollout.CommandAbort}}}}
+			}, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := canaryOver()
 			st.KnownGood = true
 			s := &store{}
-			_, err := newLoop(tc.target(st), s, &executor{}).Step(context.Background(), tc.turn(st))
+			turn := tc.turn(st)
+			_, err := newLoop(tc.target(st), s, &executor{}).Step(context.Background(), turn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -236,7 +242,7 @@ func TestStepObservations(t *testing.T) {
 			if s.saved[0].Manual != tc.wantManual {
 				t.Fatalf("Manual %v, want %v", s.saved[0].Manual, tc.wantManual)
 			}
-			if !s.turns[0].Now.After(t0) || !reflect.DeepEqual(s.turns[0].Prev, st.Status) {
+			if !s.turns[0].Now.After(t0) || !reflect.DeepEqual(s.turns[0].Prev, turn.State.Status) {
 				t.Fatal("the turn's record does not say what it decided from")
 			}
 		})
