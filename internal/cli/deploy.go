@@ -137,7 +137,7 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 		fmt.Fprintf(out, "release %s of %s (%s)\n", rel.ID, service, describeArtifact(rel))
 		ro, notes, err := runner.Start(ctx, rel, deploy.StartOptions{Replicas: f.replicas, ReadinessPath: f.readiness})
 		if errors.Is(err, driver.ErrInProgress) {
-			return &ExitError{Code: ExitNo, Err: fmt.Errorf("%w; continue it with: pinwheel deploy %s --resume", err, dir)}
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w; continue it with: pinwheel deploy %s --resume", err, dir)}
 		}
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 		}
 	} else if ro, err := store.ActiveRollout(ctx, service); err != nil {
 		if errors.Is(err, ledger.ErrNotFound) {
-			return &ExitError{Code: ExitNo, Err: fmt.Errorf("%s has no unfinished rollout to resume", service)}
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s has no unfinished rollout to resume", service)}
 		}
 		return err
 	} else {
