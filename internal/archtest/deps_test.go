@@ -66,6 +66,7 @@ func TestDeployHalfBoundaries(t *testing.T) {
 		{"internal/notify", "notifications and remediation reports are built from plain values", storage},
 		{"internal/release", "the what-changed diff compares plain release facts", storage},
 		{"internal/rollout", "the engine is pure", append(storage, kube...)},
+		{"internal/image", "the OCI library does not depend on the pinwheel.yaml schema", []string{module + "internal/config"}},
 	} {
 		if got := reaches(deps(t, root, rule.pkg), rule.bad...); len(got) > 0 {
 			t.Errorf("%s reaches %s: %s", rule.pkg, strings.Join(got, ", "), rule.why)
