@@ -24,7 +24,7 @@ func resolveBase(ctx context.Context, cfg *config.Config, o *Options, in *inputs
 		if err != nil {
 			return ref, err
 		}
-		in.base, err = image.ResolveBase(ctx, ref, cfg.Dir, o.Remote...)
+		in.base, err = image.ResolveBase(ctx, imageBase(ref), cfg.Dir, o.Remote...)
 		return ref, err
 	}
 	ref := config.BaseRef{Kind: config.BaseDebian, Path: cfg.Debian.Lock}
@@ -33,8 +33,13 @@ func resolveBase(ctx context.Context, cfg *config.Config, o *Options, in *inputs
 		return ref, err
 	}
 	in.debian = db
-	in.base, err = image.NewBase(ref, db.Image)
+	in.base, err = image.NewBase(imageBase(ref), db.Image)
 	return ref, err
+}
+
+// imageBase is where the image library finds the base config names.
+func imageBase(ref config.BaseRef) image.BaseRef {
+	return image.BaseRef{Kind: image.BaseKind(ref.Kind), Ref: ref.Ref, Path: ref.Path, Digest: ref.Digest}
 }
 
 // debMaterials are the locked .debs as provenance materials.

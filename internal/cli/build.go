@@ -44,6 +44,9 @@ digest printed.`,
 				o.Dir = args[0]
 			}
 			if output != "text" && output != "json" {
+				if strings.ContainsAny(output, ":/") {
+					return usageError("unknown output format %q (want text or json): -o picks the result format; to write the image there use --output %s", output, output)
+				}
 				return usageError("unknown output format %q (want text or json)", output)
 			}
 			o.Logger, o.Progress = logger, streams.Err

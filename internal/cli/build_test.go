@@ -60,6 +60,7 @@ func TestBuildCommandErrors(t *testing.T) {
 		want string
 	}{
 		{"bad_format", func(d string) []string { return []string{"build", d, "-o", "yaml"} }, ExitUsage, "unknown output format"},
+		{"destination_as_format", func(d string) []string { return []string{"build", d, "-o", "oci:out"} }, ExitUsage, "use --output oci:out"},
 		{"no_config", func(d string) []string { return []string{"build", emptySibling(d)} }, ExitUsage, "pinwheel init"},
 		{"bad_output", func(d string) []string { return []string{"build", d, "--output", "oci:"} }, ExitUsage, "oci: needs a directory"},
 		{"verify_needs_against", func(d string) []string { return []string{"verify-reproducible", d} }, ExitUsage, "--against is required"},

@@ -75,7 +75,7 @@ follow). Same exit codes.`,
 	fl.StringVar(&f.release, "release", "", "deploy a release already in the ledger (ID, sequence number or digest)")
 	fl.BoolVar(&f.source, "source", false, "run the project from source with the machine's python3 (no image)")
 	fl.BoolVar(&f.resume, "resume", false, "continue the service's unfinished rollout")
-	addKubeFlags(fl, &f.kube, true)
+	addKubeFlags(fl, &f.kube)
 	fl.StringVar(&f.buildInfo, "build-info", "", "--target kube: the image's build metadata: the JSON of pinwheel build -o json, a build-info.json, or oci:PATH (the layout pinwheel build wrote)")
 	fl.StringVar(&f.controller, "controller", kubecli.ControllerAuto, "--target kube: who drives the Release: auto (a live in-cluster controller, else one in this process), in-process or none")
 	fl.StringVar(&f.deployment, "deployment", "", "--target kube: the service's stable Deployment (default: the service name)")
@@ -137,7 +137,7 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 		fmt.Fprintf(out, "release %s of %s (%s)\n", rel.ID, service, describeArtifact(rel))
 		ro, notes, err := runner.Start(ctx, rel, deploy.StartOptions{Replicas: f.replicas, ReadinessPath: f.readiness})
 		if errors.Is(err, driver.ErrInProgress) {
-			return &ExitError{Code: ExitNo, Err: fmt.Errorf("%w; continue it with: pinwheel deploy %s --resume", err, dir)}
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w; continue it with: pinwheel deploy %s --resume", err, dir)}
 		}
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func runDeploy(ctx context.Context, streams Streams, logger *slog.Logger, dir st
 		}
 	} else if ro, err := store.ActiveRollout(ctx, service); err != nil {
 		if errors.Is(err, ledger.ErrNotFound) {
-			return &ExitError{Code: ExitNo, Err: fmt.Errorf("%s has no unfinished rollout to resume", service)}
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s has no unfinished rollout to resume", service)}
 		}
 		return err
 	} else {

@@ -97,6 +97,11 @@ func TestDiffOfTwoReleases(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "greetlib") {
 		t.Errorf("release vs lockfile: exit %d\n%s%s", code, out, stderr)
 	}
+	// A release that is not in the ledger is named as such.
+	_, stderr, code = runCLI(t, "diff", "shop-1", "shop-9", "--ledger", path)
+	if code != ExitUsage || !strings.Contains(stderr, "shop-9: no release shop-9 in the ledger "+path) {
+		t.Errorf("diff with an unknown release: exit %d %s", code, stderr)
+	}
 }
 
 func TestStatusHistoryRecreateFromLedger(t *testing.T) {

@@ -41,6 +41,11 @@ func resolveLock(ctx context.Context, arg string, sources []lockSource) (*lock.L
 			return l, err
 		}
 	}
+	for _, s := range sources {
+		if r, ok := s.(releaseLockSource); ok {
+			return nil, usageError("%s: no release %s in the ledger %s, and no such lockfile or project directory", arg, arg, r.path)
+		}
+	}
 	return nil, usageError("%s: no such lockfile or project directory", arg)
 }
 
@@ -57,8 +62,8 @@ is labelled major/minor/patch/pre-release by PEP 440, and flagged when its sourc
 changed, when its artifact hashes changed without a version change (suspicious),
 or when it lost its hashes.
 
-When OLD and NEW are releases in the ledger (IDs such as shop-2, sequence
-numbers with --service, or image digests), the "what changed" report compares
+When OLD and NEW are releases in the ledger (IDs such as shop-2, or image
+digests of 12 or more hex digits), the "what changed" report compares
 them: image digest, lock diff with risk labels, pinwheel.yaml keys, Python
 version, base image, other build-info fields and the git range (with its
 commits when run inside the repository). A release's lock snapshot can also
@@ -68,7 +73,7 @@ be compared with a lockfile. Exit status is 0 whatever changed.`,
 			if err := lockCheckOutput(output, lock.DiffFormats...); err != nil {
 				return err
 			}
-			store, err := openLedgerIfAny(cmd.Context(), ledgerFlag)
+			store, path, err := openLedgerIfAny(cmd.Context(), ledgerFlag)
 			if err != nil {
 				return err
 			}
@@ -77,7 +82,7 @@ be compared with a lockfile. Exit status is 0 whatever changed.`,
 				if done, err := diffReleases(cmd.Context(), streams.Out, store, args, output); done || err != nil {
 					return err
 				}
-				sources = append(sources, releaseLockSource{store: store})
+				sources = append(sources, releaseLockSource{store: store, path: path})
 			}
 			old, err := resolveLock(cmd.Context(), args[0], sources)
 			if err != nil {

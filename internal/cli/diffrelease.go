@@ -12,8 +12,12 @@ import (
 	"pinwheel.dev/pinwheel/internal/release"
 )
 
-// releaseLockSource resolves a release in the ledger to its lock snapshot.
-type releaseLockSource struct{ store ledger.Store }
+// releaseLockSource resolves a release in the ledger (at path) to its lock
+// snapshot.
+type releaseLockSource struct {
+	store ledger.Store
+	path  string
+}
 
 var _ lockSource = releaseLockSource{}
 
@@ -32,14 +36,16 @@ func (s releaseLockSource) Resolve(ctx context.Context, arg string) (*lock.Lock,
 }
 
 // openLedgerIfAny opens --ledger, or ./.pinwheel/ledger.db when it exists,
-// read-only (nil when there is none to open). A ledger that exists but
-// cannot be read is an error, not a reason to compare files instead.
-func openLedgerIfAny(ctx context.Context, flag string) (ledger.Store, error) {
+// read-only (nil when there is none to open), and says which file it is. A
+// ledger that exists but cannot be read is an error, not a reason to
+// compare files instead.
+func openLedgerIfAny(ctx context.Context, flag string) (ledger.Store, string, error) {
 	path := ledgerPath(flag, ".")
 	if _, err := os.Lstat(path); err != nil && flag == "" {
-		return nil, nil
+		return nil, "", nil
 	}
-	return ledger.Open(ctx, path, ledger.ReadOnly())
+	store, err := ledger.Open(ctx, path, ledger.ReadOnly())
+	return store, path, err
 }
 
 // diffReleases writes the "what changed" report when both arguments name
@@ -58,6 +64,6 @@ func diffReleases(ctx context.Context, w io.Writer, store ledger.Store, args []s
 			return true, err
 		}
 	}
-	d := release.Compare(rels[0], rels[1], release.Options{GitLog: deploy.GitLog(".")})
+	d := release.Compare(rels[0].Facts(), rels[1].Facts(), release.Options{GitLog: deploy.GitLog(".")})
 	return true, release.Write(w, d, output)
 }

@@ -51,10 +51,10 @@ with where each automatic rollback's remediation report went.
 		}
 		return kubeHistory(cmd.Context(), streams, &kf, args, output, limit)
 	}
-	addKubeFlags(cmd.Flags(), &kf, false)
+	addKubeFlags(cmd.Flags(), &kf)
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
-	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "how many rollouts")
+	cmd.Flags().IntVar(&limit, "limit", 20, "how many rollouts")
 	return cmd
 }
 

@@ -227,9 +227,10 @@ func TestKubeDeployLeaseHeldByOther(t *testing.T) {
 		t.Errorf("auto --wait=false under a live holder: exit %d\n%s%s", code, out, errOut)
 	}
 	getKubeRelease(t, e, name)
-	// The same image while it is (still) running: refused with exit 1.
+	// The same image while it is (still) running: refused with exit 2
+	// (nothing was decided: not a rollback).
 	out, errOut, code = runCLI(t, kubeArgs(e, "deploy", dir, "--image", kubeImageB, "--controller=none", "--lease-namespace", e.Namespace)...)
-	if code != ExitNo || !strings.Contains(errOut, "is already rolling out") {
+	if code != ExitUsage || !strings.Contains(errOut, "is already rolling out") {
 		t.Errorf("same image while running: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -79,17 +79,13 @@ type kubeFlags struct {
 }
 
 // addKubeFlags adds --target (default local), --kubeconfig, --context and
-// --namespace (-n unless the command uses -n already).
-func addKubeFlags(fl *pflag.FlagSet, k *kubeFlags, namespaceShorthand bool) {
+// --namespace (-n, as on every command that has it).
+func addKubeFlags(fl *pflag.FlagSet, k *kubeFlags) {
 	k.fs = fl
 	fl.StringVar(&k.target, "target", "local", "runtime target: local (the runtime of pinwheel up) or kube (Releases in a Kubernetes cluster)")
 	fl.StringVar(&k.conn.Kubeconfig, "kubeconfig", "", "kubeconfig file (--target kube; default $KUBECONFIG, else ~/.kube/config)")
 	fl.StringVar(&k.conn.Context, "context", "", "kubeconfig context (--target kube; default the current context)")
-	short := ""
-	if namespaceShorthand {
-		short = "n"
-	}
-	fl.StringVarP(&k.conn.Namespace, "namespace", short, "", "namespace (--target kube; default the context's namespace, else default)")
+	fl.StringVarP(&k.conn.Namespace, "namespace", "n", "", "namespace (--target kube; default the context's namespace, else default)")
 }
 
 // kube checks --target and says whether it is the kube target; the

@@ -28,8 +28,11 @@ func TestRunExitCodes(t *testing.T) {
 			code: ExitBug, want: []string{"internal error: boom", "goroutine "}},
 		{name: "input_error_is_exit_2", runE: func() error { return inputerr.At("pinwheel.yaml", 3, 1, "bad") },
 			code: ExitUsage, want: []string{"pinwheel: pinwheel.yaml:3:1: bad"}, wantNone: []string{"internal error"}},
-		{name: "plain_error_is_exit_1", runE: func() error { return errors.New("gate said no") },
+		// Only an explicit verdict is exit 1: CI reads 1 as "said no".
+		{name: "verdict_is_exit_1", runE: func() error { return &ExitError{Code: ExitNo, Err: errors.New("gate said no")} },
 			code: ExitNo, want: []string{"pinwheel: gate said no"}, wantNone: []string{"internal error"}},
+		{name: "missing_runtime_is_exit_2", runE: func() error { return errors.New("no local runtime running") },
+			code: ExitUsage, want: []string{"pinwheel: no local runtime running"}, wantNone: []string{"internal error"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := &cobra.Command{Use: "pinwheel", SilenceUsage: true, SilenceErrors: true}

@@ -82,7 +82,7 @@ a fresh id) on the Release named, else on the running Release of the service
 		}
 		return kubeCommand(cmd, streams, &kf, args, kind, reason, output)
 	}
-	addKubeFlags(cmd.Flags(), &kf, true)
+	addKubeFlags(cmd.Flags(), &kf)
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVar(&reason, "reason", "", "why (recorded with the decision)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")

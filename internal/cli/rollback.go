@@ -82,7 +82,7 @@ again (exit 2 says so).`,
 	}
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVar(&to, "to", "", "release to go back to (ID, sequence number or digest; default: the last known-good)")
-	addKubeFlags(cmd.Flags(), &kf, true)
+	addKubeFlags(cmd.Flags(), &kf)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
 }

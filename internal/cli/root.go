@@ -10,11 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
-
-	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
 // Streams are the standard streams a command reads and writes.
@@ -28,7 +25,7 @@ type Streams struct {
 const (
 	ExitOK    = 0
 	ExitNo    = 1 // the check, gate or rollout said no
-	ExitUsage = 2 // usage or input error
+	ExitUsage = 2 // usage, input or environment error (nothing was decided)
 	ExitBug   = 3 // pinwheel itself failed: a panic, never the user's input
 )
 
@@ -125,19 +122,8 @@ func reportError(w io.Writer, err error) int {
 		return ee.Code
 	}
 	fmt.Fprintf(w, "pinwheel: %v\n", err)
-	if inputerr.Is(err) || isCobraUsageError(err) {
-		return ExitUsage
-	}
-	return ExitNo
-}
-
-// isCobraUsageError recognises cobra's argument-count and unknown-command errors.
-func isCobraUsageError(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand", "invalid argument"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
+	// Only a command's explicit verdict is exit 1 (CI reads it as "the
+	// gate or rollout said no"); any other failure — bad input, a missing
+	// image, runtime or ledger — is exit 2.
+	return ExitUsage
 }

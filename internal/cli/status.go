@@ -94,7 +94,7 @@ image, phase, step, weights, message and newest decisions.`,
 		_, err = streams.Out.Write(b)
 		return err
 	}
-	addKubeFlags(cmd.Flags(), &kf, true)
+	addKubeFlags(cmd.Flags(), &kf)
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	cmd.Flags().BoolVarP(&watch, "watch", "w", false, "redraw until Ctrl-C (when stdout is a terminal)")

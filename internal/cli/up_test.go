@@ -76,7 +76,7 @@ func TestUpServesTheControlAPI(t *testing.T) {
 	resp.Body.Close()
 
 	code, _, stderr := runPinwheel(t, "up", dir)
-	if code != ExitNo || !strings.Contains(stderr, "a local runtime already runs for") {
+	if code != ExitUsage || !strings.Contains(stderr, "a local runtime already runs for") {
 		t.Errorf("second up: exit %d, stderr %q", code, stderr)
 	}
 

@@ -3,8 +3,9 @@
 // rollout engine (internal/rollout.Next) on the kube runtime.Target
 // (internal/runtime/kube).
 //
-// One reconcile is one turn of the same loop the local driver runs:
-// observe the cluster, decide with the pure engine, persist the decision in
+// One reconcile is one turn of the rollout loop (internal/loop), the same
+// loop the local driver runs: observe the cluster, decide with the pure
+// engine, persist the decision in
 // the Release's status (status.engine and status.plan, written with the
 // object's resourceVersion so a stale controller cannot overwrite a newer
 // decision), then act — apply the desired Deployments and traffic, start

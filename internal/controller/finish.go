@@ -8,8 +8,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
-	"pinwheel.dev/pinwheel/internal/driver"
-	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/release"
 	"pinwheel.dev/pinwheel/internal/rollout"
@@ -78,13 +77,13 @@ func (r *Reconciler) deleted(ctx context.Context, rel *v1alpha1.Release) (ctrl.R
 // both releases' build metadata and what changed between them, the failing
 // verdicts, the canary's log tail and the decision record.
 func (r *Reconciler) remediate(ctx context.Context, rel *v1alpha1.Release, p plan) (string, error) {
-	failed := ledger.Release{ID: p.Canary.ID, Service: rel.Spec.Service, Info: p.Canary.BuildInfo,
-		ImageRef: rel.Spec.Image, State: ledger.ReleaseRolledBack}
-	rem := notify.Remediation{Service: rel.Spec.Service, At: r.now(), Reason: driver.Why(p.Status), Failed: failed,
-		Verdicts: driver.FailingVerdicts(p.Status), Decisions: driver.NewDecisions(rollout.Status{}, p.Status)}
+	failed := release.Facts{ID: p.Canary.ID, Service: rel.Spec.Service, Info: p.Canary.BuildInfo,
+		ImageRef: rel.Spec.Image, State: "rolled-back"}
+	rem := notify.Remediation{Service: rel.Spec.Service, At: r.now(), Reason: loop.Why(p.Status), Failed: failed,
+		Verdicts: loop.FailingVerdicts(p.Status), Decisions: p.Status.Decisions}
 	if p.Stable != nil {
-		rem.Restored = ledger.Release{ID: p.Stable.ID, Service: rel.Spec.Service, Info: p.Stable.BuildInfo,
-			ImageRef: p.Stable.Artifact.Image, State: ledger.ReleaseLive, KnownGood: true}
+		rem.Restored = release.Facts{ID: p.Stable.ID, Service: rel.Spec.Service, Info: p.Stable.BuildInfo,
+			ImageRef: p.Stable.Artifact.Image, State: "live", KnownGood: true}
 		diff := release.Compare(rem.Restored, failed, release.Options{})
 		rem.Diff = &diff
 	}

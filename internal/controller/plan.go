@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
-	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -18,7 +18,7 @@ import (
 // (the engine status itself lives in status.engine) and the controller's
 // own bookkeeping.
 type plan struct {
-	driver.State
+	loop.State
 	// LastCommand is the id of the newest pinwheel.dev/command handled.
 	LastCommand string `json:"lastCommand,omitempty"`
 	// Finished records that the terminal bookkeeping (remediation report)

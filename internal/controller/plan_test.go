@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
-	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
@@ -25,7 +25,7 @@ func TestPlanRoundTrip(t *testing.T) {
 	st.Phase, st.StepIndex, st.CanaryWeight, st.Message = rollout.Paused, 1, 25, "step 1: pause for 5s"
 	st.Decisions = []rollout.Decision{{Time: at, Step: 0, Phase: rollout.Progressing, Action: "set-weight", Reason: "25%"}}
 	stable := runtime.Release{ID: "shop-1", Artifact: runtime.Artifact{Image: "r/shop@sha256:aa"}, Env: map[string]string{"A": "1"}}
-	in := plan{State: driver.State{
+	in := plan{State: loop.State{
 		Spec:   rollout.Spec{Steps: []rollout.Step{{SetWeight: ptrInt(25)}, {Pause: &rollout.PauseStep{}}}},
 		Status: st, Stable: &stable, Canary: runtime.Release{ID: "shop-2", Artifact: runtime.Artifact{Image: "r/shop@sha256:bb"}},
 		Replicas: 4, CanaryScale: 25, Manual: true,
@@ -100,7 +100,7 @@ func TestSameStatusIgnoresReencoding(t *testing.T) {
 	st := rollout.NewStatus("shop-1", "shop-2")
 	st.Phase, st.CanaryWeight = rollout.Progressing, 25
 	st.Decisions = []rollout.Decision{{Time: at, Phase: rollout.Progressing, Action: "set-weight", Reason: "25%"}}
-	p := plan{State: driver.State{Status: st, Replicas: 2, Canary: runtime.Release{ID: "shop-2"}}, LastCommand: "9"}
+	p := plan{State: loop.State{Status: st, Replicas: 2, Canary: runtime.Release{ID: "shop-2"}}, LastCommand: "9"}
 	mine := &v1alpha1.Release{}
 	if err := storePlan(mine, p); err != nil {
 		t.Fatal(err)

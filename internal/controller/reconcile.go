@@ -20,7 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
-	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime/kube"
 )
@@ -42,9 +42,9 @@ type Reconciler struct {
 	wake chan event.TypedGenericEvent[*v1alpha1.Release]
 
 	mu      sync.Mutex
-	pending map[types.UID]*rollout.Observations // results for the next decision
-	running map[types.UID]string                // the async action under way
-	seen    map[types.UID]bool                  // rollouts this process already stepped
+	results loop.Results[types.UID] // results for the next decision
+	running map[types.UID]string    // the async action under way
+	seen    map[types.UID]bool      // rollouts this process already stepped
 
 	// ownerIndex says the client's cache indexes ReplicaSets and pods by
 	// owner (kube.IndexOwner), set up by SetupWithManager.
@@ -62,7 +62,7 @@ func NewReconciler(c client.Client, cs kubernetes.Interface, rec record.EventRec
 	o = o.withDefaults()
 	return &Reconciler{client: c, cs: cs, rec: rec, opts: o, log: o.Log, base: context.Background(),
 		wake:    make(chan event.TypedGenericEvent[*v1alpha1.Release], 1024),
-		pending: map[types.UID]*rollout.Observations{}, running: map[types.UID]string{}, seen: map[types.UID]bool{}}
+		running: map[types.UID]string{}, seen: map[types.UID]bool{}}
 }
 
 func (r *Reconciler) now() time.Time { return r.opts.Clock() }
@@ -122,7 +122,7 @@ func (r *Reconciler) begin(ctx context.Context, rel *v1alpha1.Release) (ctrl.Res
 		return requeueOnConflict(err)
 	}
 	r.noteWrite(rel)
-	r.events(rel, rollout.Status{Phase: rollout.Phase(prev.Phase)}, p.Status)
+	r.events(rel, loop.Added(rollout.Status{Phase: rollout.Phase(prev.Phase)}, p.Status))
 	if from := p.Status.StableRelease; from != "" {
 		r.rec.Eventf(rel, "Normal", "Started", "rolling out %s beside stable release %s on deployment %s", rel.Spec.Image, from, deploymentOf(rel))
 	}
@@ -132,55 +132,62 @@ func (r *Reconciler) begin(ctx context.Context, rel *v1alpha1.Release) (ctrl.Res
 	return ctrl.Result{RequeueAfter: time.Millisecond}, nil
 }
 
-// step is one turn of the loop: observe, decide, persist, act.
+// step is one turn of the loop (internal/loop): observe, decide, persist
+// in the Release's status, act. The first time this controller sees a
+// rollout in progress (after a restart or a leader change) it re-issues
+// what was last persisted: a predecessor may have died between persisting
+// a decision and acting on it.
 func (r *Reconciler) step(ctx context.Context, rel *v1alpha1.Release, p plan) (ctrl.Result, error) {
 	tgt := r.target(rel)
-	service := rel.Spec.Service
-	// The first time this controller sees a rollout in progress (after a
-	// restart or a leader change) it re-issues what was last persisted: a
-	// predecessor may have died between persisting a decision and acting
-	// on it. Later turns apply only after deciding.
-	var applyErr error
-	if r.firstSight(rel.UID) {
-		applyErr = tgt.Apply(ctx, p.Desired(service))
-	}
-	obs := r.takePending(rel.UID)
-	if seen, err := tgt.Observe(ctx, service); err != nil {
-		r.log.Warn("observe failed", "release", rel.Name, "err", err)
-		obs.InFlight = true
-	} else {
-		p.Observe(&obs, seen)
-	}
-	if applyErr != nil {
-		r.applyFailed(rel, applyErr)
-		obs.InFlight = true
-	}
-	r.command(rel, &p, &obs)
-	now := r.now()
-	prev := p.Status
-	next, actions := rollout.Next(p.Spec, p.Status, obs, now)
-	p.Status = next
-	p.Fold(actions)
-	before := rel.Status.DeepCopy()
-	if err := storePlan(rel, p); err != nil {
+	pending := r.results.Take(rel.UID)
+	r.command(rel, &p, &pending)
+	store := &statusStore{r: r, rel: rel, plan: p}
+	l := loop.Loop{Service: rel.Spec.Service, Target: tgt, Store: store,
+		Exec: &asyncExec{r: r, rel: rel, tgt: tgt}, Now: r.now, Log: r.log.With("release", rel.Name),
+		// A conflict: the cache had not seen our own last write yet; retried next turn.
+		Routine: apierrors.IsConflict}
+	res, err := l.Step(ctx, loop.Turn{State: p.State, Pending: pending, Reapply: r.firstSight(rel.UID)})
+	if err != nil {
+		r.results.GiveBack(rel.UID, pending)
 		return ctrl.Result{}, err
 	}
-	if !sameStatus(before, &rel.Status) {
-		if err := r.client.Status().Update(ctx, rel); err != nil {
-			r.putPending(rel.UID, obs) // still valid for the same step and round
-			return requeueOnConflict(err)
+	if res.Conflict {
+		r.results.GiveBack(rel.UID, res.Decided.Observations) // still valid for the same step and round
+		return ctrl.Result{Requeue: true}, nil
+	}
+	r.events(rel, res.Decided.Decisions)
+	if res.Done {
+		return r.finish(ctx, rel, store.plan)
+	}
+	return ctrl.Result{RequeueAfter: r.requeue(res.Requeue, res.Actions)}, nil
+}
+
+// statusStore is the loop's Store for a rollout kept in a Release's status,
+// written with the Release's resourceVersion (a stale writer conflicts).
+type statusStore struct {
+	r    *Reconciler
+	rel  *v1alpha1.Release
+	plan plan
+}
+
+func (s *statusStore) Save(ctx context.Context, st loop.State, _ loop.Decided) error {
+	p := s.plan
+	p.State = st
+	before := s.rel.Status.DeepCopy()
+	if err := storePlan(s.rel, p); err != nil {
+		return err
+	}
+	if !sameStatus(before, &s.rel.Status) {
+		if err := s.r.client.Status().Update(ctx, s.rel); err != nil {
+			if apierrors.IsConflict(err) {
+				return fmt.Errorf("%w: %w", loop.ErrConflict, err)
+			}
+			return err
 		}
-		r.noteWrite(rel)
+		s.r.noteWrite(s.rel)
 	}
-	r.events(rel, prev, next)
-	if err := tgt.Apply(ctx, p.Desired(service)); err != nil {
-		r.applyFailed(rel, err)
-	}
-	requeue := r.carryOut(rel, tgt, p, actions)
-	if next.Phase.IsTerminal() {
-		return r.finish(ctx, rel, p)
-	}
-	return ctrl.Result{RequeueAfter: r.requeue(requeue, actions)}, nil
+	s.plan = p
+	return nil
 }
 
 // requeue is when to look at a Release again, given the engine's wish.
@@ -218,16 +225,6 @@ func (r *Reconciler) firstSight(uid types.UID) bool {
 	return true
 }
 
-// applyFailed logs a failed Apply: a conflict (the cache had not seen our
-// own last write yet) is routine and retried at the next reconcile.
-func (r *Reconciler) applyFailed(rel *v1alpha1.Release, err error) {
-	if apierrors.IsConflict(err) {
-		r.log.Debug("apply conflicted; retrying", "release", rel.Name, "err", err)
-		return
-	}
-	r.log.Warn("apply failed", "release", rel.Name, "err", err)
-}
-
 // command hands a new pinwheel.dev/command to the engine (once per id).
 func (r *Reconciler) command(rel *v1alpha1.Release, p *plan, obs *rollout.Observations) {
 	v := rel.Annotations[v1alpha1.AnnotationCommand]
@@ -246,9 +243,6 @@ func (r *Reconciler) command(rel *v1alpha1.Release, p *plan, obs *rollout.Observ
 		return
 	}
 	p.LastCommand = cmd.ID
-	if cmd.Kind == rollout.CommandAbort || cmd.Kind == rollout.CommandRollback {
-		p.Manual = true
-	}
 	obs.Commands = append(obs.Commands, cmd.Command)
 	msg := fmt.Sprintf("%s asked by %s", cmd.Kind, cmp.Or(cmd.By, "someone"))
 	if cmd.Reason != "" {
@@ -323,11 +317,11 @@ func (r *Reconciler) waitFor(ctx context.Context, rel *v1alpha1.Release, blocker
 	return ctrl.Result{RequeueAfter: 2 * time.Second}, nil
 }
 
-// events records one Event per decision next logged that prev had not.
-func (r *Reconciler) events(rel *v1alpha1.Release, prev, next rollout.Status) {
-	for _, d := range driver.NewDecisions(prev, next) {
+// events records one Event per decision.
+func (r *Reconciler) events(rel *v1alpha1.Release, decisions []rollout.Decision) {
+	for _, d := range decisions {
 		typ := "Normal"
-		switch rollout.Phase(d.Phase) {
+		switch d.Phase {
 		case rollout.RollingBack, rollout.RolledBack, rollout.Failed:
 			typ = "Warning"
 		}

@@ -14,7 +14,7 @@ import (
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
 	"pinwheel.dev/pinwheel/internal/attest"
-	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime"
 	"pinwheel.dev/pinwheel/internal/runtime/kube"
@@ -53,7 +53,7 @@ func (r *Reconciler) start(ctx context.Context, rel *v1alpha1.Release) (plan, er
 	}
 	canary := runtime.Release{ID: rel.Name, BuildInfo: rel.Spec.BuildInfo.Attest(),
 		Artifact: runtime.Artifact{Image: rel.Spec.Image}, Env: rel.Spec.Env}
-	p := plan{State: driver.State{Spec: spec, Canary: canary, Replicas: int(ptr.Deref(dep.Spec.Replicas, 1))}}
+	p := plan{State: loop.State{Spec: spec, Canary: canary, Replicas: int(ptr.Deref(dep.Spec.Replicas, 1))}}
 	var from string
 	if p.Replicas > 0 {
 		stable, err := r.stableRelease(ctx, rel, &dep)
@@ -147,5 +147,5 @@ func ended(spec rollout.Spec, from, to string, phase rollout.Phase, action, reas
 	st := rollout.NewStatus(from, to)
 	st.Phase, st.Terminal, st.Message = phase, true, reason
 	st.Decisions = []rollout.Decision{{Time: now, Phase: phase, Action: action, Reason: reason}}
-	return plan{State: driver.State{Spec: spec, Status: st}}
+	return plan{State: loop.State{Spec: spec, Status: st}}
 }

@@ -133,7 +133,7 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 		rels = append(rels, rel)
 		if i == 1 {
 			fmt.Fprintf(w, "\n── what changed from %s (live) to %s (rolled back) ──\n", rels[0].ID, rel.ID)
-			d := release.Compare(rels[0], rel, release.Options{GitLog: deploy.GitLog(src)})
+			d := release.Compare(rels[0].Facts(), rel.Facts(), release.Options{GitLog: deploy.GitLog(src)})
 			if err := release.Write(w, d, "text"); err != nil {
 				return res, err
 			}

@@ -56,7 +56,7 @@ func BenchmarkReleaseDiff(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := release.Compare(old, new, release.Options{})
+		d := release.Compare(old.Facts(), new.Facts(), release.Options{})
 		if d.Lock == nil {
 			b.Fatal("no lock diff")
 		}

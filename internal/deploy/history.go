@@ -6,6 +6,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/loop"
 )
 
 // HistoryEntry is one rollout of a service, newest first in History.
@@ -47,7 +48,7 @@ func History(ctx context.Context, store ledger.Store, service string, limit int)
 			e.Version, e.Digest = rel.Info.Version, rel.Info.ImageDigest
 		}
 		if _, st, err := driver.Persisted(ro); err == nil {
-			e.Reason = driver.Why(st)
+			e.Reason = loop.Why(st)
 		}
 		out = append(out, e)
 	}

@@ -36,13 +36,17 @@ func Recreate(rel ledger.Release) Recipe {
 	add := func(comment, format string, args ...any) {
 		r.Steps = append(r.Steps, RecipeStep{Comment: comment, Command: fmt.Sprintf(format, args...)})
 	}
-	dir := rel.Service
+	// Everything happens in a directory of its own: the script works from
+	// any directory and writes nothing where it is run.
+	add("a work directory of its own: nothing is written where this runs", `work="$(mktemp -d "${TMPDIR:-/tmp}/recreate-%s.XXXXXX")"`, rel.ID)
+	dir := `"$work/` + rel.Service + `"`
 	switch {
 	case bi.GitSource != "":
-		add("the source, as recorded in build-info", "git clone %s %s && cd %s", shellQuote(bi.GitSource), dir, dir)
+		add("the source, as recorded in build-info", "git clone -q %s %s && cd %s", shellQuote(bi.GitSource), dir, dir)
 	default:
 		r.Missing = append(r.Missing, "git source URL")
-		add("the source (no repository URL was recorded: use your clone)", "cd %s", dir)
+		add("the source: no repository URL was recorded, so a clone of yours (SOURCE=DIR, default the repository this runs in)",
+			`git clone -q "${SOURCE:-$(git rev-parse --show-toplevel)}" %s && cd %s`, dir, dir)
 	}
 	if bi.GitCommit != "" {
 		add("the exact commit", "git checkout --detach %s", bi.GitCommit)
@@ -79,6 +83,7 @@ func Recreate(rel ledger.Release) Recipe {
 	}
 	add(comment+")", "pinwheel build . --output %s", out)
 	add("deploy it (a staged rollout; pinwheel rollback --to "+rel.ID+" takes the fast path while it is known-good)", "pinwheel deploy . --image %s", out)
+	add("where it all is", `echo "recreated %s in $PWD"`, rel.ID)
 	return r
 }
 

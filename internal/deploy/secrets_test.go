@@ -45,11 +45,11 @@ func TestEnvValuesStayOutOfRecords(t *testing.T) {
 		}
 		rels = append(rels, rel)
 	}
-	diff := release.Compare(rels[0], rels[1], release.Options{})
+	diff := release.Compare(rels[0].Facts(), rels[1].Facts(), release.Options{})
 	var text, md bytes.Buffer
 	release.Write(&text, diff, "text")
 	release.Write(&md, diff, "markdown")
-	issue := notify.Remediation{Service: "shop", Failed: rels[1], Restored: rels[0], At: time.Unix(0, 0)}.Markdown(0)
+	issue := notify.Remediation{Service: "shop", Failed: rels[1].Facts(), Restored: rels[0].Facts(), At: time.Unix(0, 0)}.Markdown(0)
 	wantChange := config.ValueDigest("leaky-value-one") + " → " + config.ValueDigest("leaky-value-two")
 	if !strings.Contains(text.String(), "env.SHOP_FAULT: "+wantChange) {
 		t.Errorf("what changed lacks the env change as digests:\n%s", text.String())

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/notify"
-	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -27,8 +27,8 @@ type Driver struct {
 	onDec    func(ledger.Decision)
 	maxWait  time.Duration
 
-	// pending are results of the last actions, fed to the next Next call.
-	pending map[int64]*rollout.Observations
+	// results of the last actions, fed to the next turn.
+	results loop.Results[int64]
 }
 
 // Option configures a Driver.
@@ -70,7 +70,7 @@ func WithMaxWait(w time.Duration) Option { return func(d *Driver) { d.maxWait = 
 // New returns a driver over store, target and metrics provider.
 func New(store ledger.Store, target runtime.Target, provider metrics.Provider, opts ...Option) *Driver {
 	d := &Driver{store: store, target: target, metrics: provider, now: time.Now, sleep: sleepCtx,
-		log: slog.New(slog.DiscardHandler), pending: map[int64]*rollout.Observations{}, maxWait: MaxWait}
+		log: slog.New(slog.DiscardHandler), maxWait: MaxWait}
 	for _, o := range opts {
 		o(d)
 	}

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"pinwheel.dev/pinwheel/internal/analysis"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/release"
 	"pinwheel.dev/pinwheel/internal/rollout"
@@ -16,7 +16,7 @@ import (
 // finish records a terminal rollout in the ledger: a promoted canary becomes
 // the live, known-good release; a rolled-back one is marked so, and an
 // automatic rollback files the remediation report.
-func (d *Driver) finish(ctx context.Context, ro ledger.Rollout, st State) {
+func (d *Driver) finish(ctx context.Context, ro ledger.Rollout, st loop.State) {
 	switch st.Status.Phase {
 	case rollout.Promoted:
 		if err := d.store.SetReleaseState(ctx, st.Canary.ID, ledger.ReleaseLive, true); err != nil {
@@ -36,7 +36,7 @@ func (d *Driver) finish(ctx context.Context, ro ledger.Rollout, st State) {
 
 // remediate gathers the evidence of an automatic rollback, files it with the
 // tracker and records the incident. It returns where the report went.
-func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st State) (string, error) {
+func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st loop.State) (string, error) {
 	if d.tracker == nil {
 		return "", nil
 	}
@@ -44,15 +44,15 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st State) (st
 	if err != nil {
 		return "", err
 	}
-	rem := notify.Remediation{Service: ro.Service, RolloutID: ro.ID, At: d.now(), Reason: Why(st.Status), Failed: failed}
+	rem := notify.Remediation{Service: ro.Service, RolloutID: ro.ID, At: d.now(), Reason: loop.Why(st.Status), Failed: failed.Facts()}
 	if st.Stable != nil {
 		if restored, err := d.store.GetRelease(ctx, ro.Service, st.Stable.ID); err == nil {
-			rem.Restored = restored
-			diff := release.Compare(restored, failed, release.Options{GitLog: d.gitLog})
+			rem.Restored = restored.Facts()
+			diff := release.Compare(rem.Restored, rem.Failed, release.Options{GitLog: d.gitLog})
 			rem.Diff = &diff
 		}
 	}
-	rem.Verdicts = FailingVerdicts(st.Status)
+	rem.Verdicts = loop.FailingVerdicts(st.Status)
 	if logs, err := d.target.Logs(ctx, ro.Service, st.Canary.ID, 60); err == nil {
 		rem.LogTail = logs
 	}
@@ -65,7 +65,9 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st State) (st
 		}
 	}
 	if ds, err := d.store.Decisions(ctx, ro.ID); err == nil {
-		rem.Decisions = ds
+		rem.Decisions = engineDecisions(ds)
+	} else {
+		rem.Decisions = st.Status.Decisions
 	}
 	filed, err := notify.FileRemediation(ctx, d.tracker, rem)
 	if err != nil {
@@ -78,29 +80,4 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st State) (st
 	}
 	d.log.Info("remediation filed", "rollout", ro.ID, "location", filed.Location)
 	return filed.Location, nil
-}
-
-// FailingVerdicts returns the verdicts of the newest decision that had a
-// non-passing verdict (the round that caused the rollback).
-func FailingVerdicts(s rollout.Status) []analysis.Verdict {
-	for i := len(s.Decisions) - 1; i >= 0; i-- {
-		for _, v := range s.Decisions[i].Verdicts {
-			if v.Outcome != analysis.Pass {
-				return s.Decisions[i].Verdicts
-			}
-		}
-	}
-	return lastVerdicts(s)
-}
-
-// Why explains a rollout's state in one line: for a rollout that rolled
-// back, the reason of the decision that started the rollback (not the final
-// "all traffic on stable" message); otherwise the latest decision's reason.
-func Why(s rollout.Status) string {
-	for _, d := range s.Decisions {
-		if d.Phase == rollout.RollingBack || d.Action == "rollback" {
-			return d.Reason
-		}
-	}
-	return s.Message
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -65,7 +66,7 @@ func Replay(ctx context.Context, store ledger.Store, id int64) (ReplayResult, er
 			return res, fmt.Errorf("rollout %d input %d: %w", id, in.Seq, err)
 		}
 		next, _ := rollout.Next(st.Spec, status, i.Observations, i.Now)
-		replayed = append(replayed, newDecisions(status, next)...)
+		replayed = append(replayed, ledgerDecisions(loop.Added(status, next))...)
 		status = next
 	}
 	res.Replayed, res.Final = len(replayed), status.Phase

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -43,7 +44,7 @@ func (d *Driver) Start(ctx context.Context, req StartRequest) (ledger.Rollout, e
 	if err != nil {
 		return ledger.Rollout{}, err
 	}
-	st := State{Spec: req.Spec, Canary: canary, Replicas: req.Replicas, ReadinessPath: req.ReadinessPath, KnownGood: req.Release.KnownGood}
+	st := loop.State{Spec: req.Spec, Canary: canary, Replicas: req.Replicas, ReadinessPath: req.ReadinessPath, KnownGood: req.Release.KnownGood}
 	var from string
 	live, err := d.store.GetRelease(ctx, req.Service, "current")
 	switch {
@@ -60,7 +61,7 @@ func (d *Driver) Start(ctx context.Context, req StartRequest) (ledger.Rollout, e
 	}
 	st.Status = rollout.NewStatus(from, req.Release.ID)
 	st.Initial = st.Status
-	raw, err := st.encode()
+	raw, err := encodeState(st)
 	if err != nil {
 		return ledger.Rollout{}, err
 	}

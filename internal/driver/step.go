@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
-	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
 // StepResult says what one Step did.
@@ -22,10 +23,11 @@ type StepResult struct {
 	Done bool
 }
 
-// Step observes, decides, persists and acts once for service's active
-// rollout. Persisting comes before acting: a driver killed in between finds
-// the new status and re-issues the same idempotent actions. A conflicting
-// save (another driver moved first) acts on nothing and returns the stored
+// Step takes one turn of the loop for service's active rollout (see
+// internal/loop): observe, decide, persist in the ledger, act. The local
+// runtime may have forgotten what it was asked (a restarted `pinwheel up`),
+// so every turn re-applies the persisted state first. A conflicting save
+// (another driver moved first) acts on nothing and returns the stored
 // rollout, to be decided again.
 func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 	ro, err := d.store.ActiveRollout(ctx, service)
@@ -36,107 +38,94 @@ func (d *Driver) Step(ctx context.Context, service string) (StepResult, error) {
 	if err != nil {
 		return StepResult{}, err
 	}
-	// Keep the runtime converging on what was last persisted (a restarted
-	// driver re-applies it; Apply is idempotent).
-	applyErr := d.target.Apply(ctx, st.Desired(service))
-	obs, err := d.observe(ctx, service, ro, &st)
+	pending := d.results.Take(ro.ID)
+	if pending.Commands, err = d.commands(ctx, service, ro.ID); err != nil {
+		d.results.GiveBack(ro.ID, pending)
+		return StepResult{Rollout: ro, Status: st.Status}, err
+	}
+	store := &ledgerRollout{store: d.store, ro: ro}
+	l := loop.Loop{Service: service, Target: d.target, Store: store, Exec: &syncExec{d: d, ro: ro},
+		Now: d.now, Log: d.log}
+	res, err := l.Step(ctx, loop.Turn{State: st, Pending: pending, Reapply: true})
 	if err != nil {
 		return StepResult{Rollout: ro, Status: st.Status}, err
 	}
-	if applyErr != nil {
-		// The runtime refused or failed: the change is still in flight,
-		// and the engine's progress deadline decides how long to wait.
-		d.log.Warn("apply failed", "service", service, "err", applyErr)
-		obs.InFlight = true
-	}
-	now := d.now()
-	prev := st.Status
-	next, actions := rollout.Next(st.Spec, st.Status, obs, now)
-	if ro.Input, err = json.Marshal(input{Now: now, Observations: obs}); err != nil {
-		return StepResult{}, err
-	}
-	st.Status = next
-	st.Fold(actions)
-	if next.Phase.IsTerminal() {
-		ro.FinishedAt = now
-		ro.Outcome = Outcome(next.Phase)
-	}
-	raw, err := st.encode()
-	if err != nil {
-		return StepResult{}, err
-	}
-	ro.Phase, ro.Status = string(next.Phase), raw
-	decisions := newDecisions(prev, next)
-	saved, err := d.store.SaveRollout(ctx, ro, decisions...)
-	if errors.Is(err, ledger.ErrConflict) {
+	if res.Conflict {
 		d.log.Warn("rollout changed under us; deciding again", "rollout", ro.ID)
-		delete(d.pending, ro.ID)
-		return StepResult{Rollout: ro, Status: prev}, nil
+		d.results.GiveBack(ro.ID, res.Decided.Observations)
+		return StepResult{Rollout: ro, Status: st.Status}, nil
 	}
-	if err != nil {
-		return StepResult{}, err
-	}
-	delete(d.pending, ro.ID) // consumed by this Next
 	if d.onDec != nil {
-		for _, dec := range decisions {
+		for _, dec := range store.saved {
 			d.onDec(dec)
 		}
 	}
-	res := StepResult{Rollout: saved, Status: next, Actions: actions, Done: next.Phase.IsTerminal()}
-	if err := d.target.Apply(ctx, st.Desired(service)); err != nil {
-		d.log.Warn("apply failed", "service", service, "err", err)
-	}
-	res.Requeue = d.carryOut(ctx, saved, st, actions)
+	out := StepResult{Rollout: store.ro, Status: res.State.Status, Actions: res.Actions, Requeue: res.Requeue, Done: res.Done}
 	if res.Done {
-		d.finish(ctx, saved, st)
+		d.results.Forget(ro.ID)
+		d.finish(ctx, store.ro, res.State)
 	}
-	return res, nil
+	return out, nil
 }
 
-// observe gathers what Next needs: the runtime's state, people's commands,
-// and results of the previous call's RunSmoke / RunAnalysis actions.
-func (d *Driver) observe(ctx context.Context, service string, ro ledger.Rollout, st *State) (rollout.Observations, error) {
-	var obs rollout.Observations
-	if p := d.pending[ro.ID]; p != nil {
-		obs = *p
-	}
-	seen, err := d.target.Observe(ctx, service)
+// commands takes people's commands queued for the rollout.
+func (d *Driver) commands(ctx context.Context, service string, rolloutID int64) ([]rollout.Command, error) {
+	cmds, err := d.store.TakeCommands(ctx, service, rolloutID)
 	if err != nil {
-		// The runtime could not be observed: report nothing ready and
-		// an action in flight; the engine's progress deadline bounds this.
-		d.log.Warn("observe failed", "service", service, "err", err)
-		obs.InFlight = true
-	} else {
-		st.Observe(&obs, seen)
+		return nil, err
 	}
-	obs.CanaryKnownGood = st.KnownGood
-	cmds, err := d.store.TakeCommands(ctx, service, ro.ID)
-	if err != nil {
-		return obs, err
-	}
+	var out []rollout.Command
 	for _, c := range cmds {
 		var cmd rollout.Command
 		if err := json.Unmarshal(c.Body, &cmd); err != nil {
 			d.log.Warn("ignoring unreadable command", "id", c.ID, "err", err)
 			continue
 		}
-		if cmd.Kind == rollout.CommandAbort || cmd.Kind == rollout.CommandRollback {
-			st.Manual = true
-		}
-		obs.Commands = append(obs.Commands, cmd)
+		out = append(out, cmd)
 	}
-	return obs, nil
+	return out, nil
 }
 
-// newDecisions returns the decisions next logged that prev had not.
-func newDecisions(prev, next rollout.Status) []ledger.Decision {
-	added := (len(next.Decisions) + next.DecisionsDropped) - (len(prev.Decisions) + prev.DecisionsDropped)
-	if added <= 0 {
-		return nil
+// ledgerRollout is the loop's Store for a rollout kept in the ledger: the
+// state, the engine input and the new decisions in one transaction, at the
+// revision the turn loaded.
+type ledgerRollout struct {
+	store ledger.Store
+	ro    ledger.Rollout
+	saved []ledger.Decision
+}
+
+func (s *ledgerRollout) Save(ctx context.Context, st loop.State, turn loop.Decided) error {
+	ro := s.ro
+	var err error
+	if ro.Input, err = json.Marshal(input{Now: turn.Now, Observations: turn.Observations}); err != nil {
+		return err
 	}
-	added = min(added, len(next.Decisions))
+	if st.Status.Phase.IsTerminal() {
+		ro.FinishedAt = turn.Now
+		ro.Outcome = loop.Outcome(st.Status.Phase)
+	}
+	if ro.Status, err = encodeState(st); err != nil {
+		return err
+	}
+	ro.Phase = string(st.Status.Phase)
+	decisions := ledgerDecisions(turn.Decisions)
+	saved, err := s.store.SaveRollout(ctx, ro, decisions...)
+	if errors.Is(err, ledger.ErrConflict) {
+		return fmt.Errorf("%w: %w", loop.ErrConflict, err)
+	}
+	if err != nil {
+		return err
+	}
+	s.ro, s.saved = saved, decisions
+	return nil
+}
+
+// ledgerDecisions turns the engine's decisions into ledger records, the
+// verdicts as evidence.
+func ledgerDecisions(ds []rollout.Decision) []ledger.Decision {
 	var out []ledger.Decision
-	for _, dec := range next.Decisions[len(next.Decisions)-added:] {
+	for _, dec := range ds {
 		var evidence json.RawMessage
 		if len(dec.Verdicts) > 0 {
 			evidence, _ = json.Marshal(dec.Verdicts)
@@ -146,42 +135,20 @@ func newDecisions(prev, next rollout.Status) []ledger.Decision {
 	return out
 }
 
+// engineDecisions turns ledger records back into the engine's decisions
+// (the complete record: a Status keeps only the newest).
+func engineDecisions(ds []ledger.Decision) []rollout.Decision {
+	out := make([]rollout.Decision, 0, len(ds))
+	for _, d := range ds {
+		dec := rollout.Decision{Time: d.At, Step: d.Step, Phase: rollout.Phase(d.Phase), Action: d.Action, Reason: d.Reason}
+		if len(d.Evidence) > 0 {
+			_ = json.Unmarshal(d.Evidence, &dec.Verdicts) // evidence this version cannot read is left out
+		}
+		out = append(out, dec)
+	}
+	return out
+}
+
 // Outcome names how a rollout that ended in phase p ended, as the ledger
 // records it: promoted, rolled-back, aborted or failed.
-func Outcome(p rollout.Phase) string {
-	switch p {
-	case rollout.Promoted:
-		return "promoted"
-	case rollout.RolledBack:
-		return "rolled-back"
-	case rollout.Aborted:
-		return "aborted"
-	default:
-		return "failed"
-	}
-}
-
-// Observe fills obs with what the runtime reports for st's releases:
-// readiness, the traffic weight in effect, the serving stable release and
-// whether the runtime still converges.
-func (st *State) Observe(obs *rollout.Observations, seen runtime.Observed) {
-	obs.Canary = seen.Readiness(st.Canary.ID)
-	if st.Stable != nil {
-		obs.Stable = seen.Readiness(st.Stable.ID)
-	}
-	switch {
-	case st.Stable == nil && (seen.Canary == st.Canary.ID || seen.Stable == st.Canary.ID):
-		// A first deploy has nothing to split with: the runtime sends
-		// the canary everything, which is every weight the engine asks.
-		obs.AppliedWeight = st.Status.CanaryWeight
-	case seen.Canary == st.Canary.ID:
-		obs.AppliedWeight = seen.CanaryWeight
-	}
-	obs.StableRelease = seen.Stable
-	obs.InFlight = !seen.Converged
-	obs.CanaryKnownGood = st.KnownGood
-}
-
-// NewDecisions returns the decisions next logged that prev had not, as
-// ledger records.
-func NewDecisions(prev, next rollout.Status) []ledger.Decision { return newDecisions(prev, next) }
+func Outcome(p rollout.Phase) string { return loop.Outcome(p) }

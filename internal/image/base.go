@@ -11,13 +11,49 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
-
-	"pinwheel.dev/pinwheel/internal/config"
 )
+
+// BaseKind says where a base image comes from.
+type BaseKind string
+
+// Base kinds.
+const (
+	BaseRegistry BaseKind = "registry" // Ref@Digest in a registry
+	BaseLayout   BaseKind = "oci"      // an OCI image layout at Path, Digest optional
+	BaseTarball  BaseKind = "tar"      // an image tarball at Path
+	BaseDebian   BaseKind = "debian"   // assembled in process from the Debian lock at Path
+)
+
+// BaseRef says where a base image is. pinwheel.yaml's `base:` is parsed and
+// validated by internal/config; internal/build hands the result here.
+type BaseRef struct {
+	Kind BaseKind
+	// Ref is the registry reference (registry kind), Path the local path.
+	Ref, Path string
+	// Digest pins the base ("sha256:…"); required for registry bases,
+	// optional for a layout (it selects the manifest), unused otherwise.
+	Digest string
+}
+
+// String renders the reference as pinwheel.yaml writes it.
+func (b BaseRef) String() string {
+	switch b.Kind {
+	case BaseLayout:
+		if b.Digest != "" {
+			return "oci:" + b.Path + "@" + b.Digest
+		}
+		return "oci:" + b.Path
+	case BaseTarball:
+		return "tar:" + b.Path
+	case BaseDebian:
+		return "debian:" + b.Path
+	}
+	return b.Ref + "@" + b.Digest
+}
 
 // Base is a resolved base image: one image, or an index to pick platforms from.
 type Base struct {
-	Ref config.BaseRef
+	Ref BaseRef
 	// Digest is the digest the base resolved to (the pinned one for
 	// registry bases): the value recorded in build-info and provenance.
 	Digest v1.Hash
@@ -28,14 +64,14 @@ type Base struct {
 // ResolveBase opens the base image ref. Local paths are relative to dir.
 // Registry bases are pulled by digest with the default keychain (Docker
 // config, credential helpers); go-containerregistry verifies the digest.
-func ResolveBase(ctx context.Context, ref config.BaseRef, dir string, opts ...remote.Option) (*Base, error) {
+func ResolveBase(ctx context.Context, ref BaseRef, dir string, opts ...remote.Option) (*Base, error) {
 	b := &Base{Ref: ref}
 	local := ref.Path
 	if local != "" && !filepath.IsAbs(local) {
 		local = filepath.Join(dir, local)
 	}
 	switch ref.Kind {
-	case config.BaseRegistry:
+	case BaseRegistry:
 		r, err := name.NewDigest(ref.Ref + "@" + ref.Digest)
 		if err != nil {
 			return nil, fmt.Errorf("base %s: %w", ref, err)
@@ -54,7 +90,7 @@ func ResolveBase(ctx context.Context, ref config.BaseRef, dir string, opts ...re
 		if err != nil {
 			return nil, fmt.Errorf("pull base %s: %w", ref, err)
 		}
-	case config.BaseLayout:
+	case BaseLayout:
 		idx, err := layout.ImageIndexFromPath(local)
 		if err != nil {
 			return nil, fmt.Errorf("open base layout %s: %w", local, err)
@@ -62,7 +98,7 @@ func ResolveBase(ctx context.Context, ref config.BaseRef, dir string, opts ...re
 		if err := b.fromLayout(idx, ref.Digest); err != nil {
 			return nil, fmt.Errorf("base %s: %w", ref, err)
 		}
-	case config.BaseTarball:
+	case BaseTarball:
 		img, err := tarball.ImageFromPath(local, nil)
 		if err != nil {
 			return nil, fmt.Errorf("open base tarball %s: %w", local, err)
@@ -78,7 +114,7 @@ func ResolveBase(ctx context.Context, ref config.BaseRef, dir string, opts ...re
 }
 
 // NewBase wraps an image assembled in process (a Debian base) as a Base.
-func NewBase(ref config.BaseRef, img v1.Image) (*Base, error) {
+func NewBase(ref BaseRef, img v1.Image) (*Base, error) {
 	d, err := img.Digest()
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", ref, err)

@@ -68,11 +68,7 @@ func TestResolveBase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ref, err := config.ParseBase(tt.base)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := image.ResolveBase(ctx, ref, dir)
+			b, err := image.ResolveBase(ctx, baseRef(t, tt.base), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,11 +106,7 @@ func TestResolveBaseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ref, err := config.ParseBase(tt.base)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := image.ResolveBase(ctx, ref, dir)
+			b, err := image.ResolveBase(ctx, baseRef(t, tt.base), dir)
 			if err == nil {
 				_, err = b.Image(tt.platform)
 			}
@@ -131,4 +123,14 @@ func mustBase(t *testing.T, p v1.Platform) v1.Image {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// baseRef parses a pinwheel.yaml base value as internal/build does.
+func baseRef(t *testing.T, s string) image.BaseRef {
+	t.Helper()
+	ref, err := config.ParseBase(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return image.BaseRef{Kind: image.BaseKind(ref.Kind), Ref: ref.Ref, Path: ref.Path, Digest: ref.Digest}
 }

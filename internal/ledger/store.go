@@ -14,6 +14,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/release"
 )
 
 // Errors callers can test for.
@@ -209,4 +210,11 @@ type Events interface {
 	ListNotifications(ctx context.Context, rolloutID int64) ([]Notification, error)
 	RecordIncident(ctx context.Context, i Incident) (int64, error)
 	ListIncidents(ctx context.Context, service string, limit int) ([]Incident, error)
+}
+
+// Facts returns what the what-changed diff and the remediation report read
+// of r.
+func (r Release) Facts() release.Facts {
+	return release.Facts{ID: r.ID, Service: r.Service, CreatedAt: r.CreatedAt, Info: r.Info, ImageRef: r.ImageRef,
+		Lock: r.Lock, Config: r.Config, State: string(r.State), KnownGood: r.KnownGood}
 }

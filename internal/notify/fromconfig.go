@@ -18,8 +18,8 @@ type Deps struct {
 	Path, Dir string
 	// LookupEnv reads secrets named in the config; default os.LookupEnv.
 	LookupEnv func(string) (string, bool)
-	// Recorder, when set, gets a ledger.Notification for every attempt.
-	Recorder   NotificationRecorder
+	// Recorder, when set, gets a Delivery for every attempt.
+	Recorder   DeliveryRecorder
 	HTTPClient *http.Client
 	Logger     *slog.Logger
 	Clock      func() time.Time

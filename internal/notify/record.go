@@ -4,18 +4,28 @@ import (
 	"context"
 	"log/slog"
 	"time"
-
-	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
-// NotificationRecorder is the part of ledger.Store that Recording needs.
-type NotificationRecorder interface {
-	RecordNotification(ctx context.Context, n ledger.Notification) (int64, error)
+// Delivery is the outcome of one attempt to deliver an event.
+type Delivery struct {
+	RolloutID int64
+	At        time.Time
+	Kind      string // webhook, slack, issue, file
+	Target    string // URL or path
+	Event     string // rollout.started, rollout.rolled-back, ...
+	Status    string // sent, failed
+	Attempts  int
+	Error     string
+}
+
+// DeliveryRecorder keeps Deliveries (the ledger, through an adapter).
+type DeliveryRecorder interface {
+	RecordDelivery(ctx context.Context, d Delivery) error
 }
 
 type recording struct {
 	inner Notifier
-	store NotificationRecorder
+	store DeliveryRecorder
 	now   func() time.Time
 	log   *slog.Logger
 }
@@ -32,11 +42,11 @@ func WithRecordClock(now func() time.Time) RecordOption {
 func WithRecordLogger(l *slog.Logger) RecordOption { return func(r *recording) { r.log = l } }
 
 // Recording wraps n so every attempt's outcome is written to store as a
-// ledger.Notification (status "sent" or "failed", the attempt number, the
+// Delivery (status "sent" or "failed", the attempt number, the
 // error). Put it inside Retrying to record each attempt, outside to record
 // only the final outcome. A store error is logged, never returned: the ledger
 // must not turn a delivered message into a failed one.
-func Recording(n Notifier, store NotificationRecorder, opts ...RecordOption) Notifier {
+func Recording(n Notifier, store DeliveryRecorder, opts ...RecordOption) Notifier {
 	r := &recording{inner: n, store: store, now: time.Now, log: discardLogger()}
 	for _, o := range opts {
 		o(r)
@@ -51,7 +61,7 @@ func (r *recording) Close(ctx context.Context) error { return Close(ctx, r.inner
 
 func (r *recording) Notify(ctx context.Context, ev Event) error {
 	err := r.inner.Notify(ctx, ev)
-	rec := ledger.Notification{
+	rec := Delivery{
 		RolloutID: ev.RolloutID,
 		At:        r.now().UTC(),
 		Kind:      kindOf(r.inner),
@@ -65,7 +75,7 @@ func (r *recording) Notify(ctx context.Context, ev Event) error {
 		rec.Error = err.Error()
 	}
 	// Record even when the delivery's context was cancelled.
-	if _, rerr := r.store.RecordNotification(context.WithoutCancel(ctx), rec); rerr != nil {
+	if rerr := r.store.RecordDelivery(context.WithoutCancel(ctx), rec); rerr != nil {
 		r.log.WarnContext(ctx, "could not record notification", "target", rec.Target, "event", rec.Event, "err", rerr)
 	}
 	return err

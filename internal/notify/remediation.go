@@ -8,8 +8,8 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/analysis"
 	"pinwheel.dev/pinwheel/internal/attest"
-	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/release"
+	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
 // Remediation is the report filed when a rollout rolls back on its own: what
@@ -21,8 +21,8 @@ type Remediation struct {
 	At        time.Time // when the rollback happened
 	Reason    string    // the rollback decision's reason
 
-	Failed   ledger.Release // the release rolled back
-	Restored ledger.Release // the release serving again
+	Failed   release.Facts // the release rolled back
+	Restored release.Facts // the release serving again
 
 	// Diff is the "what changed" report from Restored to Failed; nil means
 	// Render computes it with release.Compare (without a git log).
@@ -31,7 +31,7 @@ type Remediation struct {
 	Verdicts  []analysis.Verdict // every verdict of the failing analysis; non-Pass ones are listed
 	Samples   []FailedRequest    // failing requests seen on the canary, oldest first
 	LogTail   []string           // the canary's last log lines, oldest first
-	Decisions []ledger.Decision  // the rollout's decision record
+	Decisions []rollout.Decision // the rollout's decision record
 	Link      string             // a dashboard or status page, if any
 }
 
@@ -163,20 +163,20 @@ func (r Remediation) cutNote(c cut) string {
 func (r Remediation) writeBuilds(b *bytes.Buffer) {
 	b.WriteString("### Releases\n\n")
 	fmt.Fprintf(b, "| | rolled back | restored |\n|---|---|---|\n")
-	row := func(label string, f func(ledger.Release) string) {
+	row := func(label string, f func(release.Facts) string) {
 		o, n := f(r.Failed), f(r.Restored)
 		if o == "" && n == "" {
 			return
 		}
 		fmt.Fprintf(b, "| %s | %s | %s |\n", label, cell(o), cell(n))
 	}
-	info := func(f func(attest.BuildInfo) string) func(ledger.Release) string {
-		return func(rel ledger.Release) string { return f(rel.Info) }
+	info := func(f func(attest.BuildInfo) string) func(release.Facts) string {
+		return func(rel release.Facts) string { return f(rel.Info) }
 	}
-	row("release", func(rel ledger.Release) string { return codeSpan(rel.ID) })
+	row("release", func(rel release.Facts) string { return codeSpan(rel.ID) })
 	row("version", info(func(i attest.BuildInfo) string { return i.Version }))
 	row("image digest", info(func(i attest.BuildInfo) string { return codeSpan(i.ImageDigest) }))
-	row("image", func(rel ledger.Release) string { return codeSpan(firstNonEmpty(rel.ImageRef, rel.Info.ImageRef)) })
+	row("image", func(rel release.Facts) string { return codeSpan(firstNonEmpty(rel.ImageRef, rel.Info.ImageRef)) })
 	row("git commit", info(func(i attest.BuildInfo) string {
 		if i.GitCommit == "" {
 			return ""
@@ -208,7 +208,7 @@ func (r Remediation) writeBuilds(b *bytes.Buffer) {
 		}
 		return fmt.Sprint(i.Reproducible)
 	}))
-	row("created", func(rel ledger.Release) string {
+	row("created", func(rel release.Facts) string {
 		if rel.CreatedAt.IsZero() {
 			return ""
 		}

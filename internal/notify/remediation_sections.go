@@ -131,7 +131,7 @@ func (r Remediation) writeDecisions(b *bytes.Buffer) {
 	}
 	b.WriteString("| time | step | phase | action | reason |\n|---|---|---|---|---|\n")
 	for _, d := range r.Decisions {
-		fmt.Fprintf(b, "| %s | %d | %s | %s | %s |\n", d.At.UTC().Format(time.RFC3339), d.Step, cell(d.Phase),
+		fmt.Fprintf(b, "| %s | %d | %s | %s | %s |\n", d.Time.UTC().Format(time.RFC3339), d.Step, cell(string(d.Phase)),
 			cell(d.Action), cell(d.Reason))
 	}
 	b.WriteString("\n")

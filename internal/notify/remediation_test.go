@@ -13,8 +13,9 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/analysis"
-	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/release"
+	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -27,10 +28,10 @@ func sampleRemediation(t testing.TB) Remediation {
 		}
 		return l
 	}
-	failed := ledger.Release{ID: "hello-2", Service: "hello", Seq: 2, CreatedAt: t0.Add(-10 * time.Minute), Info: buildV("2"),
-		ImageRef: "registry.local/hello@" + buildV("2").ImageDigest, Lock: parse("v2-requirements.txt"), State: ledger.ReleaseRolledBack}
-	restored := ledger.Release{ID: "hello-1", Service: "hello", Seq: 1, CreatedAt: t0.Add(-2 * time.Hour), Info: buildV("1"),
-		ImageRef: "registry.local/hello@" + buildV("1").ImageDigest, Lock: parse("v1-requirements.txt"), State: ledger.ReleaseLive, KnownGood: true}
+	failed := release.Facts{ID: "hello-2", Service: "hello", CreatedAt: t0.Add(-10 * time.Minute), Info: buildV("2"),
+		ImageRef: "registry.local/hello@" + buildV("2").ImageDigest, Lock: parse("v2-requirements.txt"), State: "rolled-back"}
+	restored := release.Facts{ID: "hello-1", Service: "hello", CreatedAt: t0.Add(-2 * time.Hour), Info: buildV("1"),
+		ImageRef: "registry.local/hello@" + buildV("1").ImageDigest, Lock: parse("v1-requirements.txt"), State: "live", KnownGood: true}
 	failed.Info.PythonVersion = "3.11.10"
 	return Remediation{
 		Service: "hello", RolloutID: 7, At: t0,
@@ -57,10 +58,10 @@ func sampleRemediation(t testing.TB) Remediation {
 			"    return price[``currency``]",
 			`KeyError: 'currency'`,
 		},
-		Decisions: []ledger.Decision{
-			{RolloutID: 7, Seq: 1, At: t0.Add(-5 * time.Minute), Step: 0, Phase: "Progressing", Action: "SetWeight(10)", Reason: "step 0: weight 10%"},
-			{RolloutID: 7, Seq: 2, At: t0.Add(-3 * time.Minute), Step: 1, Phase: "Analyzing", Action: "RunAnalysis", Reason: "step 1: analysis round 1"},
-			{RolloutID: 7, Seq: 3, At: t0, Step: 2, Phase: "RollingBack", Action: "Rollback(stable=hello-1 canary=hello-2)", Reason: "analysis failed: error-rate Fail | p99-latency Fail"},
+		Decisions: []rollout.Decision{
+			{Time: t0.Add(-5 * time.Minute), Step: 0, Phase: "Progressing", Action: "SetWeight(10)", Reason: "step 0: weight 10%"},
+			{Time: t0.Add(-3 * time.Minute), Step: 1, Phase: "Analyzing", Action: "RunAnalysis", Reason: "step 1: analysis round 1"},
+			{Time: t0, Step: 2, Phase: "RollingBack", Action: "Rollback(stable=hello-1 canary=hello-2)", Reason: "analysis failed: error-rate Fail | p99-latency Fail"},
 		},
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
 )
 
@@ -45,7 +44,7 @@ type Options struct {
 }
 
 // Compare computes what changed from old to new.
-func Compare(old, new ledger.Release, opts Options) Diff {
+func Compare(old, new Facts, opts Options) Diff {
 	d := Diff{Old: old.ID, New: new.ID, Service: new.Service}
 	d.ImageDigest = change("imageDigest", old.Info.ImageDigest, new.Info.ImageDigest)
 	d.Python = change("pythonVersion", old.Info.PythonVersion, new.Info.PythonVersion)

@@ -97,9 +97,20 @@ func (e *engine) start() {
 }
 
 // commands applies abort and rollback requests and returns a promote request
-// (nil if none). Once promoting or rolling back, commands are ignored.
+// (nil if none). Once promoting or rolling back, the rollout's end is set:
+// a command that asks for the other end is logged as a decision that says
+// so, never dropped unseen; one that asks for the same end again (a
+// re-delivery) changes nothing.
 func (e *engine) commands() *Command {
 	if e.st.Phase == Promoting || e.st.Phase == RollingBack {
+		for _, c := range e.obs.Commands {
+			backward := c.Kind == CommandAbort || c.Kind == CommandRollback
+			if c.Kind == CommandResume || backward == (e.st.Phase == RollingBack) {
+				continue
+			}
+			e.decide("ignore-"+string(c.Kind), fmt.Sprintf("%s asked by %s%s came too late: the rollout is already %s%s",
+				c.Kind, who(c.By), because(c.Reason), phaseWords[e.st.Phase], afterwards(c.Kind, e.st.Phase)), nil)
+		}
 		return nil
 	}
 	var promote *Command
@@ -188,6 +199,17 @@ func (e *engine) result() []Action {
 		e.do(RequeueAfter{After: e.requeue})
 	}
 	return e.actions
+}
+
+// phaseWords are the final phases in a sentence.
+var phaseWords = map[Phase]string{Promoting: "promoting", RollingBack: "rolling back"}
+
+// afterwards says what a person can do instead of a command that came too late.
+func afterwards(kind CommandKind, phase Phase) string {
+	if phase == Promoting && (kind == CommandAbort || kind == CommandRollback) {
+		return " (once it is promoted, `pinwheel rollback` goes back to the previous release)"
+	}
+	return ""
 }
 
 func who(by string) string {

@@ -194,8 +194,14 @@ func TestNextTransitions(t *testing.T) {
 			wantPhase: RollingBack, wantStep: 0, wantActions: []string{"Notify(rollingBack: rollback requested by ana)", "Rollback(", "RequeueAfter"},
 		},
 		{
-			name: "commands_ignored_while_promoting", status: at(6, Promoting), obs: healthy(cmd(CommandAbort, 0)),
+			name: "abort_while_promoting_is_logged_not_dropped", status: at(6, Promoting), obs: healthy(cmd(CommandAbort, 0)),
 			wantPhase: Promoting, wantStep: 6, wantActions: []string{"Promote(", "RequeueAfter"},
+			wantReason: "abort asked by ana came too late: the rollout is already promoting (once it is promoted, `pinwheel rollback`",
+		},
+		{
+			name: "promote_while_rolling_back_is_logged_not_dropped", status: at(2, RollingBack, func(s *Status) { s.RollbackTo = RolledBack }),
+			obs: healthy(cmd(CommandPromote, 0)), wantPhase: RollingBack, wantStep: 2, wantActions: []string{"Rollback(", "RequeueAfter"},
+			wantReason: "promote asked by ana came too late: the rollout is already rolling back",
 		},
 		{
 			name: "rolling_back_repeats_until_canary_drained", status: at(2, RollingBack, func(s *Status) { s.RollbackTo = RolledBack }), obs: healthy(),

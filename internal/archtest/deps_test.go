@@ -1,0 +1,83 @@
+package archtest
+
+import (
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const module = "pinwheel.dev/pinwheel/"
+
+// deps returns every import path the non-test files of pkg (a directory
+// relative to the module root) reach, following the module's own packages:
+// the packages of the module on the way, and whatever they import.
+func deps(t *testing.T, root, pkg string) map[string]bool {
+	t.Helper()
+	all := packages(t, root)
+	seen := map[string]bool{}
+	var visit func(dir string)
+	visit = func(dir string) {
+		for _, f := range all[filepath.Join(root, dir)] {
+			for _, p := range imports(t, f) {
+				if seen[p] {
+					continue
+				}
+				seen[p] = true
+				if strings.HasPrefix(p, module) {
+					visit(strings.TrimPrefix(p, module))
+				}
+			}
+		}
+	}
+	visit(pkg)
+	return seen
+}
+
+// reaches lists the paths in ds that are, or are under, one of bad.
+func reaches(ds map[string]bool, bad ...string) []string {
+	var out []string
+	for p := range ds {
+		for _, b := range bad {
+			if p == b || strings.HasPrefix(p, b+"/") {
+				out = append(out, p)
+			}
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// The deploy half's boundaries: one rollout loop that knows no storage, a
+// controller that does not carry the SQLite ledger, and reports (notify,
+// the what-changed diff) built from plain values, not ledger records.
+func TestDeployHalfBoundaries(t *testing.T) {
+	root := repoRoot(t)
+	storage := []string{module + "internal/ledger", "modernc.org/sqlite", "database/sql"}
+	kube := []string{"k8s.io", "sigs.k8s.io"}
+	for _, rule := range []struct {
+		pkg, why string
+		bad      []string
+	}{
+		{"internal/loop", "the rollout loop is storage- and cluster-free (adapters bring those)", append(storage, kube...)},
+		{"internal/controller", "the controller keeps rollouts in Release objects, not the SQLite ledger",
+			append(storage, module+"internal/driver")},
+		{"internal/notify", "notifications and remediation reports are built from plain values", storage},
+		{"internal/release", "the what-changed diff compares plain release facts", storage},
+		{"internal/rollout", "the engine is pure", append(storage, kube...)},
+		{"internal/image", "the OCI library does not depend on the pinwheel.yaml schema", []string{module + "internal/config"}},
+	} {
+		if got := reaches(deps(t, root, rule.pkg), rule.bad...); len(got) > 0 {
+			t.Errorf("%s reaches %s: %s", rule.pkg, strings.Join(got, ", "), rule.why)
+		}
+	}
+}
+
+// The rule above can fail: the driver does reach the ledger.
+func TestDepsSeesTransitiveImports(t *testing.T) {
+	root := repoRoot(t)
+	if got := reaches(deps(t, root, "internal/driver"), "modernc.org/sqlite"); len(got) == 0 {
+		t.Fatal("deps did not find modernc.org/sqlite behind internal/driver → internal/ledger")
+	}
+}

@@ -1,0 +1,26 @@
+package build
+
+import (
+	"strings"
+	"testing"
+
+	"pinwheel.dev/pinwheel/internal/config"
+)
+
+// Every base kind pinwheel.yaml can name reaches the image library as the
+// same reference.
+func TestImageBaseKeepsEveryKind(t *testing.T) {
+	d := "sha256:" + strings.Repeat("ab", 32)
+	for _, ref := range []config.BaseRef{
+		{Kind: config.BaseRegistry, Ref: "registry.example/python", Digest: d},
+		{Kind: config.BaseLayout, Path: "base", Digest: d},
+		{Kind: config.BaseLayout, Path: "base"},
+		{Kind: config.BaseTarball, Path: "base.tar"},
+		{Kind: config.BaseDebian, Path: "base.lock"},
+	} {
+		got := imageBase(ref)
+		if got.String() != ref.String() || string(got.Kind) != string(ref.Kind) {
+			t.Errorf("%s became %s (%s)", ref, got, got.Kind)
+		}
+	}
+}
