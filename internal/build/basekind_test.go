@@ -19,8 +19,8 @@ func TestImageBaseKeepsEveryKind(t *testing.T) {
 		{Kind: config.BaseDebian, Path: "base.lock"},
 	} {
 		got := imageBase(ref)
-		if got.String() != ref.String() || string(got.Kind) != string(ref.Kind) {
-			t.Errorf("%s became %s (%s)", ref, got, got.Kind)
+		if string(got.Kind) != string(ref.Kind) || got.Ref != ref.Ref || got.Path != ref.Path || got.Digest != ref.Digest {
+			t.Errorf("%s became %+v", ref, got)
 		}
 	}
 }

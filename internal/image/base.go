@@ -35,20 +35,19 @@ type BaseRef struct {
 	Digest string
 }
 
-// String renders the reference as pinwheel.yaml writes it.
+// String says where the base is, for messages.
 func (b BaseRef) String() string {
 	switch b.Kind {
-	case BaseLayout:
-		if b.Digest != "" {
-			return "oci:" + b.Path + "@" + b.Digest
-		}
-		return "oci:" + b.Path
-	case BaseTarball:
-		return "tar:" + b.Path
+	case BaseRegistry:
+		return b.Ref + "@" + b.Digest
 	case BaseDebian:
-		return "debian:" + b.Path
+		return "the Debian base of " + b.Path
 	}
-	return b.Ref + "@" + b.Digest
+	s := string(b.Kind) + " " + b.Path
+	if b.Digest != "" {
+		s += " (" + b.Digest + ")"
+	}
+	return s
 }
 
 // Base is a resolved base image: one image, or an index to pick platforms from.
