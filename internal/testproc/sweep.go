@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,15 +22,36 @@ import (
 // running is reported, killed and reaped, and every zombie reaped. A
 // process still running after the rigs' teardown is a rig that leaks, so
 // it fails the test binary (exit 1) even when every test passed.
+//
+// An interrupted run (SIGINT from Ctrl-C, SIGTERM from a CI runner or a
+// timeout) tears down and sweeps the same way before it exits, so the rigs'
+// daemons do not outlive it as orphans of PID 1.
 func Run(m *testing.M, stop ...func()) int {
 	if err := BecomeSubreaper(); err != nil {
 		fmt.Fprintf(os.Stderr, "testproc: PR_SET_CHILD_SUBREAPER: %v (orphans go to PID 1)\n", err)
 	}
-	code := m.Run()
-	for _, s := range stop {
-		s()
+	var once sync.Once
+	down := func() int {
+		left := 0
+		once.Do(func() {
+			for _, s := range stop {
+				s()
+			}
+			left = Sweep(os.Stderr)
+		})
+		return left
 	}
-	if left := Sweep(os.Stderr); left > 0 && code == 0 {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		sig := <-sigs
+		fmt.Fprintf(os.Stderr, "testproc: %v: tearing the test rigs down before exiting\n", sig)
+		down()
+		os.Exit(128 + int(sig.(unix.Signal)))
+	}()
+	code := m.Run()
+	if left := down(); left > 0 && code == 0 {
 		code = 1
 	}
 	return code
