@@ -4,7 +4,7 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
-LDFLAGS := -X pinwheel.dev/pinwheel/internal/buildinfo.version=$(VERSION) -X pinwheel.dev/pinwheel/internal/buildinfo.commit=$(COMMIT)
+LDFLAGS := -X pinwheel.dev/pinwheel/internal/version.version=$(VERSION) -X pinwheel.dev/pinwheel/internal/version.commit=$(COMMIT)
 BIN     := bin/pinwheel
 
 .PHONY: all build setup test soak vet fmt-check demo bench clean generate

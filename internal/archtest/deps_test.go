@@ -64,7 +64,7 @@ func TestDeployHalfBoundaries(t *testing.T) {
 		{"internal/controller", "the controller keeps rollouts in Release objects, not the SQLite ledger",
 			append(storage, module+"internal/driver")},
 		{"internal/notify", "notifications and remediation reports are built from plain values", storage},
-		{"internal/release", "the what-changed diff compares plain release facts", storage},
+		{"internal/changes", "the what-changed diff compares plain release facts", storage},
 		{"internal/rollout", "the engine is pure", append(storage, kube...)},
 		{"internal/image", "the OCI library does not depend on the pinwheel.yaml schema", []string{module + "internal/config"}},
 	} {

@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"pinwheel.dev/pinwheel/internal/build"
-	"pinwheel.dev/pinwheel/internal/buildinfo"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/version"
 )
 
 func newBuildCommand(streams Streams, logger *slog.Logger) *cobra.Command {
@@ -50,7 +50,7 @@ digest printed.`,
 				return usageError("unknown output format %q (want text or json)", output)
 			}
 			o.Logger, o.Progress = logger, streams.Err
-			o.BuilderVersion = buildinfo.Get().Version
+			o.BuilderVersion = version.Get().Version
 			store, err := openBuildLedger(cmd.Context(), ledgerPath, o.Dir)
 			if err != nil {
 				return err

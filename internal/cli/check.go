@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"pinwheel.dev/pinwheel/internal/buildinfo"
 	"pinwheel.dev/pinwheel/internal/check"
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/version"
 )
 
 type checkFlags struct {
@@ -65,7 +65,7 @@ line above: # pinwheel:ignore PW301 reason: <why>`,
 			case "json":
 				err = check.WriteJSON(streams.Out, rep)
 			case "sarif":
-				err = check.WriteSARIF(streams.Out, rep, check.SARIFOptions{ToolVersion: buildinfo.Get().Version})
+				err = check.WriteSARIF(streams.Out, rep, check.SARIFOptions{ToolVersion: version.Get().Version})
 			default:
 				err = check.WriteText(streams.Out, rep)
 			}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"pinwheel.dev/pinwheel/internal/buildinfo"
 	"pinwheel.dev/pinwheel/internal/demo"
+	"pinwheel.dev/pinwheel/internal/version"
 )
 
 func newDemoCommand(streams Streams, logger *slog.Logger) *cobra.Command {
@@ -32,7 +32,7 @@ temporary directory by default) and is removed unless --keep.`,
 			if err := checkTextOrJSON(output); err != nil {
 				return err
 			}
-			o.Out, o.Logger, o.Builder = progressWriter(streams, output), logger, buildinfo.Get().Version
+			o.Out, o.Logger, o.Builder = progressWriter(streams, output), logger, version.Get().Version
 			res, err := demo.Run(cmd.Context(), o)
 			if err != nil {
 				return err

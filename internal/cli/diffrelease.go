@@ -6,10 +6,10 @@ import (
 	"io"
 	"os"
 
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
-	"pinwheel.dev/pinwheel/internal/release"
 )
 
 // releaseLockSource resolves a release in the ledger (at path) to its lock
@@ -64,6 +64,6 @@ func diffReleases(ctx context.Context, w io.Writer, store ledger.Store, args []s
 			return true, err
 		}
 	}
-	d := release.Compare(rels[0].Facts(), rels[1].Facts(), release.Options{GitLog: deploy.GitLog(".")})
-	return true, release.Write(w, d, output)
+	d := changes.Compare(rels[0].Facts(), rels[1].Facts(), changes.Options{GitLog: deploy.GitLog(".")})
+	return true, changes.Write(w, d, output)
 }

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"pinwheel.dev/pinwheel/internal/attest"
-	"pinwheel.dev/pinwheel/internal/buildinfo"
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/version"
 )
 
 type sbomFlags struct {
@@ -70,7 +70,7 @@ func runSBOM(streams Streams, path string, f sbomFlags) error {
 	if f.imageRef != "" && f.imageDigest == "" {
 		return usageError("--image-ref needs --image-digest (the SBOM describes an image only by its digest)")
 	}
-	opts := []attest.SBOMOption{attest.WithTool("pinwheel", buildinfo.Get().Version)}
+	opts := []attest.SBOMOption{attest.WithTool("pinwheel", version.Get().Version)}
 	created, ok, err := attest.ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
 		return usageError("%v", err)

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pinwheel.dev/pinwheel/internal/build"
-	"pinwheel.dev/pinwheel/internal/buildinfo"
+	"pinwheel.dev/pinwheel/internal/version"
 )
 
 func newVerifyReproducibleCommand(streams Streams, logger *slog.Logger) *cobra.Command {
@@ -37,7 +37,7 @@ missing).`,
 				return usageError("unknown output format %q (want text or json)", output)
 			}
 			o.Logger = logger
-			o.BuilderVersion = buildinfo.Get().Version
+			o.BuilderVersion = version.Get().Version
 			v, err := build.Verify(cmd.Context(), o, against)
 			if build.IsUsage(err) {
 				return &ExitError{Code: ExitUsage, Err: err}

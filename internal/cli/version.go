@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"pinwheel.dev/pinwheel/internal/buildinfo"
+	"pinwheel.dev/pinwheel/internal/version"
 )
 
 func newVersionCommand(streams Streams) *cobra.Command {
@@ -16,7 +16,7 @@ func newVersionCommand(streams Streams) *cobra.Command {
 		Short: "Print pinwheel's version, git commit and Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			info := buildinfo.Get()
+			info := version.Get()
 			switch output {
 			case "json":
 				enc := json.NewEncoder(streams.Out)

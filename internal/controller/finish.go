@@ -8,9 +8,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/notify"
-	"pinwheel.dev/pinwheel/internal/release"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -77,14 +77,14 @@ func (r *Reconciler) deleted(ctx context.Context, rel *v1alpha1.Release) (ctrl.R
 // both releases' build metadata and what changed between them, the failing
 // verdicts, the canary's log tail and the decision record.
 func (r *Reconciler) remediate(ctx context.Context, rel *v1alpha1.Release, p plan) (string, error) {
-	failed := release.Facts{ID: p.Canary.ID, Service: rel.Spec.Service, Info: p.Canary.BuildInfo,
+	failed := changes.Facts{ID: p.Canary.ID, Service: rel.Spec.Service, Info: p.Canary.BuildInfo,
 		ImageRef: rel.Spec.Image, State: "rolled-back"}
 	rem := notify.Remediation{Service: rel.Spec.Service, At: r.now(), Reason: loop.Why(p.Status), Failed: failed,
 		Verdicts: loop.FailingVerdicts(p.Status), Decisions: p.Status.Decisions}
 	if p.Stable != nil {
-		rem.Restored = release.Facts{ID: p.Stable.ID, Service: rel.Spec.Service, Info: p.Stable.BuildInfo,
+		rem.Restored = changes.Facts{ID: p.Stable.ID, Service: rel.Spec.Service, Info: p.Stable.BuildInfo,
 			ImageRef: p.Stable.Artifact.Image, State: "live", KnownGood: true}
-		diff := release.Compare(rem.Restored, failed, release.Options{})
+		diff := changes.Compare(rem.Restored, failed, changes.Options{})
 		rem.Diff = &diff
 	}
 	if logs, err := r.target(rel).Logs(ctx, rel.Spec.Service, p.Canary.ID, 60); err == nil {

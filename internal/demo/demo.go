@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/ledger"
-	"pinwheel.dev/pinwheel/internal/release"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
 
@@ -133,8 +133,8 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 		rels = append(rels, rel)
 		if i == 1 {
 			fmt.Fprintf(w, "\n── what changed from %s (live) to %s (rolled back) ──\n", rels[0].ID, rel.ID)
-			d := release.Compare(rels[0].Facts(), rel.Facts(), release.Options{GitLog: deploy.GitLog(src)})
-			if err := release.Write(w, d, "text"); err != nil {
+			d := changes.Compare(rels[0].Facts(), rel.Facts(), changes.Options{GitLog: deploy.GitLog(src)})
+			if err := changes.Write(w, d, "text"); err != nil {
 				return res, err
 			}
 			if out.Report != "" {

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
-	"pinwheel.dev/pinwheel/internal/release"
 )
 
 // lockOf returns a lock of n packages; every seventh is upgraded and every
@@ -56,11 +56,11 @@ func BenchmarkReleaseDiff(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := release.Compare(old.Facts(), new.Facts(), release.Options{})
+		d := changes.Compare(old.Facts(), new.Facts(), changes.Options{})
 		if d.Lock == nil {
 			b.Fatal("no lock diff")
 		}
-		if err := release.Write(io.Discard, d, "text"); err != nil {
+		if err := changes.Write(io.Discard, d, "text"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/notify"
-	"pinwheel.dev/pinwheel/internal/release"
 )
 
 // env: values never reach the ledger, the "what changed" report or a
@@ -45,10 +45,10 @@ func TestEnvValuesStayOutOfRecords(t *testing.T) {
 		}
 		rels = append(rels, rel)
 	}
-	diff := release.Compare(rels[0].Facts(), rels[1].Facts(), release.Options{})
+	diff := changes.Compare(rels[0].Facts(), rels[1].Facts(), changes.Options{})
 	var text, md bytes.Buffer
-	release.Write(&text, diff, "text")
-	release.Write(&md, diff, "markdown")
+	changes.Write(&text, diff, "text")
+	changes.Write(&md, diff, "markdown")
 	issue := notify.Remediation{Service: "shop", Failed: rels[1].Facts(), Restored: rels[0].Facts(), At: time.Unix(0, 0)}.Markdown(0)
 	wantChange := config.ValueDigest("leaky-value-one") + " → " + config.ValueDigest("leaky-value-two")
 	if !strings.Contains(text.String(), "env.SHOP_FAULT: "+wantChange) {

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/notify"
-	"pinwheel.dev/pinwheel/internal/release"
 	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
@@ -48,7 +48,7 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st loop.State
 	if st.Stable != nil {
 		if restored, err := d.store.GetRelease(ctx, ro.Service, st.Stable.ID); err == nil {
 			rem.Restored = restored.Facts()
-			diff := release.Compare(rem.Restored, rem.Failed, release.Options{GitLog: d.gitLog})
+			diff := changes.Compare(rem.Restored, rem.Failed, changes.Options{GitLog: d.gitLog})
 			rem.Diff = &diff
 		}
 	}

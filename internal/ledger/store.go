@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/lock"
-	"pinwheel.dev/pinwheel/internal/release"
 )
 
 // Errors callers can test for.
@@ -214,7 +214,7 @@ type Events interface {
 
 // Facts returns what the what-changed diff and the remediation report read
 // of r.
-func (r Release) Facts() release.Facts {
-	return release.Facts{ID: r.ID, Service: r.Service, CreatedAt: r.CreatedAt, Info: r.Info, ImageRef: r.ImageRef,
+func (r Release) Facts() changes.Facts {
+	return changes.Facts{ID: r.ID, Service: r.Service, CreatedAt: r.CreatedAt, Info: r.Info, ImageRef: r.ImageRef,
 		Lock: r.Lock, Config: r.Config, State: string(r.State), KnownGood: r.KnownGood}
 }

@@ -8,7 +8,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/analysis"
 	"pinwheel.dev/pinwheel/internal/attest"
-	"pinwheel.dev/pinwheel/internal/release"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -21,12 +21,12 @@ type Remediation struct {
 	At        time.Time // when the rollback happened
 	Reason    string    // the rollback decision's reason
 
-	Failed   release.Facts // the release rolled back
-	Restored release.Facts // the release serving again
+	Failed   changes.Facts // the release rolled back
+	Restored changes.Facts // the release serving again
 
 	// Diff is the "what changed" report from Restored to Failed; nil means
-	// Render computes it with release.Compare (without a git log).
-	Diff *release.Diff
+	// Render computes it with changes.Compare (without a git log).
+	Diff *changes.Diff
 
 	Verdicts  []analysis.Verdict // every verdict of the failing analysis; non-Pass ones are listed
 	Samples   []FailedRequest    // failing requests seen on the canary, oldest first
@@ -77,11 +77,11 @@ const (
 func (r Remediation) whatChanged() string {
 	d := r.Diff
 	if d == nil {
-		c := release.Compare(r.Restored, r.Failed, release.Options{})
+		c := changes.Compare(r.Restored, r.Failed, changes.Options{})
 		d = &c
 	}
 	var b bytes.Buffer
-	if err := release.Write(&b, *d, "markdown"); err != nil {
+	if err := changes.Write(&b, *d, "markdown"); err != nil {
 		fmt.Fprintf(&b, "_Could not render what changed: %s_\n", inline(err.Error()))
 	}
 	b.WriteString("\n")
@@ -163,20 +163,20 @@ func (r Remediation) cutNote(c cut) string {
 func (r Remediation) writeBuilds(b *bytes.Buffer) {
 	b.WriteString("### Releases\n\n")
 	fmt.Fprintf(b, "| | rolled back | restored |\n|---|---|---|\n")
-	row := func(label string, f func(release.Facts) string) {
+	row := func(label string, f func(changes.Facts) string) {
 		o, n := f(r.Failed), f(r.Restored)
 		if o == "" && n == "" {
 			return
 		}
 		fmt.Fprintf(b, "| %s | %s | %s |\n", label, cell(o), cell(n))
 	}
-	info := func(f func(attest.BuildInfo) string) func(release.Facts) string {
-		return func(rel release.Facts) string { return f(rel.Info) }
+	info := func(f func(attest.BuildInfo) string) func(changes.Facts) string {
+		return func(rel changes.Facts) string { return f(rel.Info) }
 	}
-	row("release", func(rel release.Facts) string { return codeSpan(rel.ID) })
+	row("release", func(rel changes.Facts) string { return codeSpan(rel.ID) })
 	row("version", info(func(i attest.BuildInfo) string { return i.Version }))
 	row("image digest", info(func(i attest.BuildInfo) string { return codeSpan(i.ImageDigest) }))
-	row("image", func(rel release.Facts) string { return codeSpan(firstNonEmpty(rel.ImageRef, rel.Info.ImageRef)) })
+	row("image", func(rel changes.Facts) string { return codeSpan(firstNonEmpty(rel.ImageRef, rel.Info.ImageRef)) })
 	row("git commit", info(func(i attest.BuildInfo) string {
 		if i.GitCommit == "" {
 			return ""
@@ -208,7 +208,7 @@ func (r Remediation) writeBuilds(b *bytes.Buffer) {
 		}
 		return fmt.Sprint(i.Reproducible)
 	}))
-	row("created", func(rel release.Facts) string {
+	row("created", func(rel changes.Facts) string {
 		if rel.CreatedAt.IsZero() {
 			return ""
 		}

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/analysis"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/lock"
-	"pinwheel.dev/pinwheel/internal/release"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -28,9 +28,9 @@ func sampleRemediation(t testing.TB) Remediation {
 		}
 		return l
 	}
-	failed := release.Facts{ID: "hello-2", Service: "hello", CreatedAt: t0.Add(-10 * time.Minute), Info: buildV("2"),
+	failed := changes.Facts{ID: "hello-2", Service: "hello", CreatedAt: t0.Add(-10 * time.Minute), Info: buildV("2"),
 		ImageRef: "registry.local/hello@" + buildV("2").ImageDigest, Lock: parse("v2-requirements.txt"), State: "rolled-back"}
-	restored := release.Facts{ID: "hello-1", Service: "hello", CreatedAt: t0.Add(-2 * time.Hour), Info: buildV("1"),
+	restored := changes.Facts{ID: "hello-1", Service: "hello", CreatedAt: t0.Add(-2 * time.Hour), Info: buildV("1"),
 		ImageRef: "registry.local/hello@" + buildV("1").ImageDigest, Lock: parse("v1-requirements.txt"), State: "live", KnownGood: true}
 	failed.Info.PythonVersion = "3.11.10"
 	return Remediation{

@@ -1,15 +1,15 @@
-// Package buildinfo reports the version of the pinwheel binary itself: the
+// Package version reports the version of the pinwheel binary itself: the
 // release version and git commit stamped in by the linker (or read from the Go
 // module build info), and the Go toolchain. It knows nothing about the Python
 // builds pinwheel makes; that is internal/attest.
-package buildinfo
+package version
 
 import (
 	"runtime"
 	"runtime/debug"
 )
 
-// Set by -ldflags "-X pinwheel.dev/pinwheel/internal/buildinfo.version=...".
+// Set by -ldflags "-X pinwheel.dev/pinwheel/internal/version.version=...".
 var (
 	version = ""
 	commit  = ""

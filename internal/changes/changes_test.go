@@ -1,4 +1,4 @@
-package release_test
+package changes_test
 
 import (
 	"bytes"
@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
-	"pinwheel.dev/pinwheel/internal/release"
 )
 
 func pkg(name, version, sha string) lock.Package {
@@ -21,12 +21,12 @@ func pkg(name, version, sha string) lock.Package {
 		Artifacts: []lock.Artifact{{Kind: lock.ArtifactWheel, Name: name + "-" + version + "-py3-none-any.whl", Hashes: map[string]string{"sha256": sha}}}}
 }
 
-func releases() (release.Facts, release.Facts) {
-	old := release.Facts{ID: "shop-1", Service: "shop",
+func releases() (changes.Facts, changes.Facts) {
+	old := changes.Facts{ID: "shop-1", Service: "shop",
 		Info:   attest.BuildInfo{Service: "shop", ImageDigest: "sha256:aaa", LockHash: "sha256:l1", PythonVersion: "3.11", GitCommit: "1111111111111111", Version: "v1"},
 		Lock:   &lock.Lock{Format: lock.FormatUV, Packages: []lock.Package{pkg("flask", "3.0.2", "01"), pkg("idna", "3.6", "02")}},
 		Config: json.RawMessage(`{"env":{"SHOP_FAULT":""},"rollout":{"steps":[{"setWeight":20}]}}`)}
-	new := release.Facts{ID: "shop-2", Service: "shop",
+	new := changes.Facts{ID: "shop-2", Service: "shop",
 		Info:   attest.BuildInfo{Service: "shop", ImageDigest: "sha256:bbb", LockHash: "sha256:l2", PythonVersion: "3.11", GitCommit: "2222222222222222", Version: "v2"},
 		Lock:   &lock.Lock{Format: lock.FormatUV, Packages: []lock.Package{pkg("flask", "3.1.0", "03"), pkg("idna", "3.6", "09")}},
 		Config: json.RawMessage(`{"env":{"SHOP_FAULT":"errors"},"rollout":{"steps":[{"setWeight":20}]}}`)}
@@ -36,7 +36,7 @@ func releases() (release.Facts, release.Facts) {
 func TestCompareFindsEveryKindOfChange(t *testing.T) {
 	old, new := releases()
 	var gitArgs []string
-	d := release.Compare(old, new, release.Options{GitLog: func(a, b string) ([]string, error) {
+	d := changes.Compare(old, new, changes.Options{GitLog: func(a, b string) ([]string, error) {
 		gitArgs = []string{a, b}
 		return []string{"2222222 inject fault"}, nil
 	}})
@@ -56,7 +56,7 @@ func TestCompareFindsEveryKindOfChange(t *testing.T) {
 		t.Fatalf("lock changes = %+v", d.Lock)
 	}
 	var text bytes.Buffer
-	if err := release.Write(&text, d, "text"); err != nil {
+	if err := changes.Write(&text, d, "text"); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"what changed: shop-1 → shop-2", "imageDigest", "sha256:aaa → sha256:bbb", "env.SHOP_FAULT: (none) → errors", "flask", "3.0.2", "3.1.0", "SUSPICIOUS", "2222222 inject fault"} {
@@ -65,7 +65,7 @@ func TestCompareFindsEveryKindOfChange(t *testing.T) {
 		}
 	}
 	var md bytes.Buffer
-	if err := release.Write(&md, d, "markdown"); err != nil {
+	if err := changes.Write(&md, d, "markdown"); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"### What changed: `shop-1` → `shop-2`", "| imageDigest | `sha256:aaa` | `sha256:bbb` |", "| `env.SHOP_FAULT` |", "**Dependencies**"} {
@@ -77,16 +77,16 @@ func TestCompareFindsEveryKindOfChange(t *testing.T) {
 
 func TestCompareSameReleaseIsUnchanged(t *testing.T) {
 	old, _ := releases()
-	d := release.Compare(old, old, release.Options{})
+	d := changes.Compare(old, old, changes.Options{})
 	if !d.Unchanged() {
 		t.Fatalf("a release compared with itself changed: %+v", d)
 	}
 	var b bytes.Buffer
-	release.Write(&b, d, "text")
+	changes.Write(&b, d, "text")
 	if !strings.Contains(b.String(), "nothing: same image") {
 		t.Fatalf("unchanged text: %s", b.String())
 	}
-	if err := release.Write(io.Discard, d, "yaml"); err == nil {
+	if err := changes.Write(io.Discard, d, "yaml"); err == nil {
 		t.Fatal("unknown format accepted")
 	}
 }
@@ -125,11 +125,11 @@ func BenchmarkDiffReleases500(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := release.Compare(ra.Facts(), rc.Facts(), release.Options{})
+		d := changes.Compare(ra.Facts(), rc.Facts(), changes.Options{})
 		if d.Lock == nil || d.Lock.Summary.Upgraded == 0 {
 			b.Fatal("no lock changes found")
 		}
-		if err := release.Write(io.Discard, d, "text"); err != nil {
+		if err := changes.Write(io.Discard, d, "text"); err != nil {
 			b.Fatal(err)
 		}
 	}

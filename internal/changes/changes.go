@@ -1,9 +1,9 @@
-// Package release answers "what changed between these two releases?": image
+// Package changes answers "what changed between these two releases?": image
 // digest, lock state (with risk labels), config, Python version, base image
 // and git range, from the records in the ledger. It computes and renders;
 // it does not read the ledger or talk to git itself (the caller passes a
 // GitLog function when a repository is at hand).
-package release
+package changes
 
 import (
 	"encoding/json"
