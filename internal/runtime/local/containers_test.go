@@ -187,7 +187,7 @@ func TestImageReplicasRunAsContainers(t *testing.T) {
 	if st.Mode != runtime.ModeContainer || !strings.Contains(o.Runs, "OCI containers") {
 		t.Fatalf("release mode %q, runs %q: want containers", st.Mode, o.Runs)
 	}
-	hostPython := rt.python.exe // the machine's python3, resolved: e.g. /root/.pyenv/versions/3.11.7/bin/python3.11
+	hostPython := rt.python.exe               // the machine's python3, resolved: e.g. /root/.pyenv/versions/3.11.7/bin/python3.11
 	repoFile, _ := filepath.Abs("runtime.go") // on the host, not in the image
 	for _, r := range st.Replicas {
 		if r.PID == 0 {
