@@ -89,7 +89,7 @@ the machine's python3, and up says so.`,
 				fmt.Fprintf(streams.Out, "pinwheel up: local runtime ready (pid %d)\n", st.PID)
 				fmt.Fprintf(streams.Out, "  control API  http://%s  (token in %s)\n", st.Addr, filepath.Join(stateDir, local.StateFileName))
 				fmt.Fprintf(streams.Out, "  metrics      http://%s/metrics\n", st.Addr)
-				fmt.Fprintf(streams.Out, "  %s\n", rt.ModeLine())
+				fmt.Fprintf(streams.Out, "  replicas     %s\n", rt.ModeLine())
 				fmt.Fprintf(streams.Out, "  stop with Ctrl-C or SIGTERM (replicas are stopped, the state file removed)\n")
 			})
 		},

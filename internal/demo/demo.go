@@ -119,7 +119,7 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	defer rt.Close()
 	fmt.Fprintf(w, "pinwheel demo: state in %s\n", o.Dir)
 	res.Runs = rt.ModeLine()
-	fmt.Fprintf(w, "local runtime (in this process): %s, behind pinwheel's weighted proxy\n", res.Runs)
+	fmt.Fprintf(w, "local runtime (in this process): replicas as %s, behind pinwheel's weighted proxy\n", res.Runs)
 
 	endpoint := func() string {
 		// Clients arrive once the service first answers: no traffic is

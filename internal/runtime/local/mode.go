@@ -22,9 +22,9 @@ func (rt *Runtime) Mode() (mode, why string) {
 // ModeLine is Mode for people, e.g. for `pinwheel up` and the demo.
 func (rt *Runtime) ModeLine() string {
 	if rt.runc != nil {
-		return fmt.Sprintf("replicas run as OCI containers of their image (%s, state in %s)", rt.runc.Binary, rt.runc.Root)
+		return fmt.Sprintf("OCI containers of each release's image under %s (state in %s)", rt.runc.Binary, rt.runc.Root)
 	}
-	return "replicas run as host processes on the machine's python3, not in their image: " + rt.noContainers
+	return "host processes on the machine's python3, not in the release's image: " + rt.noContainers
 }
 
 // setupContainers finds runc and removes the containers an earlier runtime
