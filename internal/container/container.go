@@ -65,6 +65,10 @@ func (pr *Prepared) Spec(p Process, lim Limits) (*specs.Spec, error) {
 // StartOptions say where a started container's output goes and where its
 // bundle lives.
 type StartOptions struct {
+	// Name goes into the container id (pinwheel-NAME-<8 hex>) so `runc
+	// list` says which container is which; characters runc does not
+	// accept become '_'.
+	Name string
 	// BundleDir is the parent of the container's bundle directory (default
 	// the temp dir); the bundle is removed by Delete.
 	BundleDir string
@@ -111,7 +115,7 @@ func (r *Runc) Start(spec *specs.Spec, o StartOptions) (*Container, error) {
 		os.RemoveAll(bundle)
 		return nil, err
 	}
-	c := &Container{ID: newID(), r: r, bundle: bundle, done: make(chan struct{})}
+	c := &Container{ID: containerID(o.Name), r: r, bundle: bundle, done: make(chan struct{})}
 	c.cmd = r.command("run", "--bundle", bundle, "--pid-file", c.pidFile(), c.ID)
 	c.cmd.Stdin, c.cmd.Stdout, c.cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -234,4 +238,22 @@ func (r *Runc) Cleanup() ([]string, error) {
 		r.delete(id)
 	}
 	return ids, nil
+}
+
+// containerID is a unique id, with name in it for people.
+func containerID(name string) string {
+	id := newID()
+	if name == "" {
+		return id
+	}
+	name = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_' {
+			return r
+		}
+		return '_'
+	}, name)
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	return "pinwheel-" + name + "-" + id[len(id)-8:]
 }

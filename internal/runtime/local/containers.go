@@ -59,7 +59,7 @@ func (r *replica) startContainer(w *lineWriter) (*container.Container, error) {
 		return nil, err
 	}
 	spec.Hostname = r.name
-	return r.launch.runc.Start(spec, container.StartOptions{BundleDir: r.launch.bundles, Stdout: w, Stderr: w})
+	return r.launch.runc.Start(spec, container.StartOptions{Name: r.service + "-" + r.name, BundleDir: r.launch.bundles, Stdout: w, Stderr: w})
 }
 
 // runContainerOnce is runOnce for a container replica.
@@ -116,7 +116,7 @@ func smokeInContainer(ctx context.Context, l launch, argv []string, base string,
 		return runtime.SmokeResult{}, err
 	}
 	var out bytes.Buffer // one writer for both: exec copies into it from one pipe
-	c, err := l.runc.Start(spec, container.StartOptions{BundleDir: l.bundles, Stdout: &out, Stderr: &out})
+	c, err := l.runc.Start(spec, container.StartOptions{Name: "smoke", BundleDir: l.bundles, Stdout: &out, Stderr: &out})
 	if err != nil {
 		return runtime.SmokeResult{}, fmt.Errorf("smoke command %s: %w", strings.Join(argv, " "), err)
 	}

@@ -300,7 +300,8 @@ func TestStaleContainersAreDeletedByTheNextRuntime(t *testing.T) {
 	}
 	r, _ := container.Detect()
 	r.Root = filepath.Join(stateDir, "runc")
-	c, err := r.Start(spec, container.StartOptions{BundleDir: t.TempDir()})
+	os.MkdirAll(filepath.Join(stateDir, "bundles"), 0o700)
+	c, err := r.Start(spec, container.StartOptions{Name: "stale", BundleDir: filepath.Join(stateDir, "bundles")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,6 +324,9 @@ func TestStaleContainersAreDeletedByTheNextRuntime(t *testing.T) {
 	}
 	if ids, err := r.List(); err != nil || len(ids) > 0 {
 		t.Errorf("runc list: %v %v", ids, err)
+	}
+	if b, _ := filepath.Glob(filepath.Join(stateDir, "bundles", "*")); len(b) > 0 {
+		t.Errorf("the stale container's bundle is left: %v", b)
 	}
 }
 

@@ -2,6 +2,7 @@ package local
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"pinwheel.dev/pinwheel/internal/container"
@@ -44,6 +45,11 @@ func (rt *Runtime) setupContainers() {
 		rt.opts.logger.Warn("could not list containers left by an earlier runtime", "err", err)
 	} else if len(ids) > 0 {
 		rt.opts.logger.Warn("deleted containers left by an earlier runtime", "containers", ids)
+	}
+	// Their bundles too (a runtime that stopped cleanly left none).
+	stale, _ := filepath.Glob(filepath.Join(rt.stateDir, "bundles", "pinwheel-bundle-*"))
+	for _, b := range stale {
+		os.RemoveAll(b)
 	}
 	rt.runc = r
 	if rt.rootfsCache = rt.opts.rootfsCache; rt.rootfsCache == "" {
