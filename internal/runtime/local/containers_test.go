@@ -339,3 +339,25 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 	t.Fatalf("timed out waiting for %s", what)
 }
+
+// Where containers cannot (or may not) run, the same image runs as host
+// processes on the machine's python3, and the observation says so.
+func TestImageReplicasFallBackToHostProcesses(t *testing.T) {
+	rel := imageRelease(t, "img")
+	rt := newTestRuntime(t, WithContainers(false))
+	if mode, why := rt.Mode(); mode != runtime.ModeProcess || why != "containers are switched off" {
+		t.Fatalf("mode %s (%s)", mode, why)
+	}
+	apply(t, rt, runtime.Desired{Stable: rel, Replicas: 1})
+	o := waitConverged(t, rt)
+	st := o.Releases["img"]
+	if st.Mode != runtime.ModeProcess || !strings.Contains(o.Runs, "host processes on the machine's python3, not in the release's image: containers are switched off") {
+		t.Fatalf("mode %q, runs %q", st.Mode, o.Runs)
+	}
+	if ns := nsOf(t, st.Replicas[0].PID, "mnt"); ns != nsOf(t, os.Getpid(), "mnt") {
+		t.Errorf("a host-process replica is in another mount namespace (%s)", ns)
+	}
+	if s := sees(t, st.Replicas[0].Address); s.Version != rt.python.version {
+		t.Errorf("a host-process replica runs python %s, the host's is %s", s.Version, rt.python.version)
+	}
+}
