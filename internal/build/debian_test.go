@@ -17,7 +17,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/image/imagetest"
 )
 
-var debianBaseSection = regexp.MustCompile(`(?m)^base:\n(?:[ \t]+.*\n)+`)
+var debianBaseSection = regexp.MustCompile(`(?m)^base:.*\n(?:[ \t]+.*\n)*`)
 
 // debianExample is examples/hello on a base of real Debian packages,
 // resolved against the machine's apt index, with a pool of .debs that

@@ -66,7 +66,7 @@ func TestExampleHelloIsUpToDate(t *testing.T) {
 		t.Error("examples/hello/pylock.toml is stale")
 	}
 	cfg, _ := os.ReadFile(filepath.Join(exampleDir, "pinwheel.yaml"))
-	if !strings.Contains(string(cfg), "\nbase:\n  debian:\n") {
+	if !strings.Contains(string(cfg), "\nbase: {debian: {") {
 		t.Error("examples/hello/pinwheel.yaml must name a Debian base (base: {debian: …})")
 	}
 	if _, err := os.Stat(filepath.Join(exampleDir, "base.lock")); err != nil {

@@ -102,7 +102,7 @@ func shopWithPool(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nb := regexp.MustCompile(`(?m)^    pools: .*$`).ReplaceAll(b, []byte("    pools: ["+pool+"]"))
+	nb := regexp.MustCompile(`pools: \[[^\]]*\]`).ReplaceAll(b, []byte("pools: ["+pool+"]"))
 	if bytes.Equal(b, nb) {
 		t.Fatal("examples/shop/pinwheel.yaml has no pools: line to replace")
 	}

@@ -89,8 +89,9 @@ func WriteLayout(dir string, platforms ...v1.Platform) (v1.Hash, error) {
 	return idx.Digest()
 }
 
-// debianBase is a project's `base:` mapping (base.debian) in pinwheel.yaml.
-var debianBase = regexp.MustCompile(`(?m)^base:\n(?:[ \t]+.*\n)+`)
+// debianBase is a project's `base:` mapping (base.debian) in pinwheel.yaml,
+// in block or flow style: the base: line and the indented lines after it.
+var debianBase = regexp.MustCompile(`(?m)^base:.*\n(?:[ \t]+.*\n)*`)
 
 // UseSyntheticBase turns a copy of an example project (whose pinwheel.yaml
 // names a Debian base) into one on the tiny synthetic base: the layout is

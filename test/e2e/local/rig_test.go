@@ -59,7 +59,7 @@ func (r *rig) debs() {
 	for _, p := range l.Packages {
 		pkgs = append(pkgs, debiantest.Pkg{Name: p.Name, Version: p.Version, Arch: p.Architecture})
 	}
-	r.setYAML(`(?m)^    pools: .*$`, "    pools: ["+debiantest.Pool(r.t, pkgs)+"]")
+	r.setYAML(`pools: \[[^\]]*\]`, "pools: ["+debiantest.Pool(r.t, pkgs)+"]")
 }
 
 // assertContainers checks that every replica of the service runs as an OCI
