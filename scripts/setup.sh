@@ -46,5 +46,27 @@ if ! compgen -G "/var/lib/apt/lists/*_InRelease" >/dev/null; then
 		echo "setup: no apt lists in /var/lib/apt/lists (run apt-get update as root; the Debian-base tests will be skipped)" >&2
 	fi
 fi
+# The examples build on Debian bases pinned in their base.lock; the .debs
+# go where their pinwheel.yaml's pools: looks, fetched with apt-get download,
+# so building the examples (the demo, the tests) needs no mirror.
+pool="$HOME/.cache/pinwheel/apt-debs"
+missing=()
+for lock in examples/*/base.lock; do
+	while read -r name version arch; do
+		[ -e "$pool/${name}_${version//:/%3a}_${arch}.deb" ] || missing+=("$name=$version")
+	done < <(awk '/^\[\[/ { sec = $0 } sec == "[[package]]" && $1 == "name" { n = $3 }
+		sec == "[[package]]" && $1 == "version" { v = $3 }
+		sec == "[[package]]" && $1 == "architecture" { a = $3; gsub(/"/, "", n); gsub(/"/, "", v); gsub(/"/, "", a); print n, v, a }' "$lock")
+done
+if ((${#missing[@]})); then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "setup: apt-get download ${#missing[@]} .debs of the examples' base.lock into $pool" >&2
+		mkdir -p "$pool"
+		mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+		(cd "$pool" && apt-get download -q "${missing[@]}" >/dev/null)
+	else
+		echo "setup: ${#missing[@]} .debs of the examples' base.lock are not in $pool (building the examples fetches them from deb.debian.org)" >&2
+	fi
+fi
 command -v go >/dev/null 2>&1 || { echo "setup: Go is not installed (https://go.dev/dl/)" >&2; exit 1; }
 go mod download

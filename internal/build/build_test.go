@@ -24,9 +24,31 @@ import (
 	"pinwheel.dev/pinwheel/internal/publish"
 )
 
-// copyExample copies examples/hello into a fresh directory, stamping every
-// file with mtime so checkouts at different times can be compared.
+// copyExample copies examples/hello into a fresh directory on the tiny
+// synthetic base (these tests need a build, not a Python that runs),
+// stamping every file with mtime so checkouts at different times can be
+// compared.
 func copyExample(t *testing.T, mtime time.Time) string {
+	t.Helper()
+	dst := copyTree(t, mtime)
+	if err := imagetest.UseSyntheticBase(dst); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.Walk(dst, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chtimes(p, mtime, mtime)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// copyTree copies examples/hello as it is (on its Debian base), stamping
+// every file with mtime.
+func copyTree(t *testing.T, mtime time.Time) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "hello")
 	err := filepath.Walk(exampleDir, func(p string, info os.FileInfo, err error) error {

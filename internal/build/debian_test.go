@@ -17,27 +17,27 @@ import (
 	"pinwheel.dev/pinwheel/internal/image/imagetest"
 )
 
-var syntheticBase = regexp.MustCompile(`(?s)\n# A tiny synthetic base.*?\nbase: oci:base@sha256:[0-9a-f]+\n`)
+var debianBaseSection = regexp.MustCompile(`(?m)^base:.*\n(?:[ \t]+.*\n)*`)
 
 // debianExample is examples/hello on a base of real Debian packages,
 // resolved against the machine's apt index, with a pool of .debs that
 // apt-get download fetched.
 func debianExample(t *testing.T, mtime time.Time, pool string) string {
 	t.Helper()
-	dir := copyExample(t, mtime)
-	os.RemoveAll(filepath.Join(dir, "base"))
+	dir := copyTree(t, mtime)
+	os.Remove(filepath.Join(dir, "base.lock"))
 	yml, err := os.ReadFile(filepath.Join(dir, config.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "\nbase:\n  debian:\n    suite: bookworm\n    packages: [python3.11-minimal, libpython3.11-stdlib]\n" +
+	base := "base:\n  debian:\n    suite: bookworm\n    packages: [python3.11-minimal, libpython3.11-stdlib]\n" +
 		"    index: " + debiantest.AptLists + "\n"
 	if pool != "" {
 		base += "    pools: [" + pool + "]\n"
 	}
-	out := syntheticBase.ReplaceAllString(string(yml), base)
+	out := debianBaseSection.ReplaceAllString(string(yml), base)
 	if out == string(yml) {
-		t.Fatal("examples/hello/pinwheel.yaml no longer has the synthetic base line this test replaces")
+		t.Fatal("examples/hello/pinwheel.yaml no longer has the base: mapping this test replaces")
 	}
 	if err := os.WriteFile(filepath.Join(dir, config.FileName), []byte(out), 0o644); err != nil {
 		t.Fatal(err)

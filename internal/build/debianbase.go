@@ -119,9 +119,21 @@ func debianBase(ctx context.Context, cfg *config.Config, o *Options) (*debian.Ba
 		cache.Dir = filepath.Join(os.TempDir(), "pinwheel-debs")
 	}
 	for _, p := range d.Pools {
-		cache.Pools = append(cache.Pools, projectPath(cfg, p))
+		cache.Pools = append(cache.Pools, poolPath(cfg, p))
 	}
 	return debian.Assemble(ctx, l, cache, o.CacheDir)
+}
+
+// poolPath resolves a pool: "~/" is the home directory (a pool such as
+// ~/.cache/pinwheel/apt-debs, where `apt-get download` put the .debs, is the
+// same on every checkout); other relative paths are the project's.
+func poolPath(cfg *config.Config, p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, filepath.FromSlash(rest))
+		}
+	}
+	return projectPath(cfg, p)
 }
 
 func debianArch(cfg *config.Config) (string, error) {

@@ -9,10 +9,9 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/build/wheelsrc"
-	"pinwheel.dev/pinwheel/internal/image/imagetest"
 )
 
-var update = flag.Bool("update", false, "rewrite examples/hello's wheelhouse, base layout and lock")
+var update = flag.Bool("update", false, "rewrite examples/hello's wheelhouse and lock")
 
 const exampleDir = "../../examples/hello"
 
@@ -38,7 +37,7 @@ path = "wheelhouse/greetlib-1.0.0-py3-none-any.whl"
 hashes = {sha256 = "HASH"}
 `
 
-// The example's wheelhouse, base layout and lock are generated from source
+// The example's wheelhouse and lock are generated from source
 // by this repository; this test fails when they drift (rerun with -update).
 func TestExampleHelloIsUpToDate(t *testing.T) {
 	tmp := t.TempDir()
@@ -48,17 +47,9 @@ func TestExampleHelloIsUpToDate(t *testing.T) {
 	}
 	sum, _ := wheelsrc.SHA256(whl)
 	lockText := strings.Replace(pylockTemplate, "HASH", sum, 1)
-	baseDigest, err := imagetest.WriteLayout(filepath.Join(tmp, "base"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if *update {
 		os.RemoveAll(filepath.Join(exampleDir, "wheelhouse"))
-		os.RemoveAll(filepath.Join(exampleDir, "base"))
 		if _, err := wheelsrc.Build(greetlib, filepath.Join(exampleDir, "wheelhouse")); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := imagetest.WriteLayout(filepath.Join(exampleDir, "base")); err != nil {
 			t.Fatal(err)
 		}
 		os.WriteFile(filepath.Join(exampleDir, "pylock.toml"), []byte(lockText), 0o644)
@@ -75,7 +66,10 @@ func TestExampleHelloIsUpToDate(t *testing.T) {
 		t.Error("examples/hello/pylock.toml is stale")
 	}
 	cfg, _ := os.ReadFile(filepath.Join(exampleDir, "pinwheel.yaml"))
-	if !strings.Contains(string(cfg), "oci:base@"+baseDigest.String()) {
-		t.Errorf("examples/hello/pinwheel.yaml must pin base oci:base@%s", baseDigest)
+	if !strings.Contains(string(cfg), "\nbase: {debian: {") {
+		t.Error("examples/hello/pinwheel.yaml must name a Debian base (base: {debian: …})")
+	}
+	if _, err := os.Stat(filepath.Join(exampleDir, "base.lock")); err != nil {
+		t.Errorf("examples/hello has no base.lock (pinwheel base lock): %v", err)
 	}
 }

@@ -5,17 +5,23 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"pinwheel.dev/pinwheel/internal/image/imagetest"
 	"strings"
 	"testing"
 )
 
-// copyHello copies examples/hello so the test never writes into the repo.
+// copyHello copies examples/hello so the test never writes into the repo,
+// on the synthetic base.
 func copyHello(t *testing.T) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "hello")
 	cmd := exec.Command("cp", "-r", "../../examples/hello", dst)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("cp: %v %s", err, out)
+	}
+	// These tests need a build, not a Python that runs: the tiny base.
+	if err := imagetest.UseSyntheticBase(dst); err != nil {
+		t.Fatal(err)
 	}
 	return dst
 }

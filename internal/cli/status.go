@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,11 +53,15 @@ image, phase, step, weights, message and newest decisions.`,
 			if err != nil {
 				return nil, err
 			}
+			runs := runsOf(ctx, target, service)
 			var buf bytes.Buffer
 			if output == "json" {
-				err = writeJSONIf(&buf, output, v)
-			} else {
-				err = deploy.WriteStatus(&buf, v)
+				err = writeJSONIf(&buf, output, statusJSON{StatusView: v, Runs: runs})
+			} else if err = deploy.WriteStatus(&buf, v); err == nil && runs != nil {
+				fmt.Fprintf(&buf, "replicas: %s\n", runs.How)
+				for _, id := range sortedKeys(runs.Releases) {
+					fmt.Fprintf(&buf, "  %s  %s\n", id, runs.Releases[id])
+				}
 			}
 			return buf.Bytes(), err
 		}
@@ -169,4 +174,42 @@ func kubeStatusRenderer(ctx context.Context, kf *kubeFlags, args []string, outpu
 		}
 		return buf.Bytes(), err
 	}, nil
+}
+
+// statusJSON is status -o json: the status view and how the local
+// runtime runs the replicas.
+type statusJSON struct {
+	deploy.StatusView
+	Runs *replicaModes `json:"replicas,omitempty"`
+}
+
+// replicaModes is how the local runtime runs a service's replicas: in
+// words, and per release (runtime.ModeContainer or ModeProcess).
+type replicaModes struct {
+	How      string            `json:"runs"`
+	Releases map[string]string `json:"modes,omitempty"`
+}
+
+func runsOf(ctx context.Context, t *deploy.Target, service string) *replicaModes {
+	if t == nil {
+		return nil
+	}
+	o, err := t.Observe(ctx, service)
+	if err != nil || o.Runs == "" {
+		return nil
+	}
+	m := &replicaModes{How: o.Runs, Releases: map[string]string{}}
+	for id, r := range o.Releases {
+		m.Releases[id] = r.Mode
+	}
+	return m
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

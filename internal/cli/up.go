@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/resource"
 
+	"pinwheel.dev/pinwheel/internal/container"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
 
@@ -16,6 +19,11 @@ type upFlags struct {
 	addr         string
 	python       string
 	serviceAddrs []string
+	noContainers bool
+	memory       string
+	cpus         float64
+	pids         int64
+	rootfsCache  string
 }
 
 // newUpCommand hosts the local runtime: replicas, proxies and the control API.
@@ -25,10 +33,16 @@ func newUpCommand(streams Streams, logger *slog.Logger) *cobra.Command {
 		Use:   "up [DIR]",
 		Short: "Run the local runtime (replicas behind pinwheel's proxy) for the project in DIR",
 		Long: `up hosts the embedded local runtime for the project in DIR (default "."):
-release replicas as python3 processes behind a weighted proxy, and a control
+release replicas behind a weighted proxy, and a control
 API on 127.0.0.1 that pinwheel deploy, status and rollback talk to. Its
 address and token are written to DIR/.pinwheel/runtime.json; the file is
-removed and every replica stopped on SIGINT or SIGTERM.`,
+removed and every replica stopped on SIGINT or SIGTERM.
+
+Replicas of an image run as OCI containers of that image under runc (root
+and Debian's runc needed): read-only root, tmpfs /tmp, no capabilities, the
+host's network, cgroup limits (--memory, --cpus, --pids). Where no OCI
+runtime can run, or with --no-containers, they run as host processes on
+the machine's python3, and up says so.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := "."
@@ -50,6 +64,17 @@ removed and every replica stopped on SIGINT or SIGTERM.`,
 				}
 				opts = append(opts, local.WithServiceAddr(name, addr))
 			}
+			lim, err := f.limits()
+			if err != nil {
+				return err
+			}
+			opts = append(opts, local.WithContainers(!f.noContainers), local.WithLimits(lim))
+			if f.rootfsCache == "" {
+				if base, err := os.UserCacheDir(); err == nil {
+					f.rootfsCache = filepath.Join(base, "pinwheel", "rootfs") // shared with pinwheel run
+				}
+			}
+			opts = append(opts, local.WithRootfsCache(f.rootfsCache))
 			ctx := cmd.Context()
 			if _, err := local.Dial(ctx, stateDir); err == nil {
 				st, _ := local.ReadState(stateDir)
@@ -64,6 +89,7 @@ removed and every replica stopped on SIGINT or SIGTERM.`,
 				fmt.Fprintf(streams.Out, "pinwheel up: local runtime ready (pid %d)\n", st.PID)
 				fmt.Fprintf(streams.Out, "  control API  http://%s  (token in %s)\n", st.Addr, filepath.Join(stateDir, local.StateFileName))
 				fmt.Fprintf(streams.Out, "  metrics      http://%s/metrics\n", st.Addr)
+				fmt.Fprintf(streams.Out, "  replicas     %s\n", rt.ModeLine())
 				fmt.Fprintf(streams.Out, "  stop with Ctrl-C or SIGTERM (replicas are stopped, the state file removed)\n")
 			})
 		},
@@ -71,7 +97,28 @@ removed and every replica stopped on SIGINT or SIGTERM.`,
 	cmd.Flags().StringVar(&f.addr, "addr", "127.0.0.1:0", "control API listen address")
 	cmd.Flags().StringVar(&f.python, "python", "", "python interpreter for replicas (default python3 on PATH)")
 	cmd.Flags().StringArrayVar(&f.serviceAddrs, "service-addr", nil, "fix a service's proxy address, SERVICE=HOST:PORT (repeatable)")
+	cmd.Flags().BoolVar(&f.noContainers, "no-containers", false, "run replicas as host processes on the machine's python3 even where runc can run containers")
+	cmd.Flags().StringVar(&f.memory, "memory", "512Mi", "memory limit of each container replica (cgroup; 0: none)")
+	cmd.Flags().Float64Var(&f.cpus, "cpus", 0, "CPU limit of each container replica in CPUs, e.g. 0.5 (cgroup; 0: none)")
+	cmd.Flags().Int64Var(&f.pids, "pids", local.DefaultLimits.Pids, "process limit of each container replica (cgroup; 0: none)")
+	cmd.Flags().StringVar(&f.rootfsCache, "cache-dir", "", "where images are unpacked for containers (default: the user cache dir/pinwheel/rootfs, shared with pinwheel run)")
 	return cmd
+}
+
+// limits are the container replicas' cgroup limits from the flags.
+func (f upFlags) limits() (container.Limits, error) {
+	lim := container.Limits{CPUs: f.cpus, Pids: f.pids}
+	if f.cpus < 0 || f.pids < 0 {
+		return lim, usageError("--cpus and --pids must not be negative")
+	}
+	if f.memory != "" && f.memory != "0" {
+		q, err := resource.ParseQuantity(f.memory)
+		if err != nil || q.Value() <= 0 {
+			return lim, usageError("--memory %q: want a size such as 512Mi or 1G", f.memory)
+		}
+		lim.MemoryBytes = q.Value()
+	}
+	return lim, nil
 }
 
 // allInterfaces reports whether addr (HOST:PORT) listens beyond loopback on

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"pinwheel.dev/pinwheel/internal/container"
 	"strings"
 	"sync"
 	"testing"
@@ -59,6 +60,16 @@ func TestUpServesTheControlAPI(t *testing.T) {
 	if !strings.Contains(out.String(), "pinwheel up: local runtime ready") {
 		t.Errorf("stdout %q", out.String())
 	}
+	wantRuns := "replicas     host processes on the machine's python3, not in the release's image: no OCI runtime"
+	if _, err := container.Detect(); err == nil {
+		wantRuns = "replicas     OCI containers of each release's image under "
+	}
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(out.String(), wantRuns) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond) // the lines after "ready" may still be on their way
+	}
+	if !strings.Contains(out.String(), wantRuns) {
+		t.Errorf("up does not say how replicas run (%q): %q", wantRuns, out.String())
+	}
 	app, _ := filepath.Abs("../runtime/local/testdata/app")
 	rel := &runtime.Release{ID: "v1", Env: map[string]string{"RELEASE": "v1"},
 		Artifact: runtime.Artifact{Source: &runtime.SourceArtifact{Dir: app, Command: []string{"python3", "app.py"}}}}
@@ -72,6 +83,9 @@ func TestUpServesTheControlAPI(t *testing.T) {
 	resp, err := http.Get(o.Endpoint + "/")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("service through the proxy: %v %v", resp, err)
+	}
+	if o.Releases["v1"].Mode != runtime.ModeProcess || o.Runs == "" {
+		t.Errorf("a source release runs as a host process, and the observation says how replicas run: mode %q, runs %q", o.Releases["v1"].Mode, o.Runs)
 	}
 	resp.Body.Close()
 
@@ -89,6 +103,15 @@ func TestUpServesTheControlAPI(t *testing.T) {
 	}
 	if _, err := http.Get(o.Endpoint + "/"); err == nil {
 		t.Error("proxy still answers after up stopped")
+	}
+}
+
+func TestUpBadLimits(t *testing.T) {
+	for _, args := range [][]string{{"--memory", "lots"}, {"--cpus", "-1"}, {"--pids", "-2"}} {
+		code, _, stderr := runPinwheel(t, append([]string{"up", t.TempDir()}, args...)...)
+		if code != ExitUsage || !strings.Contains(stderr, args[0]) {
+			t.Errorf("up %v: exit %d, stderr %q", args, code, stderr)
+		}
 	}
 }
 

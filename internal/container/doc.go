@@ -4,10 +4,12 @@
 // image (keyed by config digest) into a read-only rootfs cache (through safefs, never its own
 // tar extraction), turning the image config into an OCI runtime spec
 // (read-only root, tmpfs /tmp, no new privileges, no capabilities, host
-// network), and running one process in it with its exit code, signals and
-// cleanup (`runc delete -f`, the bundle removed) handled.
+// network), and running containers: Run for one process to its end (exit
+// code, forwarded signals, timeout), and Start/PID/Wait/Signal/Stop/Delete
+// for long-running supervised ones, with List and Cleanup of a runc state
+// directory of one's own (what a crashed supervisor left).
 //
-// It does not decide what to run or when: `pinwheel run`, and later the
-// local runtime's replicas and smoke steps, call it. It does not do
-// rollouts, proxies or restarts.
+// It does not decide what to run or when: `pinwheel run`, the local
+// runtime's replicas and its smoke steps call it. It does not do rollouts,
+// proxies or restarts.
 package container

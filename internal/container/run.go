@@ -4,14 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -50,100 +44,54 @@ type Result struct {
 // process's own failure is Result.ExitCode.
 func (r *Runc) Run(ctx context.Context, img v1.Image, o Options) (Result, error) {
 	start := time.Now()
-	rootfs, hit, err := Rootfs(ctx, img, o.CacheDir)
+	pr, err := Prepare(ctx, img, o.CacheDir)
 	if err != nil {
 		return Result{}, err
 	}
-	d, _ := img.Digest()
-	res := Result{Digest: d.String(), Rootfs: rootfs, CacheHit: hit, Unpack: time.Since(start)}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return res, fmt.Errorf("image config: %w", err)
-	}
-	u, err := ResolveUser(ctx, rootfs, cf.Config.User)
+	res := Result{Digest: pr.Digest, Rootfs: pr.Rootfs, CacheHit: pr.CacheHit, Unpack: time.Since(start)}
+	spec, err := pr.Spec(o.Process, o.Limits)
 	if err != nil {
 		return res, err
 	}
-	lim := o.Limits
-	lim.NoFile = noFile(lim.NoFile)
-	spec := Spec(cf.Config, rootfs, u, o.Process, lim)
-	if len(spec.Process.Args) == 0 {
-		return res, inputf("the image has no entrypoint or cmd: give a command after --")
-	}
-	bundle, err := os.MkdirTemp("", "pinwheel-bundle-*")
+	c, err := r.Start(spec, StartOptions{Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr})
 	if err != nil {
 		return res, err
 	}
-	defer os.RemoveAll(bundle)
-	b, err := json.MarshalIndent(spec, "", "  ")
-	if err != nil {
-		return res, err
-	}
-	if err := os.WriteFile(filepath.Join(bundle, "config.json"), b, 0o600); err != nil {
-		return res, err
-	}
-	res.ID = newID()
-	defer r.delete(res.ID)
-	code, err := r.run(ctx, bundle, res.ID, o)
-	res.ExitCode = code
+	res.ID = c.ID
+	defer c.Delete()
+	r.wait(ctx, c, o)
+	res.ExitCode, err = c.Wait()
 	if ctx.Err() != nil {
 		res.Ended = ctx.Err()
 	}
 	return res, err
 }
 
-// run is `runc run --bundle DIR ID` in the foreground, ended by ctx.
-func (r *Runc) run(ctx context.Context, bundle, id string, o Options) (int, error) {
-	cmd := r.command("run", "--bundle", bundle, id)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, o.Stderr
-	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("start runc: %w", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	err := r.wait(ctx, id, o, done)
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, nil
-	case errors.As(err, &ee):
-		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal()), nil
-		}
-		return ee.ExitCode(), nil
-	}
-	return 0, fmt.Errorf("runc run: %w", err)
-}
-
 // wait forwards o.Signals to the container as they come and, once ctx
-// ends, sends SIGTERM and SIGKILL o.Grace later; it returns runc's wait
-// result.
-func (r *Runc) wait(ctx context.Context, id string, o Options, done <-chan error) error {
+// ends, sends SIGTERM and SIGKILL o.Grace later; it returns when the
+// container has ended.
+func (r *Runc) wait(ctx context.Context, c *Container, o Options) {
 	ended := ctx.Done()
 	var kill <-chan time.Time
 	for {
 		select {
-		case err := <-done:
-			return err
+		case <-c.Done():
+			return
 		case sig := <-o.Signals:
 			if n, ok := sig.(syscall.Signal); ok {
-				r.kill(id, strconv.Itoa(int(n)))
+				c.Signal(n)
 			}
 		case <-ended:
 			ended = nil
-			r.kill(id, "TERM")
+			c.Signal(syscall.SIGTERM)
 			t := time.NewTimer(grace(o.Grace))
 			defer t.Stop()
 			kill = t.C
 		case <-kill:
 			kill = nil
-			r.kill(id, "KILL")
+			c.Signal(syscall.SIGKILL)
 		}
 	}
-}
-
-func (r *Runc) kill(id, sig string) {
-	_ = r.command("kill", id, sig).Run() // the container may be gone already
 }
 
 // delete removes the container whatever its state; `runc run` usually

@@ -30,6 +30,9 @@ type Options struct {
 	Builder string
 	Out     io.Writer
 	Logger  *slog.Logger
+	// RootfsCache is where images are unpacked for containers (default
+	// the user cache dir/pinwheel/rootfs, shared with pinwheel run and up).
+	RootfsCache string
 }
 
 // Result is what happened, release by release.
@@ -40,6 +43,9 @@ type Result struct {
 	Load     LoadStats     `json:"load"`
 	Live     string        `json:"live"`
 	Elapsed  time.Duration `json:"elapsedNs"`
+	// Runs says how the replicas ran: OCI containers of each image, or
+	// host processes and why.
+	Runs string `json:"runs"`
 	// OK is true when every release ended as expected: v2 rolled back and
 	// v3 promoted.
 	OK bool `json:"ok"`
@@ -96,15 +102,24 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 		return res, err
 	}
 	defer store.Close()
+	if o.RootfsCache == "" {
+		if base, err := os.UserCacheDir(); err == nil {
+			o.RootfsCache = filepath.Join(base, "pinwheel", "rootfs")
+		} else {
+			o.RootfsCache = filepath.Join(o.Dir, "rootfs")
+		}
+	}
 	rt, err := local.New(ctx, filepath.Join(o.Dir, "runtime"), local.WithLogger(o.Logger), local.WithGracePeriod(2*time.Second),
-		local.WithProbeInterval(50*time.Millisecond), local.WithBackoff(100*time.Millisecond, time.Second))
+		local.WithProbeInterval(50*time.Millisecond), local.WithBackoff(100*time.Millisecond, time.Second),
+		local.WithRootfsCache(o.RootfsCache))
 	if err != nil {
 		return res, err
 	}
 	rt.Start()
 	defer rt.Close()
 	fmt.Fprintf(w, "pinwheel demo: state in %s\n", o.Dir)
-	fmt.Fprintf(w, "local runtime: python3 replicas behind pinwheel's weighted proxy (in this process)\n")
+	res.Runs = rt.ModeLine()
+	fmt.Fprintf(w, "local runtime (in this process): replicas as %s, behind pinwheel's weighted proxy\n", res.Runs)
 
 	endpoint := func() string {
 		// Clients arrive once the service first answers: no traffic is

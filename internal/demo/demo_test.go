@@ -6,9 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/container"
+	"pinwheel.dev/pinwheel/internal/debian"
+	"pinwheel.dev/pinwheel/internal/debian/debiantest"
 )
 
 // TestDemo runs `pinwheel demo` end to end (what `make demo` runs): the bad
@@ -25,7 +30,7 @@ func TestDemo(t *testing.T) {
 	defer cancel()
 	var out bytes.Buffer
 	dir := filepath.Join(t.TempDir(), "demo")
-	res, err := Run(ctx, Options{Example: "../../examples/shop", Dir: dir, Out: &out})
+	res, err := Run(ctx, Options{Example: shopWithPool(t), Dir: dir, Out: &out})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
@@ -57,6 +62,54 @@ func TestDemo(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("state directory left behind without Keep: %v", err)
 	}
+	_, noRunc := container.Detect()
+	switch {
+	case noRunc == nil && !strings.Contains(res.Runs, "OCI containers"):
+		t.Errorf("root with runc, but the replicas did not run in containers: %s", res.Runs)
+	case noRunc != nil && !strings.Contains(res.Runs, "host processes"):
+		t.Errorf("no runc (%v), but the demo does not say it ran host processes: %s", noRunc, res.Runs)
+	}
+	for _, r := range res.Rollouts {
+		if r.Artifact == "source" {
+			t.Errorf("%s ran from source, not from its image: the build failed", r.Name)
+		}
+	}
+	if !strings.Contains(out.String(), "replicas: "+res.Runs) {
+		t.Errorf("the summary does not say how replicas ran")
+	}
+}
+
+// shopWithPool copies examples/shop with its Debian base's .debs in a pool
+// filled by apt-get download (the ordinary client): the demo's builds never
+// contact a mirror in tests.
+func shopWithPool(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "shop")
+	if err := CopyProject("../../examples/shop", dir); err != nil {
+		t.Fatal(err)
+	}
+	l, err := debian.ReadLock(filepath.Join(dir, "base.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkgs []debiantest.Pkg
+	for _, p := range l.Packages {
+		pkgs = append(pkgs, debiantest.Pkg{Name: p.Name, Version: p.Version, Arch: p.Architecture})
+	}
+	pool := debiantest.Pool(t, pkgs)
+	yml := filepath.Join(dir, "pinwheel.yaml")
+	b, err := os.ReadFile(yml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := regexp.MustCompile(`pools: \[[^\]]*\]`).ReplaceAll(b, []byte("pools: ["+pool+"]"))
+	if bytes.Equal(b, nb) {
+		t.Fatal("examples/shop/pinwheel.yaml has no pools: line to replace")
+	}
+	if err := os.WriteFile(yml, nb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func TestVersionApplyChangesTheProject(t *testing.T) {

@@ -28,6 +28,7 @@ func WriteSummary(w io.Writer, r Result) {
 			expected += o.Load.Failed
 		}
 	}
+	fmt.Fprintf(w, "replicas: %s\n", r.Runs)
 	fmt.Fprintf(w, "live release: %s\nload generator: %d requests through the proxy, %d failed: %d during the bad release's rollout (its own 500s), %d at any other time\n",
 		r.Live, r.Load.Requests, r.Load.Failed, expected, r.Load.Failed-expected)
 	for _, o := range r.Rollouts {

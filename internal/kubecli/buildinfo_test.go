@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"pinwheel.dev/pinwheel/internal/image/imagetest"
 	"strings"
 	"testing"
 
@@ -16,7 +18,13 @@ import (
 // --output oci:PATH does, and writes its -o json result next to it.
 func buildShop(t *testing.T) (layout, resultFile string, res *build.Result) {
 	t.Helper()
-	dir, _ := filepath.Abs("../../examples/shop")
+	dir := filepath.Join(t.TempDir(), "shop")
+	if out, err := exec.Command("cp", "-r", "../../examples/shop", dir).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	if err := imagetest.UseSyntheticBase(dir); err != nil { // a build is needed, not a Python that runs
+		t.Fatal(err)
+	}
 	layout = filepath.Join(t.TempDir(), "shop.oci")
 	res, err := build.Run(context.Background(), build.Options{Dir: dir, CacheDir: t.TempDir(), BuilderVersion: "test",
 		Getenv: func(string) string { return "" }, Outputs: []string{"oci:" + layout}})

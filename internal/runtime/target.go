@@ -131,6 +131,10 @@ type Observed struct {
 	Converged bool `json:"converged"`
 	// Releases are the releases that have replicas, by ID.
 	Releases map[string]ReleaseState `json:"releases,omitempty"`
+	// Runs says in words how the target runs replicas, and when it cannot
+	// run them in their image, why (e.g. "host processes …: no OCI runtime
+	// can run containers here: missing root").
+	Runs string `json:"runs,omitempty"`
 }
 
 // Readiness returns the desired/ready counts of release (zero if unknown).
@@ -157,12 +161,23 @@ func (o Observed) RolloutObservations(stable, canary string) rollout.Observation
 
 // ReleaseState is one release's replicas.
 type ReleaseState struct {
-	ID       string         `json:"id"`
+	ID string `json:"id"`
+	// Mode is how the release's replicas run: ModeContainer (an OCI
+	// container of the release's image), ModeProcess (a process on the
+	// host) or ModePod (Kubernetes). Empty when the target does not say.
+	Mode     string         `json:"mode,omitempty"`
 	Desired  int            `json:"desired"`
 	Ready    int            `json:"ready"`
 	Restarts int            `json:"restarts"`
 	Replicas []ReplicaState `json:"replicas,omitempty"`
 }
+
+// How a release's replicas run (ReleaseState.Mode).
+const (
+	ModeContainer = "container"
+	ModeProcess   = "process"
+	ModePod       = "pod"
+)
 
 // ReplicaState is one replica as a Target sees it.
 type ReplicaState struct {

@@ -6,6 +6,8 @@ Listens on $PORT (default 8000).
 """
 import json
 import os
+import signal
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import greetlib
@@ -34,6 +36,7 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     port = int(os.environ.get("PORT", "8000"))
     server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # as PID 1 SIGTERM has no default action
     print(f"hello listening on :{port}", flush=True)
     server.serve_forever()
 

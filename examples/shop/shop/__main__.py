@@ -9,6 +9,7 @@ Listens on 127.0.0.1:$PORT (default 8000). SHOP_FAULT: see shop/faults.py.
 """
 import json
 import os
+import signal
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -78,6 +79,9 @@ def main():
     port = int(os.environ.get("PORT", "8000"))
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
+    # In its container the shop is PID 1, for which no signal has a default
+    # action: without this handler SIGTERM would be ignored until SIGKILL.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"shop {__version__} listening on 127.0.0.1:{port} (fault: {FAULTS.describe()})", flush=True)
     server.serve_forever()
 

@@ -6,7 +6,11 @@
 package imagetest
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -83,4 +87,29 @@ func WriteLayout(dir string, platforms ...v1.Platform) (v1.Hash, error) {
 		return v1.Hash{}, fmt.Errorf("write index: %w", err)
 	}
 	return idx.Digest()
+}
+
+// debianBase is a project's `base:` mapping (base.debian) in pinwheel.yaml,
+// in block or flow style: the base: line and the indented lines after it.
+var debianBase = regexp.MustCompile(`(?m)^base:.*\n(?:[ \t]+.*\n)*`)
+
+// UseSyntheticBase turns a copy of an example project (whose pinwheel.yaml
+// names a Debian base) into one on the tiny synthetic base: the layout is
+// written to DIR/base and `base:` becomes oci:base@DIGEST. For tests that
+// need a build, not a Python that runs.
+func UseSyntheticBase(dir string) error {
+	d, err := WriteLayout(filepath.Join(dir, "base"))
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(dir, "pinwheel.yaml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	out := debianBase.ReplaceAll(b, []byte("base: oci:base@"+d.String()+"\n"))
+	if bytes.Equal(out, b) {
+		return fmt.Errorf("%s has no base: mapping to replace", p)
+	}
+	return os.WriteFile(p, out, 0o644)
 }

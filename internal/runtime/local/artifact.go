@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"pinwheel.dev/pinwheel/internal/container"
 	"pinwheel.dev/pinwheel/internal/runtime"
 	"pinwheel.dev/pinwheel/internal/safefs"
 )
@@ -21,6 +22,12 @@ type launch struct {
 	dir    string   // working directory
 	env    []string // environment without PORT
 	python string   // the release's venv python (for smoke commands)
+	// image set: replicas run as containers of this image under runc,
+	// with env after the image's, bundles under bundles, limits as cgroups.
+	image   *container.Prepared
+	runc    *container.Runc
+	bundles string
+	limits  container.Limits
 }
 
 // prepare turns rel's artifact into a launch: a per-release venv under the
@@ -34,6 +41,8 @@ func (rt *Runtime) prepare(ctx context.Context, service string, rel runtime.Rele
 	switch {
 	case a.Source != nil:
 		return rt.prepareSource(relDir, rel)
+	case a.Layout != "" && rt.runc != nil:
+		return rt.prepareContainer(ctx, rel)
 	case a.Layout != "":
 		return rt.prepareLayout(ctx, relDir, rel)
 	case a.Image != "":
@@ -43,6 +52,9 @@ func (rt *Runtime) prepare(ctx context.Context, service string, rel runtime.Rele
 }
 
 func (rt *Runtime) checkPython(rel runtime.Release, want string) error {
+	if rt.pyErr != nil {
+		return fmt.Errorf("release %s: %w", rel.ID, rt.pyErr)
+	}
 	if want == "" || minorOf(want) == rt.python.minor() {
 		return nil
 	}

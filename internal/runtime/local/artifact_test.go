@@ -150,7 +150,7 @@ func writeLayout(t *testing.T, img v1.Image) (dir, digest string) {
 }
 
 func TestLayoutReleaseRunsImageLayers(t *testing.T) {
-	rt := newTestRuntime(t)
+	rt := newTestRuntime(t, WithContainers(false)) // the host-process mode
 	dir, digest := writeImage(t, rt.python.version)
 	rel := &runtime.Release{ID: "img", Artifact: runtime.Artifact{Layout: dir, Digest: digest}}
 	apply(t, rt, runtime.Desired{Stable: rel, Replicas: 1})
@@ -171,7 +171,7 @@ func TestLayoutReleaseRunsImageLayers(t *testing.T) {
 }
 
 func TestLayoutPythonMismatchIsAClearError(t *testing.T) {
-	rt := newTestRuntime(t)
+	rt := newTestRuntime(t, WithContainers(false)) // the host-process mode
 	dir, digest := writeImage(t, "3.7.1")
 	err := rt.Apply(context.Background(), runtime.Desired{Service: svc, Replicas: 1,
 		Stable: &runtime.Release{ID: "old", Artifact: runtime.Artifact{Layout: dir, Digest: digest}}})

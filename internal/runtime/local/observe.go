@@ -13,9 +13,11 @@ import (
 func (rt *Runtime) Observe(_ context.Context, name string) (runtime.Observed, error) {
 	s := rt.lookup(name)
 	if s == nil {
-		return runtime.Observed{Service: name, Converged: true}, nil
+		return runtime.Observed{Service: name, Converged: true, Runs: rt.ModeLine()}, nil
 	}
-	return s.observe(), nil
+	o := s.observe()
+	o.Runs = rt.ModeLine()
+	return o, nil
 }
 
 // Logs returns the newest lines of the release's replicas.

@@ -3,6 +3,8 @@ package local
 import (
 	"log/slog"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/container"
 )
 
 type options struct {
@@ -17,6 +19,9 @@ type options struct {
 	reconcileEvery  time.Duration
 	addrs           map[string]string
 	logLines        int
+	containers      bool   // run image replicas as containers when runc can
+	rootfsCache     string // "": stateDir/rootfs
+	limits          container.Limits
 }
 
 // Option configures a Runtime.
@@ -54,6 +59,24 @@ func WithServiceAddr(service, addr string) Option {
 	return func(o *options) { o.addrs[service] = addr }
 }
 
+// WithContainers says whether replicas of an image (an OCI layout) run as
+// OCI containers under runc when this process can run them (root and
+// runc; default true). With false, or where runc cannot run, they run as
+// host processes on the machine's python3 (see Mode).
+func WithContainers(on bool) Option { return func(o *options) { o.containers = on } }
+
+// WithRootfsCache sets where images are unpacked for containers, once per
+// image (default STATEDIR/rootfs); `pinwheel up` shares `pinwheel run`'s.
+func WithRootfsCache(dir string) Option { return func(o *options) { o.rootfsCache = dir } }
+
+// WithLimits sets each container replica's cgroup limits (default 512 MiB
+// of memory, 512 pids, no CPU quota); zero fields are unlimited.
+func WithLimits(l container.Limits) Option { return func(o *options) { o.limits = l } }
+
+// DefaultLimits are a container replica's limits unless WithLimits says
+// otherwise.
+var DefaultLimits = container.Limits{MemoryBytes: 512 << 20, Pids: 512}
+
 func defaultOptions() *options {
 	return &options{
 		python: "python3", logger: slog.New(slog.DiscardHandler),
@@ -61,5 +84,6 @@ func defaultOptions() *options {
 		backoffMin: 200 * time.Millisecond, backoffMax: 10 * time.Second,
 		probeInterval: 100 * time.Millisecond, upstreamTimeout: 60 * time.Second,
 		reconcileEvery: 100 * time.Millisecond, addrs: map[string]string{}, logLines: 2000,
+		containers: true, limits: DefaultLimits,
 	}
 }

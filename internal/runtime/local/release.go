@@ -110,7 +110,10 @@ func (rel *release) readyCount() int {
 func (rel *release) state(desired int) runtime.ReleaseState {
 	rel.mu.Lock()
 	defer rel.mu.Unlock()
-	st := runtime.ReleaseState{ID: rel.id, Desired: desired, Restarts: rel.restarts}
+	st := runtime.ReleaseState{ID: rel.id, Mode: runtime.ModeProcess, Desired: desired, Restarts: rel.restarts}
+	if rel.launch.image != nil {
+		st.Mode = runtime.ModeContainer
+	}
 	for _, r := range rel.replicas {
 		s := r.snapshot()
 		if r.ready.Load() {

@@ -109,10 +109,6 @@ func (r *replica) run() {
 // exit (or stops it). It returns how the process ended.
 func (r *replica) runOnce() string {
 	r.setState(stateStarting)
-	cmd := exec.Command(r.launch.argv[0], r.launch.argv[1:]...)
-	cmd.Dir = r.launch.dir
-	cmd.Env = append(append([]string{}, r.launch.env...), fmt.Sprintf("PORT=%d", r.port), "PINWHEEL_REPLICA="+r.name)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var file *os.File
 	if r.logFile != "" {
 		os.MkdirAll(filepath.Dir(r.logFile), 0o755)
@@ -123,6 +119,13 @@ func (r *replica) runOnce() string {
 		w.file = file
 		defer file.Close()
 	}
+	if r.launch.image != nil {
+		return r.runContainerOnce(w)
+	}
+	cmd := exec.Command(r.launch.argv[0], r.launch.argv[1:]...)
+	cmd.Dir = r.launch.dir
+	cmd.Env = append(append([]string{}, r.launch.env...), fmt.Sprintf("PORT=%d", r.port), "PINWHEEL_REPLICA="+r.name)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := cmd.Start(); err != nil {
 		return "start: " + err.Error()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"pinwheel.dev/pinwheel/internal/container"
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
@@ -25,6 +26,11 @@ type Runtime struct {
 	recorder *metrics.Recorder
 	registry *prometheus.Registry
 	prom     *proxyMetrics
+	pyErr    error // why there is no host python (container mode only)
+
+	runc         *container.Runc // nil: replicas run as host processes
+	noContainers string          // why runc is nil
+	rootfsCache  string
 
 	mu       sync.Mutex
 	services map[string]*service
@@ -56,16 +62,16 @@ func New(ctx context.Context, stateDir string, opts ...Option) (*Runtime, error)
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, err
 	}
-	py, err := detectPython(ctx, o.python)
-	if err != nil {
-		return nil, err
-	}
 	reg := prometheus.NewRegistry()
 	rt := &Runtime{
-		stateDir: abs, opts: o, python: py, recorder: metrics.NewRecorder(0),
+		stateDir: abs, opts: o, recorder: metrics.NewRecorder(0),
 		registry: reg, prom: newProxyMetrics(reg),
 		services: map[string]*service{}, prepared: map[string]launch{},
 		stop: make(chan struct{}), loopDone: make(chan struct{}),
+	}
+	rt.setupContainers()
+	if rt.python, rt.pyErr = detectPython(ctx, o.python); rt.pyErr != nil && rt.runc == nil {
+		return nil, rt.pyErr
 	}
 	rt.reapOrphans()
 	return rt, nil
@@ -125,6 +131,11 @@ func (rt *Runtime) Close() error {
 		}
 		s.mu.Unlock()
 		s.retiring.Wait()
+	}
+	if rt.runc != nil {
+		if _, err := rt.runc.Cleanup(); err != nil { // none should be left; a safety net
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -89,6 +89,9 @@ func runCommand(ctx context.Context, l launch, command []string, base string, ti
 	for i, a := range command {
 		argv[i] = os.Expand(a, lookup)
 	}
+	if l.image != nil {
+		return smokeInContainer(ctx, l, argv, base, timeout)
+	}
 	if isPythonName(argv[0]) {
 		argv[0] = l.python
 	}

@@ -1,6 +1,7 @@
 // Package local_test is the end-to-end suite of the embedded local runtime:
 // the pinwheel binary (built once in TestMain), `pinwheel up` hosting real
-// python3 replicas of examples/shop behind the real proxy, `pinwheel deploy`
+// replicas of examples/shop (OCI containers of its Debian-based image under
+// runc, as root) behind the real proxy, `pinwheel deploy`
 // processes driving rollouts against a real SQLite ledger, and a load
 // generator through the proxy the whole time.
 package local_test

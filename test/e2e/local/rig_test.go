@@ -16,8 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/debian"
+	"pinwheel.dev/pinwheel/internal/debian/debiantest"
 	"pinwheel.dev/pinwheel/internal/demo"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/runtime"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
 
@@ -39,8 +42,56 @@ func newRig(t *testing.T) *rig {
 	}
 	addr := freeAddr(t)
 	r := &rig{t: t, dir: dir, endpoint: "http://" + addr}
+	r.debs()
 	r.startUp()
 	return r
+}
+
+// debs points the copy's Debian base at a pool holding its locked .debs
+// (apt-get download, the ordinary client), so no build contacts a mirror.
+func (r *rig) debs() {
+	r.t.Helper()
+	l, err := debian.ReadLock(filepath.Join(r.dir, "base.lock"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var pkgs []debiantest.Pkg
+	for _, p := range l.Packages {
+		pkgs = append(pkgs, debiantest.Pkg{Name: p.Name, Version: p.Version, Arch: p.Architecture})
+	}
+	r.setYAML(`pools: \[[^\]]*\]`, "pools: ["+debiantest.Pool(r.t, pkgs)+"]")
+}
+
+// assertContainers checks that every replica of the service runs as an OCI
+// container: the runtime says so, and each replica's process is in a mount
+// and PID namespace of its own.
+func (r *rig) assertContainers() {
+	r.t.Helper()
+	c, err := local.Dial(context.Background(), filepath.Join(r.dir, ".pinwheel"))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	o, err := c.Observe(context.Background(), "shop")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if !strings.Contains(o.Runs, "OCI containers") || len(o.Releases) == 0 {
+		r.t.Fatalf("the runtime does not run replicas in containers: %q %+v", o.Runs, o.Releases)
+	}
+	for id, rel := range o.Releases {
+		if rel.Mode != runtime.ModeContainer {
+			r.t.Errorf("release %s runs as %q, want %q", id, rel.Mode, runtime.ModeContainer)
+		}
+		for _, rep := range rel.Replicas {
+			for _, ns := range []string{"mnt", "pid"} {
+				theirs, err1 := os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", rep.PID, ns))
+				ours, err2 := os.Readlink("/proc/self/ns/" + ns)
+				if err1 != nil || err2 != nil || theirs == ours {
+					r.t.Errorf("replica %s (pid %d): %s namespace %q vs the test's %q (%v %v)", rep.Name, rep.PID, ns, theirs, ours, err1, err2)
+				}
+			}
+		}
+	}
 }
 
 // startUp starts `pinwheel up` for the project (again, after killUp) and

@@ -27,6 +27,7 @@ func TestGoodReleasePromotesBadRollsBackStableKeepsServing(t *testing.T) {
 	ctx := context.Background()
 	load := r.load()
 	r.deploy(0, "--image", r.build("v1"))
+	r.assertContainers()
 	store := r.ledger()
 	if s := load.Stats(); s.Failed != 0 || s.Requests == 0 {
 		t.Errorf("first release under load: %d of %d requests failed: %v", s.Failed, s.Requests, s.ByStatus)

@@ -47,6 +47,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, {"ready": True})
         if self.path == "/sys-path":
             return self.answer(200, {"path": sys.path, "prefix": sys.prefix})
+        if self.path.startswith("/sees?"):  # what this process sees: /sees?path=P&path=Q
+            from urllib.parse import parse_qs, urlsplit
+            paths = parse_qs(urlsplit(self.path).query).get("path", [])
+            return self.answer(200, {"executable": sys.executable, "version": sys.version.split()[0],
+                                     "pid": os.getpid(), "exists": {p: os.path.exists(p) for p in paths}})
         served += 1
         if CRASH_AFTER and served > CRASH_AFTER:
             print("crashing after", CRASH_AFTER, "requests", flush=True)
