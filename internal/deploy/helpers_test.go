@@ -7,10 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"pinwheel.dev/pinwheel/internal/image/imagetest"
 	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
-// shopCopy copies examples/shop into a temporary directory.
+// shopCopy copies examples/shop into a temporary directory, on the tiny
+// synthetic base: these tests read what a build records, they run nothing
+// in the image (the Debian base is built and run in internal/build,
+// internal/runtime/local and the e2e suites).
 func shopCopy(t testing.TB) string {
 	t.Helper()
 	src, _ := filepath.Abs("../../examples/shop")
@@ -33,6 +37,9 @@ func shopCopy(t testing.TB) string {
 		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := imagetest.UseSyntheticBase(dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst

@@ -107,7 +107,11 @@ func UseSyntheticBase(dir string) error {
 	if err != nil {
 		return err
 	}
-	out := debianBase.ReplaceAll(b, []byte("base: oci:base@"+d.String()+"\n"))
+	// The replacement keeps the lines the mapping held, so positions the
+	// tests name in the rest of the file stay where they were.
+	out := debianBase.ReplaceAllFunc(b, func(m []byte) []byte {
+		return append([]byte("base: oci:base@"+d.String()+"\n"), bytes.Repeat([]byte("\n"), bytes.Count(m, []byte("\n"))-1)...)
+	})
 	if bytes.Equal(out, b) {
 		return fmt.Errorf("%s has no base: mapping to replace", p)
 	}
