@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,8 +15,8 @@ import (
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
 	"pinwheel.dev/pinwheel/internal/deploy"
-	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -26,7 +27,7 @@ func Terminal(rel *v1alpha1.Release) bool {
 
 // Outcome is a terminal phase in the words the local target's rollouts use
 // (promoted, rolled-back, aborted, failed).
-func Outcome(phase string) string { return driver.Outcome(rollout.Phase(phase)) }
+func Outcome(phase string) string { return loop.Outcome(rollout.Phase(phase)) }
 
 // printer writes what is new in each version of a Release it is shown:
 // decisions as the local target prints them, and the message while the
@@ -69,6 +70,21 @@ func Follow(ctx context.Context, c client.WithWatch, key client.ObjectKey, w io.
 // for an in-process controller also its bookkeeping finished).
 func FollowUntil(ctx context.Context, c client.WithWatch, key client.ObjectKey, w io.Writer, done func(*v1alpha1.Release) bool) (*v1alpha1.Release, error) {
 	p := &printer{w: w, done: done}
+	last, err := follow(ctx, c, key, p)
+	if err != nil && ctx.Err() != nil {
+		// Interrupted: show what the Release says now, so the last
+		// decisions before the interruption are not lost on the way.
+		fin, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		var rel v1alpha1.Release
+		if c.Get(fin, key, &rel) == nil {
+			p.show(&rel)
+		}
+	}
+	return last, err
+}
+
+func follow(ctx context.Context, c client.WithWatch, key client.ObjectKey, p *printer) (*v1alpha1.Release, error) {
 	for {
 		var rel v1alpha1.Release
 		if err := c.Get(ctx, key, &rel); err != nil {
