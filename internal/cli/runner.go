@@ -30,7 +30,31 @@ func openRunner(ctx context.Context, streams Streams, output string, logger *slo
 		notify.Close(cctx, notifier)
 	}
 	out := progressWriter(streams, output)
+	endpoint := endpointNote(ctx, t, proj.Config.Service)
 	runner := &deploy.Runner{Store: store, Target: t, Project: proj, Logger: logger, Notifier: notifier, Tracker: tracker,
-		OnDecision: func(d ledger.Decision) { fmt.Fprintf(out, "  %s\n", deploy.FormatDecision(d)) }}
+		OnDecision: func(d ledger.Decision) {
+			fmt.Fprintf(out, "  %s\n", deploy.FormatDecision(d))
+			if note := endpoint(); note != "" {
+				fmt.Fprintf(out, "  %s\n", note)
+			}
+		}}
 	return runner, closeFn, nil
+}
+
+// endpointNote returns a function that, once the target serves service
+// at an address, says where (once): the analysis steps measure the
+// requests sent there, so a newcomer must know it.
+func endpointNote(ctx context.Context, t deploy.Target, service string) func() string {
+	said := false
+	return func() string {
+		if said {
+			return ""
+		}
+		seen, err := t.Observe(ctx, service)
+		if err != nil || seen.Endpoint == "" {
+			return ""
+		}
+		said = true
+		return fmt.Sprintf("service %s at %s — the analysis measures the requests sent there", service, seen.Endpoint)
+	}
 }

@@ -90,6 +90,13 @@ the machine's python3, and up says so.`,
 				fmt.Fprintf(streams.Out, "  control API  http://%s  (token in %s)\n", st.Addr, filepath.Join(stateDir, local.StateFileName))
 				fmt.Fprintf(streams.Out, "  metrics      http://%s/metrics\n", st.Addr)
 				fmt.Fprintf(streams.Out, "  replicas     %s\n", rt.ModeLine())
+				if len(f.serviceAddrs) == 0 {
+					fmt.Fprintf(streams.Out, "  services     each at an address of its own from its first deploy (deploy and status print it; fix one with --service-addr SERVICE=HOST:PORT)\n")
+				}
+				for _, sa := range f.serviceAddrs {
+					name, addr, _ := strings.Cut(sa, "=")
+					fmt.Fprintf(streams.Out, "  service      %s at http://%s\n", name, addr)
+				}
 				fmt.Fprintf(streams.Out, "  stop with Ctrl-C or SIGTERM (replicas are stopped, the state file removed)\n")
 			})
 		},
