@@ -69,7 +69,7 @@ func envSecrets(cfg *config.Config, r *Report) {
 	line, col := cfg.Pos("env")
 	for _, name := range slices.Sorted(maps.Keys(cfg.Env)) {
 		if what, critical, ok := secrets.Env(name, cfg.Env[name]); ok {
-			f := addLine(r, "PW404", config.FileName, line, col, "env: %s %s: it is written into the image config", name, what)
+			f := addLine(r, "PW404", config.FileName, line, col, "env: %s %s: it is written into the image config; use secretEnv: %s: {fromEnv: …} (or fromFile, secretKeyRef)", name, what, name)
 			if critical {
 				f.Severity = SeverityCritical
 			}

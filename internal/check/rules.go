@@ -77,7 +77,7 @@ var Rules = map[string]Rule{
 		Fix:   "add the file to .dockerignore (and remove it from the repository)"},
 	"PW404": {ID: "PW404", Name: "secret-in-config-env", Severity: SeverityHigh,
 		Title: "pinwheel.yaml env: carries a secret",
-		Fix:   "keep secrets out of pinwheel.yaml: give the runtime the value (a Kubernetes Secret, the deploy environment), not the image"},
+		Fix:   "move it to secretEnv: a reference, not a value ({fromEnv: VAR} or {fromFile: PATH} locally, {secretKeyRef: {name: SECRET, key: KEY}} on Kubernetes)"},
 	"PW405": {ID: "PW405", Name: "include-selects-secret", Severity: SeverityMedium,
 		Title: "app.include selects a secret file",
 		Fix:   "narrow app.include to the app's own files; secret-shaped files are never copied"},
