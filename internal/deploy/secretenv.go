@@ -186,12 +186,34 @@ type envTarget struct {
 	resolver *EnvResolver
 }
 
+// Apply resolves the releases the runtime does not hold yet. A release it
+// holds keeps the environment it was first started with (releases are
+// immutable by ID), so it is passed without its references and nothing is
+// resolved: a rollback to the running stable release works after
+// pinwheel.yaml's env: changed, or in a shell without the secret.
 func (t envTarget) Apply(ctx context.Context, d runtime.Desired) error {
+	var held map[string]runtime.ReleaseState
+	resolve := func(r runtime.Release) (runtime.Release, error) {
+		if len(r.EnvDigests) == 0 && len(r.SecretEnv) == 0 {
+			return r, nil
+		}
+		if held == nil {
+			held = map[string]runtime.ReleaseState{}
+			if o, err := t.Target.Observe(ctx, d.Service); err == nil && o.Releases != nil {
+				held = o.Releases
+			}
+		}
+		if _, ok := held[r.ID]; ok {
+			r.EnvDigests, r.SecretEnv = nil, nil
+			return r, nil
+		}
+		return t.resolver.Resolve(ctx, r)
+	}
 	for _, r := range []**runtime.Release{&d.Stable, &d.Canary} {
 		if *r == nil {
 			continue
 		}
-		rr, err := t.resolver.Resolve(ctx, **r)
+		rr, err := resolve(**r)
 		if err != nil {
 			return err
 		}
@@ -199,7 +221,7 @@ func (t envTarget) Apply(ctx context.Context, d runtime.Desired) error {
 	}
 	standby := make([]runtime.Release, len(d.Standby))
 	for i, r := range d.Standby {
-		rr, err := t.resolver.Resolve(ctx, r)
+		rr, err := resolve(r)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/runtime"
+	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
 
 const (
@@ -170,4 +171,53 @@ func wantErr(t *testing.T, err error, want string, values ...string) {
 			t.Fatalf("error %q quotes a value", err)
 		}
 	}
+}
+
+// The wrapper resolves only releases the runtime does not hold yet: after
+// pinwheel.yaml's env: changed (or in a shell without the secret), the
+// running release is applied again as it runs — what a rollback to the
+// stable release does — while a release the runtime does not hold is
+// refused. The runtime is the real local one, with python3 replicas.
+func TestResolvedEnvOnlyForNewReleases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts python3 replicas")
+	}
+	ctx := context.Background()
+	dir := secretShop(t)
+	p, err := LoadProject(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := openStore(t)
+	rel, err := RecordRelease(ctx, store, p, Artifact{Source: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r1 runtime.Release
+	if err := json.Unmarshal(rel.Deploy, &r1); err != nil {
+		t.Fatal(err)
+	}
+	r1.ID = rel.ID
+	rt, err := local.New(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	tgt := WithResolvedEnv(rt, NewEnvResolver(dir))
+	d := runtime.Desired{Service: "shop", Stable: &r1, Replicas: 1, ReadinessPath: "/healthz"}
+	if err := tgt.Apply(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+
+	// A later pinwheel process (rollback, --resume), after the edit.
+	replaceInFile(t, filepath.Join(dir, config.FileName), envValue, "another-value")
+	os.Unsetenv("PW_TEST_DB_PASS")
+	tgt = WithResolvedEnv(rt, NewEnvResolver(dir))
+	if err := tgt.Apply(ctx, d); err != nil {
+		t.Fatalf("re-applying the running release after env: changed: %v", err)
+	}
+	r2 := r1
+	r2.ID = "shop-other"
+	err = tgt.Apply(ctx, runtime.Desired{Service: "shop", Stable: &r1, Canary: &r2, Replicas: 1, CanaryReplicas: 1, ReadinessPath: "/healthz"})
+	wantErr(t, err, "release shop-other runs with env: SHOP_FAULT = "+config.ValueDigest(envValue), envValue, secretValue)
 }
