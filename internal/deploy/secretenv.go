@@ -51,7 +51,8 @@ type EnvResolver struct {
 	// Dir is the project: fromFile's root and the pinwheel.yaml EnvDigests
 	// are read from.
 	Dir string
-	// LookupEnv reads the deploying process's environment (os.LookupEnv).
+	// LookupEnv reads the deploying process's environment (nil:
+	// os.LookupEnv).
 	LookupEnv func(string) (string, bool)
 
 	once sync.Once
@@ -116,11 +117,15 @@ func (e *EnvResolver) secret(ctx context.Context, name string, ref runtime.Secre
 		return &inputerr.Error{Path: filepath.Join(e.Dir, config.FileName),
 			Msg: fmt.Sprintf("secretEnv.%s: ", name) + fmt.Sprintf(format, args...)}
 	}
+	lookup := e.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
 	var v string
 	switch {
 	case ref.FromEnv != "":
 		var ok bool
-		if v, ok = e.LookupEnv(ref.FromEnv); !ok {
+		if v, ok = lookup(ref.FromEnv); !ok {
 			return "", bad("fromEnv %s is not set in the environment of this pinwheel process", ref.FromEnv)
 		}
 	case ref.FromFile != "":
