@@ -9,12 +9,26 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/rollout"
+	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
 // Strategy shares their JSON names with the
 // engine's types, so its conversion is a JSON round trip: one rule for every
 // field, and a test (mirror_test.go) fails when either side gains a field
 // the other lacks.
+
+// RuntimeSecretEnv returns SecretEnv as the references a runtime.Release
+// carries (nil when there are none).
+func (s *ReleaseSpec) RuntimeSecretEnv() map[string]runtime.SecretRef {
+	if len(s.SecretEnv) == 0 {
+		return nil
+	}
+	out := make(map[string]runtime.SecretRef, len(s.SecretEnv))
+	for name, r := range s.SecretEnv {
+		out[name] = runtime.SecretRef{SecretKeyRef: &runtime.SecretKeyRef{Name: r.Name, Key: r.Key}}
+	}
+	return out
+}
 
 // RolloutSpec returns the engine's spec for the Release: Strategy, with
 // Smoke (if set) run as a first smoke step before any traffic moves.

@@ -62,6 +62,13 @@ type ReleaseSpec struct {
 	// +optional
 	Env map[string]string `json:"env,omitempty"`
 
+	// SecretEnv are variables set on the canary's containers from keys of
+	// Secrets in the Release's namespace (valueFrom.secretKeyRef): the
+	// Release and the pod template name the Secret, never hold the value.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=4096
+	SecretEnv map[string]SecretKeyRef `json:"secretEnv,omitempty"`
+
 	// BuildInfo is the build metadata of Image; pods carry it as annotations.
 	BuildInfo BuildInfo `json:"buildInfo"`
 
@@ -183,4 +190,16 @@ type Decision struct {
 	Phase  string      `json:"phase"`
 	Action string      `json:"action"`
 	Reason string      `json:"reason"`
+}
+
+// SecretKeyRef names one key of a Secret in the Release's namespace.
+type SecretKeyRef struct {
+	// Name is the Secret's name.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+	// Key is the key in the Secret's data.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Key string `json:"key"`
 }

@@ -56,7 +56,7 @@ func refuseSecrets(cfg *config.Config, base v1.Image, layers []scannedLayer) err
 		if what, _, ok := secrets.Env(name, cfg.Env[name]); ok {
 			line, col := cfg.Pos("env")
 			return &inputerr.Error{Path: cfg.Path, Line: line, Col: col,
-				Msg: "refusing to build: env: " + name + " " + what + "; the image config is readable by anyone who can pull the image — pass secrets at run time"}
+				Msg: "refusing to build: env: " + name + " " + what + "; the image config is readable by anyone who can pull the image — move it to secretEnv: (" + name + ": {fromEnv: VAR}, {fromFile: PATH} or {secretKeyRef: {name: SECRET, key: KEY}}), which the image never holds"}
 		}
 	}
 	return nil

@@ -3,10 +3,13 @@ package check
 import (
 	"context"
 	"maps"
+	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+	ignore "github.com/sabhiram/go-gitignore"
 
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/secrets"
@@ -15,7 +18,8 @@ import (
 // checkAppSecrets is the secret check for a project `pinwheel build` builds
 // (no Dockerfile): PW403 for secret files in the tree, PW404 for env:
 // values in pinwheel.yaml, PW405 for app.include globs that select secret
-// files, PW406 for credentials inside files the app layer takes. The
+// files, PW406 for credentials inside files the app layer takes, PW407 for
+// secretEnv files a commit would publish. The
 // detectors are the ones build scans its layers with (internal/secrets).
 func checkAppSecrets(ctx context.Context, p *project, r *Report) error {
 	cfg := config.Defaults()
@@ -47,6 +51,9 @@ func checkAppSecrets(ctx context.Context, p *project, r *Report) error {
 	}
 	if ok {
 		envSecrets(cfg, r)
+		if err := secretEnvFiles(p, cfg, r); err != nil {
+			return err
+		}
 	}
 	files, err := cfg.AppFiles()
 	if err != nil {
@@ -69,12 +76,45 @@ func envSecrets(cfg *config.Config, r *Report) {
 	line, col := cfg.Pos("env")
 	for _, name := range slices.Sorted(maps.Keys(cfg.Env)) {
 		if what, critical, ok := secrets.Env(name, cfg.Env[name]); ok {
-			f := addLine(r, "PW404", config.FileName, line, col, "env: %s %s: it is written into the image config", name, what)
+			f := addLine(r, "PW404", config.FileName, line, col, "env: %s %s: it is written into the image config; use secretEnv: %s: {fromEnv: …} (or fromFile, secretKeyRef)", name, what, name)
 			if critical {
 				f.Severity = SeverityCritical
 			}
 		}
 	}
+}
+
+// secretEnvFiles reports PW407 for secretEnv fromFile files that are in
+// the project tree and not ignored by its top-level .gitignore: build
+// leaves them out of the image, but a commit would publish them. The
+// file's content is read only to learn that it exists; nothing of it is
+// reported.
+func secretEnvFiles(p *project, cfg *config.Config, r *Report) error {
+	var gi *ignore.GitIgnore
+	for _, name := range cfg.SecretEnvNames() {
+		f := cfg.SecretEnv[name].FromFile
+		if f == "" || filepath.IsAbs(f) {
+			continue
+		}
+		rel := path.Clean(filepath.ToSlash(f))
+		if _, exists, err := p.read(rel); err != nil || !exists {
+			continue // a missing or refused file is deploy's error to report
+		}
+		if gi == nil {
+			data, _, err := p.read(".gitignore")
+			if err != nil {
+				return err
+			}
+			gi = ignore.CompileIgnoreLines(strings.Split(string(data), "\n")...)
+		}
+		if gi.MatchesPath(rel) {
+			continue
+		}
+		line, col := cfg.Pos("secretEnv." + name)
+		addLine(r, "PW407", config.FileName, line, col,
+			"secretEnv.%s reads %s, which is in the project and not in .gitignore: pinwheel build leaves it out of the image, but a commit would publish it", name, rel)
+	}
+	return nil
 }
 
 // addLine adds a finding at file:line:col.

@@ -20,7 +20,7 @@ var Rules = map[string]Rule{
 		Fix:   "write the reason: `# pinwheel:ignore PW301 reason: <why this is safe>`"},
 	"PW002": {ID: "PW002", Name: "suppression-unknown-rule", Severity: SeverityLow,
 		Title: "pinwheel:ignore names a rule that does not exist",
-		Fix:   "use a rule ID from `docs/check.md` (PW001…PW406)"},
+		Fix:   "use a rule ID from `docs/check.md` (PW001…PW407)"},
 	"PW101": {ID: "PW101", Name: "no-lockfile", Severity: SeverityHigh,
 		Title: "project has no lockfile",
 		Fix:   "lock the project: `uv lock`, `poetry lock`, `pdm lock`, `pipenv lock` or `pip-compile --generate-hashes`"},
@@ -77,13 +77,16 @@ var Rules = map[string]Rule{
 		Fix:   "add the file to .dockerignore (and remove it from the repository)"},
 	"PW404": {ID: "PW404", Name: "secret-in-config-env", Severity: SeverityHigh,
 		Title: "pinwheel.yaml env: carries a secret",
-		Fix:   "keep secrets out of pinwheel.yaml: give the runtime the value (a Kubernetes Secret, the deploy environment), not the image"},
+		Fix:   "move it to secretEnv: a reference, not a value ({fromEnv: VAR} or {fromFile: PATH} locally, {secretKeyRef: {name: SECRET, key: KEY}} on Kubernetes)"},
 	"PW405": {ID: "PW405", Name: "include-selects-secret", Severity: SeverityMedium,
 		Title: "app.include selects a secret file",
 		Fix:   "narrow app.include to the app's own files; secret-shaped files are never copied"},
 	"PW406": {ID: "PW406", Name: "secret-in-app-file", Severity: SeverityCritical,
 		Title: "an app file holds a credential",
 		Fix:   "read the credential from the environment at run time; `pinwheel build` refuses to build this"},
+	"PW407": {ID: "PW407", Name: "secret-env-file-unignored", Severity: SeverityMedium,
+		Title: "a secretEnv file is in the project and not in .gitignore",
+		Fix:   "add the file to .gitignore, or keep it outside the project (an absolute path in a directory listed in $PINWHEEL_SECRET_DIRS) or use fromEnv"},
 }
 
 // RuleIDs returns the catalog's IDs in order.

@@ -83,6 +83,7 @@ func TestRules(t *testing.T) {
 		{"app-secrets", []string{ // no Dockerfile: what pinwheel build would take
 			"PW101 :0", "PW403 .env:0", "PW406 app/settings.py:0", "PW403 keys/id_ed25519:0",
 			"PW405 pinwheel.yaml:4:12", "PW405 pinwheel.yaml:4:12", "PW404 pinwheel.yaml:7:3", "PW404 pinwheel.yaml:7:3",
+			"PW407 pinwheel.yaml:11:14",
 		}},
 		{"suppress", []string{
 			"PW301 Dockerfile:2 (suppressed)",

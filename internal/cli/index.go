@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/pyindex/localindex"
 )
 
@@ -52,7 +53,7 @@ to X marks X yanked; its text is the reason). It serves until interrupted.`,
 }
 
 func serveIndex(ctx context.Context, ln net.Listener, dir string, streams Streams, logger *slog.Logger) error {
-	srv := &http.Server{Handler: localindex.New(dir), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: crash.Handler(localindex.New(dir)), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(streams.Out, "serving %s at http://%s/simple/\n", dir, ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

@@ -23,7 +23,12 @@ import (
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
-func TestMain(m *testing.M) { kubetest.Main(m) }
+func TestMain(m *testing.M) {
+	if args := os.Getenv(childArgsVar); args != "" {
+		os.Exit(childMain(strings.Split(args, "\n")))
+	}
+	kubetest.Main(m)
+}
 
 const (
 	kubeImageA = "registry.invalid/shop@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"

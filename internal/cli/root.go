@@ -12,6 +12,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"pinwheel.dev/pinwheel/internal/crash"
 )
 
 // Streams are the standard streams a command reads and writes.
@@ -97,12 +99,12 @@ func Execute(ctx context.Context, streams Streams, args []string) int {
 
 // run executes root with args. A panic anywhere on the command's goroutine
 // is a bug in pinwheel, not bad input: it is reported with its value and
-// stack and exit code 3, never as a usage error.
+// stack and exit code 3, never as a usage error. Goroutines the command
+// starts report theirs the same way (internal/crash).
 func run(ctx context.Context, stderr io.Writer, root *cobra.Command, args []string) (code int) {
 	defer func() {
 		if v := recover(); v != nil {
-			fmt.Fprintf(stderr, "pinwheel: internal error: %v\n"+
-				"This is a bug in pinwheel, not in your input; please report it with the command you ran and the stack below.\n\n%s", v, debug.Stack())
+			crash.Report(stderr, v, debug.Stack())
 			code = ExitBug
 		}
 	}()

@@ -34,7 +34,7 @@ func TestCheckReportsSecretsWithoutTheirValues(t *testing.T) {
 			if code != ExitNo {
 				t.Fatalf("exit %d, want 1; stderr %s", code, stderr)
 			}
-			for _, want := range []string{"PW403", "PW404", "PW405", "PW406", "CLOUD", "DB_PASSWORD", "app/settings.py"} {
+			for _, want := range []string{"PW403", "PW404", "PW405", "PW406", "use secretEnv: DB_PASSWORD: {fromEnv: …}", "CLOUD", "DB_PASSWORD", "app/settings.py"} {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("%s output lacks %s", format, want)
 				}

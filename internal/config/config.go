@@ -49,7 +49,11 @@ type Config struct {
 	Entrypoint []string          `yaml:"entrypoint"`
 	Cmd        []string          `yaml:"cmd"`
 	Env        map[string]string `yaml:"env"`
-	Workdir    string            `yaml:"workdir"`
+	// SecretEnv are variables whose values come from references (a
+	// variable of the deploying process, a file, a Kubernetes Secret),
+	// never from pinwheel.yaml; records keep the references only.
+	SecretEnv map[string]SecretRef `yaml:"secretEnv"`
+	Workdir   string               `yaml:"workdir"`
 	// User the container runs as; default 65532 (non-root).
 	User      string            `yaml:"user"`
 	Port      int               `yaml:"port"`

@@ -49,6 +49,10 @@ func decodeStruct(path, prefix string, n *yaml.Node, out any, pos map[string]pos
 		switch {
 		case f.Type() == nodeType:
 			f.Set(reflect.ValueOf(*val))
+		case f.Type() == secretEnvType:
+			if err := decodeSecretEnv(path, val, f, pos); err != nil {
+				return err
+			}
 		case f.Kind() == reflect.Struct:
 			if err := decodeStruct(path, key+".", val, f.Addr().Interface(), pos); err != nil {
 				return err

@@ -41,7 +41,8 @@ type AppFile struct {
 // AppFiles lists the project files selected by app.include/app.exclude,
 // .pinwheelignore and .dockerignore, sorted by path. Secret-shaped files
 // (secrets.File: .env, id_rsa, credentials, private keys…) and version
-// control and CI folders are never selected. Symlinks are kept as links when
+// control and CI folders are never selected, nor a file secretEnv reads
+// (fromFile). Symlinks are kept as links when
 // they point inside the project and refused otherwise.
 func (c *Config) AppFiles() ([]AppFile, error) {
 	ign, err := c.ignoreMatcher()
@@ -68,7 +69,7 @@ func (c *Config) AppFiles() ([]AppFile, error) {
 			}
 			return nil
 		}
-		if ign.MatchesPath(rel) || docker.excludes(rel) || !c.selected(rel) || isSecretFile(c.Dir, p, rel) {
+		if ign.MatchesPath(rel) || docker.excludes(rel) || !c.selected(rel) || isSecretFile(c.Dir, p, rel) || c.secretEnvFile(rel) {
 			return nil
 		}
 		info, err := d.Info()
@@ -98,6 +99,17 @@ func (c *Config) AppFiles() ([]AppFile, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Rel < out[j].Rel })
 	return out, nil
+}
+
+// secretEnvFile says whether rel is a file a secretEnv entry reads its
+// value from: it never goes into the image, whatever it is named.
+func (c *Config) secretEnvFile(rel string) bool {
+	for _, ref := range c.SecretEnv {
+		if f := ref.FromFile; f != "" && !path.IsAbs(f) && path.Clean(filepath.ToSlash(f)) == rel {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Config) selected(rel string) bool {

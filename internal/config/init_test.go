@@ -39,6 +39,11 @@ func TestDetectAndRender(t *testing.T) {
 			if c.Python != tt.python || !reflect.DeepEqual(c.Entrypoint, tt.entry) {
 				t.Errorf("round trip: python %q entry %v", c.Python, c.Entrypoint)
 			}
+			// The commented secretEnv example is valid once uncommented.
+			uncommented := strings.NewReplacer("# secretEnv:", "secretEnv:", "#   DB_PASSWORD:", "  DB_PASSWORD:", "#     ", "    ").Replace(string(out))
+			if c, err := Parse("pinwheel.yaml", []byte(uncommented)); err != nil || c.SecretEnv["DB_PASSWORD"].SecretKeyRef == nil || c.SecretEnv["DB_PASSWORD"].FromEnv != "DB_PASSWORD" {
+				t.Errorf("the secretEnv example, uncommented: %+v, %v", c, err)
+			}
 			// The placeholder base must be the only thing Validate complains about.
 			err = c.Validate()
 			if err == nil || !strings.Contains(err.Error(), "placeholder digest") || strings.Count(err.Error(), "\n") != 0 {

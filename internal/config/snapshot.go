@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
@@ -50,6 +51,15 @@ func Snapshot(path string) (map[string]any, error) {
 				env[k] = ValueDigest(s)
 			} else {
 				env[k] = ValueDigest("")
+			}
+		}
+	}
+	// secretEnv holds references; a value written there by mistake (which
+	// Load refuses) is still never recorded.
+	if se, ok := m["secretEnv"].(map[string]any); ok {
+		for k, v := range se {
+			if _, ref := v.(map[string]any); !ref {
+				se[k] = ValueDigest(fmt.Sprint(v))
 			}
 		}
 	}

@@ -63,6 +63,7 @@ func (c *Config) Validate() error {
 			bad("env", "%q is not a valid environment variable name", k)
 		}
 	}
+	c.validateSecretEnv(bad)
 	if !path.IsAbs(c.Workdir) {
 		bad("workdir", "%q must be an absolute path", c.Workdir)
 	}
@@ -192,7 +193,7 @@ func (c *Config) UID() int {
 	return n
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/loop"
 	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime/kube"
@@ -79,6 +80,7 @@ func (r *Reconciler) async(rel *v1alpha1.Release, key string, work func(ctx cont
 	r.mu.Unlock()
 	wake := rel.DeepCopy()
 	go func() {
+		defer crash.Recover() // a panic here is a bug: exit 3, as on any goroutine
 		res := work(r.base)
 		r.mu.Lock()
 		if r.running[uid] == key {

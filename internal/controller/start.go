@@ -52,7 +52,7 @@ func (r *Reconciler) start(ctx context.Context, rel *v1alpha1.Release) (plan, er
 		return plan{}, err
 	}
 	canary := runtime.Release{ID: rel.Name, BuildInfo: rel.Spec.BuildInfo.Attest(),
-		Artifact: runtime.Artifact{Image: rel.Spec.Image}, Env: rel.Spec.Env}
+		Artifact: runtime.Artifact{Image: rel.Spec.Image}, Env: rel.Spec.Env, SecretEnv: rel.Spec.RuntimeSecretEnv()}
 	p := plan{State: loop.State{Spec: spec, Canary: canary, Replicas: int(ptr.Deref(dep.Spec.Replicas, 1))}}
 	var from string
 	if p.Replicas > 0 {
@@ -95,7 +95,16 @@ func (r *Reconciler) stableRelease(ctx context.Context, rel *v1alpha1.Release, d
 			out.Env = map[string]string{}
 			for _, n := range strings.Split(names, ",") {
 				for _, e := range c.Env {
-					if e.Name == n {
+					switch {
+					case e.Name != n:
+					case e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil:
+						// A secretEnv variable: keep the reference, never a value.
+						if out.SecretEnv == nil {
+							out.SecretEnv = map[string]runtime.SecretRef{}
+						}
+						ref := e.ValueFrom.SecretKeyRef
+						out.SecretEnv[n] = runtime.SecretRef{SecretKeyRef: &runtime.SecretKeyRef{Name: ref.Name, Key: ref.Key}}
+					default:
 						out.Env[n] = e.Value
 					}
 				}

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,7 +12,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/build"
-	"pinwheel.dev/pinwheel/internal/driver"
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/runtime"
@@ -73,17 +74,49 @@ func RecordRelease(ctx context.Context, store ledger.Store, p *Project, a Artifa
 			command = append(append([]string{}, p.Config.Entrypoint...), p.Config.Cmd...)
 		}
 		rr.Artifact = runtime.Artifact{Source: &runtime.SourceArtifact{Dir: p.Dir, Command: command}}
-		rr.Env = p.Config.Env
+		// The image carries env: for an image; a source run gets it from
+		// pinwheel.yaml, and the record keeps digests, never values.
+		rr.EnvDigests = envDigests(p.Config.Env)
 	default:
 		return rel, fmt.Errorf("no artifact: pass --image oci:PATH or --source")
 	}
 	if rel.Info.Service != "" && rel.Info.Service != p.Config.Service {
 		return rel, fmt.Errorf("%s was built for service %q, but %s is service %q", rel.ImageRef, rel.Info.Service, p.Config.Path, p.Config.Service)
 	}
-	if rel.Deploy, err = driver.DeployRecord(rr); err != nil {
+	rr.SecretEnv = SecretRefs(p.Config)
+	// Resolve once now, so a missing variable or file fails the deploy
+	// before a release is recorded; the values are dropped.
+	if _, err := NewEnvResolver(p.Dir).Resolve(ctx, rr); err != nil {
+		return rel, err
+	}
+	if rel.Deploy, err = deployRecord(rr); err != nil {
 		return rel, err
 	}
 	return store.CreateRelease(ctx, rel)
+}
+
+// deployRecord encodes how a runtime runs a release, for
+// ledger.Release.Deploy: the artifact, env: names with digests of their
+// values and secretEnv's references — never a value. It decodes as a
+// runtime.Release (driver.runtimeRelease); records written before kept
+// env: values under "env", which still decode.
+func deployRecord(r runtime.Release) (json.RawMessage, error) {
+	return json.Marshal(struct {
+		Artifact   runtime.Artifact             `json:"artifact"`
+		EnvDigests map[string]string            `json:"envDigests,omitempty"`
+		SecretEnv  map[string]runtime.SecretRef `json:"secretEnv,omitempty"`
+	}{r.Artifact, r.EnvDigests, r.SecretEnv})
+}
+
+func envDigests(env map[string]string) map[string]string {
+	if len(env) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(env))
+	for k, v := range env {
+		out[k] = config.ValueDigest(v)
+	}
+	return out
 }
 
 // ReadLayout finds the image in an OCI layout (the one named by digest, or

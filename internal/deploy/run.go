@@ -13,6 +13,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/rollout"
+	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
 // Runner starts and drives rollouts of one project on one target.
@@ -92,7 +93,17 @@ func (r *Runner) driver() *driver.Driver {
 	if r.Clock != nil {
 		opts = append(opts, driver.WithClock(r.Clock))
 	}
-	return driver.New(r.Store, r.Target.Target, r.metrics(), opts...)
+	return driver.New(r.Store, r.runtimeTarget(), r.metrics(), opts...)
+}
+
+// runtimeTarget is the target with each release's env: and secretEnv:
+// values resolved in this process, from the references the ledger keeps
+// (EnvResolver), just before the runtime gets them.
+func (r *Runner) runtimeTarget() runtime.Target {
+	if r.Target.Target == nil {
+		return nil
+	}
+	return WithResolvedEnv(r.Target.Target, NewEnvResolver(r.Project.Dir))
 }
 
 // metrics is the provider pinwheel.yaml's runtime.metrics configures, else

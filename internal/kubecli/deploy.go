@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/metrics"
@@ -264,12 +265,12 @@ func followWithController(ctx context.Context, c client.WithWatch, key client.Ob
 	}
 	logs := &quietAfterStop{next: logger.Handler(), stopped: new(atomic.Bool)}
 	done := make(chan error, 1)
-	go func() {
+	crash.Go(func() {
 		err := o.Funcs.Run(runCtx, o.Config, InProcess{Namespace: o.Namespace, LeaseNamespace: o.LeaseNamespace, LeaseName: o.LeaseName,
 			Identity: identity(), Metrics: o.Project.Metrics, SampleStep: deploy.SampleStep(o.Project.Spec), Notifier: notifier, Tracker: tracker, Log: slog.New(logs)})
 		done <- err
 		stopFollowing()
-	}()
+	})
 	finished := o.Funcs.Done
 	if finished == nil {
 		finished = Terminal

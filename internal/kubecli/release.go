@@ -7,6 +7,7 @@ import (
 
 	"pinwheel.dev/pinwheel/api/v1alpha1"
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
@@ -54,8 +55,31 @@ func BuildRelease(proj *deploy.Project, opts ReleaseOptions) (*v1alpha1.Release,
 			BuildInfo: v1alpha1.BuildInfoFrom(bi), Strategy: strategy,
 		},
 	}
+	if rel.Spec.SecretEnv, err = secretKeyRefs(proj.Config); err != nil {
+		return nil, err
+	}
 	if _, err := rel.Spec.RolloutSpec(); err != nil {
 		return nil, &inputerr.Error{Path: proj.Config.Path, Msg: "rollout", Err: err}
 	}
 	return rel, nil
+}
+
+// secretKeyRefs is pinwheel.yaml's secretEnv as the Release carries it: on
+// Kubernetes every entry needs a secretKeyRef (the kubelet reads the
+// Secret); fromEnv and fromFile are the local target's and are not read.
+func secretKeyRefs(c *config.Config) (map[string]v1alpha1.SecretKeyRef, error) {
+	if len(c.SecretEnv) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]v1alpha1.SecretKeyRef, len(c.SecretEnv))
+	for _, name := range c.SecretEnvNames() {
+		ref := c.SecretEnv[name].SecretKeyRef
+		if ref == nil {
+			line, col := c.Pos("secretEnv." + name)
+			return nil, inputerr.At(c.Path, line, col,
+				"secretEnv.%s: no secretKeyRef: on Kubernetes the pod reads it from a Secret (secretKeyRef: {name: SECRET, key: KEY}); fromEnv and fromFile are for the local target", name)
+		}
+		out[name] = v1alpha1.SecretKeyRef{Name: ref.Name, Key: ref.Key}
+	}
+	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
@@ -64,5 +65,35 @@ func TestBuildRelease(t *testing.T) {
 	_, err = BuildRelease(proj, ReleaseOptions{Image: img, BuildInfo: &other})
 	if !inputerr.Is(err) || !strings.Contains(err.Error(), `for service "cart"`) {
 		t.Fatalf("build info of another service: %v", err)
+	}
+}
+
+// secretEnv reaches the Release as Secret references only; an entry that
+// names no Secret is an input error at its line in pinwheel.yaml.
+func TestBuildReleaseSecretEnv(t *testing.T) {
+	proj, err := deploy.LoadProject("../../examples/shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _ := ParseImage("registry.example/shop@sha256:" + hex64)
+	proj.Config.SecretEnv = map[string]config.SecretRef{
+		"DB_PASSWORD": {FromEnv: "PG_PASS", SecretKeyRef: &config.SecretKeyRef{Name: "shop-db", Key: "password"}},
+	}
+	rel, err := BuildRelease(proj, ReleaseOptions{Image: img})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rel.Spec.SecretEnv["DB_PASSWORD"]; len(rel.Spec.SecretEnv) != 1 || got.Name != "shop-db" || got.Key != "password" {
+		t.Fatalf("secretEnv %+v", rel.Spec.SecretEnv)
+	}
+	b, _ := json.Marshal(rel)
+	if strings.Contains(string(b), "PG_PASS") {
+		t.Errorf("the Release names the local reference: %s", b)
+	}
+
+	proj.Config.SecretEnv["API_TOKEN"] = config.SecretRef{FromFile: "secrets/token"}
+	_, err = BuildRelease(proj, ReleaseOptions{Image: img})
+	if !inputerr.Is(err) || !strings.Contains(err.Error(), "secretEnv.API_TOKEN: no secretKeyRef: on Kubernetes the pod reads it from a Secret") {
+		t.Fatalf("local-only reference: %v", err)
 	}
 }

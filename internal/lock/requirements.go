@@ -16,8 +16,9 @@ type reqParser struct {
 	root     string // the top-level file
 	dir      string // what includes and local paths must stay inside
 	read     func(string) ([]byte, error)
-	stack    []string        // files being read, for cycle detection
-	visited  map[string]bool // cleaned paths already read
+	stack    []string        // fileKey of the files being read, for cycle detection
+	names    []string        // the same files as they were named, for messages
+	visited  map[string]bool // fileKey of the files already read
 	files    []string
 	entries  []*reqEntry
 	indexes  []Index
@@ -62,9 +63,9 @@ func parseRequirementsWith(path string, data []byte, dir string, read func(strin
 }
 
 func (p *reqParser) parse(path string, data []byte, constraint bool) error {
-	key := filepath.Clean(path)
-	p.stack = append(p.stack, key)
-	defer func() { p.stack = p.stack[:len(p.stack)-1] }()
+	key := fileKey(path)
+	p.stack, p.names = append(p.stack, key), append(p.names, filepath.Clean(path))
+	defer func() { p.stack, p.names = p.stack[:len(p.stack)-1], p.names[:len(p.names)-1] }()
 	p.visited[key] = true
 	p.files = append(p.files, path)
 
@@ -144,6 +145,18 @@ func (p *reqParser) line(path string, l reqLine, constraint bool) (*reqEntry, er
 	return nil, nil
 }
 
+// fileKey identifies a file for cycle detection and reading each file
+// once: its path with symlinks resolved, so the same file reached through
+// different symlinked directories (a/r.txt, b/r.txt with a and b linking
+// to one place) counts once and fan-out stays linear; the cleaned path
+// when it cannot be resolved (the read then reports why).
+func fileKey(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	return filepath.Clean(path)
+}
+
 // include reads the file an -r or -c option names, relative to the file
 // that names it.
 func (p *reqParser) include(path string, l reqLine, o parsedOption, constraint bool) error {
@@ -155,10 +168,10 @@ func (p *reqParser) include(path string, l reqLine, o parsedOption, constraint b
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(filepath.Dir(path), target)
 	}
-	key := filepath.Clean(target)
+	key := fileKey(target)
 	for i, s := range p.stack {
 		if s == key {
-			cycle := append(append([]string{}, p.stack[i:]...), key)
+			cycle := append(append([]string{}, p.names[i:]...), filepath.Clean(target))
 			return inputerr.At(path, line, col, "include cycle: %s", strings.Join(cycle, " -> "))
 		}
 	}

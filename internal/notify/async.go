@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+
+	"pinwheel.dev/pinwheel/internal/crash"
 )
 
 // DefaultQueueSize is the Async queue length FromConfig uses.
@@ -42,7 +44,7 @@ func Async(n Notifier, size int, log *slog.Logger) *AsyncNotifier {
 	ctx, cancel := context.WithCancel(context.Background())
 	a := &AsyncNotifier{inner: n, size: max(size, 1), log: log,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), ctx: ctx, cancel: cancel}
-	go a.run()
+	crash.Go(a.run)
 	return a
 }
 

@@ -92,6 +92,33 @@ type Release struct {
 	Artifact  Artifact         `json:"artifact"`
 	// Env is added to each replica's environment (after the image's own).
 	Env map[string]string `json:"env,omitempty"`
+	// EnvDigests are variables whose values a record leaves out, each with
+	// the digest of its value (config.ValueDigest): the deploying process
+	// reads the values again from the project's pinwheel.yaml into Env,
+	// checking each digest, before a Target sees the release.
+	EnvDigests map[string]string `json:"envDigests,omitempty"`
+	// SecretEnv are variables whose values come from references, never
+	// stored anywhere: the deploying process resolves FromEnv and FromFile
+	// into Env (local target); the kube target renders SecretKeyRef into
+	// the pod template, and the kubelet reads the Secret.
+	SecretEnv map[string]SecretRef `json:"secretEnv,omitempty"`
+}
+
+// SecretRef says where one secret variable's value comes from.
+type SecretRef struct {
+	// FromEnv names a variable of the deploying process's environment.
+	FromEnv string `json:"fromEnv,omitempty"`
+	// FromFile is a file inside the project (relative) or inside a
+	// directory listed in $PINWHEEL_SECRET_DIRS (absolute).
+	FromFile string `json:"fromFile,omitempty"`
+	// SecretKeyRef is a key of a Kubernetes Secret in the release's namespace.
+	SecretKeyRef *SecretKeyRef `json:"secretKeyRef,omitempty"`
+}
+
+// SecretKeyRef names one key of a Kubernetes Secret.
+type SecretKeyRef struct {
+	Name string `json:"name"`
+	Key  string `json:"key"`
 }
 
 // Artifact says what a release runs. Set exactly one of Layout, Source or

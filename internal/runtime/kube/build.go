@@ -77,14 +77,20 @@ func releaseTemplate(base corev1.PodTemplateSpec, container string, rel runtime.
 	// Take away what the previous release added, then add rel's variables.
 	previous := strings.Split(t.Annotations[AnnotationEnv], ",")
 	c.Env = slices.DeleteFunc(c.Env, func(e corev1.EnvVar) bool { return slices.Contains(previous, e.Name) })
-	names := slices.Sorted(maps.Keys(rel.Env))
-	for _, k := range names {
-		if j := slices.IndexFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == k }); j >= 0 {
-			c.Env[j].Value, c.Env[j].ValueFrom = rel.Env[k], nil
+	vars, err := releaseEnv(rel)
+	if err != nil {
+		return base, err
+	}
+	names := make([]string, 0, len(vars))
+	for _, v := range vars {
+		names = append(names, v.Name)
+		if j := slices.IndexFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == v.Name }); j >= 0 {
+			c.Env[j] = v
 			continue
 		}
-		c.Env = append(c.Env, corev1.EnvVar{Name: k, Value: rel.Env[k]})
+		c.Env = append(c.Env, v)
 	}
+	slices.Sort(names)
 
 	if t.Labels == nil {
 		t.Labels = map[string]string{}
@@ -101,6 +107,30 @@ func releaseTemplate(base corev1.PodTemplateSpec, container string, rel runtime.
 		delete(t.Annotations, AnnotationEnv)
 	}
 	return t, nil
+}
+
+// releaseEnv is what rel adds to its container's environment, sorted by
+// name: Env as values, SecretEnv as valueFrom.secretKeyRef (the pod reads
+// the Secret; the template never holds its value). A secretEnv entry with
+// no secretKeyRef (fromEnv, fromFile: local references) cannot run here.
+func releaseEnv(rel runtime.Release) ([]corev1.EnvVar, error) {
+	out := make([]corev1.EnvVar, 0, len(rel.Env)+len(rel.SecretEnv))
+	for _, k := range slices.Sorted(maps.Keys(rel.Env)) {
+		if _, dup := rel.SecretEnv[k]; dup {
+			return nil, fmt.Errorf("release %s: %s is set in env and secretEnv", rel.ID, k)
+		}
+		out = append(out, corev1.EnvVar{Name: k, Value: rel.Env[k]})
+	}
+	for _, k := range slices.Sorted(maps.Keys(rel.SecretEnv)) {
+		ref := rel.SecretEnv[k].SecretKeyRef
+		if ref == nil {
+			return nil, fmt.Errorf("release %s: secretEnv %s has no secretKeyRef; the kube target reads secrets from Secrets only", rel.ID, k)
+		}
+		out = append(out, corev1.EnvVar{Name: k, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
+			LocalObjectReference: corev1.LocalObjectReference{Name: ref.Name}, Key: ref.Key}}})
+	}
+	slices.SortFunc(out, func(a, b corev1.EnvVar) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }
 
 // containerIndex finds the container named name, else the only or first one.
