@@ -31,12 +31,18 @@ type proxy struct {
 	s      *service
 	rp     *httputil.ReverseProxy
 	up     *upstreamTransport
+	loop   *connLoop
 	series sync.Map // seriesKey → *promSeries
 }
 
 func newProxy(s *service) *proxy {
 	p := &proxy{s: s, up: newUpstreamTransport(s.rt.opts.upstreamTimeout)}
-	go p.up.janitor(time.Second, s.rt.stop)
+	// net/http's Server.ReadHeaderTimeout for the service (runtime.go).
+	p.loop = &connLoop{p: p, headerTimeout: 10 * time.Second, conns: map[*loopConn]struct{}{}}
+	go func() {
+		p.up.janitor(time.Second, s.rt.stop)
+		p.loop.shutdown()
+	}()
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme = "http"
@@ -67,7 +73,19 @@ type bufferPool struct{ p sync.Pool }
 func (b *bufferPool) Get() []byte  { return *b.p.Get().(*[]byte) }
 func (b *bufferPool) Put(p []byte) { b.p.Put(&p) }
 
+// ServeHTTP answers r, and takes the connection over from net/http when it
+// can (connLoop).
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if takeOver(r) && !p.loop.closing.Load() {
+		if nc, brw, err := http.NewResponseController(w).Hijack(); err == nil {
+			p.loop.serve(nc, brw, r)
+			return
+		}
+	}
+	p.serve(w, r)
+}
+
+func (p *proxy) serve(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rel, other := p.s.pickRelease()
 	var rep *replica
