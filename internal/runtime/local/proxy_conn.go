@@ -2,6 +2,7 @@ package local
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -121,8 +122,11 @@ func (l *connLoop) serve(nc net.Conn, brw *bufio.ReadWriter, first *http.Request
 			nc.Close()
 		}
 	}()
-	ctx := first.Context()
-	req := first
+	// The loop does not watch the connection while a request is served, so
+	// its requests' context is never cancelled (and the upstream exchange
+	// skips watching it).
+	ctx := context.WithoutCancel(first.Context())
+	req := first.WithContext(ctx)
 	for {
 		w := &loopWriter{c: c, req: req, h: http.Header{}}
 		if req.Body != nil && req.Body != http.NoBody && strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
@@ -175,13 +179,16 @@ func (l *connLoop) next(ctx context.Context, c *loopConn) (*http.Request, error)
 	if err != nil {
 		return nil, nil
 	}
-	if l.headerTimeout > 0 {
+	// A head that arrived whole (the usual case) needs no deadline: setting
+	// and clearing one costs two timer updates per request.
+	deadline := l.headerTimeout > 0 && !headBuffered(c.br)
+	if deadline {
 		c.nc.SetReadDeadline(time.Now().Add(l.headerTimeout))
 	}
 	c.src.limit = maxHeaderBytes - int64(c.br.Buffered())
 	req, err := http.ReadRequest(c.br)
 	c.src.limit = -1
-	if l.headerTimeout > 0 {
+	if deadline {
 		c.nc.SetReadDeadline(time.Time{})
 	}
 	if err != nil {
@@ -204,6 +211,12 @@ func (l *connLoop) next(ctx context.Context, c *loopConn) (*http.Request, error)
 	}
 	req.RemoteAddr = c.remote
 	return req.WithContext(ctx), nil
+}
+
+// headBuffered reports whether br holds a whole request head.
+func headBuffered(br *bufio.Reader) bool {
+	b, _ := br.Peek(br.Buffered())
+	return bytes.Contains(b, []byte("\r\n\r\n"))
 }
 
 // continueReader sends "100 Continue" before the body's first read.

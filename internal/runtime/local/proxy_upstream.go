@@ -133,6 +133,8 @@ func idempotent(method string) bool {
 
 var aLongTimeAgo = time.Unix(1, 0)
 
+func neverStopped() bool { return true }
+
 // exchange writes req on c and reads the response head. nothing reports
 // that the replica sent not a byte before err (so the request may not have
 // reached it).
@@ -140,7 +142,10 @@ func (t *upstreamTransport) exchange(req *http.Request, c *upConn) (resp *http.R
 	ctx := req.Context()
 	// A client that goes away aborts the exchange: the pending read or
 	// write fails at once.
-	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(aLongTimeAgo) })
+	stop := neverStopped
+	if ctx.Done() != nil {
+		stop = context.AfterFunc(ctx, func() { c.nc.SetDeadline(aLongTimeAgo) })
+	}
 	fail := func(nothing bool, err error) (*http.Response, bool, error) {
 		stop()
 		if ctx.Err() != nil {
