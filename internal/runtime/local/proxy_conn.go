@@ -129,8 +129,13 @@ func (l *connLoop) serve(nc net.Conn, brw *bufio.ReadWriter, first *http.Request
 	req := first.WithContext(ctx)
 	for {
 		w := &loopWriter{c: c, req: req, h: http.Header{}}
-		if req.Body != nil && req.Body != http.NoBody && strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
-			req.Body = &continueReader{ReadCloser: req.Body, w: w}
+		var body *eofBody
+		if req.Body != nil && req.Body != http.NoBody {
+			body = &eofBody{ReadCloser: req.Body}
+			req.Body = body
+			if strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+				req.Body = &continueReader{ReadCloser: body, w: w}
+			}
 		}
 		l.p.serve(w, req)
 		if w.hijacked {
@@ -141,12 +146,11 @@ func (l *connLoop) serve(nc net.Conn, brw *bufio.ReadWriter, first *http.Request
 		if err := c.bw.Flush(); err != nil || !keep || l.closing.Load() {
 			return
 		}
-		if req.Body != nil && req.Body != http.NoBody {
-			// What the handler left of the body must go before the next
-			// request; a large rest is not worth reading.
-			if n, _ := io.CopyN(io.Discard, req.Body, 256<<10); n == 256<<10 {
-				return
-			}
+		if body != nil && !body.eof.Load() {
+			// The body was not read to its end (the replica answered
+			// early): the transport may still be reading it on another
+			// goroutine, so the connection cannot carry another request.
+			return
 		}
 		var err error
 		if req, err = l.next(ctx, c); req == nil {
@@ -219,6 +223,20 @@ func headBuffered(br *bufio.Reader) bool {
 	return bytes.Contains(b, []byte("\r\n\r\n"))
 }
 
+// eofBody notes that a request body was read to its end.
+type eofBody struct {
+	io.ReadCloser
+	eof atomic.Bool
+}
+
+func (b *eofBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		b.eof.Store(true)
+	}
+	return n, err
+}
+
 // continueReader sends "100 Continue" before the body's first read.
 type continueReader struct {
 	io.ReadCloser
@@ -228,12 +246,16 @@ type continueReader struct {
 
 func (r *continueReader) Read(p []byte) (int, error) {
 	if !r.sent {
+		// The transport reads the body on its own goroutine: the head
+		// lock keeps this write and the answer's head apart.
 		r.sent = true
+		r.w.headMu.Lock()
 		if !r.w.wroteHead {
 			r.w.sentContinue = true
 			io.WriteString(r.w.c.bw, "HTTP/1.1 100 Continue\r\n\r\n")
 			r.w.c.bw.Flush()
 		}
+		r.w.headMu.Unlock()
 	}
 	return r.ReadCloser.Read(p)
 }
@@ -244,6 +266,7 @@ type loopWriter struct {
 	req *http.Request
 	h   http.Header
 
+	headMu       sync.Mutex // wroteHead and sentContinue, against continueReader
 	status       int
 	wroteHead    bool
 	sentContinue bool
@@ -265,6 +288,8 @@ func (w *loopWriter) WriteHeader(code int) {
 		return
 	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		w.headMu.Lock()
+		defer w.headMu.Unlock()
 		if code == http.StatusContinue && w.sentContinue {
 			return
 		}
@@ -320,6 +345,8 @@ func (w *loopWriter) writeBody(b []byte) (int, error) {
 // writeHead writes the status line and headers. final: the handler is
 // done, so a body not yet written gets a Content-Length.
 func (w *loopWriter) writeHead(final bool) {
+	w.headMu.Lock()
+	defer w.headMu.Unlock()
 	w.wroteHead = true
 	w.declared = -1
 	bw := w.c.bw
