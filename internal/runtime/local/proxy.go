@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,26 +28,29 @@ type attemptKey struct{}
 
 // proxy is a service's reverse proxy.
 type proxy struct {
-	s  *service
-	rp *httputil.ReverseProxy
+	s      *service
+	rp     *httputil.ReverseProxy
+	up     *upstreamTransport
+	loop   *connLoop
+	series sync.Map // seriesKey → *promSeries
 }
 
 func newProxy(s *service) *proxy {
-	base := &http.Transport{
-		Proxy:                 nil,
-		DialContext:           (&net.Dialer{Timeout: 2 * time.Second}).DialContext,
-		MaxIdleConnsPerHost:   64,
-		IdleConnTimeout:       30 * time.Second,
-		ResponseHeaderTimeout: s.rt.opts.upstreamTimeout,
-	}
-	p := &proxy{s: s}
+	p := &proxy{s: s, up: newUpstreamTransport(s.rt.opts.upstreamTimeout)}
+	// net/http's Server.ReadHeaderTimeout for the service (runtime.go).
+	p.loop = &connLoop{p: p, headerTimeout: 10 * time.Second, conns: map[*loopConn]struct{}{}}
+	go func() {
+		p.up.janitor(time.Second, s.rt.stop)
+		p.loop.shutdown()
+	}()
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme = "http"
 			pr.Out.URL.Host = "replica" // the transport picks the replica
 			pr.SetXForwarded()
 		},
-		Transport: retryTransport{base: base},
+		Transport:  retryTransport{up: p.up},
+		BufferPool: copyBuffers,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			a := r.Context().Value(attemptKey{}).(*attempt)
 			a.err = err
@@ -60,7 +64,28 @@ func newProxy(s *service) *proxy {
 	return p
 }
 
+// copyBuffers are the response-copying buffers of every proxy
+// (httputil.ReverseProxy allocates 32 KiB per request without one).
+var copyBuffers = &bufferPool{sync.Pool{New: func() any { b := make([]byte, 32*1024); return &b }}}
+
+type bufferPool struct{ p sync.Pool }
+
+func (b *bufferPool) Get() []byte  { return *b.p.Get().(*[]byte) }
+func (b *bufferPool) Put(p []byte) { b.p.Put(&p) }
+
+// ServeHTTP answers r, and takes the connection over from net/http when it
+// can (connLoop).
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if takeOver(r) && !p.loop.closing.Load() {
+		if nc, brw, err := http.NewResponseController(w).Hijack(); err == nil {
+			p.loop.serve(nc, brw, r)
+			return
+		}
+	}
+	p.serve(w, r)
+}
+
+func (p *proxy) serve(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rel, other := p.s.pickRelease()
 	var rep *replica
@@ -96,7 +121,7 @@ func (p *proxy) record(r *http.Request, relID, replica string, code int, err err
 	failed := code >= 500 || err != nil
 	now := time.Now()
 	p.s.rt.recorder.Record(p.s.name, relID, now, latency, failed)
-	p.s.rt.prom.observe(p.s.name, relID, code, err, latency)
+	p.observe(relID, code, err, latency)
 	if failed {
 		fr := runtime.FailedRequest{Time: now.UTC(), Release: relID, Replica: replica, Method: r.Method,
 			Path: r.URL.RequestURI(), Status: code, Latency: latency, Body: string(body)}
@@ -111,12 +136,11 @@ func (p *proxy) record(r *http.Request, relID, replica string, code int, err err
 // idempotent, bodiless request once on another ready replica of the same
 // release when the first could not be reached (refused, reset or closed
 // before any response header).
-type retryTransport struct{ base *http.Transport }
+type retryTransport struct{ up *upstreamTransport }
 
 func (t retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a := req.Context().Value(attemptKey{}).(*attempt)
-	req.URL.Host = a.rep.addr()
-	resp, err := t.base.RoundTrip(req)
+	resp, err := t.up.send(req, a.rep)
 	if err == nil || !retryable(req, err) {
 		return resp, err
 	}
@@ -126,9 +150,7 @@ func (t retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	a.rep.inflight.Add(-1)
 	a.rep, a.retried = next, true
-	r2 := req.Clone(req.Context())
-	r2.URL.Host = next.addr()
-	return t.base.RoundTrip(r2)
+	return t.up.send(req.Clone(req.Context()), next)
 }
 
 func retryable(req *http.Request, err error) bool {
