@@ -330,6 +330,7 @@ func TestStaleContainersAreDeletedByTheNextRuntime(t *testing.T) {
 	}
 }
 
+// waitFor polls cond, failing t after 2 minutes.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

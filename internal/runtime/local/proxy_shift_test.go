@@ -68,17 +68,6 @@ func TestProxyWeightShiftsDropNoRequest(t *testing.T) {
 	}
 }
 
-// waitFor polls cond, failing t after 2 minutes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("not %s", what)
-}
-
 type loadSnapshot struct {
 	total int
 	byRel map[string]int
