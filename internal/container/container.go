@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"pinwheel.dev/pinwheel/internal/crash"
 	"strconv"
 	"strings"
 	"syscall"
@@ -124,6 +125,7 @@ func (r *Runc) Start(spec *specs.Spec, o StartOptions) (*Container, error) {
 		return nil, fmt.Errorf("start runc: %w", err)
 	}
 	go func() {
+		defer crash.Recover()
 		c.code, c.err = exitCode(c.cmd.Wait())
 		close(c.done)
 	}()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"pinwheel.dev/pinwheel/internal/crash"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,7 +42,7 @@ func StartLoad(ctx context.Context, endpoint func() string, workers int, pause t
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: workers}}}
 	for w := range workers {
 		l.wg.Add(1)
-		go l.work(ctx, w, pause)
+		crash.Go(func() { l.work(ctx, w, pause) })
 	}
 	return l
 }

@@ -35,15 +35,6 @@ func runtimeRelease(r ledger.Release) (runtime.Release, error) {
 	return rr, nil
 }
 
-// DeployRecord encodes how a runtime runs a release, for ledger.Release.Deploy.
-func DeployRecord(r runtime.Release) (json.RawMessage, error) {
-	r.ID = ""
-	return json.Marshal(struct {
-		Artifact runtime.Artifact  `json:"artifact"`
-		Env      map[string]string `json:"env,omitempty"`
-	}{r.Artifact, r.Env})
-}
-
 // Persisted returns the spec and engine status a driver stored in ro, for
 // status displays.
 func Persisted(ro ledger.Rollout) (rollout.Spec, rollout.Status, error) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/container"
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -72,6 +73,7 @@ func (r *replica) runContainerOnce(w *lineWriter) string {
 	pidCtx, cancelPID := context.WithTimeout(context.Background(), time.Minute)
 	defer cancelPID()
 	go func() {
+		defer crash.Recover()
 		if pid, err := c.PID(pidCtx); err == nil {
 			r.mu.Lock()
 			r.pid = pid
@@ -80,7 +82,7 @@ func (r *replica) runContainerOnce(w *lineWriter) string {
 	}()
 	probeCtx, cancelProbe := context.WithCancel(context.Background())
 	defer cancelProbe()
-	go r.probeUntilReady(probeCtx)
+	crash.Go(func() { r.probeUntilReady(probeCtx) })
 	select {
 	case <-c.Done():
 		code, err := c.Wait()

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -40,6 +41,7 @@ func newProxy(s *service) *proxy {
 	// net/http's Server.ReadHeaderTimeout for the service (runtime.go).
 	p.loop = &connLoop{p: p, headerTimeout: 10 * time.Second, conns: map[*loopConn]struct{}{}}
 	go func() {
+		defer crash.Recover()
 		p.up.janitor(time.Second, s.rt.stop)
 		p.loop.shutdown()
 	}()

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -44,7 +45,7 @@ func (rel *release) scale(n int, probe string, opts *options, pids pidRecorder, 
 			state: stateStarting, stop: make(chan struct{}), done: make(chan struct{}),
 		}
 		rel.replicas = append(rel.replicas, r)
-		go r.run()
+		crash.Go(r.run)
 	}
 	for len(rel.replicas) > n {
 		last := rel.replicas[len(rel.replicas)-1]

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -138,10 +139,10 @@ func (r *replica) runOnce() string {
 		defer r.pids.removePID(r.service, r.name)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	crash.Go(func() { exited <- cmd.Wait() })
 	probeCtx, cancelProbe := context.WithCancel(context.Background())
 	defer cancelProbe()
-	go r.probeUntilReady(probeCtx)
+	crash.Go(func() { r.probeUntilReady(probeCtx) })
 	select {
 	case err := <-exited:
 		return exitString(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"pinwheel.dev/pinwheel/internal/container"
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
@@ -88,6 +89,7 @@ func (rt *Runtime) Start() {
 	rt.started = true
 	rt.mu.Unlock()
 	go func() {
+		defer crash.Recover()
 		defer close(rt.loopDone)
 		t := time.NewTicker(rt.opts.reconcileEvery)
 		defer t.Stop()
@@ -273,7 +275,7 @@ func (rt *Runtime) service(name string) (*service, error) {
 	}
 	s := &service{name: name, rt: rt, releases: map[string]*release{}, failures: newFailureRing(200), listener: ln,
 		endpoint: "http://" + ln.Addr().String()}
-	s.server = &http.Server{Handler: newProxy(s), ReadHeaderTimeout: 10 * time.Second}
+	s.server = &http.Server{Handler: crash.Handler(newProxy(s)), ReadHeaderTimeout: 10 * time.Second}
 	go s.server.Serve(ln)
 	rt.services[name] = s
 	return s, nil

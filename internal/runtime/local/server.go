@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime"
@@ -47,7 +48,7 @@ func Serve(ctx context.Context, rt *Runtime, stateDir, addr string, ready func(S
 	tok := make([]byte, 24)
 	rand.Read(tok)
 	st := State{Addr: ln.Addr().String(), Token: hex.EncodeToString(tok), PID: os.Getpid(), StartedAt: time.Now().UTC()}
-	srv := &http.Server{Handler: Handler(rt, st.Token), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: crash.Handler(Handler(rt, st.Token)), ReadHeaderTimeout: 10 * time.Second}
 	b, _ := json.MarshalIndent(st, "", "  ")
 	path := filepath.Join(stateDir, StateFileName)
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"pinwheel.dev/pinwheel/internal/crash"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -111,6 +112,7 @@ func (s *service) retire(r *replica) {
 	s.retiring.Add(1)
 	s.draining.Add(1)
 	go func() {
+		defer crash.Recover()
 		defer s.retiring.Done()
 		defer s.draining.Add(-1)
 		r.drainAndStop()
