@@ -3,8 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/google/renameio/v2"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -104,26 +104,10 @@ func runSBOM(streams Streams, path string, f sbomFlags) error {
 	return writeSBOMFile(f.outputFile, out)
 }
 
-// writeSBOMFile writes data next to path and renames it into place, so a
-// failed run never leaves a half-written file.
+// writeSBOMFile writes data to a temporary file beside path and renames it
+// into place (renameio), so a failed run never leaves a half-written file.
 func writeSBOMFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := renameio.WriteFile(path, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
