@@ -53,7 +53,7 @@ func TestProxyWeightShiftsDropNoRequest(t *testing.T) {
 	apply(t, rt, runtime.Desired{Stable: srcRelease("v1"), Replicas: 1})
 	waitConverged(t, rt)
 	load.waitServed(t, load.snapshot().total+100)
-	up := s.server.Handler.(*proxy).up
+	up := s.proxy.up
 	waitFor(t, "idle connections to the removed canary closed", func() bool {
 		up.mu.Lock()
 		defer up.mu.Unlock()

@@ -275,7 +275,8 @@ func (rt *Runtime) service(name string) (*service, error) {
 	}
 	s := &service{name: name, rt: rt, releases: map[string]*release{}, failures: newFailureRing(200), listener: ln,
 		endpoint: "http://" + ln.Addr().String()}
-	s.server = &http.Server{Handler: crash.Handler(newProxy(s)), ReadHeaderTimeout: 10 * time.Second}
+	s.proxy = newProxy(s)
+	s.server = &http.Server{Handler: crash.Handler(s.proxy), ReadHeaderTimeout: 10 * time.Second}
 	go s.server.Serve(ln)
 	rt.services[name] = s
 	return s, nil

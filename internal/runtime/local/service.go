@@ -30,6 +30,7 @@ type service struct {
 
 	listener net.Listener
 	server   *http.Server
+	proxy    *proxy // the server's handler, under crash.Handler
 	endpoint string
 }
 
