@@ -1,32 +1,25 @@
-package driver
+package config
 
 import (
 	"strconv"
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
-func rolloutNode(t *testing.T, doc string) *yaml.Node {
+// rolloutSpec parses doc as pinwheel.yaml and returns its rollout spec.
+func rolloutSpec(t *testing.T, doc string) (rollout.Spec, error) {
 	t.Helper()
-	var root yaml.Node
-	if err := yaml.Unmarshal([]byte(doc), &root); err != nil {
+	c, err := Parse("pinwheel.yaml", []byte(doc))
+	if err != nil {
 		t.Fatal(err)
 	}
-	m := root.Content[0]
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "rollout" {
-			return m.Content[i+1]
-		}
-	}
-	t.Fatal("no rollout key")
-	return nil
+	return c.RolloutSpec()
 }
 
-func TestDecodeSpec(t *testing.T) {
+func TestRolloutSpec(t *testing.T) {
 	tests := []struct {
 		name     string
 		doc      string
@@ -41,7 +34,7 @@ func TestDecodeSpec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			spec, err := DecodeSpec(rolloutNode(t, tt.doc), "pinwheel.yaml")
+			spec, err := rolloutSpec(t, tt.doc)
 			if tt.wantMsg == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
