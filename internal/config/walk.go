@@ -1,10 +1,5 @@
 package config
 
-// walker decodes the hand-written sections of pinwheel.yaml (runtime,
-// notify, the controller's file) strictly from yaml.v3 nodes: unknown keys,
-// duplicates and values of the wrong shape are *inputerr.Error values at
-// their line and column.
-
 import (
 	"strconv"
 	"strings"
@@ -14,14 +9,17 @@ import (
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
-// walker reports errors against the file at path.
+// walker decodes the hand-written sections of pinwheel.yaml (runtime,
+// notify, the controller's file) strictly from yaml.v3 nodes: unknown keys,
+// duplicates and values of the wrong shape are *inputerr.Error values at
+// their line and column in the file at path.
 type walker struct{ path string }
 
 // fields maps a mapping's keys to the functions decoding their values; each
 // gets the key node (for positions) and the value node (aliases resolved).
 type fields map[string]func(k, v *yaml.Node) error
 
-// At is an input error at n's position.
+// at is an input error at n's position.
 func (d walker) at(n *yaml.Node, format string, args ...any) error {
 	return inputerr.At(d.path, n.Line, n.Column, format, args...)
 }
@@ -43,7 +41,7 @@ func isNull(n *yaml.Node) bool {
 	return n.Kind == 0 || n.Tag == "!!null"
 }
 
-// Mapping decodes the mapping n (named key in messages) field by field. A
+// mapping decodes the mapping n (named key in messages) field by field. A
 // key with an empty (null) value is as if absent.
 func (d walker) mapping(n *yaml.Node, key string, fields fields) error {
 	n = deref(n)
@@ -71,7 +69,7 @@ func (d walker) mapping(n *yaml.Node, key string, fields fields) error {
 	return nil
 }
 
-// List decodes the sequence n item by item.
+// list decodes the sequence n item by item.
 func (d walker) list(n *yaml.Node, key string, item func(int, *yaml.Node) error) error {
 	n = deref(n)
 	if n.Kind != yaml.SequenceNode {
@@ -85,7 +83,7 @@ func (d walker) list(n *yaml.Node, key string, item func(int, *yaml.Node) error)
 	return nil
 }
 
-// Str decodes a scalar string.
+// str decodes a scalar string.
 func (d walker) str(n *yaml.Node, key string, out *string) error {
 	n = deref(n)
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
@@ -95,7 +93,7 @@ func (d walker) str(n *yaml.Node, key string, out *string) error {
 	return nil
 }
 
-// Int decodes an integer in [lo, hi].
+// intIn decodes an integer in [lo, hi].
 func (d walker) intIn(n *yaml.Node, key string, lo, hi int, out *int) error {
 	n = deref(n)
 	v, err := strconv.Atoi(n.Value)
