@@ -59,3 +59,33 @@ func TestRolloutSpec(t *testing.T) {
 		})
 	}
 }
+
+// At names the deepest written part of a field path: a key, a list item,
+// or the section itself; ValueAt only what was written.
+func TestRolloutPositions(t *testing.T) {
+	c, err := Parse("pinwheel.yaml", []byte("service: x\nrollout:\n  steps:\n    - setWeight: 20\n    - pause: {duration: 1m}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Rollout
+	for _, tc := range []struct {
+		path      string
+		line, col int
+	}{
+		{"steps[0].setWeight", 4, 7},
+		{"steps[1].pause.duration", 5, 15},
+		{"steps[1].analysis.checks", 5, 7},
+		{"steps[7]", 3, 3},
+		{"checks[0].query", 3, 3},
+	} {
+		if line, col := r.At(tc.path); line != tc.line || col != tc.col {
+			t.Errorf("At(%s) = %d:%d, want %d:%d", tc.path, line, col, tc.line, tc.col)
+		}
+	}
+	if line, col, ok := r.ValueAt("steps[0].setWeight"); !ok || line != 4 || col != 18 {
+		t.Errorf("ValueAt(steps[0].setWeight) = %d:%d %v, want 4:18", line, col, ok)
+	}
+	if _, _, ok := r.ValueAt("checks[0].query"); ok {
+		t.Error("ValueAt(checks[0].query): not written")
+	}
+}
