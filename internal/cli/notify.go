@@ -52,7 +52,11 @@ func notifyTest(ctx context.Context, streams Streams, logger *slog.Logger, dir s
 	if err != nil {
 		return err
 	}
-	ncfg, err := notify.Decode(&cfg.Notify, cfg.Path)
+	sec, err := cfg.NotifySection()
+	if err != nil {
+		return err
+	}
+	ncfg, err := notify.FromSection(sec, cfg.Path)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,9 @@
 // Package config owns pinwheel.yaml: its schema, defaults, validation with
 // file:line:col errors, the selection of app files it describes, and the
 // commented starter file `pinwheel init` writes. It does not build, resolve
-// or deploy anything; the rollout, runtime and notify sections are kept as raw
-// YAML nodes for the packages that own them to decode.
+// or deploy anything. It is the one place pinwheel.yaml is decoded: the
+// rollout, runtime and notify sections too, into typed values that remember
+// where each field was written, so the packages that use them never see YAML.
 package config
 
 import (
@@ -60,17 +61,20 @@ type Config struct {
 	Platforms []string          `yaml:"platforms"`
 	Labels    map[string]string `yaml:"labels"`
 
-	// Raw sections owned by other packages.
-	Rollout yaml.Node `yaml:"rollout"`
-	Runtime yaml.Node `yaml:"runtime"`
-	Notify  yaml.Node `yaml:"notify"`
+	// The sections deploying reads, decoded by Parse. Their problems are
+	// kept for RolloutSpec, RuntimeSection, NotifySection and Deploy to
+	// report, so building does not depend on them.
+	Rollout Rollout `yaml:"rollout"`
+	Runtime Runtime `yaml:"runtime"`
+	Notify  Notify  `yaml:"notify"`
 
 	// Path is the file this config was read from ("" for Defaults()).
 	Path string `yaml:"-"`
 	// Dir is the project directory.
 	Dir string `yaml:"-"`
 
-	pos map[string]position // dotted key → position of its value
+	pos        map[string]position // dotted key → position of its value
+	sectionErr map[string]error    // section key → its decoding error
 }
 
 // App selects the files of the app layer.
@@ -137,6 +141,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := decodeStruct(path, "", root, c, c.pos); err != nil {
 		return nil, err
 	}
+	c.decodeSections(path, root)
 	c.applyDerivedDefaults()
 	return c, nil
 }

@@ -12,8 +12,6 @@ import (
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
-var nodeType = reflect.TypeOf(yaml.Node{})
-
 // decodeStruct walks a mapping node into the struct pointed to by out,
 // matching keys to `yaml` tags. Unknown keys and values of the wrong kind are
 // reported at their line:col with the keys or type that were expected.
@@ -47,8 +45,8 @@ func decodeStruct(path, prefix string, n *yaml.Node, out any, pos map[string]pos
 		pos[key] = position{val.Line, val.Column}
 		f := v.Field(idx)
 		switch {
-		case f.Type() == nodeType:
-			f.Set(reflect.ValueOf(*val))
+		case sectionTypes[f.Type()]:
+			// decoded by decodeSections
 		case f.Type() == secretEnvType:
 			if err := decodeSecretEnv(path, val, f, pos); err != nil {
 				return err

@@ -1,31 +1,13 @@
 package deploy
 
 import (
-	"errors"
-	"fmt"
-	"os"
-
-	"gopkg.in/yaml.v3"
-
-	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/notify"
-	"pinwheel.dev/pinwheel/internal/yamlnode"
 )
 
-// ControllerConfig is the file `pinwheel controller --config` reads: the
-// runtime: and notify: sections of pinwheel.yaml, applied to every Release
-// the controller drives.
-//
-//	runtime:
-//	  metrics:
-//	    provider: prometheus
-//	    url: http://prometheus.monitoring:9090
-//	notify:
-//	  webhooks:
-//	    - url: https://hooks.example.com/pinwheel
-//	      secretEnv: PINWHEEL_WEBHOOK_SECRET
-//	  github:
-//	    repo: acme/shop
+// ControllerConfig is the file `pinwheel controller --config` reads
+// (config.Controller: the runtime: and notify: sections of pinwheel.yaml),
+// built into what the controller applies to every Release it drives.
 type ControllerConfig struct {
 	Path    string
 	Runtime RuntimeConfig
@@ -36,33 +18,11 @@ type ControllerConfig struct {
 // *inputerr.Error at their line and column.
 func LoadControllerConfig(path string) (ControllerConfig, error) {
 	cc := ControllerConfig{Path: path}
-	b, err := os.ReadFile(path)
+	c, err := config.LoadController(path)
 	if err != nil {
-		return cc, &inputerr.Error{Msg: fmt.Sprintf("controller config: %v", err)}
+		return cc, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			return cc, &inputerr.Error{Msg: fmt.Sprintf("%s: %v", path, err)}
-		}
-		return cc, &inputerr.Error{Msg: fmt.Sprintf("%s: expected YAML: %v", path, err)}
-	}
-	if len(doc.Content) == 0 {
-		return cc, nil
-	}
-	d := yamlnode.Decoder{Path: path}
-	err = d.Mapping(doc.Content[0], "controller config", yamlnode.Fields{
-		"runtime": func(_, v *yaml.Node) error {
-			rc, err := DecodeRuntime(v, path)
-			cc.Runtime = rc
-			return err
-		},
-		"notify": func(_, v *yaml.Node) error {
-			nc, err := notify.Decode(v, path)
-			cc.Notify = nc
-			return err
-		},
-	})
+	cc.Runtime = runtimeConfig(c.Runtime)
+	cc.Notify, err = notify.FromSection(c.Notify, path)
 	return cc, err
 }

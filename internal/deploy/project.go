@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 
 	"pinwheel.dev/pinwheel/internal/config"
-	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/metrics"
@@ -37,26 +36,18 @@ func LoadProject(dir string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec, err := driver.DecodeSpec(&cfg.Rollout, cfg.Path)
+	sec, err := cfg.Deploy()
 	if err != nil {
 		return nil, err
 	}
-	rc, err := DecodeRuntime(&cfg.Runtime, cfg.Path)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkQueries(rc.Metrics, spec, &cfg.Rollout, cfg.Path); err != nil {
-		return nil, err
-	}
+	rc := runtimeConfig(sec.Runtime)
 	provider, err := rc.Metrics.NewProvider()
 	if err != nil {
 		return nil, &inputerr.Error{Path: cfg.Path, Msg: "runtime.metrics", Err: err}
 	}
-	var nc notify.Config
-	if cfg.Notify.Kind != 0 {
-		if nc, err = notify.Decode(&cfg.Notify, cfg.Path); err != nil {
-			return nil, err
-		}
+	nc, err := notify.FromSection(sec.Notify, cfg.Path)
+	if err != nil {
+		return nil, err
 	}
 	snap, err := snapshot(cfg.Path)
 	if err != nil {
@@ -66,7 +57,7 @@ func LoadProject(dir string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Project{Dir: abs, Config: cfg, Spec: spec, Notify: nc, Runtime: rc, Metrics: provider, Snapshot: snap}, nil
+	return &Project{Dir: abs, Config: cfg, Spec: sec.Spec, Notify: nc, Runtime: rc, Metrics: provider, Snapshot: snap}, nil
 }
 
 // snapshot is the config file as JSON (keys as written, env values as

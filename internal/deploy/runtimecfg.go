@@ -1,60 +1,26 @@
 package deploy
 
 import (
-	"strconv"
-	"strings"
-
-	"gopkg.in/yaml.v3"
-
-	"pinwheel.dev/pinwheel/internal/yamlnode"
+	"pinwheel.dev/pinwheel/internal/config"
+	"pinwheel.dev/pinwheel/internal/metrics"
 )
 
-// RuntimeConfig is pinwheel.yaml's runtime: section — how the release's
-// replicas run on the target. Zero fields mean "not set": deploy's flags,
-// then the defaults, decide.
-//
-//	runtime:
-//	  replicas: 3            # replicas of the stable release (default 2)
-//	  readinessPath: /ready  # GET must answer 2xx before a replica gets traffic (default /healthz)
-//	  metrics:               # who answers the analysis's queries (see MetricsConfig)
-//	    provider: prometheus
-//	    url: http://127.0.0.1:9090
+// RuntimeConfig is pinwheel.yaml's runtime: section (config.Runtime) as
+// deploying uses it: how the release's replicas run on the target. Zero
+// fields mean "not set": deploy's flags, then the defaults, decide.
 type RuntimeConfig struct {
 	Replicas      int
 	ReadinessPath string
 	Metrics       MetricsConfig
 }
 
-// DecodeRuntime decodes the runtime: section n of the file at path. Unknown
-// keys, duplicates and values of the wrong shape are *inputerr.Error at
-// their line and column. A missing section (zero node) is the zero config.
-func DecodeRuntime(n *yaml.Node, path string) (RuntimeConfig, error) {
-	var rc RuntimeConfig
-	if yamlnode.IsNull(n) {
-		return rc, nil
+// runtimeConfig builds the RuntimeConfig of a decoded runtime: section.
+func runtimeConfig(r config.Runtime) RuntimeConfig {
+	m := r.Metrics
+	return RuntimeConfig{
+		Replicas:      r.Replicas,
+		ReadinessPath: r.ReadinessPath,
+		Metrics: MetricsConfig{Provider: m.Provider, URL: m.URL, Namespace: m.Namespace,
+			Labels: metrics.PromLabels(m.Labels), Timeout: m.Timeout},
 	}
-	d := yamlnode.Decoder{Path: path}
-	err := d.Mapping(n, "runtime", yamlnode.Fields{
-		"replicas": func(_, v *yaml.Node) error {
-			r, err := strconv.Atoi(v.Value)
-			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || err != nil || r < 1 || r > 100 {
-				return d.At(v, "runtime.replicas: expected a whole number from 1 to 100, got %q", v.Value)
-			}
-			rc.Replicas = r
-			return nil
-		},
-		"readinessPath": func(_, v *yaml.Node) error {
-			if !yamlnode.IsString(v) || !strings.HasPrefix(v.Value, "/") || strings.ContainsAny(v.Value, " \t\r\n") {
-				return d.At(v, "runtime.readinessPath: expected an HTTP path starting with /, got %q", v.Value)
-			}
-			rc.ReadinessPath = v.Value
-			return nil
-		},
-		"metrics": func(_, v *yaml.Node) error {
-			m, err := decodeMetrics(v, path)
-			rc.Metrics = m
-			return err
-		},
-	})
-	return rc, err
 }

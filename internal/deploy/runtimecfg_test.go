@@ -6,20 +6,22 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/metrics"
 )
 
+// decodeRuntimeYAML parses src as pinwheel.yaml and builds its runtime: section.
 func decodeRuntimeYAML(t testing.TB, src string) (RuntimeConfig, error) {
-	var doc struct {
-		Runtime yaml.Node `yaml:"runtime"`
+	c, err := config.Parse("pinwheel.yaml", []byte(src))
+	if err != nil {
+		if strings.Contains(err.Error(), "invalid YAML") {
+			t.Skip("not yaml")
+		}
+		return RuntimeConfig{}, err
 	}
-	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
-		t.Skip("not yaml")
-	}
-	return DecodeRuntime(&doc.Runtime, "pinwheel.yaml")
+	rc, err := c.RuntimeSection()
+	return runtimeConfig(rc), err
 }
 
 func TestDecodeRuntime(t *testing.T) {

@@ -8,20 +8,21 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
-// section parses a whole pinwheel.yaml-like document and returns its notify node.
-func section(t testing.TB, doc string) *yaml.Node {
-	var top struct {
-		Notify yaml.Node `yaml:"notify"`
-	}
-	if err := yaml.Unmarshal([]byte(doc), &top); err != nil {
+// decode parses a whole pinwheel.yaml-like document and builds its notify section.
+func decode(t testing.TB, doc string) (Config, error) {
+	c, err := config.Parse("pinwheel.yaml", []byte(doc))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return &top.Notify
+	sec, err := c.NotifySection()
+	if err != nil {
+		return Config{}, err
+	}
+	return FromSection(sec, "pinwheel.yaml")
 }
 
 const fullConfig = `service: hello
@@ -41,7 +42,7 @@ notify:
 `
 
 func TestDecode(t *testing.T) {
-	cfg, err := Decode(section(t, fullConfig), "pinwheel.yaml")
+	cfg, err := decode(t, fullConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +65,11 @@ func TestDecode(t *testing.T) {
 	if cfg.ReportDir != "out/incidents" || cfg.Attempts != 3 {
 		t.Errorf("cfg: %+v", cfg)
 	}
-	empty, err := Decode(section(t, "service: hello\n"), "pinwheel.yaml")
+	empty, err := decode(t, "service: hello\n")
 	if err != nil || len(empty.Webhooks) != 0 || empty.GitHub != nil {
 		t.Errorf("absent section: %+v, %v", empty, err)
 	}
-	if _, err := Decode(nil, "x"); err != nil {
+	if _, err := FromSection(config.Notify{}, "x"); err != nil {
 		t.Errorf("nil node: %v", err)
 	}
 }
@@ -99,7 +100,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Decode(section(t, tt.doc), "pinwheel.yaml")
+			_, err := decode(t, tt.doc)
 			var ie *inputerr.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("err = %v, want *inputerr.Error", err)
@@ -112,7 +113,7 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 func TestFromConfig(t *testing.T) {
-	cfg, err := Decode(section(t, fullConfig), "pinwheel.yaml")
+	cfg, err := decode(t, fullConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestFromConfig(t *testing.T) {
 }
 
 func TestFromConfigMissingSecret(t *testing.T) {
-	cfg, _ := Decode(section(t, fullConfig), "pinwheel.yaml")
+	cfg, _ := decode(t, fullConfig)
 	_, _, err := FromConfig(cfg, Deps{Path: "pinwheel.yaml", LookupEnv: func(string) (string, bool) { return "", false }})
 	var ie *inputerr.Error
 	if !errors.As(err, &ie) || ie.Line != 4 || !strings.Contains(ie.Msg, "PINWHEEL_WEBHOOK_SECRET is not set") {

@@ -7,8 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
-
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
@@ -19,13 +18,18 @@ func FuzzDecode(f *testing.F) {
 	f.Add("notify: ~\n")
 	f.Add("notify:\n  attempts: 3\n  queueSize: 1\n")
 	f.Fuzz(func(t *testing.T, doc string) {
-		var top struct {
-			Notify yaml.Node `yaml:"notify"`
-		}
-		if yaml.Unmarshal([]byte(doc), &top) != nil {
+		c, err := config.Parse("pinwheel.yaml", []byte(doc))
+		if err != nil {
 			return
 		}
-		cfg, err := Decode(&top.Notify, "pinwheel.yaml")
+		sec, err := c.NotifySection()
+		if err != nil {
+			if !errors.As(err, new(*inputerr.Error)) {
+				t.Fatalf("error is not an input error: %v", err)
+			}
+			return
+		}
+		cfg, err := FromSection(sec, "pinwheel.yaml")
 		if err != nil {
 			if !errors.As(err, new(*inputerr.Error)) {
 				t.Fatalf("error is not an input error: %v", err)

@@ -1,4 +1,4 @@
-package yamlnode
+package config
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func root(t *testing.T, doc string) *yaml.Node {
+func docRoot(t *testing.T, doc string) *yaml.Node {
 	t.Helper()
 	var n yaml.Node
 	if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
@@ -31,11 +31,11 @@ func TestMapping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := Decoder{Path: "f.yaml"}
+			d := walker{path: "f.yaml"}
 			var n int
-			err := d.Mapping(root(t, tt.doc), "s", Fields{
+			err := d.mapping(docRoot(t, tt.doc), "s", fields{
 				"a": func(_, v *yaml.Node) error { return nil },
-				"n": func(_, v *yaml.Node) error { return d.Int(v, "s.n", 1, 10, &n) },
+				"n": func(_, v *yaml.Node) error { return d.intIn(v, "s.n", 1, 10, &n) },
 			})
 			if tt.want == "" {
 				if err != nil || n != tt.wantN {

@@ -1,32 +1,25 @@
-package driver
+package config
 
 import (
 	"strconv"
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
-
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
-func rolloutNode(t *testing.T, doc string) *yaml.Node {
+// rolloutSpec parses doc as pinwheel.yaml and returns its rollout spec.
+func rolloutSpec(t *testing.T, doc string) (rollout.Spec, error) {
 	t.Helper()
-	var root yaml.Node
-	if err := yaml.Unmarshal([]byte(doc), &root); err != nil {
+	c, err := Parse("pinwheel.yaml", []byte(doc))
+	if err != nil {
 		t.Fatal(err)
 	}
-	m := root.Content[0]
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "rollout" {
-			return m.Content[i+1]
-		}
-	}
-	t.Fatal("no rollout key")
-	return nil
+	return c.RolloutSpec()
 }
 
-func TestDecodeSpec(t *testing.T) {
+func TestRolloutSpec(t *testing.T) {
 	tests := []struct {
 		name     string
 		doc      string
@@ -41,7 +34,7 @@ func TestDecodeSpec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			spec, err := DecodeSpec(rolloutNode(t, tt.doc), "pinwheel.yaml")
+			spec, err := rolloutSpec(t, tt.doc)
 			if tt.wantMsg == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
@@ -64,5 +57,35 @@ func TestDecodeSpec(t *testing.T) {
 				t.Fatalf("error %T is not an input error", err)
 			}
 		})
+	}
+}
+
+// At names the deepest written part of a field path: a key, a list item,
+// or the section itself; ValueAt only what was written.
+func TestRolloutPositions(t *testing.T) {
+	c, err := Parse("pinwheel.yaml", []byte("service: x\nrollout:\n  steps:\n    - setWeight: 20\n    - pause: {duration: 1m}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Rollout
+	for _, tc := range []struct {
+		path      string
+		line, col int
+	}{
+		{"steps[0].setWeight", 4, 7},
+		{"steps[1].pause.duration", 5, 15},
+		{"steps[1].analysis.checks", 5, 7},
+		{"steps[7]", 3, 3},
+		{"checks[0].query", 3, 3},
+	} {
+		if line, col := r.At(tc.path); line != tc.line || col != tc.col {
+			t.Errorf("At(%s) = %d:%d, want %d:%d", tc.path, line, col, tc.line, tc.col)
+		}
+	}
+	if line, col, ok := r.ValueAt("steps[0].setWeight"); !ok || line != 4 || col != 18 {
+		t.Errorf("ValueAt(steps[0].setWeight) = %d:%d %v, want 4:18", line, col, ok)
+	}
+	if _, _, ok := r.ValueAt("checks[0].query"); ok {
+		t.Error("ValueAt(checks[0].query): not written")
 	}
 }

@@ -1,0 +1,39 @@
+package archtest
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// pinwheel.yaml is decoded in one place, internal/config, into typed
+// sections with positions; everything else takes those values. No other
+// package imports a YAML library, except the ones listed here with why.
+func TestOnlyConfigDecodesYAML(t *testing.T) {
+	root := repoRoot(t)
+	yamlLibs := []string{"gopkg.in/yaml.v3", "gopkg.in/yaml.v2", "go.yaml.in/yaml/v3", "sigs.k8s.io/yaml"}
+	exceptions := map[string]string{
+		"internal/config": "the one decoder of pinwheel.yaml (and the controller's file, a subset of it)",
+		"internal/kubetest": "the test rig applies the repository's CRD manifests (deploy/crd/*.yaml) to its control plane; " +
+			"imported only by tests",
+	}
+	for dir, files := range packages(t, root) {
+		rel, err := filepath.Rel(root, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel = filepath.ToSlash(rel)
+		if _, ok := exceptions[rel]; ok {
+			continue
+		}
+		for _, f := range files {
+			for _, p := range imports(t, f) {
+				for _, lib := range yamlLibs {
+					if p == lib || strings.HasPrefix(p, lib+"/") {
+						t.Errorf("%s imports %s: pinwheel.yaml is decoded by internal/config; take its typed sections (config.Rollout, config.Runtime, config.Notify)", f, p)
+					}
+				}
+			}
+		}
+	}
+}
