@@ -88,6 +88,11 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 	if err != nil {
 		return err
 	}
+	if f.leaderElect {
+		if err := controller.CheckLeaseNamespace(ctx, cfg, f.leaseNamespace, f.lease); err != nil {
+			return err
+		}
+	}
 	o := controller.Options{
 		LeaderElection: f.leaderElect, LeaseNamespace: f.leaseNamespace, LeaseName: f.lease,
 		LeaseDuration: f.leaseDuration, Identity: f.identity,
