@@ -29,7 +29,15 @@ start=$(date +%s)
 # the same moment (from different work dirs) pick the same ports and one
 # never gets Ready. Creations take turns; the lock is held until this
 # cluster's components are listening and released when the script exits.
-exec 9>"$cache/.create.lock"
+# Ports are the machine's, so the lock is too (/run/lock), not a cache's:
+# runs with different caches (another HOME, PINWHEEL_KUBE_CACHE) share it.
+lock="${PINWHEEL_KUBE_LOCK:-}"
+if [ -z "$lock" ]; then
+	lock=/run/lock/pinwheel-kube-ports.lock
+	# (another user's lock file cannot be opened for writing: then the cache's)
+	if ! { [ -d /run/lock ] && [ -w /run/lock ] && { [ ! -e "$lock" ] || [ -w "$lock" ]; }; }; then lock="$cache/.create.lock"; fi
+fi
+exec 9>"$lock"
 flock 9
 # --kubeconfig= leaves ~/.kube/config alone; the cluster's own kubeconfig is
 # written under the work dir. The scheduler and the controller manager run

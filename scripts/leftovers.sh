@@ -73,9 +73,11 @@ check)
 	now=$(procs)
 	# New processes that are the tests': below the caller (.ci/run, whose
 	# pid is $PPID here) or orphans (what escapes a test binary ends up
-	# under PID 1). Processes other programs on the machine start meanwhile
-	# have parents of their own and are not the tests'.
-	newprocs=$(awk 'NR==FNR {seen[$1" "$2]=1; next} !(($1" "$2) in seen)' "$dir/procs" - <<<"$now" |
+	# under PID 1) that carry this run's PINWHEEL_CI_RUN in their
+	# environment (an orphan whose environment cannot be read counts).
+	# Processes other programs on the machine start meanwhile — another
+	# .ci/run among them — are not the tests'.
+	candidates=$(awk 'NR==FNR {seen[$1" "$2]=1; next} !(($1" "$2) in seen)' "$dir/procs" - <<<"$now" |
 		awk -v caller="$PPID" -v all="$now" '
 			BEGIN { n = split(all, lines, "\n"); for (i = 1; i <= n; i++) { split(lines[i], f, " "); parent[f[1]] = f[3] } }
 			{
@@ -84,8 +86,17 @@ check)
 				d = 0
 				if (!mine) next
 				pid=$1; ppid=$3; state=$4; $1=$2=$3=$4=""; sub(/^ +/, "")
-				printf "pid %s (parent %s, state %s): %s\n", pid, ppid, state, $0
+				printf "%s %s %s %s\n", pid, ppid, state, $0
 			}')
+	newprocs=$(while read -r pid ppid state rest; do
+		[ -n "$pid" ] || continue
+		if [ "$ppid" = 1 ] && [ -n "${PINWHEEL_CI_RUN:-}" ] && [ -r "/proc/$pid/environ" ] &&
+			env=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) && [ -n "$env" ] &&
+			! grep -qxF "PINWHEEL_CI_RUN=$PINWHEEL_CI_RUN" <<<"$env"; then
+			continue
+		fi
+		printf "pid %s (parent %s, state %s): %s\n" "$pid" "$ppid" "$state" "$rest"
+	done <<<"$candidates")
 	report "processes started by the tests and still there" "$newprocs"
 	report "mounts" "$(comm -13 "$dir/mounts" <(mounts))"
 	report "network links" "$(comm -13 "$dir/links" <(links))"

@@ -129,6 +129,23 @@ var portLock struct {
 	file *os.File
 }
 
+// portLockPath is the creation lock scripts/kube-up.sh takes too:
+// $PINWHEEL_KUBE_LOCK, else one for the whole machine in /run/lock (ports
+// are the machine's, and runs with different caches must share it), else
+// one in the cache.
+func portLockPath(cache string) string {
+	if p := os.Getenv("PINWHEEL_KUBE_LOCK"); p != "" {
+		return p
+	}
+	const machine = "/run/lock/pinwheel-kube-ports.lock"
+	if st, err := os.Stat("/run/lock"); err == nil && st.IsDir() && syscall.Access("/run/lock", 2) == nil {
+		if _, err := os.Stat(machine); err != nil || syscall.Access(machine, 2) == nil {
+			return machine // (another user's lock file cannot be opened: then the cache's)
+		}
+	}
+	return filepath.Join(cache, ".create.lock")
+}
+
 // lockPorts takes scripts/kube-up.sh's creation lock: while a component is
 // down, a cluster another process creates could take its port (kwokctl
 // picks free ports below 32766 — seen: another cluster's etcd on this
@@ -138,7 +155,7 @@ func (c *Cluster) lockPorts() (unlock func(), err error) {
 	portLock.Lock()
 	defer portLock.Unlock()
 	if portLock.held == 0 {
-		f, err := os.OpenFile(filepath.Join(c.Cache, ".create.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+		f, err := os.OpenFile(portLockPath(c.Cache), os.O_CREATE|os.O_RDWR, 0o666)
 		if err != nil {
 			return nil, err
 		}
