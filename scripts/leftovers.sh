@@ -105,9 +105,12 @@ check)
 	# (the Go toolchain, apt) come and go there too.
 	hard=$found
 	report "entries in ${TMPDIR:-/tmp} (reported, not failed)" "$(comm -13 "$dir/tmp" <(tmp))"
+	tmpleft=$found
 	found=$hard
-	if [ "$found" = 0 ]; then
+	if [ "$found" = 0 ] && [ "$tmpleft" = 0 ]; then
 		echo "leftovers: none (no process, mount, network link, network namespace or temp entry left behind)"
+	elif [ "$found" = 0 ]; then
+		echo "leftovers: no process, mount, network link or network namespace left behind (temp entries above only reported)"
 	fi
 	exit "$found"
 	;;
