@@ -120,7 +120,7 @@ func (d walker) webhook(n *yaml.Node, key string) (Webhook, error) {
 	case w.URL != "" && w.URLEnv != "":
 		return w, d.at(n, "%s: url and urlEnv are exclusive; give one", key)
 	case w.URL != "" && !absoluteHTTP(w.URL):
-		return w, inputerr.At(d.path, n.Line, n.Column, "%s.url: expected an absolute http(s) URL, got %q", key, redactURL(w.URL))
+		return w, inputerr.At(d.path, n.Line, n.Column, "%s.url: expected an absolute http(s) URL, got %q", key, inputerr.RedactURL(w.URL))
 	case w.Format == "json" && w.SecretEnv == "":
 		return w, d.at(n, "%s: json webhooks must be signed: set secretEnv to the environment variable holding the secret", key)
 	}
@@ -186,18 +186,4 @@ func (d walker) env(n *yaml.Node, key string, out *string) error {
 func absoluteHTTP(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-// redactURL keeps scheme and host: the path and query of webhook URLs are
-// often the secret (Slack), so messages never show them.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "(invalid url)"
-	}
-	s := u.Scheme + "://" + u.Host
-	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
-		s += "/…"
-	}
-	return s
 }

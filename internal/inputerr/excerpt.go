@@ -2,6 +2,7 @@ package inputerr
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -77,4 +78,19 @@ func clip(s string) (string, bool) {
 		cut--
 	}
 	return s[:cut], true
+}
+
+// RedactURL shows a URL as scheme and host only: the path and query of a
+// webhook URL are often its secret (Slack), so messages and records never
+// show them ("https://hooks.slack.com/…").
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(invalid url)"
+	}
+	s := u.Scheme + "://" + u.Host
+	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
+		s += "/…"
+	}
+	return s
 }

@@ -39,3 +39,16 @@ func TestSprintfCutsQuotedInput(t *testing.T) {
 		})
 	}
 }
+
+func TestRedactURLKeepsSchemeAndHostOnly(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://hooks.slack.com/services/T0/B0/secret": "https://hooks.slack.com/…",
+		"http://127.0.0.1:8080/":                        "http://127.0.0.1:8080",
+		"https://example.com?token=abc":                 "https://example.com/…",
+		"not a url":                                     "(invalid url)",
+	} {
+		if got := RedactURL(raw); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
 // Format is how a webhook encodes events.
@@ -58,9 +60,9 @@ func WithClock(now func() time.Time) WebhookOption { return func(w *Webhook) { w
 func NewWebhook(rawURL string, opts ...WebhookOption) (*Webhook, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("webhook url %q: want an absolute http(s) URL", redactURL(rawURL))
+		return nil, fmt.Errorf("webhook url %q: want an absolute http(s) URL", inputerr.RedactURL(rawURL))
 	}
-	w := &Webhook{url: rawURL, name: redactURL(rawURL), format: FormatJSON,
+	w := &Webhook{url: rawURL, name: inputerr.RedactURL(rawURL), format: FormatJSON,
 		client: NewHTTPClient(10 * time.Second), now: time.Now}
 	for _, o := range opts {
 		o(w)
@@ -136,20 +138,6 @@ func WithID(ev Event) Event {
 	sum := sha256.Sum256(b)
 	ev.ID = "evt_" + hex.EncodeToString(sum[:12])
 	return ev
-}
-
-// redactURL keeps scheme and host: the path and query of webhook URLs are
-// often the secret.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "(invalid url)"
-	}
-	s := u.Scheme + "://" + u.Host
-	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
-		s += "/…"
-	}
-	return s
 }
 
 // unwrapURLError drops *url.Error's "Post <full url>:" prefix, which would
