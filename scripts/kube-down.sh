@@ -24,6 +24,8 @@ done
 "$cache/kwokctl" delete cluster --name "$name" \
 	--kubeconfig "$KWOK_WORKDIR/clusters/$name/kubeconfig.yaml" >&2
 
+rm -f "$KWOK_WORKDIR/$name.kwokctl.yaml"
+
 [ "${PINWHEEL_KUBE_DOWN_NOWAIT:-}" = 1 ] && exit 0
 
 # exited: no such process, or a zombie none of whose threads still runs (a

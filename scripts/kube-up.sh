@@ -45,7 +45,18 @@ flock 9
 # lost") when kube-apiserver is away longer than its renew deadline (10 s),
 # and nothing here restarts them, so a cluster whose API server restarted
 # slowly on a busy machine stopped scheduling pods.
-"$cache/kwokctl" create cluster --name "$name" --runtime binary \
+#
+# Every component listens on loopback only (kwokctl's default is 0.0.0.0):
+# a test cluster is this machine's alone.
+mkdir -p "$KWOK_WORKDIR"
+config="$KWOK_WORKDIR/$name.kwokctl.yaml"
+cat >"$config" <<'YAML'
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  bindAddress: 127.0.0.1
+YAML
+"$cache/kwokctl" --config "$config" create cluster --name "$name" --runtime binary \
 	--kube-apiserver-binary "$cache/kube-apiserver" \
 	--kube-controller-manager-binary "$cache/kube-controller-manager" \
 	--kube-scheduler-binary "$cache/kube-scheduler" \

@@ -3,6 +3,7 @@ package kubetest
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,5 +204,50 @@ func TestLongAPIServerOutageKeepsTheOtherComponents(t *testing.T) {
 			t.Errorf("%s: pid %d -> %d (exited: %v) across a 15 s outage; its log ends:\n%s",
 				comp.Name, before[comp.Name], comp.PID, testproc.Exited(comp.PID), tail(log, 10))
 		}
+	}
+}
+
+// Every component of the test cluster listens on loopback only: nothing the
+// rig starts is reachable from another machine.
+func TestClusterComponentsListenOnLoopbackOnly(t *testing.T) {
+	e := NewEnv(t)
+	if e.Cluster.Workdir == "" {
+		t.Skip("the cluster from PINWHEEL_KUBECONFIG is not this process's own")
+	}
+	comps := e.Cluster.components()
+	if len(comps) < 5 {
+		t.Fatalf("components %v: want etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok-controller", comps)
+	}
+	listening := 0
+	for _, c := range comps {
+		addrs, err := listeningAddrs(c.PID)
+		if err != nil {
+			t.Fatalf("%s (pid %d): %v", c.Name, c.PID, err)
+		}
+		for _, a := range addrs {
+			host, _, _ := net.SplitHostPort(a)
+			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+				t.Errorf("%s (pid %d) listens on %s, not loopback", c.Name, c.PID, a)
+			}
+			listening++
+		}
+	}
+	if listening < len(comps) {
+		t.Fatalf("found %d listening sockets for %d components: the /proc reading is broken", listening, len(comps))
+	}
+}
+
+func TestProcAddrDecodesKernelByteOrder(t *testing.T) {
+	for in, want := range map[string]string{
+		"0100007F:7FFC":                         "127.0.0.1:32764",
+		"00000000:0050":                         "0.0.0.0:80",
+		"00000000000000000000000001000000:1F90": "[::1]:8080",
+	} {
+		if got, err := procAddr(in); err != nil || got != want {
+			t.Errorf("procAddr(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := procAddr("zz:1"); err == nil {
+		t.Error("procAddr accepted a non-hex address")
 	}
 }
