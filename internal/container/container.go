@@ -53,12 +53,16 @@ func Prepare(ctx context.Context, img v1.Image, cache string) (*Prepared, error)
 }
 
 // Spec is the runtime spec for running p in the image (see Spec), with the
-// open-files limit clamped to what this process may grant.
+// open-files limit clamped to what this process may grant and the default
+// seccomp profile for this host's kernel.
 func (pr *Prepared) Spec(p Process, lim Limits) (*specs.Spec, error) {
 	lim.NoFile = noFile(lim.NoFile)
 	s := Spec(pr.Config, pr.Rootfs, pr.User, p, lim)
 	if len(s.Process.Args) == 0 {
 		return nil, inputf("the image has no entrypoint or cmd: give a command")
+	}
+	if err := applySeccomp(s); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
