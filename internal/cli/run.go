@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -59,11 +58,11 @@ what is missing and exits 2 — it never runs the command on the host.`,
 				o.MemoryBytes = q.Value()
 			}
 			if o.CacheDir == "" {
-				base, err := os.UserCacheDir()
+				dir, err := container.DefaultCacheDir()
 				if err != nil {
-					return fmt.Errorf("rootfs cache: %w (pass --cache-dir)", err)
+					return err
 				}
-				o.CacheDir = filepath.Join(base, "pinwheel", "rootfs")
+				o.CacheDir = dir
 			}
 			img, err := container.OpenImage(args[0])
 			if err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -70,8 +69,8 @@ the machine's python3, and up says so.`,
 			}
 			opts = append(opts, local.WithContainers(!f.noContainers), local.WithLimits(lim))
 			if f.rootfsCache == "" {
-				if base, err := os.UserCacheDir(); err == nil {
-					f.rootfsCache = filepath.Join(base, "pinwheel", "rootfs") // shared with pinwheel run
+				if dir, err := container.DefaultCacheDir(); err == nil {
+					f.rootfsCache = dir // shared with pinwheel run
 				}
 			}
 			opts = append(opts, local.WithRootfsCache(f.rootfsCache))

@@ -27,15 +27,44 @@ type Prepared struct {
 	Digest   string // the image's manifest digest
 	Config   v1.Config
 	User     User
-	CacheHit bool // the rootfs was already unpacked
+	CacheHit bool   // the rootfs was already unpacked
+	Pruned   Pruned // what unpacking it pruned from the cache (DefaultRetention)
+
+	lock *lockedEntry // shared: PruneRootfs leaves the tree alone
 }
 
 // Prepare unpacks img into cache (see Rootfs) and reads what a container
-// of it needs.
-func Prepare(ctx context.Context, img v1.Image, cache string) (*Prepared, error) {
+// of it needs. The tree is marked used now and held until Close, so
+// PruneRootfs does not remove it meanwhile.
+func Prepare(ctx context.Context, img v1.Image, cache string) (pr *Prepared, err error) {
+	dir, err := rootfsPath(img, cache)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return nil, err
+	}
+	lock, err := lockEntry(dir, syscall.LOCK_SH)
+	if err != nil {
+		return nil, fmt.Errorf("rootfs cache: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			lock.unlock()
+		}
+	}()
 	rootfs, hit, err := Rootfs(ctx, img, cache)
 	if err != nil {
 		return nil, err
+	}
+	if err := markUsed(rootfs); err != nil {
+		return nil, fmt.Errorf("rootfs cache: %w", err)
+	}
+	var pruned Pruned
+	if !hit { // the cache grew: bound it (trees in use stay)
+		if pruned, err = PruneRootfs(cache, DefaultRetention, time.Now()); err != nil {
+			return nil, fmt.Errorf("rootfs cache: %w", err)
+		}
 	}
 	d, err := img.Digest()
 	if err != nil {
@@ -49,8 +78,11 @@ func Prepare(ctx context.Context, img v1.Image, cache string) (*Prepared, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Prepared{Rootfs: rootfs, Digest: d.String(), Config: cf.Config, User: u, CacheHit: hit}, nil
+	return &Prepared{Rootfs: rootfs, Digest: d.String(), Config: cf.Config, User: u, CacheHit: hit, Pruned: pruned, lock: lock}, nil
 }
+
+// Close lets PruneRootfs remove the tree once no container of it runs.
+func (pr *Prepared) Close() { pr.lock.unlock() }
 
 // Spec is the runtime spec for running p in the image (see Spec), with the
 // open-files limit clamped to what this process may grant and the default

@@ -41,14 +41,9 @@ func placeholder(p string) error {
 // into place only when every layer applied. Afterwards the tree is only
 // read (runc mounts it read-only). hit says whether it was already there.
 func Rootfs(ctx context.Context, img v1.Image, cache string) (dir string, hit bool, err error) {
-	d, err := img.ConfigName()
-	if err != nil {
+	if dir, err = rootfsPath(img, cache); err != nil {
 		return "", false, err
 	}
-	if cache, err = filepath.Abs(cache); err != nil { // the spec names it from the bundle
-		return "", false, err
-	}
-	dir = filepath.Join(cache, d.Algorithm, d.Hex)
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
 		return dir, true, nil
 	}
@@ -61,16 +56,16 @@ func Rootfs(ctx context.Context, img v1.Image, cache string) (dir string, hit bo
 	}
 	defer os.RemoveAll(tmp)
 	if err := applyLayers(ctx, img, tmp); err != nil {
-		return "", false, fmt.Errorf("unpack %s: %w", d, err)
+		return "", false, fmt.Errorf("unpack %s: %w", imageID(dir), err)
 	}
 	for _, m := range mountPoints {
 		if err := os.MkdirAll(filepath.Join(tmp, m), 0o755); err != nil {
-			return "", false, fmt.Errorf("unpack %s: mount point /%s: %w", d, m, err)
+			return "", false, fmt.Errorf("unpack %s: mount point /%s: %w", imageID(dir), m, err)
 		}
 	}
 	for _, f := range hostFiles {
 		if err := placeholder(filepath.Join(tmp, f)); err != nil {
-			return "", false, fmt.Errorf("unpack %s: /%s: %w", d, f, err)
+			return "", false, fmt.Errorf("unpack %s: /%s: %w", imageID(dir), f, err)
 		}
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
@@ -83,6 +78,24 @@ func Rootfs(ctx context.Context, img v1.Image, cache string) (dir string, hit bo
 		return "", false, err
 	}
 	return dir, false, nil
+}
+
+// rootfsPath is where img's tree lives in cache: cache/sha256/<hex> of its
+// config digest, absolute (the spec names it from the bundle).
+func rootfsPath(img v1.Image, cache string) (string, error) {
+	d, err := img.ConfigName()
+	if err != nil {
+		return "", err
+	}
+	if cache, err = filepath.Abs(cache); err != nil {
+		return "", err
+	}
+	return filepath.Join(cache, d.Algorithm, d.Hex), nil
+}
+
+// imageID is the config digest a tree's path names.
+func imageID(dir string) string {
+	return filepath.Base(filepath.Dir(dir)) + ":" + filepath.Base(dir)
 }
 
 func applyLayers(ctx context.Context, img v1.Image, dir string) error {

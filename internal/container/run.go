@@ -48,6 +48,7 @@ func (r *Runc) Run(ctx context.Context, img v1.Image, o Options) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
+	defer pr.Close()
 	res := Result{Digest: pr.Digest, Rootfs: pr.Rootfs, CacheHit: pr.CacheHit, Unpack: time.Since(start)}
 	spec, err := pr.Spec(o.Process, o.Limits)
 	if err != nil {
