@@ -46,7 +46,7 @@ func isNull(n *yaml.Node) bool {
 func (d walker) mapping(n *yaml.Node, key string, fields fields) error {
 	n = deref(n)
 	if n.Kind != yaml.MappingNode {
-		return d.at(n, "%s: expected a mapping with keys %s, got %s", key, strings.Join(sortedKeys(fields), ", "), describe(n))
+		return d.at(n, "%s: expected a mapping with keys %s, got %s", key, strings.Join(sortedKeys(fields), ", "), kindName(n))
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -73,7 +73,7 @@ func (d walker) mapping(n *yaml.Node, key string, fields fields) error {
 func (d walker) list(n *yaml.Node, key string, item func(int, *yaml.Node) error) error {
 	n = deref(n)
 	if n.Kind != yaml.SequenceNode {
-		return d.at(n, "%s: expected a list, got %s", key, describe(n))
+		return d.at(n, "%s: expected a list, got %s", key, kindName(n))
 	}
 	for i, it := range n.Content {
 		if err := item(i, deref(it)); err != nil {
@@ -87,7 +87,7 @@ func (d walker) list(n *yaml.Node, key string, item func(int, *yaml.Node) error)
 func (d walker) str(n *yaml.Node, key string, out *string) error {
 	n = deref(n)
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return d.at(n, "%s: expected a string, got %s", key, describe(n))
+		return d.at(n, "%s: expected a string, got %s", key, kindName(n))
 	}
 	*out = n.Value
 	return nil
@@ -98,7 +98,7 @@ func (d walker) intIn(n *yaml.Node, key string, lo, hi int, out *int) error {
 	n = deref(n)
 	v, err := strconv.Atoi(n.Value)
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil || v < lo || v > hi {
-		return d.at(n, "%s: expected an integer from %d to %d, got %s", key, lo, hi, describe(n))
+		return d.at(n, "%s: expected an integer from %d to %d, got %s", key, lo, hi, kindName(n))
 	}
 	*out = v
 	return nil
@@ -106,22 +106,3 @@ func (d walker) intIn(n *yaml.Node, key string, lo, hi int, out *int) error {
 
 // isString reports whether n is a plain string scalar.
 func isString(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!str" }
-
-// describe names what n holds, for "got …" in messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "null"
-		case "!!str":
-			return strconv.Quote(n.Value)
-		}
-		return n.Value
-	}
-	return "nothing"
-}

@@ -27,7 +27,7 @@ func TestMapping(t *testing.T) {
 		{"unknown", "n: 1\nm: 2\n", `f.yaml:2:1: s: unknown key "m" (expected one of: a, n)`, 1},
 		{"duplicate", "n: 1\nn: 2\n", `f.yaml:2:1: s: duplicate key "n"`, 1},
 		{"notMapping", "[1]\n", "f.yaml:1:1: s: expected a mapping with keys a, n, got a list", 0},
-		{"outOfRange", "n: 11\n", "f.yaml:1:4: s.n: expected an integer from 1 to 10, got 11", 0},
+		{"outOfRange", "n: 11\n", "f.yaml:1:4: s.n: expected an integer from 1 to 10, got the integer 11", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
