@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -23,7 +24,7 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 		path, err = lock.Detect(p.dir)
 	}
 	if errors.Is(err, lock.ErrNoLockfile) {
-		file := ""
+		file := anchorFile(p)
 		if m != nil {
 			file = m.File
 		}
@@ -62,7 +63,18 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	return nil
 }
 
+// checkHashes reports PW104 once per lock file: how many packages are
+// locked without a hash (or to a VCS ref without a commit), which, and the
+// line of the first. One finding per package drowned the report (80 in one
+// service) without saying more.
 func checkHashes(p *project, l *lock.Lock, rel string, r *Report) {
+	type group struct {
+		file  string
+		line  int
+		names []string
+	}
+	var order []string
+	groups := map[string]*group{}
 	for _, pkg := range l.Packages {
 		switch pkg.Source.Kind {
 		case lock.SourceDirectory, lock.SourceEditable, lock.SourceVirtual:
@@ -75,16 +87,57 @@ func checkHashes(p *project, l *lock.Lock, rel string, r *Report) {
 		if pkg.File != "" && pkg.File != l.Path {
 			file = p.rel(pkg.File)
 		}
+		kind := "hash"
+		if pkg.Source.Kind == lock.SourceGit {
+			kind = "vcs"
+		}
+		key := kind + "\x00" + file
+		g := groups[key]
+		if g == nil {
+			g = &group{file: file, line: pkg.Line}
+			groups[key] = g
+			order = append(order, key)
+		}
 		what := pkg.Name
 		if pkg.Version != "" {
 			what += " " + pkg.Version
 		}
-		msg := "%s is locked without a hash: its artifacts cannot be verified"
-		if pkg.Source.Kind == lock.SourceGit {
-			msg = "%s is locked to a VCS ref without a resolved commit"
-		}
-		r.add("PW104", file, pkg.Line, msg, what)
+		g.names = append(g.names, what)
 	}
+	for _, key := range order {
+		g := groups[key]
+		kind, _, _ := strings.Cut(key, "\x00")
+		switch {
+		case kind == "vcs" && len(g.names) == 1:
+			r.add("PW104", g.file, g.line, "%s is locked to a VCS ref without a resolved commit", g.names[0])
+		case kind == "vcs":
+			r.add("PW104", g.file, g.line, "%d packages are locked to a VCS ref without a resolved commit: %s", len(g.names), listSome(g.names, 10))
+		case len(g.names) == 1:
+			r.add("PW104", g.file, g.line, "%s is locked without a hash: its artifacts cannot be verified", g.names[0])
+		default:
+			r.add("PW104", g.file, g.line, "%d packages are locked without a hash, so their artifacts cannot be verified: %s", len(g.names), listSome(g.names, 10))
+		}
+	}
+}
+
+// listSome joins the first n names and says how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// anchorFile is the file a project-wide finding points at when the project
+// has no manifest: SARIF consumers (GitHub code scanning) reject a result
+// without a location. "." (the project directory) when none exists.
+func anchorFile(p *project) string {
+	for _, name := range []string{"pinwheel.yaml", "Dockerfile", "requirements.in", "setup.py", "setup.cfg"} {
+		if _, ok, _ := p.read(name); ok {
+			return name
+		}
+	}
+	return "."
 }
 
 // checkStale reports declared dependencies the lock misses or pins outside
@@ -112,12 +165,43 @@ func checkStale(m *manifest, l *lock.Lock, rel string, pythons []string, r *Repo
 			r.add("PW102", relOr(d.File, m.File), d.Line, "%s requires %s%s but %s locks %s: the lock is stale", m.File, d.Name, spec, rel, pkg.Version)
 		}
 	}
-	if m.RequiresPython != "" && l.RequiresPython != "" &&
-		normalizeSpec(m.RequiresPython) != normalizeSpec(l.RequiresPython) {
+	if m.RequiresPython != "" && l.RequiresPython != "" && !samePythons(m.RequiresPython, l.RequiresPython) {
 		r.add("PW103", m.File, m.RequiresPythonLine, "%s requires Python %q but %s was resolved for %q",
 			m.File, m.RequiresPython, rel, l.RequiresPython)
 	}
 }
+
+// samePythons says whether two requires-python values admit the same
+// Python releases (X.Y.0 of 2.7 and 3.0 to 3.40): pdm writes "<3.13" as
+// "<=3.12" and poetry narrows [project]'s range, and neither is a stale
+// lock. Values that are not specifier sets (Pipfile's "3.11") compare as
+// text.
+func samePythons(a, b string) bool {
+	sa, errA := pep.ParseSpecifierSet(a)
+	sb, errB := pep.ParseSpecifierSet(b)
+	if errA != nil || errB != nil {
+		return normalizeSpec(a) == normalizeSpec(b)
+	}
+	for _, v := range pythonReleases {
+		if sa.Contains(v, true) != sb.Contains(v, true) {
+			return false
+		}
+	}
+	return true
+}
+
+// pythonReleases are the X.Y.0 points samePythons compares at.
+var pythonReleases = func() []pep.Version {
+	names := []string{"2.7"}
+	for y := 0; y <= 40; y++ {
+		names = append(names, fmt.Sprintf("3.%d", y))
+	}
+	out := make([]pep.Version, len(names))
+	for i, n := range names {
+		out[i], _ = pep.ParseVersion(n) // well-formed by construction
+	}
+	return out
+}()
 
 // normalizeSpec makes specifier sets comparable: no spaces, clauses sorted.
 func normalizeSpec(s string) string {

@@ -43,6 +43,7 @@ func TestRules(t *testing.T) {
 		{"nolock", []string{"PW101 pyproject.toml:0"}},
 		{"stale", []string{"PW102 Pipfile:3", "PW103 Pipfile:6"}},
 		{"nohash", []string{"PW104 requirements.txt:3"}},
+		{"nohash-many", []string{"PW104 requirements.txt:2"}},
 		{"unpinned", []string{
 			"PW101 requirements.txt:0",
 			"PW105 requirements.txt:1:1", "PW105 requirements.txt:2:1",
@@ -65,6 +66,7 @@ func TestRules(t *testing.T) {
 			"PW103 pyproject.toml:9", "PW102 pyproject.toml:10", "PW102 pyproject.toml:11",
 		}},
 		{"poetry-fresh", nil},
+		{"poetry-narrowed", nil}, // [project] >=3.10 narrowed by poetry's python to the lock's range
 		{"markers", []string{"PW102 pyproject.toml:9"}},
 		{"pdm-stale", []string{
 			"PW103 pyproject.toml:5", "PW102 pyproject.toml:8", "PW102 pyproject.toml:12",
@@ -81,7 +83,7 @@ func TestRules(t *testing.T) {
 			"PW402 Dockerfile:8", "PW402 Dockerfile:9",
 		}},
 		{"app-secrets", []string{ // no Dockerfile: what pinwheel build would take
-			"PW101 :0", "PW403 .env:0", "PW406 app/settings.py:0", "PW403 keys/id_ed25519:0",
+			"PW403 .env:0", "PW406 app/settings.py:0", "PW403 keys/id_ed25519:0", "PW101 pinwheel.yaml:0",
 			"PW405 pinwheel.yaml:4:12", "PW405 pinwheel.yaml:4:12", "PW404 pinwheel.yaml:7:3", "PW404 pinwheel.yaml:7:3",
 			"PW407 pinwheel.yaml:11:14",
 		}},
@@ -203,5 +205,37 @@ func TestPythonVersionFileMissing(t *testing.T) {
 				t.Errorf("findings %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// PW104 is one finding per lock, with the count and the first names.
+func TestUnhashedPackagesAreOneFindingPerLock(t *testing.T) {
+	rep := runProject(t, "nohash-many")
+	if len(rep.Findings) != 1 {
+		t.Fatalf("%d findings, want 1: %+v", len(rep.Findings), rep.Findings)
+	}
+	want := "14 packages are locked without a hash, so their artifacts cannot be verified: anyio 4.4.0, certifi 2024.7.4, click 8.1.7, fastapi 0.112.0, h11 0.14.0, httpcore 1.0.5, httpx 0.27.0, idna 3.7, pydantic 2.8.2, pydantic-core 2.20.1 and 4 more"
+	if got := rep.Findings[0].Message; got != want {
+		t.Errorf("message\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestSamePythons(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{">=3.9,<3.13", ">=3.9,<=3.12", true},         // pdm's rewrite
+		{">=3.10,>=3.10,<3.13", ">=3.10,<3.13", true}, // poetry's narrowing joined to [project]'s
+		{"<3.13, >=3.9", ">=3.9,<3.13", true},
+		{">=3.11", ">=3.11,<3.13", false},
+		{">=3.9", ">=3.10", false},
+		{"==3.12.*", ">=3.12,<3.13", true},
+		{"3.11", "3.12", false}, // Pipfile python_version: text
+		{"3.11", "3.11", true},
+	} {
+		if got := samePythons(tc.a, tc.b); got != tc.same {
+			t.Errorf("samePythons(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
 	}
 }

@@ -53,9 +53,14 @@ func WriteSARIF(w io.Writer, rep Report, opts SARIFOptions) error {
 			props.Add("fix", f.Fix)
 		}
 		res.WithProperties(props)
-		if f.File != "" {
-			res.AddLocation(location(f.File, f.Line, f.Column))
+		// Every result has a location: GitHub code scanning rejects the whole
+		// log otherwise. A finding about the project as a whole points at
+		// its directory.
+		file := f.File
+		if file == "" {
+			file = "."
 		}
+		res.AddLocation(location(file, f.Line, f.Column))
 		if s := f.Suppression; s != nil {
 			res.AddSuppression(sarif.NewSuppression().
 				WithKind("inSource").

@@ -133,3 +133,43 @@ func TestSARIFLocations(t *testing.T) {
 		t.Errorf("results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Every result of every fixture has a location with a URI: GitHub code
+// scanning rejects a whole log for one result without.
+func TestEverySARIFResultHasALocation(t *testing.T) {
+	entries, err := os.ReadDir(filepath.Join("testdata", "projects"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := 0
+	for _, e := range entries {
+		var buf bytes.Buffer
+		if err := WriteSARIF(&buf, runProject(t, e.Name()), SARIFOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					RuleID    string `json:"ruleId"`
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						} `json:"physicalLocation"`
+					} `json:"locations"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range log.Runs[0].Results {
+			results++
+			if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
+				t.Errorf("%s: %s has no location", e.Name(), r.RuleID)
+			}
+		}
+	}
+	if results < 20 {
+		t.Fatalf("only %d results over the fixtures: the test checks nothing", results)
+	}
+}

@@ -99,6 +99,25 @@ func (r *manifestReader) dependencyGroup(groups tval, g, as string, seen []strin
 	}
 }
 
+// poetryPython reads [tool.poetry.dependencies] python. With [project]
+// requires-python set too, poetry resolves for both at once (poetry 2
+// narrows the range this way), so the project's range is their
+// intersection, at poetry's line.
+func (r *manifestReader) poetryPython(deps tval) {
+	outer, outerLine := r.m.RequiresPython, r.m.RequiresPythonLine
+	r.m.RequiresPython = ""
+	r.requiresPython(deps, "python")
+	if spec, ok := poetryToPEP440(r.m.RequiresPython); ok {
+		r.m.RequiresPython = spec
+	}
+	switch {
+	case r.m.RequiresPython == "":
+		r.m.RequiresPython, r.m.RequiresPythonLine = outer, outerLine
+	case outer != "":
+		r.m.RequiresPython = outer + "," + r.m.RequiresPython
+	}
+}
+
 // poetryDeps reads a poetry dependency table: name = "constraint", a table
 // {version, extras, markers, git, path, url, ...}, or an array of such
 // tables. "python" is the project's Python constraint, not a package.
@@ -109,10 +128,7 @@ func (r *manifestReader) poetryDeps(t tval, key, group string) {
 	}
 	for _, name := range r.keysInFileOrder(deps) {
 		if name == "python" {
-			r.requiresPython(deps, "python")
-			if spec, ok := poetryToPEP440(r.m.RequiresPython); ok {
-				r.m.RequiresPython = spec
-			}
+			r.poetryPython(deps)
 			continue
 		}
 		v, _ := r.get(deps, name)
