@@ -3,6 +3,7 @@ package projectscan
 import (
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -42,14 +43,26 @@ type pyproject struct {
 func parsePyproject(file string, data []byte) (*pyproject, error) {
 	var p pyproject
 	if _, err := toml.Decode(string(data), &p); err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, inputerr.At(file, pe.Position.Line, pe.Position.Col, "invalid TOML: %s", pe.Message)
-		}
-		return nil, &inputerr.Error{Path: file, Line: 1, Msg: "invalid pyproject.toml", Err: err}
+		return nil, tomlError(file, err)
 	}
 	p.data = data
 	return &p, nil
+}
+
+var tomlLineRE = regexp.MustCompile(`^toml: line ([0-9]+)`)
+
+// tomlError is a TOML decoding error as an *inputerr.Error at its line:
+// syntax errors carry a position, type mismatches only name the line.
+func tomlError(file string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return inputerr.At(file, pe.Position.Line, pe.Position.Col, "invalid TOML: %s", pe.Message)
+	}
+	line := 0
+	if m := tomlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	return &inputerr.Error{Path: file, Line: line, Msg: strings.TrimPrefix(tomlLineRE.ReplaceAllString(err.Error(), ""), " "), Err: nil}
 }
 
 var tableRE = regexp.MustCompile(`^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$`)
@@ -99,7 +112,8 @@ func reqName(req string) string {
 	return normName(reqNameRE.FindString(req))
 }
 
+var nameSepRE = regexp.MustCompile(`[-_.]+`)
+
 func normName(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	return regexp.MustCompile(`[-_.]+`).ReplaceAllString(s, "-")
+	return nameSepRE.ReplaceAllString(strings.ToLower(strings.TrimSpace(s)), "-")
 }

@@ -162,10 +162,7 @@ func (s *scanner) readPipfile() error {
 		} `toml:"requires"`
 	}
 	if _, err := toml.Decode(string(data), &pf); err != nil {
-		if pe, ok := err.(toml.ParseError); ok {
-			return inputerr.At(file, pe.Position.Line, pe.Position.Col, "invalid TOML: %s", pe.Message)
-		}
-		return &inputerr.Error{Path: file, Line: 1, Msg: "invalid Pipfile", Err: err}
+		return tomlError(file, err)
 	}
 	if v := pythonPin(pf.Requires.FullVersion); v != "" {
 		s.srcs = append(s.srcs, PythonSource{Kind: "Pipfile python_full_version", Pin: v, At: Evidence{File: file, Line: keyLine(data, "requires", "python_full_version")}})
