@@ -87,7 +87,7 @@ func analyzeCommand(argv []string) serverInfo {
 	rest := argv[min(at, len(argv)):]
 	var si serverInfo
 	switch name {
-	case "gunicorn", "uvicorn", "hypercorn", "daphne", "granian":
+	case "gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "uwsgi":
 		si.server = name
 	case "waitress-serve", "waitress":
 		si.server = "waitress"
@@ -114,6 +114,9 @@ func analyzeCommand(argv []string) serverInfo {
 		return si
 	}
 	si.flags(rest)
+	if si.server == "uwsgi" {
+		return si // no default port: its ini file or EXPOSE says
+	}
 	if si.bind == nil || si.bind.port == 0 {
 		d := defaultPorts[si.server]
 		if si.bind == nil {
@@ -157,8 +160,13 @@ func (si *serverInfo) flags(args []string) {
 			si.setBind(flag[2:], "-b")
 		case (flag == "-c" || flag == "--config") && (si.server == "gunicorn" || si.server == "hypercorn"):
 			si.config = next()
-		case flag == "--listen" && si.server == "waitress":
-			si.setBind(next(), "--listen")
+		case flag == "--listen" && si.server == "waitress",
+			(flag == "--http" || flag == "--http-socket") && si.server == "uwsgi":
+			si.setBind(next(), flag)
+		case flag == "--ini" && si.server == "uwsgi":
+			si.config = next()
+		case si.server == "uwsgi" && strings.HasSuffix(flag, ".ini") && si.config == "":
+			si.config = flag
 		case flag == "--host" || flag == "-h" && si.server == "flask run" || (flag == "-b" || flag == "--bind") && si.server == "daphne":
 			host, hostSet = next(), true
 		case flag == "--port" || flag == "-p" && (si.server == "flask run" || si.server == "daphne"):

@@ -90,6 +90,9 @@ func (s *scanner) dockerCandidate(exposed int) *cmdCand {
 		c.cmd = conv(df.cmd)
 	}
 	c.si = analyzeCommand(unshell(c.argv()))
+	if c.script && c.cmd != nil {
+		c.si = analyzeCommand(unshell(c.cmd)) // entrypoint scripts end with exec "$@"
+	}
 	return c
 }
 

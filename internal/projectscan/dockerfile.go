@@ -34,6 +34,10 @@ type dockerfile struct {
 	copies          []copyAt // COPY/ADD sources of every stage
 	runs            []runAt  // RUN commands of every stage
 	escape          rune
+	// base is the image the final stage starts from (its chain of stage
+	// names followed), for telling what the Dockerfile inherits.
+	base   string
+	baseAt int
 }
 
 type dockerCmd struct {
@@ -62,6 +66,7 @@ type runAt struct {
 type stage struct {
 	name       string
 	base       string
+	baseAt     int
 	python     string
 	pythonAt   int
 	env        map[string]string // ENV, persists at run time
@@ -143,6 +148,7 @@ func parseDockerfile(file string, data []byte) (*dockerfile, error) {
 	df.entrypoint, df.cmd, df.expose = final.entrypoint, final.cmd, final.expose
 	df.user, df.userAt, df.workdir, df.workAt = final.user, final.userAt, final.workdir, final.workAt
 	df.env = final.order
+	df.base, df.baseAt = final.base, final.baseAt
 	return df, nil
 }
 
@@ -162,11 +168,13 @@ func newStage(stages []*stage, n *parser.Node, args []string, global map[string]
 	if len(args) > 0 {
 		s.base = expand(lex, args[0], global, nil)
 	}
+	s.baseAt = n.StartLine
 	if len(args) >= 3 && strings.EqualFold(args[1], "AS") {
 		s.name = strings.ToLower(args[2])
 	}
 	for _, p := range stages {
 		if p.name != "" && p.name == strings.ToLower(s.base) {
+			s.base, s.baseAt = p.base, p.baseAt
 			s.python, s.pythonAt = p.python, p.pythonAt
 			for k, v := range p.env {
 				s.env[k] = v

@@ -51,7 +51,11 @@ func (s *scanner) readCommand() error {
 		return cands[i].order < cands[j].order
 	})
 	if len(cands) == 0 {
-		s.warn("no command found: set entrypoint in pinwheel.yaml")
+		if s.df != nil && s.df.base != "" {
+			s.warn(fmt.Sprintf("the Dockerfile sets no CMD or ENTRYPOINT: its command comes from the base image %s, which init cannot read; set entrypoint in pinwheel.yaml", s.df.base), Evidence{File: s.df.file, Line: s.df.baseAt})
+		} else {
+			s.warn("no command found: set entrypoint in pinwheel.yaml")
+		}
 		return nil
 	}
 	best := cands[0]
@@ -105,6 +109,9 @@ func stripRunner(argv []string) ([]string, string) {
 }
 
 func (s *scanner) commandWarnings(best cmdCand) {
+	if strings.HasPrefix(best.from, "a guess") || strings.HasPrefix(best.from, "console script") && best.si.server == "" {
+		s.warn(fmt.Sprintf("no Dockerfile CMD, Procfile or server command found; the entrypoint is a guess from %s", strings.TrimPrefix(best.from, "a guess from ")), best.at)
+	}
 	if best.si.dev {
 		s.warn(fmt.Sprintf("the only command found runs a development server (%s); use a production server such as gunicorn", best.si.server), best.at)
 	}
@@ -273,6 +280,12 @@ func (s *scanner) readPort(best cmdCand, exposed int, exposedAt Evidence) error 
 			s.warn("the gunicorn config computes bind in a way init does not read; check port", Evidence{File: s.rel(file), Line: gc.bindLine})
 		}
 	}
+	if si.server == "uwsgi" && !explicit && si.config != "" {
+		if err := s.uwsgiPort(si.config, best.at); err != nil {
+			return err
+		}
+		explicit = cmd.Port != 0
+	}
 	if cmd.Port == 0 && si.bind != nil && si.bind.port != 0 && explicit {
 		cmd.Port, cmd.PortAt, cmd.PortWhy = si.bind.port, best.at, si.portWhy
 	}
@@ -296,6 +309,46 @@ func (s *scanner) readPort(best cmdCand, exposed int, exposedAt Evidence) error 
 		}
 		s.warn(fmt.Sprintf("%s listens on %s (%s): unreachable from outside the container; bind 0.0.0.0", si.server, si.bind.host, how), best.at)
 	}
+	return nil
+}
+
+// uwsgiPort reads the port from the uWSGI ini file the command names.
+func (s *scanner) uwsgiPort(name string, at Evidence) error {
+	rel := strings.TrimPrefix(path.Clean(name), "./")
+	if s.df != nil {
+		if r := s.resolveInstalled(s.df, name); r != "" {
+			rel = r
+		}
+	}
+	data, err := s.t.readOpt(s.rel(rel))
+	if err != nil || data == nil {
+		if err == nil {
+			s.warn(fmt.Sprintf("the command reads the uWSGI config %s, which is not in the project", name), at)
+		}
+		return err
+	}
+	env := map[string]string{}
+	if s.df != nil {
+		env = s.df.runtimeEnv()
+	}
+	uc, err := parseUwsgiIni(s.rel(rel), data, env)
+	if err != nil || uc.addr == "" {
+		return err
+	}
+	ev := Evidence{File: s.rel(rel), Line: uc.line}
+	if len(uc.unset) > 0 {
+		s.warn(fmt.Sprintf("the uWSGI listen address reads %s from the environment, which nothing sets", strings.Join(uc.unset, ", ")), ev)
+		return nil
+	}
+	b, err := parseBind(uc.addr)
+	if err != nil || b.unix {
+		return nil
+	}
+	if uc.protocol == "uwsgi" {
+		s.warn("uWSGI listens with socket= (the uwsgi protocol), which only a uwsgi-speaking proxy can reach; use http-socket", ev)
+	}
+	cmd := &s.svc.Command
+	cmd.Port, cmd.PortAt, cmd.PortWhy = b.port, ev, "uWSGI "+uc.protocol+" address in "+rel
 	return nil
 }
 

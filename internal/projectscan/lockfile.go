@@ -126,11 +126,13 @@ func (s *scanner) parseLock(rel string, f lock.Format) (*lock.Lock, error) {
 	return l, nil
 }
 
-// installRE finds what a Dockerfile RUN installs from.
+// What a Dockerfile RUN installs from: -r files of pip/uv pip commands,
+// pip-sync files, and the project tools' own sync/install commands.
 var (
-	reqFlagRE  = regexp.MustCompile(`(?:^|\s)(?:-r\s*|--requirement[=\s]\s*)([^\s;&|]+)`)
-	syncFileRE = regexp.MustCompile(`(?:pip-sync|uv\s+pip\s+sync)\s+(?:-\S+\s+)*([^\s;&|-][^\s;&|]*)`)
-	toolRE     = regexp.MustCompile(`\b(uv\s+sync|uv\s+export|poetry\s+(?:install|export|sync)|pdm\s+(?:install|sync|export)|pipenv\s+(?:install|sync))\b[^;&|]*`)
+	pipInstallRE = regexp.MustCompile(`\bpip3?(?:\.[0-9]+)?\s+install\b|\bpip-sync\b|\buv\s+pip\s+(?:install|sync)\b`)
+	reqFlagRE    = regexp.MustCompile(`(?:^|\s)(?:-r\s*|--requirement[=\s]\s*)([^\s;&|-][^\s;&|]*)`)
+	syncFileRE   = regexp.MustCompile(`(?:pip-sync|uv\s+pip\s+sync)\s+(?:-\S+\s+)*([^\s;&|-][^\s;&|]*)`)
+	toolRE       = regexp.MustCompile(`\b(uv\s+sync|uv\s+export|poetry\s+(?:install|export|sync)|pdm\s+(?:install|sync|export)|pipenv\s+(?:install|sync))\b[^;&|]*`)
 )
 
 // dockerInstall is a lockfile a Dockerfile RUN installs from.
@@ -145,8 +147,13 @@ func dockerInstalls(df *dockerfile) []dockerInstall {
 	var out []dockerInstall
 	for _, r := range df.runs {
 		cmd := strings.Join(strings.Fields(r.cmd), " ")
-		for _, m := range reqFlagRE.FindAllStringSubmatch(cmd, -1) {
-			out = append(out, dockerInstall{file: strings.Trim(m[1], `"'`), cmd: installExcerpt(cmd, m[0]), line: r.line})
+		for _, seg := range shellSegments(cmd) {
+			if !pipInstallRE.MatchString(seg) {
+				continue // -r elsewhere is rm -rf, cp -r…
+			}
+			for _, m := range reqFlagRE.FindAllStringSubmatch(seg, -1) {
+				out = append(out, dockerInstall{file: strings.Trim(m[1], `"'`), cmd: installExcerpt(seg, m[0]), line: r.line})
+			}
 		}
 		for _, m := range syncFileRE.FindAllStringSubmatch(cmd, -1) {
 			out = append(out, dockerInstall{file: strings.Trim(m[1], `"'`), cmd: installExcerpt(cmd, m[0]), line: r.line})
@@ -158,6 +165,12 @@ func dockerInstalls(df *dockerfile) []dockerInstall {
 		}
 	}
 	return out
+}
+
+// shellSegments splits a RUN line at &&, ||, ; and | (quotes aside: an
+// install command never needs them).
+func shellSegments(cmd string) []string {
+	return strings.FieldsFunc(cmd, func(r rune) bool { return r == '&' || r == ';' || r == '|' })
 }
 
 func installExcerpt(cmd, match string) string {

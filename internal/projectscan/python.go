@@ -69,6 +69,11 @@ func choosePython(srcs []PythonSource) (Python, []Warning) {
 		py.Why = "nothing in the project names a Python version"
 		warns = append(warns, Warning{Msg: "nothing in the project names a Python version; chose " + py.Version + ": pin it with .python-version"})
 	}
+	if m := minorRE.FindStringSubmatch(py.Version); m != nil {
+		if n, _ := strconv.Atoi(m[1]); n < oldestMaintained {
+			warns = append(warns, Warning{Msg: fmt.Sprintf("Python %s has reached its end of life (no more security fixes); the oldest maintained release is 3.%d", py.Version, oldestMaintained), At: nonEmpty(py.At)})
+		}
+	}
 	version := py.Version
 	if len(pins) > 0 && strings.Count(pins[0].Pin, ".") == 2 && minorOf(pins[0].Pin) == version {
 		version = pins[0].Pin
@@ -81,6 +86,13 @@ func choosePython(srcs []PythonSource) (Python, []Warning) {
 		warns = append(warns, Warning{Msg: fmt.Sprintf("Python %s is outside %s (%s)", py.Version, what, r.Spec), At: []Evidence{py.At, r.At}})
 	}
 	return py, warns
+}
+
+func nonEmpty(e Evidence) []Evidence {
+	if e.File == "" {
+		return nil
+	}
+	return []Evidence{e}
 }
 
 func rank(kind string) int {

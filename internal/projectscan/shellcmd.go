@@ -54,14 +54,69 @@ func splitShell(line string, env map[string]string, runtime map[string]string) s
 			all[k] = v
 		}
 	}
-	words, err := shell.NewLex('\\').ProcessWords(line, mapEnv(all))
-	if err != nil || len(words) == 0 {
+	raw, ok := rawWords(line)
+	lex := shell.NewLex('\\')
+	for _, w := range raw {
+		word, _, err := lex.ProcessWord(w, mapEnv(all))
+		if err != nil {
+			ok = false
+			break
+		}
+		sl.argv = append(sl.argv, word)
+	}
+	if !ok || len(sl.argv) == 0 {
 		sl.needsShell = true
 		sl.argv = []string{"/bin/sh", "-c", line}
-		return sl
 	}
-	sl.argv = words
 	return sl
+}
+
+// rawWords splits line into shell words at unquoted blanks, keeping quotes
+// and escapes for the lexer to read word by word (BuildKit's ProcessWords
+// drops the text before a ${VAR:-default}). ok is false for an unclosed
+// quote or a trailing backslash.
+func rawWords(line string) (words []string, ok bool) {
+	var cur strings.Builder
+	inWord := false
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' && i+1 < len(line) {
+				cur.WriteByte(c)
+				i++
+				c = line[i]
+			} else if c == quote {
+				quote = 0
+			}
+		case c == ' ' || c == '\t' || c == '\n':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+			continue
+		case c == '\\':
+			if i+1 == len(line) {
+				return nil, false
+			}
+			cur.WriteByte(c)
+			i++
+			c = line[i]
+		case c == '\'' || c == '"':
+			quote = c
+		}
+		cur.WriteByte(c)
+		inWord = true
+	}
+	if quote != 0 {
+		return nil, false
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, true
 }
 
 // needsShell reports whether line uses shell syntax beyond words, quotes
