@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -90,6 +91,28 @@ func TestInitPoetryEntrypointAndCmd(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "#   - EXPOSE says 80 but the server listens on 8000") {
 		t.Errorf("warnings are not in the written file:\n%s", data)
+	}
+}
+
+func TestInitJSON(t *testing.T) {
+	dir := filepath.Join(copyLayout(t, "pdm"), "inventory")
+	code, stdout, stderr := runPinwheel(t, "init", dir, "--dry-run", "-o", "json")
+	var got struct {
+		Services []struct {
+			Python   struct{ Version string }
+			Command  struct{ Port int }
+			Lockfile struct{ Path string }
+			Warnings []struct{ Message string }
+		}
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &got) != nil || len(got.Services) != 1 {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+	if s := got.Services[0]; s.Python.Version != "3.11" || s.Command.Port != 9000 || s.Lockfile.Path != "pdm.lock" || len(s.Warnings) == 0 {
+		t.Errorf("json: %+v", s)
+	}
+	if _, err := os.Stat(filepath.Join(dir, config.FileName)); err == nil {
+		t.Error("--dry-run wrote pinwheel.yaml")
 	}
 }
 

@@ -78,7 +78,7 @@ func Render(s Starter) []byte {
 	p("# .git and CI folders, and paths in %s or %s.\n", IgnoreFile, DockerIgnoreFile)
 	p("app:\n  include: [\"**\"]\n")
 	p("  exclude: [\"tests/**\"]\n\n")
-	p("# Exec form only (no shell).%s\n", note(s.EntryNote))
+	p("# Exec form only (no shell).%s\n", strings.Replace(note(s.EntryNote), "  #", "", 1))
 	switch {
 	case len(s.Entrypoint) > 0:
 		p("entrypoint: %s\n", flow(s.Entrypoint))
