@@ -2,8 +2,9 @@ package projectscan
 
 import (
 	"fmt"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -116,7 +117,7 @@ func (s *scanner) scriptCandidates(exposed int) []cmdCand {
 	}
 	var out []cmdCand
 	file := s.rel("pyproject.toml")
-	for _, name := range sortedKeys(s.py.Tool.PDM.Scripts) {
+	for _, name := range slices.Sorted(maps.Keys(s.py.Tool.PDM.Scripts)) {
 		line, shellForm := pdmScript(s.py.Tool.PDM.Scripts[name])
 		if line == "" {
 			continue
@@ -142,7 +143,7 @@ func (s *scanner) scriptCandidates(exposed int) []cmdCand {
 			scripts[k], tables[k] = str, "tool.poetry.scripts"
 		}
 	}
-	for _, name := range sortedKeys(scripts) {
+	for _, name := range slices.Sorted(maps.Keys(scripts)) {
 		if devReqRE.MatchString(name) {
 			continue
 		}
@@ -195,13 +196,4 @@ func serveName(name string) bool {
 		return true
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -110,8 +110,9 @@ func pyString(s string) (string, bool) {
 	return strings.NewReplacer(`\"`, `"`, `\'`, `'`, `\\`, `\`).Replace(body), true
 }
 
-// stripComment cuts a # comment that is outside quotes.
-func stripComment(s string) string {
+// unquoted calls fn with each rune of s that is outside Python string
+// quotes, and its index, until fn returns false.
+func unquoted(s string, fn func(i int, r rune) bool) {
 	var quote rune
 	for i, r := range s {
 		switch {
@@ -121,30 +122,36 @@ func stripComment(s string) string {
 			}
 		case r == '"' || r == '\'':
 			quote = r
-		case r == '#':
-			return strings.TrimSpace(s[:i])
+		case !fn(i, r):
+			return
 		}
 	}
-	return strings.TrimSpace(s)
+}
+
+// stripComment cuts a # comment that is outside quotes.
+func stripComment(s string) string {
+	end := len(s)
+	unquoted(s, func(i int, r rune) bool {
+		if r == '#' {
+			end = i
+			return false
+		}
+		return true
+	})
+	return strings.TrimSpace(s[:end])
 }
 
 // depth is how many brackets s leaves open, outside quotes.
 func depth(s string) int {
 	d := 0
-	var quote rune
-	for _, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			}
-		case r == '"' || r == '\'':
-			quote = r
-		case r == '[' || r == '(' || r == '{':
+	unquoted(s, func(_ int, r rune) bool {
+		switch r {
+		case '[', '(', '{':
 			d++
-		case r == ']' || r == ')' || r == '}':
+		case ']', ')', '}':
 			d--
 		}
-	}
+		return true
+	})
 	return d
 }
