@@ -143,15 +143,17 @@ func (s *scanner) scriptCandidates(exposed int) []cmdCand {
 			scripts[k], tables[k] = str, "tool.poetry.scripts"
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(scripts)) {
+	names := slices.Sorted(maps.Keys(scripts))
+	// Scripts named like a server (or like the project) come first among scripts.
+	slices.SortStableFunc(names, func(a, b string) int {
+		return boolRank(serveName(b) || b == s.svc.Name) - boolRank(serveName(a) || a == s.svc.Name)
+	})
+	for _, name := range names {
 		if devReqRE.MatchString(name) {
 			continue
 		}
 		c := cmdCand{entrypoint: []string{name}, from: "console script " + name + " (" + scripts[name] + ")",
 			at: Evidence{File: file, Line: keyLine(s.py.data, tables[name], name)}}
-		if serveName(name) || name == s.svc.Name {
-			c.order = -1 // a script named like a server beats other scripts
-		}
 		out = append(out, c)
 	}
 	return out
@@ -188,6 +190,13 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func serveName(name string) bool {

@@ -252,7 +252,19 @@ func (s *stage) apply(df *dockerfile, cmd string, n *parser.Node, args []string,
 		}
 	case "COPY", "ADD":
 		if len(args) >= 2 && !hasFlag(n.Flags, "from") {
-			df.copies = append(df.copies, copyAt{srcs: args[:len(args)-1], dest: args[len(args)-1], line: n.StartLine})
+			words := make([]string, len(args))
+			for i, a := range args {
+				words[i] = expand(lex, a, s.args, s)
+			}
+			dest := words[len(words)-1]
+			if !path.IsAbs(dest) && s.workdir != "" {
+				isDir := strings.HasSuffix(dest, "/") || dest == "."
+				dest = path.Join(s.workdir, dest)
+				if isDir {
+					dest += "/" // a directory destination keeps the sources' names
+				}
+			}
+			df.copies = append(df.copies, copyAt{srcs: words[:len(words)-1], dest: dest, line: n.StartLine})
 		}
 	case "RUN":
 		df.runs = append(df.runs, runAt{cmd: strings.Join(args, " "), line: n.StartLine})

@@ -72,9 +72,11 @@ func (s *scanner) readCommand() error {
 	if best.entrypoint == nil && best.from == "Dockerfile CMD" {
 		cmd.Entrypoint, cmd.Cmd = best.cmd, nil
 	}
-	if argv, runner := stripRunner(cmd.Entrypoint); runner != "" {
-		cmd.Entrypoint = argv
-		s.warn(fmt.Sprintf("the command runs through `%s run`; pinwheel's image has no %s and its venv on PATH, so init runs the program directly", runner, runner), best.at)
+	for _, argv := range []*[]string{&cmd.Entrypoint, &cmd.Cmd} {
+		if stripped, runners := stripRunners(*argv); len(runners) > 0 {
+			*argv = stripped
+			s.warn(fmt.Sprintf("the command runs through `%s run`; pinwheel's image has no %s and its venv on PATH, so init runs the program directly", runners[0], runners[0]), best.at)
+		}
 	}
 	s.svc.Command = cmd
 	s.commandWarnings(best)
@@ -83,6 +85,27 @@ func (s *scanner) readCommand() error {
 	}
 	s.readUser()
 	return nil
+}
+
+var runnerRE = regexp.MustCompile(`\b(uv|poetry|pdm|pipenv|hatch|rye) run (?:--?[A-Za-z][-A-Za-z]* )*`)
+
+// stripRunners drops project tools' "run" wrappers from argv: as its
+// first words, or inside a /bin/sh -c line.
+func stripRunners(argv []string) ([]string, []string) {
+	if out, tool := stripRunner(argv); tool != "" {
+		return out, []string{tool}
+	}
+	if len(argv) == 3 && argv[0] == "/bin/sh" && argv[1] == "-c" {
+		var tools []string
+		line := runnerRE.ReplaceAllStringFunc(argv[2], func(m string) string {
+			tools = append(tools, runnerRE.FindStringSubmatch(m)[1])
+			return ""
+		})
+		if len(tools) > 0 {
+			return []string{"/bin/sh", "-c", line}, tools
+		}
+	}
+	return argv, nil
 }
 
 // stripRunner drops a project tool's "run" wrapper (uv run --frozen X,
@@ -115,7 +138,11 @@ func (s *scanner) commandWarnings(best cmdCand) {
 		s.warn(fmt.Sprintf("the only command found runs a development server (%s); use a production server such as gunicorn", best.si.server), best.at)
 	}
 	if best.script {
-		s.warn(fmt.Sprintf("ENTRYPOINT runs a script (%s): it must be among the app files at that path in the image", best.entrypoint[0]), best.at)
+		from := ""
+		if src := s.resolveInstalled(s.df, best.entrypoint[0]); src != "" {
+			from = ", copied from " + src
+		}
+		s.warn(fmt.Sprintf("ENTRYPOINT runs a script (%s%s): it must be among the app files at that path in the image", best.entrypoint[0], from), best.at)
 	}
 	if len(best.unset) > 0 {
 		s.warn(fmt.Sprintf("the command reads %s from the environment at run time: set them with env or secretEnv", strings.Join(best.unset, ", ")), best.at)

@@ -1,0 +1,120 @@
+package projectscan
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// Workspace members are part of their workspace, even with a Dockerfile;
+// a directory beside them with its own Dockerfile is a service; symlinked
+// directories are not followed.
+func TestDiscoverWorkspaceAndLinks(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml":               "[project]\nname = \"ws\"\n[tool.uv.workspace]\nmembers = [\"apps/*\"]\nexclude = [\"apps/legacy\"]\n",
+		"uv.lock":                      "version = 1\nrequires-python = \">=3.12\"\n",
+		"apps/api/pyproject.toml":      "[project]\nname = \"api\"\n",
+		"apps/api/Dockerfile":          "FROM python:3.12\n",
+		"apps/legacy/pyproject.toml":   "[project]\nname = \"legacy\"\n",
+		"apps/legacy/Dockerfile":       "FROM python:3.9\n",
+		"tools/admin/requirements.txt": "flask==3.1.0\n",
+		"tools/admin/Procfile":         "web: flask run\n",
+	})
+	outside := writeTree(t, map[string]string{"svc/pyproject.toml": "[project]\nname = \"x\"\n", "svc/uv.lock": "version = 1\n"})
+	if err := os.Symlink(filepath.Join(outside, "svc"), filepath.Join(dir, "linked")); err != nil {
+		t.Fatal(err)
+	}
+	found, err := Discover(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, f := range found.Found {
+		dirs = append(dirs, f.Dir)
+	}
+	if want := []string{".", "apps/legacy", "tools/admin"}; !slices.Equal(dirs, want) {
+		t.Errorf("Discover = %v, want %v", dirs, want)
+	}
+}
+
+// A Dockerfile's ENTRYPOINT script beats a console script named "start";
+// the script's source is named; `poetry run` inside a shell line is dropped.
+func TestScanEntrypointScriptAndRunners(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"pyproject.toml":  "[tool.poetry]\nname = \"recipes\"\n[tool.poetry.scripts]\nstart = \"recipes.app:main\"\n",
+		"docker/entry.sh": "#!/bin/sh\nexec python /app/recipes/main.py\n",
+		"Dockerfile": "FROM python:3.12-slim\nENV HOME_DIR=/app\nWORKDIR $HOME_DIR\n" +
+			"COPY ./docker/entry.sh run.sh\nEXPOSE 9000\nENTRYPOINT [\"/app/run.sh\"]\n",
+	})
+	svc, err := ScanService(context.Background(), dir, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(svc.Command.Entrypoint, []string{"/app/run.sh"}) || svc.Command.Port != 9000 {
+		t.Errorf("command %q port %d", svc.Command.Entrypoint, svc.Command.Port)
+	}
+	if !hasWarning(svc, "ENTRYPOINT runs a script (/app/run.sh, copied from docker/entry.sh)") {
+		t.Errorf("warnings: %v", svc.Warnings)
+	}
+
+	dir = writeTree(t, map[string]string{
+		"Dockerfile": "FROM python:3.11\nCMD poetry run alembic upgrade head && poetry run --no-root uvicorn app.main:app --host 0.0.0.0\n",
+	})
+	if svc, err = ScanService(context.Background(), dir, "."); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/bin/sh", "-c", "alembic upgrade head && uvicorn app.main:app --host 0.0.0.0"}
+	if !slices.Equal(svc.Command.Entrypoint, want) || svc.Command.Server != "uvicorn" || !hasWarning(svc, "runs through `poetry run`") {
+		t.Errorf("command %q server %q warnings %v", svc.Command.Entrypoint, svc.Command.Server, svc.Warnings)
+	}
+}
+
+// Loopback binds, a Dockerfile COPY renaming a requirements file, and a
+// requirements file without hashes.
+func TestScanBindAndRenamedRequirements(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"deploy/requirements-prod.txt": "gunicorn==23.0.0\nflask==3.1.0\n",
+		"requirements.txt":             "-r deploy/requirements-prod.txt\npytest==8.3.4\n",
+		"Dockerfile": "FROM python:3.12\nCOPY deploy/requirements-prod.txt /tmp/req.txt\n" +
+			"RUN apt-get update && rm -rf /var/lib/apt/lists/* && pip install -r /tmp/req.txt\nCMD [\"gunicorn\", \"app:app\"]\n",
+	})
+	svc, err := ScanService(context.Background(), dir, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.Lockfile.Path != "deploy/requirements-prod.txt" || svc.Lockfile.At.Line != 3 {
+		t.Errorf("lockfile %+v", svc.Lockfile)
+	}
+	for _, w := range []string{"gunicorn listens on 127.0.0.1 (gunicorn's default host)", "pinned with == but without hashes"} {
+		if !hasWarning(svc, w) {
+			t.Errorf("no warning %q: %v", w, svc.Warnings)
+		}
+	}
+}
+
+func hasWarning(svc *Service, s string) bool {
+	for _, w := range svc.Warnings {
+		if strings.Contains(w.String(), s) {
+			return true
+		}
+	}
+	return false
+}
