@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"pinwheel.dev/pinwheel/internal/secrets"
 )
 
 // readCommand finds the commands the project runs, picks the production
@@ -67,7 +69,7 @@ func (s *scanner) readCommand() error {
 		case c.class() > best.class():
 			why = "not a production server"
 		}
-		cmd.Alternatives = append(cmd.Alternatives, Alternative{Argv: c.argv(), From: c.from, At: c.at, Why: why})
+		cmd.Alternatives = append(cmd.Alternatives, Alternative{Argv: redacted(c.argv()), From: c.from, At: c.at, Why: why})
 	}
 	if best.entrypoint == nil && best.from == "Dockerfile CMD" {
 		cmd.Entrypoint, cmd.Cmd = best.cmd, nil
@@ -76,6 +78,13 @@ func (s *scanner) readCommand() error {
 		if stripped, runners := stripRunners(*argv); len(runners) > 0 {
 			*argv = stripped
 			s.warn(fmt.Sprintf("the command runs through `%s run`; pinwheel's image has no %s and its venv on PATH, so init runs the program directly", runners[0], runners[0]), best.at)
+		}
+	}
+	for i, a := range append(append([]string{}, cmd.Entrypoint...), cmd.Cmd...) {
+		if what, bad := secrets.Value(a); bad {
+			s.warn(fmt.Sprintf("argument %d of the command holds what looks like %s: the command is not copied into pinwheel.yaml; pass it with secretEnv", i+1, what), best.at)
+			cmd.Entrypoint, cmd.Cmd = nil, nil
+			break
 		}
 	}
 	s.svc.Command = cmd
@@ -88,6 +97,17 @@ func (s *scanner) readCommand() error {
 }
 
 var runnerRE = regexp.MustCompile(`\b(uv|poetry|pdm|pipenv|hatch|rye) run (?:--?[A-Za-z][-A-Za-z]* )*`)
+
+// redacted is argv, or a placeholder when an argument looks like a
+// credential: a report never repeats one.
+func redacted(argv []string) []string {
+	for _, a := range argv {
+		if what, bad := secrets.Value(a); bad {
+			return []string{"(not shown: an argument holds what looks like " + what + ")"}
+		}
+	}
+	return argv
+}
 
 // stripRunners drops project tools' "run" wrappers from argv: as its
 // first words, or inside a /bin/sh -c line.

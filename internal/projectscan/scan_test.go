@@ -118,3 +118,34 @@ func hasWarning(svc *Service, s string) bool {
 	}
 	return false
 }
+
+// A command line holding a credential is neither chosen nor repeated.
+func TestScanCommandWithCredential(t *testing.T) {
+	token := "ghp_" + strings.Repeat("a1B2", 9)
+	dir := writeTree(t, map[string]string{
+		"Procfile":   "web: gunicorn app:app --bind 0.0.0.0:8000 --env GITHUB_TOKEN=" + token + "\n",
+		"Dockerfile": "FROM python:3.12\nCMD [\"uvicorn\", \"app:app\", \"--header\", \"x-token:" + token + "\"]\n",
+	})
+	svc, err := ScanService(context.Background(), dir, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	WriteReport(&b, svc)
+	if strings.Contains(b.String(), token) || len(svc.Command.Entrypoint)+len(svc.Command.Cmd) != 0 {
+		t.Errorf("the token reached the result:\n%s", b.String())
+	}
+	if !hasWarning(svc, "holds what looks like a GitHub token: the command is not copied") {
+		t.Errorf("warnings: %v", svc.Warnings)
+	}
+}
+
+// With no service at the root or below it, the one Python project one
+// level down is the service (backend/ beside frontend/).
+func TestDiscoverOneProjectBelow(t *testing.T) {
+	dir := writeTree(t, map[string]string{"backend/pyproject.toml": "[project]\nname = \"api\"\n", "frontend/package.json": "{}"})
+	found, err := Discover(context.Background(), dir)
+	if err != nil || len(found.Found) != 1 || found.Found[0].Dir != "backend" {
+		t.Errorf("Discover = %+v, %v", found, err)
+	}
+}

@@ -49,6 +49,7 @@ func Discover(ctx context.Context, root string) (*Services, error) {
 
 func discover(ctx context.Context, t *tree) (*Services, error) {
 	var out Services
+	var weak []Found // projects below the root that are not services by themselves
 	members := map[string]bool{}
 	var walk func(dir string, depth int) error
 	walk = func(dir string, depth int) error {
@@ -56,6 +57,9 @@ func discover(ctx context.Context, t *tree) (*Services, error) {
 			return err
 		}
 		f, isProject := inspectDir(t, dir)
+		if isProject && !members[dir] && dir != "." && !f.Strong && depth == 1 {
+			weak = append(weak, f)
+		}
 		if isProject && !members[dir] && (dir == "." || f.Strong) {
 			out.Found = append(out.Found, f)
 			s := &scanner{t: t, dir: dir, svc: &Service{}}
@@ -88,6 +92,9 @@ func discover(ctx context.Context, t *tree) (*Services, error) {
 	}
 	if err := walk(".", 0); err != nil {
 		return nil, err
+	}
+	if len(out.Found) == 0 && len(weak) == 1 {
+		out.Found = weak // the one Python project of a repository (backend/ beside frontend/)
 	}
 	sort.Slice(out.Found, func(i, j int) bool { return out.Found[i].Dir < out.Found[j].Dir })
 	return &out, nil
