@@ -251,6 +251,10 @@ func TestChoosePython(t *testing.T) {
 		{"range_excludes_maintained", []PythonSource{{Kind: "requires-python", Spec: "<3.10", At: at("pyproject.toml")}}, "3.8", nil},
 		{"poetry_alternatives", []PythonSource{{Kind: "poetry python", Spec: ">=3.8,<3.9 || >=3.13", At: at("pyproject.toml")}}, "3.13", nil},
 		{"nothing", nil, "3.11", []string{"nothing in the project names a Python version"}},
+		{"stale_lock", []PythonSource{
+			{Kind: "requires-python", Spec: ">=3.13", At: at("pyproject.toml")},
+			{Kind: "uv.lock requires-python", Spec: ">= 3.12", At: at("uv.lock"), Lock: true},
+		}, "3.13", []string{"requires-python says >=3.13 but uv.lock requires-python says >= 3.12: the lock was resolved for another range; re-lock (pyproject.toml:1, uv.lock:1)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			py, warns := choosePython(tc.srcs)
@@ -291,5 +295,16 @@ func TestParseUwsgiIni(t *testing.T) {
 		if _, err := parseUwsgiIni("uwsgi.ini", []byte(src), nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", src, err, want)
 		}
+	}
+}
+
+func TestStaleRangesCompareReleases(t *testing.T) {
+	same := []PythonSource{
+		{Kind: "requires-python", Spec: ">=3.12,<3.13"},
+		{Kind: "uv.lock requires-python", Spec: "==3.12.*", Lock: true},
+		{Kind: "poetry python", Spec: ">=3.12,<3.13.0"},
+	}
+	if w := staleRanges(same); len(w) != 0 {
+		t.Errorf("equivalent ranges warned: %v", w)
 	}
 }

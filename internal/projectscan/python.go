@@ -40,6 +40,7 @@ func choosePython(srcs []PythonSource) (Python, []Warning) {
 	if minors := distinctMinors(pins); len(minors) > 1 {
 		warns = append(warns, Warning{Msg: "the project pins different Pythons: " + describe(pins), At: evidenceOf(pins)})
 	}
+	warns = append(warns, staleRanges(ranges)...)
 	py := Python{Sources: srcs}
 	switch {
 	case len(pins) > 0:
@@ -86,6 +87,34 @@ func choosePython(srcs []PythonSource) (Python, []Warning) {
 		warns = append(warns, Warning{Msg: fmt.Sprintf("Python %s is outside %s (%s)", py.Version, what, r.Spec), At: []Evidence{py.At, r.At}})
 	}
 	return py, warns
+}
+
+// staleRanges warns when the project's declared range allows other
+// Python releases than the one its lock was resolved for: the lock
+// predates the declaration. Ranges are compared by the minors they allow
+// (">=3.12,<3.13" and "==3.12.*" agree).
+func staleRanges(ranges []PythonSource) []Warning {
+	var out []Warning
+	minors := func(spec string) string {
+		var b strings.Builder
+		for _, m := range knownMinors {
+			ok, known := fits(fmt.Sprintf("3.%d", m), spec)
+			if !known {
+				return spec
+			}
+			fmt.Fprintf(&b, "%v,", ok)
+		}
+		return b.String()
+	}
+	for _, d := range ranges {
+		for _, l := range ranges {
+			if d.Lock || !l.Lock || minors(d.Spec) == minors(l.Spec) {
+				continue
+			}
+			out = append(out, Warning{Msg: fmt.Sprintf("%s says %s but %s says %s: the lock was resolved for another range; re-lock", d.Kind, d.Spec, l.Kind, l.Spec), At: []Evidence{d.At, l.At}})
+		}
+	}
+	return out
 }
 
 func nonEmpty(e Evidence) []Evidence {
