@@ -61,7 +61,8 @@ func runInit(ctx context.Context, streams Streams, dir string, f initFlags) erro
 	if err != nil {
 		return err
 	}
-	dirs, err := pickServices(streams, dir, found, f.all)
+	interactive := isTerminal(streams.In) && isTerminal(streams.Out)
+	dirs, err := pickServices(streams, dir, found, f.all, interactive)
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func runInit(ctx context.Context, streams Streams, dir string, f initFlags) erro
 // pickServices settles which service directories to initialise: the one
 // found, all of them with --all, or the one the user picks; without a
 // terminal several services are an input error listing them.
-func pickServices(streams Streams, dir string, found *projectscan.Services, all bool) ([]string, error) {
+func pickServices(streams Streams, dir string, found *projectscan.Services, all, interactive bool) ([]string, error) {
 	switch {
 	case len(found.Found) == 0:
 		return []string{"."}, nil // no manifest at all: init the directory as given
@@ -130,7 +131,7 @@ func pickServices(streams Streams, dir string, found *projectscan.Services, all 
 	}
 	var list strings.Builder
 	projectscan.WriteServices(&list, found)
-	if !isTerminal(streams.In) || !isTerminal(streams.Out) {
+	if !interactive {
 		fmt.Fprint(streams.Err, list.String())
 		return nil, usageError("%d services found under %s: run `pinwheel init DIR` with one of them, or `pinwheel init --all`", len(found.Found), dir)
 	}
@@ -139,7 +140,7 @@ func pickServices(streams Streams, dir string, found *projectscan.Services, all 
 	answer, _ := bufio.NewReader(streams.In).ReadString('\n')
 	answer = strings.TrimSpace(answer)
 	if answer == "all" {
-		return pickServices(streams, dir, found, true)
+		return pickServices(streams, dir, found, true, true)
 	}
 	n, err := strconv.Atoi(answer)
 	if err != nil || n < 1 || n > len(found.Found) {

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +13,7 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/config"
+	"pinwheel.dev/pinwheel/internal/projectscan"
 )
 
 // copyLayout copies a projectscan golden tree into a temporary directory.
@@ -197,5 +201,23 @@ func TestInitBadInputNamesTheLine(t *testing.T) {
 				t.Error("pinwheel.yaml written despite the error")
 			}
 		})
+	}
+}
+
+func TestInitPromptPicksAService(t *testing.T) {
+	found := &projectscan.Services{Found: []projectscan.Found{{Dir: "services/orders"}, {Dir: "services/payments"}}}
+	for answer, want := range map[string][]string{
+		"2\n":   {"services/payments"},
+		"all\n": {"services/orders", "services/payments"},
+	} {
+		var out bytes.Buffer
+		got, err := pickServices(Streams{In: strings.NewReader(answer), Out: &out, Err: &out}, "shop", found, false, true)
+		if err != nil || !slices.Equal(got, want) || !strings.Contains(out.String(), "which one? (1-2, or all)") {
+			t.Errorf("answer %q: %v, %v\n%s", answer, got, err, out.String())
+		}
+	}
+	_, err := pickServices(Streams{In: strings.NewReader("7\n"), Out: io.Discard, Err: io.Discard}, "shop", found, false, true)
+	if !errors.As(err, new(*ExitError)) || !strings.Contains(err.Error(), "no service \"7\"") {
+		t.Errorf("a wrong answer: %v", err)
 	}
 }
