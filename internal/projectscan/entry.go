@@ -57,6 +57,10 @@ func (s *scanner) readCommand() error {
 		} else {
 			s.warn("no command found: set entrypoint in pinwheel.yaml")
 		}
+		if exposed != 0 {
+			s.svc.Command.Port, s.svc.Command.PortAt, s.svc.Command.PortWhy = exposed, exposedAt, "EXPOSE"
+		}
+		s.readUser()
 		return nil
 	}
 	best := cands[0]

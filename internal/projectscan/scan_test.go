@@ -149,3 +149,22 @@ func TestDiscoverOneProjectBelow(t *testing.T) {
 		t.Errorf("Discover = %+v, %v", found, err)
 	}
 }
+
+// A Dockerfile whose command comes from its base image still gives the
+// port, user and workdir it sets.
+func TestScanCommandFromBaseImage(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"Dockerfile": "FROM tiangolo/uvicorn-gunicorn-fastapi:python3.11\nWORKDIR /app/\nUSER 1000\nEXPOSE 80\nCOPY ./app /app/app\n",
+	})
+	svc, err := ScanService(context.Background(), dir, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := svc.Command
+	if svc.Python.Version != "3.11" || c.Port != 80 || c.User != "1000" || c.Workdir != "/app" || len(c.Entrypoint)+len(c.Cmd) != 0 {
+		t.Errorf("python %s, command %+v", svc.Python.Version, c)
+	}
+	if !hasWarning(svc, "comes from the base image tiangolo/uvicorn-gunicorn-fastapi:python3.11, which init cannot read") {
+		t.Errorf("warnings: %v", svc.Warnings)
+	}
+}
