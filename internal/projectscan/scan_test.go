@@ -168,3 +168,37 @@ func TestScanCommandFromBaseImage(t *testing.T) {
 		t.Errorf("warnings: %v", svc.Warnings)
 	}
 }
+
+// The cases config's old Detect tested, with what init now says: the same
+// finds, except that a bare range picks the oldest maintained release
+// (3.11 for >=3.10, which reached its end of life) and says so.
+func TestScanOldDetectCases(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		files  map[string]string
+		python string
+		argv   []string
+		lock   string
+		warn   string
+	}{
+		{"python_version_file", map[string]string{".python-version": "3.12.4\n", "main.py": "", "requirements.txt": "x==1\n"},
+			"3.12", []string{"python", "main.py"}, "requirements.txt", "pinned with == but without hashes"},
+		{"pyproject", map[string]string{"pyproject.toml": "[project]\nname = \"My_Service\"\nrequires-python = \">=3.10\"\n[project.scripts]\nserve = \"svc:main\"\n"},
+			"3.11", []string{"serve"}, "", "no file pins the Python version; chose 3.11"},
+		{"package_main", map[string]string{"svc/__main__.py": "", "uv.lock": "version = 1\n"},
+			"3.11", []string{"python", "-m", "svc"}, "uv.lock", "the entrypoint is a guess from svc/__main__.py"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc, err := ScanService(context.Background(), writeTree(t, tc.files), ".")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if svc.Python.Version != tc.python || !slices.Equal(svc.Command.Entrypoint, tc.argv) || svc.Lockfile.Path != tc.lock || !hasWarning(svc, tc.warn) {
+				t.Errorf("python %s entry %q lock %q warnings %v", svc.Python.Version, svc.Command.Entrypoint, svc.Lockfile.Path, svc.Warnings)
+			}
+			if tc.name == "pyproject" && svc.Name != "my-service" {
+				t.Errorf("name %q", svc.Name)
+			}
+		})
+	}
+}
