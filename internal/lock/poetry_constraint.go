@@ -102,3 +102,7 @@ func bumped(parts []int, i int) string {
 	}
 	return strings.Join(s, ".")
 }
+
+// PoetryConstraint is poetryToPEP440 for callers outside the package
+// (pinwheel init reads [tool.poetry.dependencies] python with it).
+func PoetryConstraint(c string) (spec string, ok bool) { return poetryToPEP440(c) }
