@@ -52,7 +52,7 @@ The base image digest is left as a placeholder to fill in.`,
 	cmd.Flags().BoolVar(&f.force, "force", false, "overwrite an existing pinwheel.yaml")
 	cmd.Flags().BoolVar(&f.all, "all", false, "in a monorepo, write a pinwheel.yaml for every service found")
 	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what was found and the pinwheel.yaml; write nothing")
-	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "text or json")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	return cmd
 }
 
