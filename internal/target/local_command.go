@@ -17,18 +17,14 @@ import (
 // Command queues r.Kind in the ledger for the driver of the service's
 // active rollout; no rollout in progress is No.
 func (l *local) Command(ctx context.Context, r CommandRequest) (Report, error) {
-	sl, err := l.openService(ctx, r.Arg, ledger.Existing())
+	sl, ro, active, err := l.openActive(ctx, r.Arg)
 	if err != nil {
 		return Report{}, err
 	}
 	defer sl.store.Close()
 	store, service := sl.store, sl.service
-	ro, err := store.ActiveRollout(ctx, service)
-	if errors.Is(err, ledger.ErrNotFound) {
+	if !active {
 		return Report{}, no("%s has no rollout in progress", service)
-	}
-	if err != nil {
-		return Report{}, err
 	}
 	c := rollout.Command{Kind: r.Kind, By: os.Getenv("USER"), Reason: r.Reason}
 	if r.Kind == rollout.CommandResume {
@@ -48,6 +44,23 @@ func (l *local) Command(ctx context.Context, r CommandRequest) (Report, error) {
 	return Report{Text: text, JSON: queued(id, ro, r.Kind)}, nil
 }
 
+// openActive opens the service's ledger for queueing commands and reads
+// its active rollout (active false when there is none). Close sl.store.
+func (l *local) openActive(ctx context.Context, arg string) (sl serviceLedger, ro ledger.Rollout, active bool, err error) {
+	if sl, err = l.openService(ctx, arg, ledger.Existing()); err != nil {
+		return sl, ro, false, err
+	}
+	ro, err = sl.store.ActiveRollout(ctx, sl.service)
+	switch {
+	case errors.Is(err, ledger.ErrNotFound):
+		return sl, ro, false, nil
+	case err != nil:
+		sl.store.Close()
+		return sl, ro, false, err
+	}
+	return sl, ro, true, nil
+}
+
 func enqueue(ctx context.Context, store ledger.Store, service string, c rollout.Command) (int64, error) {
 	body, err := json.Marshal(c)
 	if err != nil {
@@ -65,18 +78,14 @@ func queued(id int64, ro ledger.Rollout, kind rollout.CommandKind) map[string]an
 // rollouts it rolls out r.To, else the newest known-good release other
 // than the live one, on the fast path (and follows it like Deploy).
 func (l *local) Rollback(ctx context.Context, r RollbackRequest) (Report, error) {
-	sl, err := l.openService(ctx, r.Arg, ledger.Existing())
+	sl, ro, active, err := l.openActive(ctx, r.Arg)
 	if err != nil {
 		return Report{}, err
 	}
 	defer sl.store.Close()
 	store, service := sl.store, sl.service
-	ro, err := store.ActiveRollout(ctx, service)
-	if errors.Is(err, ledger.ErrNotFound) {
+	if !active {
 		return l.rollbackBetweenRollouts(ctx, store, filepath.Dir(filepath.Dir(sl.path)), service, r.To)
-	}
-	if err != nil {
-		return Report{}, err
 	}
 	if r.To != "" {
 		return Report{}, usage("rollout #%d of %s is in progress: rollback returns to its stable release %s; --to applies only between rollouts", ro.ID, service, orNone(ro.FromRelease))
