@@ -91,7 +91,8 @@ func TestRuntimeSectionSetsReplicasAndReadiness(t *testing.T) {
 func FuzzDecodeRuntime(f *testing.F) {
 	for _, s := range []string{"runtime:\n  replicas: 3\n", "runtime:\n  readinessPath: /x\n", "runtime: 1\n", "runtime:\n  replicas: -1\n", "runtime: &a {replicas: 2}\n",
 		"runtime:\n  metrics:\n    provider: prometheus\n    url: http://127.0.0.1:9090\n    labels: {service: job}\n",
-		"runtime:\n  metrics: {provider: httpjson, timeout: 2s}\n", "runtime:\n  metrics: {url: x}\n", "runtime:\n  metrics: &m {provider: local}\n  replicas: 2\n"} {
+		"runtime:\n  metrics: {provider: httpjson, timeout: 2s}\n", "runtime:\n  metrics: {url: x}\n", "runtime:\n  metrics: &m {provider: local}\n  replicas: 2\n",
+		"runtime:\n  memory: 1.5Gi\n  cpus: 0.5\n  pids: 0\n", "runtime: {memory: 0, cpus: 2, pids: 64}\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -107,6 +108,9 @@ func FuzzDecodeRuntime(f *testing.F) {
 		}
 		if m := got.Metrics; m.Provider == config.MetricsPrometheus && m.URL == "" || m.Provider != config.MetricsPrometheus && (m.URL != "" || m.Labels != (config.MetricsLabels{})) {
 			t.Fatalf("%q: accepted metrics %+v", src, m)
+		}
+		if l := got.Limits; l.MemoryBytes != nil && *l.MemoryBytes < 0 || l.CPUs != nil && (*l.CPUs < 0 || *l.CPUs > config.MaxCPUs) || l.Pids != nil && *l.Pids < 0 {
+			t.Fatalf("%q: accepted limits %+v", src, l)
 		}
 		if _, err := NewMetricsProvider(got.Metrics); err != nil {
 			t.Fatalf("%q: accepted metrics %+v that build no provider: %v", src, got.Metrics, err)
