@@ -72,6 +72,44 @@ func TestDeployHalfBoundaries(t *testing.T) {
 			t.Errorf("%s reaches %s: %s", rule.pkg, strings.Join(got, ", "), rule.why)
 		}
 	}
+	checkTargetSeam(t, root)
+}
+
+// seamCommands are the CLI files of the commands that act on a deploy
+// target: they reach the ledger, the local runtime and the cluster only
+// through internal/target.
+var seamCommands = []string{"deploy.go", "status.go", "history.go", "promote.go", "abort.go", "rollback.go", "targetflags.go"}
+
+// checkTargetSeam: the deploy-target commands go through the one seam,
+// internal/target; kubecli has no other importer but the controller
+// command (its kubectl connection flags).
+func checkTargetSeam(t *testing.T, root string) {
+	t.Helper()
+	behind := []string{module + "internal/kubecli", module + "internal/driver", module + "internal/ledger",
+		module + "internal/runtime", module + "internal/controller", "k8s.io", "sigs.k8s.io"}
+	for _, name := range seamCommands {
+		f := filepath.Join(root, "internal", "cli", name)
+		for _, p := range imports(t, f) {
+			if got := reaches(map[string]bool{p: true}, behind...); len(got) > 0 {
+				t.Errorf("internal/cli/%s imports %s: the deploy-target commands reach it only through internal/target", name, p)
+			}
+		}
+	}
+	for dir, files := range packages(t, root) {
+		rel, _ := filepath.Rel(root, dir)
+		for _, f := range files {
+			if rel == "internal/target" || rel == "internal/kubecli" || f == filepath.Join(root, "internal", "cli", "controller.go") {
+				continue
+			}
+			if slices.Contains(imports(t, f), module+"internal/kubecli") {
+				t.Errorf("%s imports internal/kubecli: the kube target is reached through internal/target", f)
+			}
+		}
+	}
+	// The rule is not vacuous: the seam is where kubecli and the ledger are reached.
+	if got := reaches(deps(t, root, "internal/target"), module+"internal/kubecli", module+"internal/ledger"); len(got) != 2 {
+		t.Errorf("internal/target reaches %v; want both internal/kubecli and internal/ledger behind the seam", got)
+	}
 }
 
 // The rule above can fail: the driver does reach the ledger.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/controller"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/kubecli"
@@ -102,9 +103,9 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 	if namespaced {
 		o.Namespace = f.conn.Namespace
 	}
-	metricsCfg := deploy.MetricsConfig{}
+	metricsCfg := config.Metrics{}
 	if f.prometheusURL != "" {
-		metricsCfg = deploy.MetricsConfig{Provider: deploy.MetricsPrometheus, URL: f.prometheusURL}
+		metricsCfg = config.Metrics{Provider: config.MetricsPrometheus, URL: f.prometheusURL}
 	}
 	if f.config != "" {
 		cc, err := deploy.LoadControllerConfig(f.config)
@@ -120,7 +121,7 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 		o.Notifier, o.Tracker = n, tracker
 	}
 	if metricsCfg.Provider != "" {
-		if _, err := metricsCfg.NewProvider(); err != nil {
+		if _, err := deploy.NewMetricsProvider(metricsCfg); err != nil {
 			return usageError("metrics: %v", err)
 		}
 		var mu sync.Mutex
@@ -135,7 +136,7 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 			if c.Namespace == "" {
 				c.Namespace = namespace // each Release's queries select its namespace
 			}
-			p, err := c.NewProvider()
+			p, err := deploy.NewMetricsProvider(c)
 			if err != nil {
 				logger.Error("metrics provider", "namespace", namespace, "err", err)
 				return nil

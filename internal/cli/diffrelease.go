@@ -40,7 +40,7 @@ func (s releaseLockSource) Resolve(ctx context.Context, arg string) (*lock.Lock,
 // ledger that exists but cannot be read is an error, not a reason to
 // compare files instead.
 func openLedgerIfAny(ctx context.Context, flag string) (ledger.Store, string, error) {
-	path := ledgerPath(flag, ".")
+	path := deploy.LedgerPath(flag, ".")
 	if _, err := os.Lstat(path); err != nil && flag == "" {
 		return nil, "", nil
 	}

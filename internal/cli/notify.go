@@ -56,16 +56,12 @@ func notifyTest(ctx context.Context, streams Streams, logger *slog.Logger, dir s
 	if err != nil {
 		return err
 	}
-	ncfg, err := notify.FromSection(sec, cfg.Path)
-	if err != nil {
-		return err
-	}
 	deps := notify.Deps{Path: cfg.Path, Dir: dir, Logger: logger}
-	dests, err := notify.Destinations(ncfg, deps)
+	dests, err := notify.Destinations(sec, deps)
 	if err != nil {
 		return err
 	}
-	tracker, err := notify.Tracker(ncfg, deps)
+	tracker, err := notify.Tracker(sec, deps)
 	if err != nil {
 		return err
 	}

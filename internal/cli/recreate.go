@@ -24,7 +24,7 @@ command. Inputs the ledger lacks are named at the top.`,
 			if err := checkTextOrJSON(output); err != nil {
 				return err
 			}
-			path := ledgerPath(ledgerFlag, ".")
+			path := deploy.LedgerPath(ledgerFlag, ".")
 			store, err := ledger.Open(cmd.Context(), path, ledger.ReadOnly())
 			if err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
 )
@@ -32,7 +33,7 @@ time, evidence) with the recorded one. Exit 0 when identical, 1 otherwise.`,
 				return usageError("rollout %q: expected a rollout number (see pinwheel history)", args[0])
 			}
 			ctx := cmd.Context()
-			store, err := ledger.Open(ctx, ledgerPath(ledgerFlag, "."), ledger.ReadOnly())
+			store, err := ledger.Open(ctx, deploy.LedgerPath(ledgerFlag, "."), ledger.ReadOnly())
 			if err != nil {
 				return err
 			}

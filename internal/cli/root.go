@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pinwheel.dev/pinwheel/internal/crash"
+	"pinwheel.dev/pinwheel/internal/target"
 )
 
 // Streams are the standard streams a command reads and writes.
@@ -122,6 +123,13 @@ func reportError(w io.Writer, err error) int {
 			fmt.Fprintf(w, "pinwheel: %v\n", ee.Err)
 		}
 		return ee.Code
+	}
+	var no *target.No
+	if errors.As(err, &no) { // the target's answer was no
+		if no.Err != nil {
+			fmt.Fprintf(w, "pinwheel: %v\n", err)
+		}
+		return ExitNo
 	}
 	fmt.Fprintf(w, "pinwheel: %v\n", err)
 	// Only a command's explicit verdict is exit 1 (CI reads it as "the

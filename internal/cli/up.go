@@ -1,16 +1,20 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/api/resource"
+	"github.com/spf13/pflag"
 
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/container"
+	"pinwheel.dev/pinwheel/internal/runtime"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
 
@@ -39,7 +43,8 @@ removed and every replica stopped on SIGINT or SIGTERM.
 
 Replicas of an image run as OCI containers of that image under runc (root
 and Debian's runc needed): read-only root, tmpfs /tmp, no capabilities, the
-host's network, cgroup limits (--memory, --cpus, --pids). Where no OCI
+host's network, cgroup limits (--memory, --cpus, --pids, else DIR/pinwheel.yaml's
+runtime.memory, runtime.cpus, runtime.pids, else 512Mi, none, 512). Where no OCI
 runtime can run, or with --no-containers, they run as host processes on
 the machine's python3, and up says so.`,
 		Args: cobra.MaximumNArgs(1),
@@ -63,7 +68,7 @@ the machine's python3, and up says so.`,
 				}
 				opts = append(opts, local.WithServiceAddr(name, addr))
 			}
-			lim, err := f.limits()
+			lim, err := f.limits(cmd.Flags(), dir)
 			if err != nil {
 				return err
 			}
@@ -89,6 +94,9 @@ the machine's python3, and up says so.`,
 				fmt.Fprintf(streams.Out, "  control API  http://%s  (token in %s)\n", st.Addr, filepath.Join(stateDir, local.StateFileName))
 				fmt.Fprintf(streams.Out, "  metrics      http://%s/metrics\n", st.Addr)
 				fmt.Fprintf(streams.Out, "  replicas     %s\n", rt.ModeLine())
+				if mode, _ := rt.Mode(); mode == runtime.ModeContainer {
+					fmt.Fprintf(streams.Out, "  limits       %s per container replica\n", describeLimits(lim))
+				}
 				if len(f.serviceAddrs) == 0 {
 					fmt.Fprintf(streams.Out, "  services     each at an address of its own from its first deploy (deploy and status print it; fix one with --service-addr SERVICE=HOST:PORT)\n")
 				}
@@ -111,20 +119,61 @@ the machine's python3, and up says so.`,
 	return cmd
 }
 
-// limits are the container replicas' cgroup limits from the flags.
-func (f upFlags) limits() (container.Limits, error) {
-	lim := container.Limits{CPUs: f.cpus, Pids: f.pids}
+// limits are the container replicas' cgroup limits: the flags set on the
+// command line, else DIR/pinwheel.yaml's runtime: section (when there is a
+// pinwheel.yaml), else the flags' defaults.
+func (f upFlags) limits(fl *pflag.FlagSet, dir string) (container.Limits, error) {
 	if f.cpus < 0 || f.pids < 0 {
-		return lim, usageError("--cpus and --pids must not be negative")
+		return container.Limits{}, usageError("--cpus and --pids must not be negative")
 	}
-	if f.memory != "" && f.memory != "0" {
-		q, err := resource.ParseQuantity(f.memory)
-		if err != nil || q.Value() <= 0 {
-			return lim, usageError("--memory %q: want a size such as 512Mi or 1G", f.memory)
-		}
-		lim.MemoryBytes = q.Value()
+	mem, err := config.ParseMemory(f.memory)
+	if f.memory == "" {
+		mem, err = 0, nil
+	}
+	if err != nil {
+		return container.Limits{}, usageError("--memory %q: want a size such as 512Mi or 1G", f.memory)
+	}
+	lim := container.Limits{MemoryBytes: mem, CPUs: f.cpus, Pids: f.pids}
+	file, err := runtimeLimits(dir)
+	if err != nil {
+		return lim, err
+	}
+	if v := file.MemoryBytes; v != nil && !fl.Changed("memory") {
+		lim.MemoryBytes = *v
+	}
+	if v := file.CPUs; v != nil && !fl.Changed("cpus") {
+		lim.CPUs = *v
+	}
+	if v := file.Pids; v != nil && !fl.Changed("pids") {
+		lim.Pids = *v
 	}
 	return lim, nil
+}
+
+// runtimeLimits are the limits dir/pinwheel.yaml's runtime: section sets;
+// none without a pinwheel.yaml. Its problems are input errors at file:line.
+func runtimeLimits(dir string) (config.Limits, error) {
+	cfg, err := config.Load(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return config.Limits{}, nil
+	}
+	if err != nil {
+		return config.Limits{}, err
+	}
+	rt, err := cfg.RuntimeSection()
+	return rt.Limits, err
+}
+
+// describeLimits says lim in up's flag units.
+func describeLimits(lim container.Limits) string {
+	cpus, pids := "none", "none"
+	if lim.CPUs > 0 {
+		cpus = strconv.FormatFloat(lim.CPUs, 'f', -1, 64)
+	}
+	if lim.Pids > 0 {
+		pids = strconv.FormatInt(lim.Pids, 10)
+	}
+	return fmt.Sprintf("memory %s, cpus %s, pids %s", config.FormatMemory(lim.MemoryBytes), cpus, pids)
 }
 
 // allInterfaces reports whether addr (HOST:PORT) listens beyond loopback on

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 
@@ -17,10 +18,14 @@ import (
 //	  metrics:               # who answers the analysis's queries (see Metrics)
 //	    provider: prometheus
 //	    url: http://127.0.0.1:9090
+//	  memory: 256Mi          # each local container replica's cgroup limits (see Limits)
+//	  cpus: 0.5
+//	  pids: 128
 type Runtime struct {
 	Replicas      int
 	ReadinessPath string
 	Metrics       Metrics
+	Limits        Limits
 }
 
 // decodeRuntime decodes the runtime: section n of the file at path. Unknown
@@ -32,7 +37,8 @@ func decodeRuntime(n *yaml.Node, path string) (Runtime, error) {
 		return rc, nil
 	}
 	d := walker{path: path}
-	err := d.mapping(n, "runtime", fields{
+	fs := d.limitFields(&rc.Limits)
+	maps.Copy(fs, fields{
 		"replicas": func(_, v *yaml.Node) error {
 			r, err := strconv.Atoi(v.Value)
 			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || err != nil || r < 1 || r > 100 {
@@ -54,5 +60,6 @@ func decodeRuntime(n *yaml.Node, path string) (Runtime, error) {
 			return err
 		},
 	})
+	err := d.mapping(n, "runtime", fs)
 	return rc, err
 }

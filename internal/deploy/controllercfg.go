@@ -7,22 +7,21 @@ import (
 
 // ControllerConfig is the file `pinwheel controller --config` reads
 // (config.Controller: the runtime: and notify: sections of pinwheel.yaml),
-// built into what the controller applies to every Release it drives.
+// applied to every Release the controller drives.
 type ControllerConfig struct {
 	Path    string
-	Runtime RuntimeConfig
-	Notify  notify.Config
+	Runtime config.Runtime
+	Notify  config.Notify
 }
 
-// LoadControllerConfig reads path. Unknown keys and malformed values are
-// *inputerr.Error at their line and column.
+// LoadControllerConfig reads path. Unknown keys, malformed values and
+// unknown event names are *inputerr.Error at their line and column.
 func LoadControllerConfig(path string) (ControllerConfig, error) {
 	cc := ControllerConfig{Path: path}
 	c, err := config.LoadController(path)
 	if err != nil {
 		return cc, err
 	}
-	cc.Runtime = runtimeConfig(c.Runtime)
-	cc.Notify, err = notify.FromSection(c.Notify, path)
-	return cc, err
+	cc.Runtime, cc.Notify = c.Runtime, c.Notify
+	return cc, notify.CheckEvents(c.Notify, path)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
@@ -31,7 +32,7 @@ notify:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cc.Runtime.Metrics.Provider != MetricsPrometheus || cc.Runtime.Metrics.URL != "http://prometheus.monitoring:9090" {
+	if cc.Runtime.Metrics.Provider != config.MetricsPrometheus || cc.Runtime.Metrics.URL != "http://prometheus.monitoring:9090" {
 		t.Errorf("metrics %+v", cc.Runtime.Metrics)
 	}
 	if len(cc.Notify.Webhooks) != 1 || cc.Notify.Webhooks[0].URL != "https://hooks.example.com/pinwheel" {

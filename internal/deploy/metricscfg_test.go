@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/metrics"
 )
@@ -17,32 +18,32 @@ func TestDecodeRuntimeMetrics(t *testing.T) {
 	const head = "runtime:\n  metrics:\n"
 	for _, tc := range []struct {
 		name, src string
-		want      MetricsConfig
+		want      config.Metrics
 		wantErr   string // substring, with position
 	}{
-		{"absent", "runtime:\n  replicas: 2\n", MetricsConfig{}, ""},
-		{"null", head, MetricsConfig{}, ""},
-		{"local", head + "    provider: local\n", MetricsConfig{Provider: "local"}, ""},
-		{"httpjson", head + "    provider: httpjson\n    timeout: 3s\n", MetricsConfig{Provider: "httpjson", Timeout: 3 * time.Second}, ""},
+		{"absent", "runtime:\n  replicas: 2\n", config.Metrics{}, ""},
+		{"null", head, config.Metrics{}, ""},
+		{"local", head + "    provider: local\n", config.Metrics{Provider: "local"}, ""},
+		{"httpjson", head + "    provider: httpjson\n    timeout: 3s\n", config.Metrics{Provider: "httpjson", Timeout: 3 * time.Second}, ""},
 		{"prometheus_full", head + "    provider: prometheus\n    url: http://127.0.0.1:9090\n    namespace: prod\n    labels: {service: job, release: version, namespace: \"-\", code: status}\n",
-			MetricsConfig{Provider: "prometheus", URL: "http://127.0.0.1:9090", Namespace: "prod", Labels: metrics.PromLabels{Service: "job", Release: "version", Namespace: "-", Code: "status"}}, ""},
-		{"unknown_provider", head + "    provider: datadog\n", MetricsConfig{}, "pinwheel.yaml:3:15: runtime.metrics.provider: expected local, prometheus or httpjson, got \"datadog\""},
-		{"provider_not_string", head + "    provider: [prometheus]\n", MetricsConfig{}, "pinwheel.yaml:3:15: runtime.metrics.provider"},
-		{"prometheus_without_url", head + "    timeout: 2s\n    provider: prometheus\n", MetricsConfig{}, "pinwheel.yaml:4:15: runtime.metrics: provider prometheus needs url"},
-		{"bad_url_scheme", head + "    provider: prometheus\n    url: ftp://x:9090\n", MetricsConfig{}, "pinwheel.yaml:4:10: runtime.metrics.url: expected an http:// or https:// URL"},
-		{"url_without_host", head + "    provider: prometheus\n    url: http://\n", MetricsConfig{}, "pinwheel.yaml:4:10: runtime.metrics.url"},
-		{"url_unparsable", head + "    provider: prometheus\n    url: \"http://[::1\"\n", MetricsConfig{}, "pinwheel.yaml:4:10: runtime.metrics.url"},
-		{"url_with_httpjson", head + "    provider: httpjson\n    url: http://127.0.0.1:1\n", MetricsConfig{}, "pinwheel.yaml:4:5: runtime.metrics.url: only provider prometheus uses url"},
-		{"labels_with_local", head + "    provider: local\n    labels: {service: job}\n", MetricsConfig{}, "pinwheel.yaml:4:5: runtime.metrics.labels: only provider prometheus"},
-		{"missing_provider", head + "    url: http://127.0.0.1:9090\n", MetricsConfig{}, "pinwheel.yaml:3:5: runtime.metrics: provider is missing"},
-		{"bad_timeout", head + "    provider: httpjson\n    timeout: soon\n", MetricsConfig{}, "pinwheel.yaml:4:14: runtime.metrics.timeout"},
-		{"negative_timeout", head + "    provider: httpjson\n    timeout: -1s\n", MetricsConfig{}, "pinwheel.yaml:4:14: runtime.metrics.timeout"},
-		{"bad_label_name", head + "    provider: prometheus\n    url: http://p:9090\n    labels: {service: 9job}\n", MetricsConfig{}, "pinwheel.yaml:5:23: runtime.metrics.labels.service: expected a Prometheus label name"},
-		{"unknown_label", head + "    provider: prometheus\n    url: http://p:9090\n    labels: {pod: p}\n", MetricsConfig{}, "pinwheel.yaml:5:14: runtime.metrics.labels: unknown key \"pod\""},
-		{"labels_not_mapping", head + "    provider: prometheus\n    url: http://p:9090\n    labels: job\n", MetricsConfig{}, "pinwheel.yaml:5:13: runtime.metrics.labels: expected a mapping"},
-		{"unknown_key", head + "    provider: local\n    endpoint: x\n", MetricsConfig{}, "pinwheel.yaml:4:5: runtime.metrics: unknown key \"endpoint\""},
-		{"duplicate_key", head + "    provider: local\n    provider: httpjson\n", MetricsConfig{}, "pinwheel.yaml:4:5: runtime.metrics: duplicate key"},
-		{"not_mapping", "runtime:\n  metrics: prometheus\n", MetricsConfig{}, "pinwheel.yaml:2:12: runtime.metrics: expected a mapping"},
+			config.Metrics{Provider: "prometheus", URL: "http://127.0.0.1:9090", Namespace: "prod", Labels: config.MetricsLabels{Service: "job", Release: "version", Namespace: "-", Code: "status"}}, ""},
+		{"unknown_provider", head + "    provider: datadog\n", config.Metrics{}, "pinwheel.yaml:3:15: runtime.metrics.provider: expected local, prometheus or httpjson, got \"datadog\""},
+		{"provider_not_string", head + "    provider: [prometheus]\n", config.Metrics{}, "pinwheel.yaml:3:15: runtime.metrics.provider"},
+		{"prometheus_without_url", head + "    timeout: 2s\n    provider: prometheus\n", config.Metrics{}, "pinwheel.yaml:4:15: runtime.metrics: provider prometheus needs url"},
+		{"bad_url_scheme", head + "    provider: prometheus\n    url: ftp://x:9090\n", config.Metrics{}, "pinwheel.yaml:4:10: runtime.metrics.url: expected an http:// or https:// URL"},
+		{"url_without_host", head + "    provider: prometheus\n    url: http://\n", config.Metrics{}, "pinwheel.yaml:4:10: runtime.metrics.url"},
+		{"url_unparsable", head + "    provider: prometheus\n    url: \"http://[::1\"\n", config.Metrics{}, "pinwheel.yaml:4:10: runtime.metrics.url"},
+		{"url_with_httpjson", head + "    provider: httpjson\n    url: http://127.0.0.1:1\n", config.Metrics{}, "pinwheel.yaml:4:5: runtime.metrics.url: only provider prometheus uses url"},
+		{"labels_with_local", head + "    provider: local\n    labels: {service: job}\n", config.Metrics{}, "pinwheel.yaml:4:5: runtime.metrics.labels: only provider prometheus"},
+		{"missing_provider", head + "    url: http://127.0.0.1:9090\n", config.Metrics{}, "pinwheel.yaml:3:5: runtime.metrics: provider is missing"},
+		{"bad_timeout", head + "    provider: httpjson\n    timeout: soon\n", config.Metrics{}, "pinwheel.yaml:4:14: runtime.metrics.timeout"},
+		{"negative_timeout", head + "    provider: httpjson\n    timeout: -1s\n", config.Metrics{}, "pinwheel.yaml:4:14: runtime.metrics.timeout"},
+		{"bad_label_name", head + "    provider: prometheus\n    url: http://p:9090\n    labels: {service: 9job}\n", config.Metrics{}, "pinwheel.yaml:5:23: runtime.metrics.labels.service: expected a Prometheus label name"},
+		{"unknown_label", head + "    provider: prometheus\n    url: http://p:9090\n    labels: {pod: p}\n", config.Metrics{}, "pinwheel.yaml:5:14: runtime.metrics.labels: unknown key \"pod\""},
+		{"labels_not_mapping", head + "    provider: prometheus\n    url: http://p:9090\n    labels: job\n", config.Metrics{}, "pinwheel.yaml:5:13: runtime.metrics.labels: expected a mapping"},
+		{"unknown_key", head + "    provider: local\n    endpoint: x\n", config.Metrics{}, "pinwheel.yaml:4:5: runtime.metrics: unknown key \"endpoint\""},
+		{"duplicate_key", head + "    provider: local\n    provider: httpjson\n", config.Metrics{}, "pinwheel.yaml:4:5: runtime.metrics: duplicate key"},
+		{"not_mapping", "runtime:\n  metrics: prometheus\n", config.Metrics{}, "pinwheel.yaml:2:12: runtime.metrics: expected a mapping"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := decodeRuntimeYAML(t, tc.src)
@@ -65,16 +66,16 @@ func TestDecodeRuntimeMetrics(t *testing.T) {
 func TestNewProvider(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  MetricsConfig
+		cfg  config.Metrics
 		want string // %T of the provider, "" for nil
 	}{
-		{"unset", MetricsConfig{}, ""},
-		{"local", MetricsConfig{Provider: MetricsLocal}, ""},
-		{"httpjson", MetricsConfig{Provider: MetricsHTTPJSON}, "*metrics.HTTPJSON"},
-		{"prometheus", MetricsConfig{Provider: MetricsPrometheus, URL: "http://127.0.0.1:9090", Namespace: "prod", Labels: metrics.PromLabels{Release: "version"}}, "*metrics.Prometheus"},
+		{"unset", config.Metrics{}, ""},
+		{"local", config.Metrics{Provider: config.MetricsLocal}, ""},
+		{"httpjson", config.Metrics{Provider: config.MetricsHTTPJSON}, "*metrics.HTTPJSON"},
+		{"prometheus", config.Metrics{Provider: config.MetricsPrometheus, URL: "http://127.0.0.1:9090", Namespace: "prod", Labels: config.MetricsLabels{Release: "version"}}, "*metrics.Prometheus"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := tc.cfg.NewProvider()
+			p, err := NewMetricsProvider(tc.cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,9 +19,9 @@ type Project struct {
 	Dir    string
 	Config *config.Config
 	Spec   rollout.Spec
-	Notify notify.Config
-	// Runtime is the runtime: section (replicas, readinessPath).
-	Runtime RuntimeConfig
+	Notify config.Notify
+	// Runtime is the runtime: section (replicas, readinessPath, metrics).
+	Runtime config.Runtime
 	// Metrics answers the rollout analysis's queries when runtime.metrics
 	// names a provider; nil means the target's own (the local proxy).
 	Metrics metrics.Provider
@@ -40,13 +40,11 @@ func LoadProject(dir string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	rc := runtimeConfig(sec.Runtime)
-	provider, err := rc.Metrics.NewProvider()
+	provider, err := NewMetricsProvider(sec.Runtime.Metrics)
 	if err != nil {
 		return nil, &inputerr.Error{Path: cfg.Path, Msg: "runtime.metrics", Err: err}
 	}
-	nc, err := notify.FromSection(sec.Notify, cfg.Path)
-	if err != nil {
+	if err := notify.CheckEvents(sec.Notify, cfg.Path); err != nil {
 		return nil, err
 	}
 	snap, err := snapshot(cfg.Path)
@@ -57,7 +55,7 @@ func LoadProject(dir string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Project{Dir: abs, Config: cfg, Spec: sec.Spec, Notify: nc, Runtime: rc, Metrics: provider, Snapshot: snap}, nil
+	return &Project{Dir: abs, Config: cfg, Spec: sec.Spec, Notify: sec.Notify, Runtime: sec.Runtime, Metrics: provider, Snapshot: snap}, nil
 }
 
 // snapshot is the config file as JSON (keys as written, env values as

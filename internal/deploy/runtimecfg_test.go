@@ -8,37 +8,35 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
-	"pinwheel.dev/pinwheel/internal/metrics"
 )
 
 // decodeRuntimeYAML parses src as pinwheel.yaml and builds its runtime: section.
-func decodeRuntimeYAML(t testing.TB, src string) (RuntimeConfig, error) {
+func decodeRuntimeYAML(t testing.TB, src string) (config.Runtime, error) {
 	c, err := config.Parse("pinwheel.yaml", []byte(src))
 	if err != nil {
 		if strings.Contains(err.Error(), "invalid YAML") {
 			t.Skip("not yaml")
 		}
-		return RuntimeConfig{}, err
+		return config.Runtime{}, err
 	}
-	rc, err := c.RuntimeSection()
-	return runtimeConfig(rc), err
+	return c.RuntimeSection()
 }
 
 func TestDecodeRuntime(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
-		want      RuntimeConfig
+		want      config.Runtime
 		wantErr   string // substring, with position
 	}{
-		{"absent", "service: x\n", RuntimeConfig{}, ""},
-		{"empty", "runtime:\n", RuntimeConfig{}, ""},
-		{"both", "runtime:\n  replicas: 3\n  readinessPath: /ready\n", RuntimeConfig{Replicas: 3, ReadinessPath: "/ready"}, ""},
-		{"zero_replicas", "runtime:\n  replicas: 0\n", RuntimeConfig{}, "pinwheel.yaml:2:13: runtime.replicas: expected a whole number from 1 to 100"},
-		{"string_replicas", "runtime:\n  replicas: \"3\"\n", RuntimeConfig{}, "pinwheel.yaml:2:13: runtime.replicas"},
-		{"relative_path", "runtime:\n  readinessPath: healthz\n", RuntimeConfig{}, "pinwheel.yaml:2:18: runtime.readinessPath: expected an HTTP path starting with /"},
-		{"unknown_key", "runtime:\n  replica: 3\n", RuntimeConfig{}, "pinwheel.yaml:2:3: runtime: unknown key \"replica\""},
-		{"duplicate_key", "runtime:\n  replicas: 3\n  replicas: 4\n", RuntimeConfig{}, "pinwheel.yaml:3:3: runtime: duplicate key"},
-		{"not_mapping", "runtime: [1]\n", RuntimeConfig{}, "pinwheel.yaml:1:10: runtime: expected a mapping"},
+		{"absent", "service: x\n", config.Runtime{}, ""},
+		{"empty", "runtime:\n", config.Runtime{}, ""},
+		{"both", "runtime:\n  replicas: 3\n  readinessPath: /ready\n", config.Runtime{Replicas: 3, ReadinessPath: "/ready"}, ""},
+		{"zero_replicas", "runtime:\n  replicas: 0\n", config.Runtime{}, "pinwheel.yaml:2:13: runtime.replicas: expected a whole number from 1 to 100"},
+		{"string_replicas", "runtime:\n  replicas: \"3\"\n", config.Runtime{}, "pinwheel.yaml:2:13: runtime.replicas"},
+		{"relative_path", "runtime:\n  readinessPath: healthz\n", config.Runtime{}, "pinwheel.yaml:2:18: runtime.readinessPath: expected an HTTP path starting with /"},
+		{"unknown_key", "runtime:\n  replica: 3\n", config.Runtime{}, "pinwheel.yaml:2:3: runtime: unknown key \"replica\""},
+		{"duplicate_key", "runtime:\n  replicas: 3\n  replicas: 4\n", config.Runtime{}, "pinwheel.yaml:3:3: runtime: duplicate key"},
+		{"not_mapping", "runtime: [1]\n", config.Runtime{}, "pinwheel.yaml:1:10: runtime: expected a mapping"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := decodeRuntimeYAML(t, tc.src)
@@ -65,7 +63,7 @@ func TestRuntimeSectionSetsReplicasAndReadiness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Runtime != (RuntimeConfig{Replicas: 3, ReadinessPath: "/ready"}) {
+	if p.Runtime != (config.Runtime{Replicas: 3, ReadinessPath: "/ready"}) {
 		t.Fatalf("Runtime = %+v", p.Runtime)
 	}
 	for _, tc := range []struct {
@@ -93,7 +91,8 @@ func TestRuntimeSectionSetsReplicasAndReadiness(t *testing.T) {
 func FuzzDecodeRuntime(f *testing.F) {
 	for _, s := range []string{"runtime:\n  replicas: 3\n", "runtime:\n  readinessPath: /x\n", "runtime: 1\n", "runtime:\n  replicas: -1\n", "runtime: &a {replicas: 2}\n",
 		"runtime:\n  metrics:\n    provider: prometheus\n    url: http://127.0.0.1:9090\n    labels: {service: job}\n",
-		"runtime:\n  metrics: {provider: httpjson, timeout: 2s}\n", "runtime:\n  metrics: {url: x}\n", "runtime:\n  metrics: &m {provider: local}\n  replicas: 2\n"} {
+		"runtime:\n  metrics: {provider: httpjson, timeout: 2s}\n", "runtime:\n  metrics: {url: x}\n", "runtime:\n  metrics: &m {provider: local}\n  replicas: 2\n",
+		"runtime:\n  memory: 1.5Gi\n  cpus: 0.5\n  pids: 0\n", "runtime: {memory: 0, cpus: 2, pids: 64}\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -107,10 +106,13 @@ func FuzzDecodeRuntime(f *testing.F) {
 		if got.Replicas < 0 || got.Replicas > 100 || got.ReadinessPath != "" && !strings.HasPrefix(got.ReadinessPath, "/") {
 			t.Fatalf("%q: accepted %+v", src, got)
 		}
-		if m := got.Metrics; m.Provider == MetricsPrometheus && m.URL == "" || m.Provider != MetricsPrometheus && (m.URL != "" || m.Labels != (metrics.PromLabels{})) {
+		if m := got.Metrics; m.Provider == config.MetricsPrometheus && m.URL == "" || m.Provider != config.MetricsPrometheus && (m.URL != "" || m.Labels != (config.MetricsLabels{})) {
 			t.Fatalf("%q: accepted metrics %+v", src, m)
 		}
-		if _, err := got.Metrics.NewProvider(); err != nil {
+		if l := got.Limits; l.MemoryBytes != nil && *l.MemoryBytes < 0 || l.CPUs != nil && (*l.CPUs < 0 || *l.CPUs > config.MaxCPUs) || l.Pids != nil && *l.Pids < 0 {
+			t.Fatalf("%q: accepted limits %+v", src, l)
+		}
+		if _, err := NewMetricsProvider(got.Metrics); err != nil {
 			t.Fatalf("%q: accepted metrics %+v that build no provider: %v", src, got.Metrics, err)
 		}
 	})

@@ -3,6 +3,7 @@
 // a project and an image pinned by digest, creating it and following its
 // status (with a controller run in-process when no in-cluster controller
 // holds the lease), writing the command annotation for promote, abort and
-// rollback, and rendering Releases for status and history. internal/cli
-// only parses flags and calls in here.
+// rollback, and rendering Releases for status and history. It is reached
+// through internal/target's kube implementation; internal/cli only parses
+// flags (the controller command aside, which resolves its kubeconfig here).
 package kubecli

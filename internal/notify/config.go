@@ -7,37 +7,9 @@ import (
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
-// Config is the `notify:` section of pinwheel.yaml (config.Notify) as the
-// notifiers are built from it.
-type Config struct {
-	Webhooks []WebhookConfig
-	GitHub   *GitHubConfig
-	// ReportDir is where remediation reports go as markdown files when no
-	// tracker is configured (or the tracker fails); relative to the project.
-	ReportDir string
-	// Attempts per event (Retrying) and queue length per webhook (Async).
-	Attempts  int
-	QueueSize int
-}
-
-// WebhookConfig is one entry of notify.webhooks.
-type WebhookConfig struct {
-	URL       string      // the endpoint; or
-	URLEnv    string      // the environment variable holding it (Slack URLs are secrets)
-	SecretEnv string      // environment variable holding the HMAC secret
-	Format    Format      // json (default) or slack
-	Events    []EventType // empty: every event
-	Line, Col int         // where the entry starts, for errors
-}
-
-// GitHubConfig is notify.github.
-type GitHubConfig struct {
-	Repo      string // owner/name
-	BaseURL   string // API root; GitHub Enterprise: https://HOST/api/v3
-	TokenEnv  string // environment variable holding the token; default GITHUB_TOKEN
-	Labels    []string
-	Line, Col int
-}
+// The notify: section of pinwheel.yaml is config.Notify: internal/config
+// decodes it (shapes, positions); this package builds notifiers from it and
+// owns the event names its webhooks' events: lists may give.
 
 // Defaults for fields the section leaves out.
 const DefaultTokenEnv = config.DefaultTokenEnv
@@ -45,26 +17,28 @@ const DefaultTokenEnv = config.DefaultTokenEnv
 // DefaultLabels are the labels remediation issues get when none are configured.
 var DefaultLabels = config.DefaultLabels
 
-// FromSection builds the Config of the notify: section (decoded by
-// internal/config from the file at path), checking the event names it
-// gives. An empty section is the zero Config. Errors are *inputerr.Error at
-// the offending line and column.
-func FromSection(s config.Notify, path string) (Config, error) {
-	cfg := Config{ReportDir: s.ReportDir, Attempts: s.Attempts, QueueSize: s.QueueSize}
+// CheckEvents checks the event names the notify: section (decoded from the
+// file at path) gives; an unknown one is an *inputerr.Error at its line and
+// column.
+func CheckEvents(s config.Notify, path string) error {
 	for i, w := range s.Webhooks {
-		wc := WebhookConfig{URL: w.URL, URLEnv: w.URLEnv, SecretEnv: w.SecretEnv, Format: Format(w.Format), Line: w.Line, Col: w.Col}
-		for j, e := range w.Events {
-			if !EventType(e.Name).Known() {
-				return cfg, inputerr.At(path, e.Line, e.Col, "notify.webhooks[%d].events[%d]: unknown event %q (expected one of: %s)", i, j, e.Name, eventList())
-			}
-			wc.Events = append(wc.Events, EventType(e.Name))
+		if _, err := webhookEvents(i, w, path); err != nil {
+			return err
 		}
-		cfg.Webhooks = append(cfg.Webhooks, wc)
 	}
-	if g := s.GitHub; g != nil {
-		cfg.GitHub = &GitHubConfig{Repo: g.Repo, BaseURL: g.BaseURL, TokenEnv: g.TokenEnv, Labels: g.Labels, Line: g.Line, Col: g.Col}
+	return nil
+}
+
+// webhookEvents are the events notify.webhooks[i] wants (none: every event).
+func webhookEvents(i int, w config.Webhook, path string) ([]EventType, error) {
+	var out []EventType
+	for j, e := range w.Events {
+		if !EventType(e.Name).Known() {
+			return nil, inputerr.At(path, e.Line, e.Col, "notify.webhooks[%d].events[%d]: unknown event %q (expected one of: %s)", i, j, e.Name, eventList())
+		}
+		out = append(out, EventType(e.Name))
 	}
-	return cfg, nil
+	return out, nil
 }
 
 func eventList() string {

@@ -12,17 +12,18 @@ import (
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
-// decode parses a whole pinwheel.yaml-like document and builds its notify section.
-func decode(t testing.TB, doc string) (Config, error) {
+// decode parses a whole pinwheel.yaml-like document and checks its notify
+// section's events.
+func decode(t testing.TB, doc string) (config.Notify, error) {
 	c, err := config.Parse("pinwheel.yaml", []byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sec, err := c.NotifySection()
 	if err != nil {
-		return Config{}, err
+		return sec, err
 	}
-	return FromSection(sec, "pinwheel.yaml")
+	return sec, CheckEvents(sec, "pinwheel.yaml")
 }
 
 const fullConfig = `service: hello
@@ -50,11 +51,11 @@ func TestDecode(t *testing.T) {
 		t.Fatalf("webhooks: %+v", cfg.Webhooks)
 	}
 	w0, w1 := cfg.Webhooks[0], cfg.Webhooks[1]
-	if w0.URL != "https://hooks.example.com/pinwheel" || w0.SecretEnv != "PINWHEEL_WEBHOOK_SECRET" || w0.Format != FormatJSON ||
-		!slices.Equal(w0.Events, []EventType{RolloutStarted, RolloutRolledBack}) || w0.Line != 4 {
+	if w0.URL != "https://hooks.example.com/pinwheel" || w0.SecretEnv != "PINWHEEL_WEBHOOK_SECRET" || Format(w0.Format) != FormatJSON ||
+		!slices.Equal(eventNames(w0.Events), []string{string(RolloutStarted), string(RolloutRolledBack)}) || w0.Line != 4 {
 		t.Errorf("webhook 0: %+v", w0)
 	}
-	if w1.URLEnv != "SLACK_WEBHOOK_URL" || w1.Format != FormatSlack || len(w1.Events) != 0 {
+	if w1.URLEnv != "SLACK_WEBHOOK_URL" || Format(w1.Format) != FormatSlack || len(w1.Events) != 0 {
 		t.Errorf("webhook 1: %+v", w1)
 	}
 	g := cfg.GitHub
@@ -69,9 +70,17 @@ func TestDecode(t *testing.T) {
 	if err != nil || len(empty.Webhooks) != 0 || empty.GitHub != nil {
 		t.Errorf("absent section: %+v, %v", empty, err)
 	}
-	if _, err := FromSection(config.Notify{}, "x"); err != nil {
-		t.Errorf("nil node: %v", err)
+	if err := CheckEvents(config.Notify{}, "x"); err != nil {
+		t.Errorf("empty section: %v", err)
 	}
+}
+
+func eventNames(es []config.Event) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name)
+	}
+	return out
 }
 
 func TestDecodeErrors(t *testing.T) {
@@ -169,7 +178,7 @@ func TestFromConfigMissingSecret(t *testing.T) {
 
 func TestFromConfigDefaultsToReportFiles(t *testing.T) {
 	dir := t.TempDir()
-	n, tracker, err := FromConfig(Config{}, Deps{Dir: dir})
+	n, tracker, err := FromConfig(config.Notify{}, Deps{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

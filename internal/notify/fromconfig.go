@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
@@ -25,13 +26,14 @@ type Deps struct {
 	Clock      func() time.Time
 }
 
-// FromConfig builds the notifier and the issue tracker cfg describes. Each
+// FromConfig builds the notifier and the issue tracker the notify: section
+// cfg describes (an unknown event name is an input error, see CheckEvents). Each
 // webhook is Only(events) → Async(queue) → Retrying → Recording → Webhook,
 // so one slow receiver holds up neither the rollout nor the others; the
 // result fans out with Multi. Close it with Close(ctx, n) to drain the
 // queues. The tracker is GitHub falling back to report files, or report files
 // alone. A secret variable named in the config but unset is an input error.
-func FromConfig(cfg Config, deps Deps) (Notifier, IssueTracker, error) {
+func FromConfig(cfg config.Notify, deps Deps) (Notifier, IssueTracker, error) {
 	dests, err := Destinations(cfg, deps)
 	if err != nil {
 		return nil, nil, err
@@ -85,8 +87,11 @@ func (deps Deps) env(name string, line, col int, key string) (string, error) {
 
 // Destinations builds each configured webhook without a queue: a caller
 // that wants every answer (pinwheel notify test) sends to them directly.
-func Destinations(cfg Config, deps Deps) ([]Destination, error) {
+func Destinations(cfg config.Notify, deps Deps) ([]Destination, error) {
 	deps = deps.withDefaults()
+	if err := CheckEvents(cfg, deps.Path); err != nil {
+		return nil, err
+	}
 	var out []Destination
 	for i, wc := range cfg.Webhooks {
 		u := wc.URL
@@ -97,7 +102,8 @@ func Destinations(cfg Config, deps Deps) ([]Destination, error) {
 			}
 			u = v
 		}
-		opts := []WebhookOption{WithFormat(wc.Format), WithHTTPClient(deps.HTTPClient), WithClock(deps.Clock)}
+		events, _ := webhookEvents(i, wc, deps.Path) // checked above
+		opts := []WebhookOption{WithFormat(Format(wc.Format)), WithHTTPClient(deps.HTTPClient), WithClock(deps.Clock)}
 		if wc.SecretEnv != "" {
 			secret, err := deps.env(wc.SecretEnv, wc.Line, wc.Col, "webhook secret")
 			if err != nil {
@@ -114,14 +120,14 @@ func Destinations(cfg Config, deps Deps) ([]Destination, error) {
 			n = Recording(n, deps.Recorder, WithRecordClock(deps.Clock), WithRecordLogger(deps.Logger))
 		}
 		n = Retrying(n, WithAttempts(cfg.Attempts), WithRetryLogger(deps.Logger))
-		out = append(out, Destination{Label: fmt.Sprintf("webhooks[%d]", i), Notifier: n, Events: wc.Events})
+		out = append(out, Destination{Label: fmt.Sprintf("webhooks[%d]", i), Notifier: n, Events: events})
 	}
 	return out, nil
 }
 
 // Tracker builds the issue tracker: GitHub falling back to report files when
 // notify.github is set, report files alone otherwise.
-func Tracker(cfg Config, deps Deps) (IssueTracker, error) {
+func Tracker(cfg config.Notify, deps Deps) (IssueTracker, error) {
 	deps = deps.withDefaults()
 	dir := cfg.ReportDir
 	if dir == "" {

@@ -29,8 +29,8 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		cfg, err := FromSection(sec, "pinwheel.yaml")
-		if err != nil {
+		cfg := sec
+		if err := CheckEvents(sec, "pinwheel.yaml"); err != nil {
 			if !errors.As(err, new(*inputerr.Error)) {
 				t.Fatalf("error is not an input error: %v", err)
 			}

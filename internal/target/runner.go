@@ -1,9 +1,8 @@
-package cli
+package target
 
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/deploy"
@@ -11,16 +10,15 @@ import (
 	"pinwheel.dev/pinwheel/internal/notify"
 )
 
-// openRunner opens the runtime target and the project's notifiers and
-// returns a runner that prints each decision as it is made (deploy,
-// rollback). The returned close drains the notifiers.
-func openRunner(ctx context.Context, streams Streams, output string, logger *slog.Logger, store ledger.Store,
-	proj *deploy.Project, target string) (*deploy.Runner, func(), error) {
-	t, err := deploy.OpenTarget(ctx, target, proj.Dir)
+// runner opens the local runtime and the project's notifiers and returns a
+// runner that prints each decision as it is made (deploy, rollback). The
+// returned close drains the notifiers.
+func (l *local) runner(ctx context.Context, store ledger.Store, proj *deploy.Project) (*deploy.Runner, func(), error) {
+	t, err := deploy.OpenTarget(ctx, l.o.Kind, proj.Dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	notifier, tracker, err := deploy.Notifiers(proj, store, logger)
+	notifier, tracker, err := deploy.Notifiers(proj, store, l.o.Logger)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -29,9 +27,9 @@ func openRunner(ctx context.Context, streams Streams, output string, logger *slo
 		defer cancel()
 		notify.Close(cctx, notifier)
 	}
-	out := progressWriter(streams, output)
+	out := l.o.Progress
 	endpoint := endpointNote(ctx, t, proj.Config.Service)
-	runner := &deploy.Runner{Store: store, Target: t, Project: proj, Logger: logger, Notifier: notifier, Tracker: tracker,
+	runner := &deploy.Runner{Store: store, Target: t, Project: proj, Logger: l.o.Logger, Notifier: notifier, Tracker: tracker,
 		OnDecision: func(d ledger.Decision) {
 			fmt.Fprintf(out, "  %s\n", deploy.FormatDecision(d))
 			if note := endpoint(); note != "" {
