@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/api/resource"
 
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/container"
 )
 
@@ -65,11 +65,11 @@ func newCacheCommand(streams Streams) *cobra.Command {
 				return usageError("--max-age %s: want a duration of 0 or more, e.g. 168h", maxAge)
 			}
 			if maxSize != "" {
-				q, err := resource.ParseQuantity(maxSize)
-				if err != nil || q.Value() < 0 {
+				n, err := config.ParseMemory(maxSize)
+				if err != nil || n < 0 {
 					return usageError("--max-size %q: want a size such as 10Gi or 0", maxSize)
 				}
-				keep.MaxBytes = q.Value()
+				keep.MaxBytes = n
 				if keep.MaxBytes == 0 {
 					keep.MaxBytes = 1 // 0 means "keep none", not "no bound"
 				}

@@ -108,5 +108,5 @@ func got(n *yaml.Node) string {
 	if n.Kind == yaml.ScalarNode {
 		return inputerr.Excerpt(n.Value)
 	}
-	return describe(n)
+	return kindName(n)
 }
