@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"pinwheel.dev/pinwheel/internal/pep"
 )
 
 // comparePackages describes how o became n; ok is false when nothing that
@@ -28,7 +30,7 @@ func comparePackages(o, n Package) (Change, bool) {
 	}
 	// Formats differ in where they keep markers (uv on the edges, pipenv on
 	// the package), so only a marker present on both sides is compared.
-	if o.Marker != "" && n.Marker != "" && o.Marker != n.Marker {
+	if o.Marker != "" && n.Marker != "" && !sameMarker(o.Marker, n.Marker) {
 		ch.Notes = append(ch.Notes, fmt.Sprintf("marker %s → %s", o.Marker, n.Marker))
 	}
 	if hadHashes(o) && !hadHashes(n) {
@@ -42,6 +44,17 @@ func comparePackages(o, n Package) (Change, bool) {
 		return Change{}, false
 	}
 	return finishChange(ch), true
+}
+
+// sameMarker: the same condition, whatever the order of its "and"/"or"
+// terms, quoting and spacing (text comparison when one does not parse).
+func sameMarker(a, b string) bool {
+	ma, errA := pep.ParseMarker(a)
+	mb, errB := pep.ParseMarker(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return ma.Equivalent(mb)
 }
 
 func orAny(s string) string {
@@ -133,14 +146,20 @@ func artifactIDs(arts []Artifact) map[string]string {
 	return m
 }
 
+// artifactLabels names the first few artifacts and counts the rest: a
+// package with 60 wheels must not make a 6,000-character line.
 func artifactLabels(ids []string, names map[string]string) string {
+	const shown = 3
 	var out []string
-	for _, id := range ids {
+	for _, id := range ids[:min(len(ids), shown)] {
 		if n := names[id]; n != "" {
 			out = append(out, n)
 		} else {
 			out = append(out, shortHash(id))
 		}
+	}
+	if len(ids) > shown {
+		out = append(out, fmt.Sprintf("and %d more", len(ids)-shown))
 	}
 	return strings.Join(out, ", ")
 }

@@ -31,6 +31,14 @@ func versionLevel(from, to string) Level {
 		return LevelMajor
 	}
 	lr, hr := padRelease(lv.Release()), padRelease(hv.Release())
+	if calendar(lr[0]) && calendar(hr[0]) {
+		// CalVer (certifi 2024.7.4, pip 24.x is not: 24 < 1900): a new
+		// year is time passing, not a breaking change.
+		if lr[0] != hr[0] {
+			return LevelMinor
+		}
+		return LevelPatch
+	}
 	switch {
 	case lr[0] != hr[0]:
 		return LevelMajor
@@ -38,6 +46,12 @@ func versionLevel(from, to string) Level {
 		return LevelMinor
 	}
 	return LevelPatch
+}
+
+// calendar says whether a first release segment is a year (YYYY) or a
+// date (YYYYMMDD): calendar versioning.
+func calendar(first int) bool {
+	return (first >= 1900 && first <= 2999) || (first >= 19000101 && first <= 29991231)
 }
 
 func padRelease(r []int) []int {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -176,5 +177,56 @@ func TestDiffSourcesAndSpecifiers(t *testing.T) {
 				t.Errorf("got kind %s risk %s notes %q", ch.Kind, ch.Risk, ch.Notes)
 			}
 		})
+	}
+}
+
+// What a trial on real repositories found noisy: PyPI under its old name,
+// CalVer years, reordered markers, and packages with many wheels.
+func TestDiffPrecision(t *testing.T) {
+	pkg := func(name, version, index, marker string, wheels int) Package {
+		p := Package{Name: name, Version: version, Marker: marker, Source: Source{Kind: SourceRegistry, URL: index}}
+		for i := 0; i < wheels; i++ {
+			p.Artifacts = append(p.Artifacts, Artifact{Name: fmt.Sprintf("%s-%s-cp3%d-manylinux.whl", name, version, i), Hashes: map[string]string{"sha256": fmt.Sprintf("%064x", i)}})
+		}
+		return p
+	}
+	old := &Lock{Packages: []Package{
+		pkg("requests", "2.32.3", "https://pypi.python.org/simple/", `python_version >= "3.8" and sys_platform == "linux"`, 1),
+		pkg("certifi", "2025.3.31", "https://pypi.org/simple", "", 1),
+		pkg("tzdata", "2025.1", "https://pypi.org/simple", "", 1),
+		pkg("numpy", "2.1.0", "https://pypi.org/simple", "", 2),
+	}}
+	newer := pkg("numpy", "2.1.0", "https://pypi.org/simple", "", 62)
+	newer.Artifacts = newer.Artifacts[2:] // the two old wheels gone, 60 new ones
+	new := &Lock{Packages: []Package{
+		pkg("requests", "2.32.3", "https://pypi.org/simple", `sys_platform == 'linux' and python_version >= "3.8"`, 1),
+		pkg("certifi", "2026.2.1", "https://pypi.org/simple", "", 1),
+		pkg("tzdata", "2025.2", "https://pypi.org/simple", "", 1),
+		newer,
+	}}
+	got := map[string]Change{}
+	for _, ch := range Diff(old, new).Changes {
+		got[ch.Name] = ch
+	}
+	if ch, ok := got["requests"]; ok {
+		t.Errorf("requests: the same index under its old name and a reordered marker are no change, got %+v", ch)
+	}
+	if ch := got["certifi"]; ch.Level != LevelMinor || ch.Risk != RiskMedium {
+		t.Errorf("certifi 2025.3.31 → 2026.2.1 (CalVer): level %s risk %s, want minor/medium", ch.Level, ch.Risk)
+	}
+	if ch := got["tzdata"]; ch.Level != LevelPatch || ch.Risk != RiskLow {
+		t.Errorf("tzdata 2025.1 → 2025.2 (CalVer): level %s risk %s, want patch/low", ch.Level, ch.Risk)
+	}
+	var buf bytes.Buffer
+	if err := WriteDiff(&buf, Diff(old, new), "text"); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if len(line) > 300 {
+			t.Errorf("a %d-character line: %.120s…", len(line), line)
+		}
+	}
+	if !regexp.MustCompile(`60 artifact\(s\) added: numpy-2\.1\.0-cp\d+-manylinux\.whl, numpy-\S+, numpy-\S+, and 57 more\n`).MatchString(buf.String()) {
+		t.Errorf("numpy's added wheels are not summarized:\n%s", buf.String())
 	}
 }

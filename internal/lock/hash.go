@@ -101,7 +101,7 @@ func canonicalSource(s Source) string {
 		if u == "" {
 			u = defaultIndexURL
 		}
-		return "registry " + normalizeURL(u)
+		return "registry " + sameIndex(normalizeURL(u))
 	case SourceGit:
 		vcs := s.VCS
 		if vcs == "" {
@@ -133,6 +133,17 @@ func subdirSuffix(s Source) string {
 
 // normalizeURL lowercases scheme and host, drops user info and trailing
 // slashes, so spellings of one index or repository compare equal.
+// sameIndex names PyPI's one index by one URL: pypi.python.org is the
+// old name of pypi.org (older Pipfiles and pip configs still say it).
+func sameIndex(u string) string {
+	for _, alias := range []string{"https://pypi.python.org/simple", "http://pypi.python.org/simple", "https://www.pypi.org/simple"} {
+		if u == alias {
+			return defaultIndexURL
+		}
+	}
+	return u
+}
+
 func normalizeURL(raw string) string {
 	raw = strings.TrimSpace(raw)
 	scheme, rest, ok := strings.Cut(raw, "://")

@@ -232,3 +232,29 @@ func (m Marker) Variables() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Equivalent reports whether m and o are the same condition up to the
+// order of the terms of each "and" and "or" (both commute), after
+// canonical formatting: `a and b` is equivalent to `b and a`.
+func (m Marker) Equivalent(o Marker) bool {
+	return orderFree(m.root) == orderFree(o.root)
+}
+
+// orderFree formats n with each boolean node's terms sorted.
+func orderFree(n markerNode) string {
+	switch n := n.(type) {
+	case nil:
+		return ""
+	case *markerBool:
+		terms := make([]string, len(n.terms))
+		for i, t := range n.terms {
+			terms[i] = "(" + orderFree(t) + ")"
+		}
+		sort.Strings(terms)
+		return strings.Join(terms, " "+n.op+" ")
+	default:
+		var b strings.Builder
+		n.format(&b, "")
+		return b.String()
+	}
+}

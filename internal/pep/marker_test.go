@@ -203,3 +203,28 @@ func TestMarkerVariables(t *testing.T) {
 		t.Error("empty marker has variables")
 	}
 }
+
+func TestMarkerEquivalentIgnoresTermOrder(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{`python_version >= "3.8" and sys_platform == "linux"`, `sys_platform == 'linux' and python_version>="3.8"`, true},
+		{`python_version < "3.11" or (extra == "x" and os_name == "nt")`, `(os_name == "nt" and extra == "x") or python_version < "3.11"`, true},
+		{`python_version >= "3.8" and sys_platform == "linux"`, `python_version >= "3.8" or sys_platform == "linux"`, false},
+		{`python_version >= "3.8"`, `python_version > "3.8"`, false},
+		{`(os_name == "nt" and extra == "x") or python_version < "3.11"`, `os_name == "nt" and (extra == "x" or python_version < "3.11")`, false},
+	} {
+		a, errA := ParseMarker(tc.a)
+		b, errB := ParseMarker(tc.b)
+		if errA != nil || errB != nil {
+			if tc.same {
+				t.Errorf("parse %q / %q: %v %v", tc.a, tc.b, errA, errB)
+			}
+			continue
+		}
+		if got := a.Equivalent(b); got != tc.same {
+			t.Errorf("Equivalent(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}
