@@ -30,6 +30,10 @@ type Manifest struct {
 	RequiresPython     string        `json:"requiresPython,omitempty"`
 	RequiresPythonLine int           `json:"requiresPythonLine,omitempty"`
 	Requirements       []Requirement `json:"requirements"`
+	// UVDefaultGroups is [tool.uv] default-groups as written ("all" is
+	// kept as the one element "all"); nil when not set (uv then means
+	// ["dev"]).
+	UVDefaultGroups []string `json:"uvDefaultGroups,omitempty"`
 }
 
 // LoadManifest reads the manifest in dir: pyproject.toml, else Pipfile. It

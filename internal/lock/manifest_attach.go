@@ -3,6 +3,8 @@ package lock
 import (
 	"errors"
 	"sort"
+
+	"pinwheel.dev/pinwheel/internal/pep"
 )
 
 // attachManifest fills l.Declared from the manifest next to the lock, marks
@@ -18,7 +20,27 @@ func attachManifest(l *Lock) error {
 	}
 	l.Declared = m.Requirements
 	applyDeclared(l)
+	if l.Format == FormatUV {
+		l.DefaultGroups = uvProductionGroups(m.UVDefaultGroups, l.Groups)
+	}
 	return nil
+}
+
+// uvProductionGroups are the groups `uv sync --no-dev` installs besides
+// the main dependencies: [tool.uv] default-groups ("all": every group of
+// the lock; unset: uv's ["dev"]) without dev.
+func uvProductionGroups(defaults, lockGroups []string) []string {
+	if len(defaults) == 1 && defaults[0] == "all" {
+		defaults = lockGroups
+	}
+	var out []string
+	for _, g := range defaults {
+		if g = pep.NormalizeName(g); g != "dev" {
+			out = addUnique(out, g)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // applyDeclared marks direct packages and fills missing groups.

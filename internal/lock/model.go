@@ -44,6 +44,15 @@ type Lock struct {
 	Declared []Requirement `json:"declared,omitempty"`
 	// Files are all files read to build this Lock (the lock plus includes).
 	Files []string `json:"files,omitempty"`
+	// Groups are the dependency groups the lock records besides the main
+	// set (uv and PEP 735 dependency groups, poetry groups, pdm groups,
+	// Pipfile categories), Extras the project's extras, and DefaultGroups
+	// the groups installed in production without being asked for (PEP 751
+	// default-groups; uv's [tool.uv] default-groups but dev). Select reads
+	// them; pinwheel.yaml may name only groups and extras listed here.
+	Groups        []string `json:"groups,omitempty"`
+	Extras        []string `json:"extras,omitempty"`
+	DefaultGroups []string `json:"defaultGroups,omitempty"`
 	// Options are installer options recorded in the lock that change what
 	// gets installed (requirements files: --no-index, --trusted-host HOST,
 	// --no-binary X, --only-binary X, --prefer-binary, --pre,

@@ -55,6 +55,10 @@ func linkUV(r *tomlReader, l *Lock, entries []*uvEntry, members []string) error 
 		e.pkg.Groups = addUnique(e.pkg.Groups, "main")
 		for x := range e.optional {
 			addSet(extras, root, x)
+			l.Extras = addUnique(l.Extras, x)
+		}
+		for grp := range e.dev {
+			l.Groups = addUnique(l.Groups, grp)
 		}
 		g.walk(e.deps, "main")
 		for _, x := range sortedMapKeys(e.optional) {
@@ -75,6 +79,8 @@ func linkUV(r *tomlReader, l *Lock, entries []*uvEntry, members []string) error 
 			l.Declared = append(l.Declared, e.requiresDev[grp]...)
 		}
 	}
+	sort.Strings(l.Extras)
+	sort.Strings(l.Groups)
 	g.uvMarkers(roots)
 	for i, e := range entries {
 		e.pkg.Extras = sortedSet(extras[i])
