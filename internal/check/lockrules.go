@@ -55,15 +55,25 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	if _, _, err := p.read(rel); err != nil { // for suppressions
 		return err
 	}
-	checkHashes(p, l, rel, r)
+	cfg, err := projectConfig(p)
+	if err != nil {
+		return err
+	}
+	sel, err := cfg.Select(l) // the packages pinwheel build installs
+	if err != nil {
+		return err
+	}
+	checkHashes(p, l, sel.Packages, rel, r)
 	if m != nil {
 		checkStale(m, l, rel, targetPythons(p, m.RequiresPython), r)
 	}
 	return nil
 }
 
-func checkHashes(p *project, l *lock.Lock, rel string, r *Report) {
-	for _, pkg := range l.Packages {
+// checkHashes reports PW104 for the selected packages (those a build
+// installs) that are locked without a hash.
+func checkHashes(p *project, l *lock.Lock, pkgs []lock.Package, rel string, r *Report) {
+	for _, pkg := range pkgs {
 		switch pkg.Source.Kind {
 		case lock.SourceDirectory, lock.SourceEditable, lock.SourceVirtual:
 			continue // the project's own tree: built, not downloaded

@@ -106,5 +106,8 @@ func finish(l *Lock, path string, format Format) *Lock {
 		l.Files = []string{path}
 	}
 	sortPackages(l.Packages)
+	if l.Packages == nil {
+		l.Packages = []Package{} // "packages": [] in JSON, never null
+	}
 	return l
 }

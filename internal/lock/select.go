@@ -134,10 +134,11 @@ func (s *Selection) Env(env pep.Environment) pep.Environment {
 	return out
 }
 
-// Selected reports whether s selects the package named name at version.
-func (s *Selection) Selected(name, version string) bool {
-	for _, p := range s.Packages {
-		if p.Name == name && p.Version == version {
+// Has reports whether s selects p (the same entry of the same lock:
+// name, version, file and line).
+func (s *Selection) Has(p Package) bool {
+	for _, q := range s.Packages {
+		if q.Name == p.Name && q.Version == p.Version && q.File == p.File && q.Line == p.Line {
 			return true
 		}
 	}

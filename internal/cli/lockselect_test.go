@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestLockInspectEmptyJSON: a lock with no packages prints "packages": []
+// and an empty production set, never null.
+func TestLockInspectEmptyJSON(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("# nothing pinned yet\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCheckCLI(t, "lock", "inspect", "-o", "json", filepath.Join(dir, "requirements.txt"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"packages": []`) || strings.Contains(out, "null") {
+		t.Errorf("want \"packages\": [] and no null:\n%s", out)
+	}
+}
+
+// TestLockInspectProductionSet: the JSON names the production set, and
+// pinwheel.yaml's groups: widen it.
+func TestLockInspectProductionSet(t *testing.T) {
+	dir := copySelectFixture(t, "uv")
+	prod := func() []string {
+		t.Helper()
+		code, out, errOut := runCheckCLI(t, "lock", "inspect", "-o", "json", dir)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var v struct {
+			Production struct{ Packages []string } `json:"production"`
+		}
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatal(err)
+		}
+		return v.Production.Packages
+	}
+	if got, want := prod(), []string{"fastapi", "shop", "starlette"}; !slices.Equal(got, want) {
+		t.Errorf("production = %v, want %v", got, want)
+	}
+	writeFile(t, filepath.Join(dir, "pinwheel.yaml"), "service: shop\ngroups: [serve]\n")
+	if got, want := prod(), []string{"fastapi", "gunicorn", "packaging", "shop", "starlette"}; !slices.Equal(got, want) {
+		t.Errorf("production with groups: [serve] = %v, want %v", got, want)
+	}
+}
+
+// TestUnknownGroupExit2: a group the lock lacks is exit 2 at its line of
+// pinwheel.yaml with the lock's groups, for inspect, sbom and check alike.
+func TestUnknownGroupExit2(t *testing.T) {
+	dir := copySelectFixture(t, "uv")
+	writeFile(t, filepath.Join(dir, "pinwheel.yaml"), "service: shop\ngroups:\n  - serve\n  - prod\n")
+	want := filepath.Join(dir, "pinwheel.yaml") + `:4:5: groups.1: group "prod" is not in`
+	for _, args := range [][]string{{"lock", "inspect", dir}, {"sbom", dir}, {"check", dir}} {
+		code, _, errOut := runCheckCLI(t, args...)
+		if code != ExitUsage || !strings.Contains(errOut, want) || !strings.Contains(errOut, "its groups: dev, serve") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", args, code, errOut, want)
+		}
+	}
+}
+
+func copySelectFixture(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join(lockTestdata, "select", name)
+	dir := filepath.Join(t.TempDir(), name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, e.Name()), string(data))
+	}
+	return dir
+}
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
