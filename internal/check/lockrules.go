@@ -34,6 +34,11 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 		return err
 	}
 	rel := p.rel(path)
+	if m == nil {
+		if m, err = scriptManifest(p, path); err != nil {
+			return err
+		}
+	}
 	if format, _ := lock.FormatOf(path); format == lock.FormatRequirements {
 		// A requirements file is a lock only when every line is pinned;
 		// checkRequirementsFiles reports the unpinned lines.

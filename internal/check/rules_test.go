@@ -65,6 +65,7 @@ func TestRules(t *testing.T) {
 			"PW103 pyproject.toml:9", "PW102 pyproject.toml:10", "PW102 pyproject.toml:11",
 		}},
 		{"poetry-fresh", nil},
+		{"script-stale", []string{"PW102 report.py:5"}},
 		{"markers", []string{"PW102 pyproject.toml:9"}},
 		{"pdm-stale", []string{
 			"PW103 pyproject.toml:5", "PW102 pyproject.toml:8", "PW102 pyproject.toml:12",

@@ -50,8 +50,10 @@ func parseUV(path string, data []byte) (*Lock, error) {
 	}
 	tables := r.tables(top, key)
 	var members []string
+	var scriptReqs []Requirement // a script lock's dependencies (uv lock --script)
 	if m, ok := r.table(top, "manifest"); ok {
 		members = r.strs(m, "members")
+		scriptReqs = r.uvRequirements(m, "requirements", "")
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -63,6 +65,9 @@ func parseUV(path string, data []byte) (*Lock, error) {
 			return nil, r.err
 		}
 		entries = append(entries, e)
+	}
+	if len(members) == 0 && len(scriptReqs) > 0 && !hasLocalProject(entries) {
+		entries = append(entries, scriptEntry(path, scriptReqs, entries))
 	}
 	if err := linkUV(r, l, entries, members); err != nil {
 		return nil, err
