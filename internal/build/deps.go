@@ -38,8 +38,8 @@ type chosenWheel struct {
 // is false for the target (evaluated with the selection's extras and
 // dependency groups) are skipped; a package with no fitting wheel is an
 // error naming it and what to do.
-func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, extras []string, allowUnhashed bool, list lister) ([]chosenWheel, error) {
-	sel, err := lock.Select(l, lock.Want{Groups: groups, Extras: extras})
+func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, want lock.Want, allowUnhashed bool, list lister) ([]chosenWheel, error) {
+	sel, err := lock.Select(l, want)
 	if err != nil {
 		return nil, err
 	}

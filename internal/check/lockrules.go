@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -71,6 +72,34 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	checkHashes(p, l, sel.Packages, rel, r)
 	if m != nil {
 		checkStale(m, l, rel, targetPythons(p, m.RequiresPython), r)
+	}
+	return checkMembers(p, l, m, rel, r)
+}
+
+// checkMembers runs the staleness rule (PW102) on each uv workspace
+// member's pyproject.toml but the root's (checked above). Not PW103: a
+// workspace lock is resolved for the intersection of its members'
+// requires-python, so a member's own may rightly differ.
+func checkMembers(p *project, l *lock.Lock, root *manifest, rel string, r *Report) error {
+	lockDir := filepath.Dir(l.Path)
+	for _, mem := range l.Members {
+		dir := filepath.Join(lockDir, filepath.FromSlash(mem.Path))
+		if filepath.Clean(dir) == filepath.Clean(lockDir) {
+			continue
+		}
+		lm, err := lock.LoadManifest(dir)
+		if errors.Is(err, lock.ErrNoManifest) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		mm, err := p.wrapManifest(lm)
+		if err != nil {
+			return err
+		}
+		mm.RequiresPython = ""
+		checkStale(mm, l, rel, targetPythons(p, ""), r)
 	}
 	return nil
 }

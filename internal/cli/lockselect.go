@@ -24,7 +24,9 @@ func selectForProject(path string, l *lock.Lock) (*lock.Selection, error) {
 	file := filepath.Join(dir, config.FileName)
 	data, err := safefs.ReadFile(context.Background(), dir, file, 0)
 	if errors.Is(err, os.ErrNotExist) {
-		return config.Defaults().Select(l)
+		cfg := config.Defaults()
+		cfg.Dir = dir
+		return cfg.Select(l)
 	}
 	if err != nil {
 		return nil, &inputerr.Error{Path: file, Msg: "cannot read", Err: err}
@@ -33,5 +35,6 @@ func selectForProject(path string, l *lock.Lock) (*lock.Selection, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.Dir = dir
 	return cfg.Select(l)
 }

@@ -8,8 +8,9 @@ import (
 )
 
 // Want is what pinwheel.yaml asks of the lock beyond its production set:
-// groups: and extras:.
-func (c *Config) Want() lock.Want { return lock.Want{Groups: c.Groups, Extras: c.Extras} }
+// groups: and extras:, for the service in c.Dir (a uv workspace member
+// selects what it needs, not the whole workspace).
+func (c *Config) Want() lock.Want { return lock.Want{Groups: c.Groups, Extras: c.Extras, Dir: c.Dir} }
 
 // Select is lock.Select with pinwheel.yaml's groups: and extras:. A group
 // or extra the lock does not have is an input error at the line of

@@ -53,11 +53,20 @@ type Lock struct {
 	Groups        []string `json:"groups,omitempty"`
 	Extras        []string `json:"extras,omitempty"`
 	DefaultGroups []string `json:"defaultGroups,omitempty"`
+	// Members are a uv workspace's members ([manifest] members): each
+	// member's name and source tree, relative to the lock.
+	Members []Member `json:"members,omitempty"`
 	// Options are installer options recorded in the lock that change what
 	// gets installed (requirements files: --no-index, --trusted-host HOST,
 	// --no-binary X, --only-binary X, --prefer-binary, --pre,
 	// --require-hashes), long form, in file order.
 	Options []string `json:"options,omitempty"`
+}
+
+// Member is one project of a workspace lock.
+type Member struct {
+	Name string `json:"name"` // PEP 503-normalised
+	Path string `json:"path"` // its source tree, relative to the lock ("." for the root)
 }
 
 // Index is a named package index.

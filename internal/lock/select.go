@@ -13,6 +13,10 @@ import (
 type Want struct {
 	Groups []string
 	Extras []string
+	// Dir is the service's directory. When l is a uv workspace's lock and
+	// Dir is one of its members' trees, only what that member needs is
+	// selected (uv sync --package MEMBER), not the whole workspace.
+	Dir string
 }
 
 // Selection is the set of packages a service installs from a lock: the
@@ -31,6 +35,8 @@ type Selection struct {
 	Extras []string
 	// Rule says in words what the lock's production set is.
 	Rule string
+	// Member is the workspace member selected for, when Want.Dir is one.
+	Member string
 }
 
 // Excluded is a package Select left out.
@@ -75,8 +81,18 @@ func Select(l *Lock, w Want) (*Selection, error) {
 		s.Extras = addUnique(s.Extras, pep.NormalizeName(x))
 	}
 	s.Packages = []Package{}
+	var reach map[[2]string]bool
+	if m := memberAt(l, w.Dir); m != nil {
+		s.Member = m.Name
+		s.Rule += ", for workspace member " + m.Name
+		reach = s.memberReach(l, m)
+	}
 	for _, p := range l.Packages {
-		if reason := s.exclude(l, p); reason != "" {
+		reason := s.exclude(l, p)
+		if reason == "" && reach != nil && !reach[[2]string{p.Name, p.Version}] {
+			reason = "not needed by workspace member " + s.Member
+		}
+		if reason != "" {
 			s.Excluded = append(s.Excluded, Excluded{Package: p, Reason: reason})
 			continue
 		}

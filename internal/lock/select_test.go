@@ -164,3 +164,41 @@ func packageNames(pkgs []Package) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestSelectWorkspaceMember: a service in a uv workspace installs what its
+// member needs (uv sync --package MEMBER --no-dev), not every member's
+// dependencies; the workspace root, no member itself, gets them all.
+func TestSelectWorkspaceMember(t *testing.T) {
+	ws := filepath.Join("testdata", "select", "workspace")
+	tests := []struct {
+		name, dir string
+		groups    []string
+		member    string
+		selected  []string
+	}{
+		{"orders", "services/orders", nil, "orders", []string{"common", "fastapi", "orders", "pydantic", "starlette"}},
+		{"orders_dev", "services/orders", []string{"dev"}, "orders", []string{"common", "fastapi", "iniconfig", "orders", "pydantic", "pytest", "starlette"}},
+		{"billing", "services/billing", nil, "billing", []string{"billing", "common", "pydantic", "stripe"}},
+		{"billing_dev_is_orders_group", "services/billing", []string{"dev"}, "billing", []string{"billing", "common", "pydantic", "stripe"}},
+		{"root", ".", nil, "", []string{"billing", "common", "fastapi", "orders", "pydantic", "starlette", "stripe"}},
+	}
+	l := parseSelectLock(t, "workspace")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Select(l, Want{Groups: tc.groups, Dir: filepath.Join(ws, tc.dir)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Member != tc.member {
+				t.Errorf("member %q, want %q", s.Member, tc.member)
+			}
+			if got := packageNames(s.Packages); !slices.Equal(got, tc.selected) {
+				t.Errorf("selected %v, want %v", got, tc.selected)
+			}
+		})
+	}
+	want := []Member{{"billing", "services/billing"}, {"common", "packages/common"}, {"orders", "services/orders"}}
+	if !slices.Equal(l.Members, want) {
+		t.Errorf("members %v, want %v", l.Members, want)
+	}
+}

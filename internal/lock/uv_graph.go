@@ -52,6 +52,9 @@ func linkUV(r *tomlReader, l *Lock, entries []*uvEntry, members []string) error 
 	}
 	for _, root := range roots {
 		e := entries[root]
+		if len(members) > 0 {
+			l.Members = append(l.Members, Member{Name: e.pkg.Name, Path: e.pkg.Source.Path})
+		}
 		e.pkg.Groups = addUnique(e.pkg.Groups, "main")
 		for x := range e.optional {
 			addSet(extras, root, x)
