@@ -110,8 +110,11 @@ func loadLock(path string) (*lock.Lock, error) {
 func writeLockTable(w io.Writer, l *lock.Lock, sel *lock.Selection) error {
 	fmt.Fprintf(w, "%s (%s): %d packages, %s\n", l.Path, l.Format, len(l.Packages), lock.Hash(l))
 	fmt.Fprintf(w, "production set: %s", sel.Rule)
-	if len(sel.Groups)+len(sel.Extras) > 0 {
-		fmt.Fprintf(w, "; groups %s; extras %s", lockOrDash(strings.Join(sel.Groups, ",")), lockOrDash(strings.Join(sel.Extras, ",")))
+	if len(sel.Groups) > 0 {
+		fmt.Fprintf(w, "; groups %s", strings.Join(sel.Groups, ","))
+	}
+	if len(sel.Extras) > 0 {
+		fmt.Fprintf(w, "; extras %s", strings.Join(sel.Extras, ","))
 	}
 	fmt.Fprintf(w, " — %d of %d packages\n\n", len(sel.Packages), len(l.Packages))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

@@ -27,9 +27,15 @@ func hasLocalProject(entries []*uvEntry) bool {
 // scriptEntry is the virtual root for reqs. A requirement of a name uv
 // locked in several versions (a fork) gets an edge to each, pinned by
 // version.
-func scriptEntry(path string, reqs []Requirement, entries []*uvEntry) *uvEntry {
-	name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".lock"), ".py")
-	e := &uvEntry{path: "manifest", pkg: Package{Name: pep.NormalizeName(name), Source: Source{Kind: SourceVirtual, Path: "."}}}
+func scriptEntry(path string, line int, reqs []Requirement, entries []*uvEntry) *uvEntry {
+	name := filepath.Base(filepath.Dir(path)) // a workspace root: its directory
+	if base := filepath.Base(path); isScriptLock(base) {
+		name = strings.TrimSuffix(base, ".py.lock")
+	}
+	if name == "." || name == string(filepath.Separator) {
+		name = "project"
+	}
+	e := &uvEntry{path: "manifest", pkg: Package{Name: pep.NormalizeName(name), Source: Source{Kind: SourceVirtual, Path: "."}, Line: line}}
 	for _, req := range reqs {
 		var versions []string
 		for _, c := range entries {
