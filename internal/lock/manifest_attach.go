@@ -21,23 +21,24 @@ func attachManifest(l *Lock) error {
 	l.Declared = m.Requirements
 	applyDeclared(l)
 	if l.Format == FormatUV {
-		l.DefaultGroups = uvProductionGroups(m.UVDefaultGroups, l.Groups)
+		l.ToolDefaultGroups = uvDefaultGroups(m.UVDefaultGroups, l.Groups)
 	}
 	return nil
 }
 
-// uvProductionGroups are the groups `uv sync --no-dev` installs besides
-// the main dependencies: [tool.uv] default-groups ("all": every group of
-// the lock; unset: uv's ["dev"]) without dev.
-func uvProductionGroups(defaults, lockGroups []string) []string {
-	if len(defaults) == 1 && defaults[0] == "all" {
+// uvDefaultGroups are the groups a plain `uv sync` installs:
+// [tool.uv] default-groups ("all": every group of the lock; unset: uv's
+// ["dev"]).
+func uvDefaultGroups(defaults, lockGroups []string) []string {
+	switch {
+	case defaults == nil:
+		defaults = []string{"dev"}
+	case len(defaults) == 1 && defaults[0] == "all":
 		defaults = lockGroups
 	}
 	var out []string
 	for _, g := range defaults {
-		if g = pep.NormalizeName(g); g != "dev" {
-			out = addUnique(out, g)
-		}
+		out = addUnique(out, pep.NormalizeName(g))
 	}
 	sort.Strings(out)
 	return out

@@ -48,11 +48,15 @@ type Lock struct {
 	// set (uv and PEP 735 dependency groups, poetry groups, pdm groups,
 	// Pipfile categories), Extras the project's extras, and DefaultGroups
 	// the groups installed in production without being asked for (PEP 751
-	// default-groups; uv's [tool.uv] default-groups but dev). Select reads
+	// default-groups). Select reads
 	// them; pinwheel.yaml may name only groups and extras listed here.
 	Groups        []string `json:"groups,omitempty"`
 	Extras        []string `json:"extras,omitempty"`
 	DefaultGroups []string `json:"defaultGroups,omitempty"`
+	// ToolDefaultGroups are the groups the lock's tool installs by default
+	// for development (uv's [tool.uv] default-groups, ["dev"] when unset),
+	// which the production set leaves out unless pinwheel.yaml names them.
+	ToolDefaultGroups []string `json:"toolDefaultGroups,omitempty"`
 	// Members are a uv workspace's members ([manifest] members): each
 	// member's name and source tree, relative to the lock.
 	Members []Member `json:"members,omitempty"`

@@ -196,10 +196,10 @@ func containsName(list []string, name string) bool {
 func ProductionRule(l *Lock) string {
 	switch l.Format {
 	case FormatUV:
-		if len(l.DefaultGroups) > 0 {
-			return "main dependencies and default groups " + strings.Join(l.DefaultGroups, ", ") + " (uv sync --no-dev)"
+		if len(l.ToolDefaultGroups) > 0 {
+			return "main dependencies (uv sync --no-default-groups; uv's default groups " + strings.Join(l.ToolDefaultGroups, ", ") + " only when named)"
 		}
-		return "main dependencies (uv sync --no-dev)"
+		return "main dependencies (uv sync --no-default-groups)"
 	case FormatPoetry:
 		return "main group (poetry install --only main)"
 	case FormatPDM:

@@ -31,7 +31,7 @@ func memberAt(l *Lock, dir string) *Member {
 }
 
 // memberReach is what installing member m pulls in, as `uv sync
-// --package m --no-dev` does: its dependencies, the extras and groups s
+// --package m --no-default-groups` does: its dependencies, the extras and groups s
 // asks for of it, and, transitively, the dependencies of each package with
 // the extras its edges ask for. Other members are reached only through
 // edges; their groups never are. Keys are name and locked version.

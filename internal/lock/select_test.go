@@ -16,14 +16,14 @@ func TestSelect(t *testing.T) {
 		want      Want
 		selected  []string // package names, sorted
 	}{
-		// uv: main dependencies; default-groups unset means ["dev"], and
-		// production is `uv sync --no-dev`.
+		// uv: main dependencies (uv sync --no-default-groups), whatever
+		// [tool.uv] default-groups says.
 		{"uv_default", "uv", Want{}, []string{"fastapi", "shop", "starlette"}},
 		{"uv_group", "uv", Want{Groups: []string{"serve"}}, []string{"fastapi", "gunicorn", "packaging", "shop", "starlette"}},
 		{"uv_extra", "uv", Want{Extras: []string{"postgres"}}, []string{"fastapi", "psycopg", "shop", "starlette"}},
 		{"uv_dev_asked", "uv", Want{Groups: []string{"dev"}}, []string{"fastapi", "iniconfig", "packaging", "pytest", "shop", "starlette"}},
-		// default-groups = "all": every group but dev.
-		{"uv_all", "uv-all", Want{}, []string{"fastapi", "gunicorn", "packaging", "shop", "starlette"}},
+		// default-groups = "all" is a developer default: still main only.
+		{"uv_all", "uv-all", Want{}, []string{"fastapi", "shop", "starlette"}},
 		// poetry: main only (poetry install --only main); an optional
 		// package only through its extra; an optional group when asked.
 		{"poetry_default", "poetry", Want{}, []string{"asgiref", "django", "sqlparse"}},
@@ -123,23 +123,27 @@ func TestSelectUnknownGroup(t *testing.T) {
 	}
 }
 
-func TestUVProductionGroups(t *testing.T) {
+func TestUVDefaultGroups(t *testing.T) {
 	lockGroups := []string{"dev", "lint", "serve"}
 	tests := []struct {
 		name     string
 		defaults []string
 		want     []string
 	}{
-		{"unset_means_dev", nil, nil},
-		{"list", []string{"dev", "Serve"}, []string{"serve"}},
-		{"all", []string{"all"}, []string{"lint", "serve"}},
+		{"unset_means_dev", nil, []string{"dev"}},
+		{"list", []string{"dev", "Lint"}, []string{"dev", "lint"}},
+		{"all", []string{"all"}, []string{"dev", "lint", "serve"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := uvProductionGroups(tc.defaults, lockGroups); !slices.Equal(got, tc.want) {
+			if got := uvDefaultGroups(tc.defaults, lockGroups); !slices.Equal(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
+	}
+	l := parseSelectLock(t, "uv-all")
+	if want := []string{"dev", "serve"}; !slices.Equal(l.ToolDefaultGroups, want) || len(l.DefaultGroups) != 0 {
+		t.Errorf("uv-all: tool default groups %v (want %v), production default groups %v (want none)", l.ToolDefaultGroups, want, l.DefaultGroups)
 	}
 }
 
@@ -166,7 +170,7 @@ func packageNames(pkgs []Package) []string {
 }
 
 // TestSelectWorkspaceMember: a service in a uv workspace installs what its
-// member needs (uv sync --package MEMBER --no-dev), not every member's
+// member needs (uv sync --package MEMBER --no-default-groups), not every member's
 // dependencies; the workspace root, no member itself, gets them all.
 func TestSelectWorkspaceMember(t *testing.T) {
 	ws := filepath.Join("testdata", "select", "workspace")
