@@ -93,3 +93,35 @@ func writeFile(t *testing.T, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSBOMProductionSet: pinwheel sbom lists the production set; with
+// --all-groups every package, the rest scoped excluded or optional.
+func TestSBOMProductionSet(t *testing.T) {
+	dir := copySelectFixture(t, "uv")
+	scopes := func(args ...string) map[string]string {
+		t.Helper()
+		code, out, errOut := runCheckCLI(t, append([]string{"sbom", dir}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var bom struct {
+			Components []struct{ Name, Scope string }
+		}
+		if err := json.Unmarshal([]byte(out), &bom); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, c := range bom.Components {
+			got[c.Name] = c.Scope
+		}
+		return got
+	}
+	prod := scopes()
+	if _, ok := prod["pytest"]; ok || prod["fastapi"] != "required" || len(prod) != 2 {
+		t.Errorf("production SBOM = %v, want fastapi and starlette, required", prod)
+	}
+	all := scopes("--all-groups")
+	if all["pytest"] != "excluded" || all["psycopg"] != "optional" || all["starlette"] != "required" || len(all) != 7 {
+		t.Errorf("--all-groups SBOM = %v", all)
+	}
+}
