@@ -94,7 +94,7 @@ func newLockReadCommand(use, short, outputHelp string, print func(l *lock.Lock, 
 // parses it. A missing path or lockfile is a usage error (exit 2); parse
 // errors are input errors naming file:line:col (exit 2).
 func loadLock(path string) (*lock.Lock, error) {
-	file, err := lock.Detect(path)
+	file, err := detectLock(path)
 	if err != nil {
 		switch {
 		case errors.Is(err, os.ErrNotExist):

@@ -125,3 +125,47 @@ func TestSBOMProductionSet(t *testing.T) {
 		t.Errorf("--all-groups SBOM = %v", all)
 	}
 }
+
+// TestLockInspectWorkspaceMember: in a workspace member's directory whose
+// pinwheel.yaml names the workspace lock, inspect and sbom read that lock
+// and select what the member needs.
+func TestLockInspectWorkspaceMember(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(lockTestdata, "select", "workspace")
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(root, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(root, rel), data, 0o644)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := filepath.Join(root, "services", "billing")
+	writeFile(t, filepath.Join(member, "pinwheel.yaml"), "service: billing\nlockfile: ../../uv.lock\n")
+	code, out, errOut := runCheckCLI(t, "lock", "inspect", "-o", "json", member)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v struct {
+		Production struct{ Packages []string } `json:"production"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"billing", "common", "pydantic", "stripe"}; !slices.Equal(v.Production.Packages, want) {
+		t.Errorf("billing's production set = %v, want %v", v.Production.Packages, want)
+	}
+	code, out, errOut = runCheckCLI(t, "sbom", member)
+	if code != 0 || !strings.Contains(out, "pkg:pypi/stripe@11.4.1") || strings.Contains(out, "fastapi") {
+		t.Errorf("sbom for billing (exit %d, %s) should hold stripe and not orders' fastapi", code, errOut)
+	}
+}

@@ -84,7 +84,7 @@ func runSBOM(streams Streams, path string, f sbomFlags) error {
 	if ok {
 		opts = append(opts, attest.WithCreated(created))
 	}
-	lockPath, err := lock.Detect(path)
+	lockPath, err := detectLock(path)
 	if err != nil {
 		if errors.Is(err, lock.ErrNoLockfile) || errors.Is(err, os.ErrNotExist) {
 			return usageError("%v", err)
