@@ -31,17 +31,7 @@ func TestLockInspectProductionSet(t *testing.T) {
 	dir := copySelectFixture(t, "uv")
 	prod := func() []string {
 		t.Helper()
-		code, out, errOut := runCheckCLI(t, "lock", "inspect", "-o", "json", dir)
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, errOut)
-		}
-		var v struct {
-			Production struct{ Packages []string } `json:"production"`
-		}
-		if err := json.Unmarshal([]byte(out), &v); err != nil {
-			t.Fatal(err)
-		}
-		return v.Production.Packages
+		return productionOf(t, dir)
 	}
 	if got, want := prod(), []string{"fastapi", "shop", "starlette"}; !slices.Equal(got, want) {
 		t.Errorf("production = %v, want %v", got, want)
@@ -70,21 +60,40 @@ func copySelectFixture(t *testing.T, name string) string {
 	t.Helper()
 	src := filepath.Join(lockTestdata, "select", name)
 	dir := filepath.Join(t.TempDir(), name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	entries, err := os.ReadDir(src)
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, filepath.Join(dir, e.Name()), string(data))
-	}
 	return dir
+}
+
+// productionOf is the production set lock inspect -o json names for dir.
+func productionOf(t *testing.T, dir string) []string {
+	t.Helper()
+	code, out, errOut := runCheckCLI(t, "lock", "inspect", "-o", "json", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v struct {
+		Production struct{ Packages []string } `json:"production"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.Production.Packages
 }
 
 func writeFile(t *testing.T, path, body string) {
@@ -130,41 +139,13 @@ func TestSBOMProductionSet(t *testing.T) {
 // pinwheel.yaml names the workspace lock, inspect and sbom read that lock
 // and select what the member needs.
 func TestLockInspectWorkspaceMember(t *testing.T) {
-	root := t.TempDir()
-	src := filepath.Join(lockTestdata, "select", "workspace")
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(root, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err == nil {
-			err = os.WriteFile(filepath.Join(root, rel), data, 0o644)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := copySelectFixture(t, "workspace")
 	member := filepath.Join(root, "services", "billing")
 	writeFile(t, filepath.Join(member, "pinwheel.yaml"), "service: billing\nlockfile: ../../uv.lock\n")
-	code, out, errOut := runCheckCLI(t, "lock", "inspect", "-o", "json", member)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	if got, want := productionOf(t, member), []string{"billing", "common", "pydantic", "stripe"}; !slices.Equal(got, want) {
+		t.Errorf("billing's production set = %v, want %v", got, want)
 	}
-	var v struct {
-		Production struct{ Packages []string } `json:"production"`
-	}
-	if err := json.Unmarshal([]byte(out), &v); err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{"billing", "common", "pydantic", "stripe"}; !slices.Equal(v.Production.Packages, want) {
-		t.Errorf("billing's production set = %v, want %v", v.Production.Packages, want)
-	}
-	code, out, errOut = runCheckCLI(t, "sbom", member)
+	code, out, errOut := runCheckCLI(t, "sbom", member)
 	if code != 0 || !strings.Contains(out, "pkg:pypi/stripe@11.4.1") || strings.Contains(out, "fastapi") {
 		t.Errorf("sbom for billing (exit %d, %s) should hold stripe and not orders' fastapi", code, errOut)
 	}
