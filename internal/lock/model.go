@@ -4,7 +4,9 @@
 // pip-compile requirements). It parses each format exactly, reads the
 // manifest beside the lock (pyproject.toml, Pipfile, requirements.in) for
 // what the project declares, computes a canonical format-independent hash of
-// the resolved set, and diffs two locks.
+// the resolved set, selects the packages a service installs (Select: the
+// lock's production set plus the groups and extras asked for), and diffs
+// two locks.
 // It does not download, install or judge anything: pyindex/wheel install what
 // a Lock names, check judges it.
 package lock
