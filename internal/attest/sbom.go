@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/lock"
 )
 
 // Subject names what an SBOM describes: a project (from its lock) or the
@@ -28,7 +30,7 @@ type sbomConfig struct {
 	created     time.Time // zero: omitted (CycloneDX) or the Unix epoch (SPDX)
 	toolName    string
 	toolVersion string
-	withoutDev  bool
+	selection   *lock.Selection
 	osPackages  []OSPackage
 }
 
@@ -47,10 +49,12 @@ func WithTool(name, version string) SBOMOption {
 	return func(c *sbomConfig) { c.toolName, c.toolVersion = name, version }
 }
 
-// WithoutDev leaves out packages that only development groups need (dev,
-// test, lint, docs, …): the SBOM of what production installs.
-func WithoutDev() SBOMOption {
-	return func(c *sbomConfig) { c.withoutDev = true }
+// WithSelection lists only the packages sel selects (lock.Select): the
+// SBOM of what a build installs. Without it every locked package is
+// listed, those outside the lock's production set with scope excluded (or
+// optional, when an extra would install them).
+func WithSelection(sel *lock.Selection) SBOMOption {
+	return func(c *sbomConfig) { c.selection = sel }
 }
 
 func newSBOMConfig(opts []SBOMOption) sbomConfig {

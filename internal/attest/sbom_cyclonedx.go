@@ -32,7 +32,7 @@ var cdxHashAlgs = map[string]cdx.HashAlgorithm{
 // and there is no timestamp unless WithCreated supplies one.
 func CycloneDX(l *lock.Lock, subject Subject, opts ...SBOMOption) ([]byte, error) {
 	cfg := newSBOMConfig(opts)
-	inv := newInventory(l, subject, cfg.withoutDev)
+	inv := newInventory(l, subject, cfg.selection)
 	bom := cdx.NewBOM()
 	bom.JSONSchema, bom.SpecVersion = cdxSchema1_6, cdx.SpecVersion1_6
 	bom.Metadata = cdxMetadata(inv, cfg)

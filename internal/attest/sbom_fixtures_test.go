@@ -28,6 +28,8 @@ func kitchenSinkLock() *lock.Lock {
 		Path:        "testdata/shop/uv.lock",
 		LockVersion: "1",
 		Indexes:     []lock.Index{{URL: "https://pypi.org/simple"}},
+		Groups:      []string{"dev"},
+		Extras:      []string{"extra-fast"},
 		Packages: []lock.Package{
 			{Name: "shop", Version: "0.3.0", Source: lock.Source{Kind: lock.SourceVirtual, Path: "."},
 				Dependencies: []lock.Dependency{{Name: "requests"}, {Name: "internal-lib"}, {Name: "pytest"}, {Name: "tiny"}}},

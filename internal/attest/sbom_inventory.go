@@ -47,35 +47,49 @@ type scope int
 
 const (
 	scopeUnknown  scope = iota // the lock records no groups
-	scopeRequired              // in the main/default group
-	scopeOptional              // only in optional groups or extras
-	scopeExcluded              // only in development groups
+	scopeRequired              // in the production set (lock.Select)
+	scopeOptional              // outside it, but an extra would install it
+	scopeExcluded              // outside it: development and other groups
 )
 
-// devGroups are the group names taken to mean "development only".
-var devGroups = map[string]bool{"dev": true, "develop": true, "test": true, "tests": true, "testing": true, "lint": true, "typing": true, "docs": true}
-
-func scopeOf(groups []string) scope {
-	if len(groups) == 0 {
-		return scopeUnknown
-	}
-	allDev := true
-	for _, g := range groups {
-		if g == "main" || g == "default" {
-			return scopeRequired
-		}
-		allDev = allDev && devGroups[strings.ToLower(g)]
-	}
-	if allDev {
-		return scopeExcluded
-	}
-	return scopeOptional
+// scoper classifies packages by the lock's selection.
+type scoper struct {
+	sel    *lock.Selection
+	extras []string
+	known  bool // the lock records groups at all
 }
 
-// newInventory builds the neutral view, leaving out development-only
-// packages when withoutDev is set. It never fails: odd packages (no version,
-// no artifacts, unknown hash algorithms) are rendered with what they have.
-func newInventory(l *lock.Lock, subject Subject, withoutDev bool) *inventory {
+func newScoper(l *lock.Lock, sel *lock.Selection) scoper {
+	if sel == nil {
+		sel, _ = lock.Select(l, lock.Want{}) // no groups or extras asked: never fails
+	}
+	s := scoper{sel: sel, extras: l.Extras}
+	for _, p := range l.Packages {
+		s.known = s.known || len(p.Groups) > 0
+	}
+	return s
+}
+
+func (s scoper) of(p *lock.Package) scope {
+	switch {
+	case !s.known:
+		return scopeUnknown
+	case s.sel.Has(*p):
+		return scopeRequired
+	}
+	for _, g := range p.Groups {
+		if slices.Contains(s.extras, g) {
+			return scopeOptional
+		}
+	}
+	return scopeExcluded
+}
+
+// newInventory builds the neutral view: every locked package, or only
+// those sel selects when it is set. It never fails: odd packages (no
+// version, no artifacts, unknown hash algorithms) are rendered with what
+// they have.
+func newInventory(l *lock.Lock, subject Subject, sel *lock.Selection) *inventory {
 	inv := &inventory{}
 	if l == nil {
 		l = &lock.Lock{}
@@ -87,6 +101,7 @@ func newInventory(l *lock.Lock, subject Subject, withoutDev bool) *inventory {
 	if l.Path != "" {
 		inv.lockFile = filepath.Base(l.Path)
 	}
+	scopes := newScoper(l, sel)
 	pkgs := make([]*lock.Package, 0, len(l.Packages))
 	var project *lock.Package
 	for i := range l.Packages {
@@ -95,7 +110,7 @@ func newInventory(l *lock.Lock, subject Subject, withoutDev bool) *inventory {
 			project = p
 			continue
 		}
-		if withoutDev && scopeOf(p.Groups) == scopeExcluded {
+		if sel != nil && !sel.Has(*p) {
 			continue
 		}
 		pkgs = append(pkgs, p)
@@ -112,7 +127,7 @@ func newInventory(l *lock.Lock, subject Subject, withoutDev bool) *inventory {
 			purl:   purl,
 			ref:    uniqueRef(purl, usedRefs),
 			hashes: packageHashes(p),
-			scope:  scopeOf(p.Groups),
+			scope:  scopes.of(p),
 		})
 		byName[p.Name] = append(byName[p.Name], i)
 		if len(p.Dependencies) > 0 {

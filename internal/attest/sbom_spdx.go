@@ -32,7 +32,7 @@ var spdxHashAlgs = map[string]common.ChecksumAlgorithm{
 // sorted, and "created" is the Unix epoch unless WithCreated supplies a time.
 func SPDX(l *lock.Lock, subject Subject, opts ...SBOMOption) ([]byte, error) {
 	cfg := newSBOMConfig(opts)
-	inv := newInventory(l, subject, cfg.withoutDev)
+	inv := newInventory(l, subject, cfg.selection)
 	created := time.Unix(0, 0).UTC()
 	if !cfg.created.IsZero() {
 		created = cfg.created

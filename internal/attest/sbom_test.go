@@ -185,26 +185,42 @@ func TestParseSourceDateEpoch(t *testing.T) {
 	}
 }
 
-// TestSBOMWithoutDev: development-only packages and the edges to them are
-// gone; everything production installs stays.
-func TestSBOMWithoutDev(t *testing.T) {
-	for _, w := range sbomWriters {
-		t.Run(w.name, func(t *testing.T) {
-			out, err := w.write(kitchenSinkLock(), Subject{}, WithoutDev())
-			if err != nil {
-				t.Fatal(err)
-			}
-			validateAgainst(t, w.schema, out)
-			for _, gone := range []string{"pytest", "pluggy"} {
-				if strings.Contains(string(out), gone) {
-					t.Errorf("dev-only package %s still in the SBOM", gone)
+// TestSBOMWithSelection: with a selection the SBOM lists what it selects
+// and nothing else: development packages and the edges to them are gone,
+// an extra's package only when the extra is asked for.
+func TestSBOMWithSelection(t *testing.T) {
+	tests := []struct {
+		name       string
+		want       lock.Want
+		gone, kept []string
+	}{
+		{"production", lock.Want{}, []string{"pytest", "pluggy", "wheelhouse-pkg"}, []string{"pkg:pypi/requests@2.32.3", "pkg:pypi/urllib3@2.2.3"}},
+		{"extra", lock.Want{Extras: []string{"extra-fast"}}, []string{"pytest", "pluggy"}, []string{"pkg:pypi/requests@2.32.3", "pkg:pypi/wheelhouse-pkg@0.1"}},
+	}
+	for _, tc := range tests {
+		for _, w := range sbomWriters {
+			t.Run(tc.name+"_"+w.name, func(t *testing.T) {
+				l := kitchenSinkLock()
+				sel, err := lock.Select(l, tc.want)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			for _, kept := range []string{"pkg:pypi/requests@2.32.3", "pkg:pypi/urllib3@2.2.3", "pkg:pypi/wheelhouse-pkg@0.1"} {
-				if !strings.Contains(string(out), kept) {
-					t.Errorf("production package %s missing", kept)
+				out, err := w.write(l, Subject{}, WithSelection(sel))
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-		})
+				validateAgainst(t, w.schema, out)
+				for _, gone := range tc.gone {
+					if strings.Contains(string(out), gone) {
+						t.Errorf("unselected package %s still in the SBOM", gone)
+					}
+				}
+				for _, kept := range tc.kept {
+					if !strings.Contains(string(out), kept) {
+						t.Errorf("selected package %s missing", kept)
+					}
+				}
+			})
+		}
 	}
 }

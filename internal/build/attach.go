@@ -22,7 +22,11 @@ func attach(res *Result, cfg *config.Config, in *inputs) error {
 	if in.lock == nil {
 		return nil
 	}
-	opts := []attest.SBOMOption{attest.WithCreated(in.epoch)}
+	sel, err := cfg.Select(in.lock)
+	if err != nil {
+		return err
+	}
+	opts := []attest.SBOMOption{attest.WithCreated(in.epoch), attest.WithSelection(sel)}
 	if in.debian != nil {
 		opts = append(opts, attest.WithOSPackages(osPackages(in.debian.Lock)))
 	}

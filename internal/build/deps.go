@@ -30,16 +30,23 @@ type chosenWheel struct {
 	sha256   string
 }
 
-// chooseWheels picks, for every package the target installs, the wheel
-// wheel.Select says fits best among the files the lock names (or, for locks
-// that record only hashes, among the wheels list offers with one of those
-// hashes). Packages whose marker is false for the target are skipped; a
-// package with no fitting wheel is an error naming it and what to do.
-func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, extras []string, allowUnhashed bool, list lister) ([]chosenWheel, error) {
-	env := pep.EnvironmentFor(target)
+// chooseWheels picks, for every package of the lock's selection
+// (lock.Select: the production set plus pinwheel.yaml's groups and
+// extras) the target installs, the wheel wheel.Select says fits best among
+// the files the lock names (or, for locks that record only hashes, among
+// the wheels list offers with one of those hashes). Packages whose marker
+// is false for the target (evaluated with the selection's extras and
+// dependency groups) are skipped; a package with no fitting wheel is an
+// error naming it and what to do.
+func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, want lock.Want, allowUnhashed bool, list lister) ([]chosenWheel, error) {
+	sel, err := lock.Select(l, want)
+	if err != nil {
+		return nil, err
+	}
+	env := sel.Env(pep.EnvironmentFor(target))
 	var out []chosenWheel
-	for _, p := range l.Packages {
-		if !inGroups(p, groups) || isProjectItself(p) {
+	for _, p := range sel.Packages {
+		if isProjectItself(p) {
 			continue
 		}
 		if p.Marker != "" {
@@ -47,7 +54,7 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 			if err != nil {
 				return nil, fmt.Errorf("%s: marker %q: %w", p.Name, p.Marker, err)
 			}
-			if ok, err := m.EvaluateWithExtras(env, extras...); err != nil || !ok {
+			if ok, err := m.EvaluateWithExtras(env, sel.Extras...); err != nil || !ok {
 				continue
 			}
 		}
@@ -97,29 +104,6 @@ func isProjectItself(p lock.Package) bool {
 		return filepath.Clean(p.Source.Path) == "."
 	}
 	return false
-}
-
-// inGroups: with no groups configured every package but dev-only ones is
-// installed; packages the lock puts in no group are always installed.
-func inGroups(p lock.Package, groups []string) bool {
-	if len(p.Groups) == 0 {
-		return true
-	}
-	if len(groups) == 0 {
-		return !onlyDev(p)
-	}
-	for _, g := range p.Groups {
-		for _, w := range groups {
-			if g == w {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func onlyDev(p lock.Package) bool {
-	return len(p.Groups) == 1 && p.Groups[0] == "dev"
 }
 
 // venvScheme is the installation scheme of the image's virtual environment,

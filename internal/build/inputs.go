@@ -94,6 +94,9 @@ func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs,
 		if err := checkLockPaths(in.lock, filepath.Dir(lp), cfg.Dir); err != nil {
 			return nil, err
 		}
+		if _, err := cfg.Select(in.lock); err != nil { // groups:/extras: the lock lacks, at their line
+			return nil, err
+		}
 		o.lockDir = filepath.Dir(lp)
 		info.LockHash, info.LockFormat = lock.Hash(in.lock), string(in.lock.Format)
 	}

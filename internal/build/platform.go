@@ -118,7 +118,7 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		}
 		return client, nil
 	}
-	chosen, err := chooseWheels(ctx, in.lock, target, cfg.Groups, cfg.Extras, o.AllowUnhashed, newLister(getClient))
+	chosen, err := chooseWheels(ctx, in.lock, target, cfg.Want(), o.AllowUnhashed, newLister(getClient))
 	if err != nil {
 		return nil, false, nil, err
 	}

@@ -22,17 +22,10 @@ import (
 // secretEnv files a commit would publish. The
 // detectors are the ones build scans its layers with (internal/secrets).
 func checkAppSecrets(ctx context.Context, p *project, r *Report) error {
-	cfg := config.Defaults()
-	data, ok, err := p.read(config.FileName)
+	cfg, err := projectConfig(p)
 	if err != nil {
 		return err
 	}
-	if ok {
-		if cfg, err = config.Parse(filepath.Join(p.dir, config.FileName), data); err != nil {
-			return err
-		}
-	}
-	cfg.Dir = p.dir
 	found, err := secretFilesIn(ctx, p)
 	if err != nil {
 		return err
@@ -49,7 +42,7 @@ func checkAppSecrets(ctx context.Context, p *project, r *Report) error {
 			}
 		}
 	}
-	if ok {
+	if cfg.Path != "" { // written in pinwheel.yaml
 		envSecrets(cfg, r)
 		if err := secretEnvFiles(p, cfg, r); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -35,6 +36,11 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 		return err
 	}
 	rel := p.rel(path)
+	if m == nil {
+		if m, err = scriptManifest(p, path); err != nil {
+			return err
+		}
+	}
 	if format, _ := lock.FormatOf(path); format == lock.FormatRequirements {
 		// A requirements file is a lock only when every line is pinned;
 		// checkRequirementsFiles reports the unpinned lines.
@@ -56,18 +62,54 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	if _, _, err := p.read(rel); err != nil { // for suppressions
 		return err
 	}
-	checkHashes(p, l, rel, r)
+	cfg, err := projectConfig(p)
+	if err != nil {
+		return err
+	}
+	sel, err := cfg.Select(l) // the packages pinwheel build installs
+	if err != nil {
+		return err
+	}
+	checkHashes(p, l, sel.Packages, rel, r)
 	if m != nil {
 		checkStale(m, l, rel, targetPythons(p, m.RequiresPython), r)
+	}
+	return checkMembers(p, l, m, rel, r)
+}
+
+// checkMembers runs the staleness rule (PW102) on each uv workspace
+// member's pyproject.toml but the root's (checked above). Not PW103: a
+// workspace lock is resolved for the intersection of its members'
+// requires-python, so a member's own may rightly differ.
+func checkMembers(p *project, l *lock.Lock, root *manifest, rel string, r *Report) error {
+	lockDir := filepath.Dir(l.Path)
+	for _, mem := range l.Members {
+		dir := filepath.Join(lockDir, filepath.FromSlash(mem.Path))
+		if filepath.Clean(dir) == filepath.Clean(lockDir) {
+			continue
+		}
+		lm, err := lock.LoadManifest(dir)
+		if errors.Is(err, lock.ErrNoManifest) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		mm, err := p.wrapManifest(lm)
+		if err != nil {
+			return err
+		}
+		mm.RequiresPython = ""
+		checkStale(mm, l, rel, targetPythons(p, ""), r)
 	}
 	return nil
 }
 
-// checkHashes reports PW104 once per lock file: how many packages are
-// locked without a hash (or to a VCS ref without a commit), which, and the
-// line of the first. One finding per package drowned the report (80 in one
-// service) without saying more.
-func checkHashes(p *project, l *lock.Lock, rel string, r *Report) {
+// checkHashes reports PW104 once per lock file for the selected packages
+// (those a build installs): how many are locked without a hash (or to a
+// VCS ref without a commit), which, and the line of the first. One finding
+// per package drowned the report (80 in one service) without saying more.
+func checkHashes(p *project, l *lock.Lock, pkgs []lock.Package, rel string, r *Report) {
 	type group struct {
 		file  string
 		line  int
@@ -75,7 +117,7 @@ func checkHashes(p *project, l *lock.Lock, rel string, r *Report) {
 	}
 	var order []string
 	groups := map[string]*group{}
-	for _, pkg := range l.Packages {
+	for _, pkg := range pkgs {
 		switch pkg.Source.Kind {
 		case lock.SourceDirectory, lock.SourceEditable, lock.SourceVirtual:
 			continue // the project's own tree: built, not downloaded

@@ -29,8 +29,15 @@ func loadManifest(p *project) (*manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.manifest, err = p.wrapManifest(m)
+	return p.manifest, err
+}
+
+// wrapManifest reads m's file for suppressions and makes its paths
+// relative to the project.
+func (p *project) wrapManifest(m *lock.Manifest) (*manifest, error) {
 	rel := p.rel(m.Path)
-	if _, _, err := p.read(rel); err != nil { // for suppressions
+	if _, _, err := p.read(rel); err != nil {
 		return nil, err
 	}
 	for i := range m.Requirements {
@@ -38,6 +45,18 @@ func loadManifest(p *project) (*manifest, error) {
 			m.Requirements[i].File = p.rel(m.Requirements[i].File)
 		}
 	}
-	p.manifest = &manifest{Manifest: m, File: rel, HasProject: m.Name != "" || len(m.Requirements) > 0}
-	return p.manifest, nil
+	return &manifest{Manifest: m, File: rel, HasProject: m.Name != "" || len(m.Requirements) > 0}, nil
+}
+
+// scriptManifest is the inline metadata (PEP 723) of the script a script
+// lock locks, for the staleness rules; nil for any other lock.
+func scriptManifest(p *project, lockPath string) (*manifest, error) {
+	m, err := lock.ScriptManifest(lockPath)
+	if errors.Is(err, lock.ErrNoManifest) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p.wrapManifest(m)
 }

@@ -67,6 +67,8 @@ func TestRules(t *testing.T) {
 		}},
 		{"poetry-fresh", nil},
 		{"poetry-narrowed", nil}, // [project] >=3.10 narrowed by poetry's python to the lock's range
+		{"script-stale", []string{"PW102 report.py:5"}},
+		{"workspace-stale", []string{"PW102 services/orders/pyproject.toml:7", "PW102 services/orders/pyproject.toml:8"}},
 		{"markers", []string{"PW102 pyproject.toml:9"}},
 		{"pdm-stale", []string{
 			"PW103 pyproject.toml:5", "PW102 pyproject.toml:8", "PW102 pyproject.toml:12",

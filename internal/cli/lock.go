@@ -28,14 +28,25 @@ project directory (default "."), searched as "pinwheel check" does.`,
 }
 
 func newLockInspectCommand(streams Streams) *cobra.Command {
-	return newLockReadCommand("inspect [PATH]", "List the packages a lockfile installs",
-		"output format: text or json (the whole lock model)",
+	var path string
+	cmd := newLockReadCommand("inspect [PATH]", "List the packages a lockfile installs, and which of them production installs",
+		"output format: text or json (the whole lock model and the production set)",
 		func(l *lock.Lock, output string) error {
-			if output == "json" {
-				return writeLockJSON(streams.Out, l)
+			sel, err := selectForProject(path, l)
+			if err != nil {
+				return err
 			}
-			return writeLockTable(streams.Out, l)
+			if output == "json" {
+				return writeLockJSON(streams.Out, inspectJSON(l, sel))
+			}
+			return writeLockTable(streams.Out, l, sel)
 		})
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		path = lockArgOr(args, ".")
+		return run(c, args)
+	}
+	return cmd
 }
 
 func newLockHashCommand(streams Streams) *cobra.Command {
@@ -83,7 +94,7 @@ func newLockReadCommand(use, short, outputHelp string, print func(l *lock.Lock, 
 // parses it. A missing path or lockfile is a usage error (exit 2); parse
 // errors are input errors naming file:line:col (exit 2).
 func loadLock(path string) (*lock.Lock, error) {
-	file, err := lock.Detect(path)
+	file, err := detectLock(path)
 	if err != nil {
 		switch {
 		case errors.Is(err, os.ErrNotExist):
@@ -96,19 +107,60 @@ func loadLock(path string) (*lock.Lock, error) {
 	return lock.ParseFile(file)
 }
 
-func writeLockTable(w io.Writer, l *lock.Lock) error {
-	fmt.Fprintf(w, "%s (%s): %d packages, %s\n\n", l.Path, l.Format, len(l.Packages), lock.Hash(l))
+func writeLockTable(w io.Writer, l *lock.Lock, sel *lock.Selection) error {
+	fmt.Fprintf(w, "%s (%s): %d packages, %s\n", l.Path, l.Format, len(l.Packages), lock.Hash(l))
+	fmt.Fprintf(w, "production set: %s", sel.Rule)
+	if len(sel.Groups) > 0 {
+		fmt.Fprintf(w, "; groups %s", strings.Join(sel.Groups, ","))
+	}
+	if len(sel.Extras) > 0 {
+		fmt.Fprintf(w, "; extras %s", strings.Join(sel.Extras, ","))
+	}
+	fmt.Fprintf(w, " — %d of %d packages\n\n", len(sel.Packages), len(l.Packages))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tVERSION\tSOURCE\tGROUPS\tDIRECT\tARTIFACTS\tHASHED")
+	fmt.Fprintln(tw, "NAME\tVERSION\tSOURCE\tGROUPS\tPROD\tDIRECT\tARTIFACTS\tHASHED")
 	for _, p := range l.Packages {
 		version := p.Version
 		if version == "" {
 			version = lockOrDash(p.Specifier)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", p.Name, version, lockSourceLabel(p.Source),
-			lockOrDash(strings.Join(p.Groups, ",")), lockYesNo(p.Direct), len(p.Artifacts), lockYesNo(p.Hashed()))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", p.Name, version, lockSourceLabel(p.Source),
+			lockOrDash(strings.Join(p.Groups, ",")), lockYesNo(sel.Has(p)), lockYesNo(p.Direct), len(p.Artifacts), lockYesNo(p.Hashed()))
 	}
 	return tw.Flush()
+}
+
+// inspectJSON is the lock model with the production set beside it.
+func inspectJSON(l *lock.Lock, sel *lock.Selection) any {
+	type excluded struct {
+		Name    string `json:"name"`
+		Version string `json:"version,omitempty"`
+		Reason  string `json:"reason"`
+	}
+	prod := struct {
+		Rule     string     `json:"rule"`
+		Groups   []string   `json:"groups"`
+		Extras   []string   `json:"extras"`
+		Packages []string   `json:"packages"`
+		Excluded []excluded `json:"excluded"`
+	}{Rule: sel.Rule, Groups: lockStrings(sel.Groups), Extras: lockStrings(sel.Extras), Packages: []string{}, Excluded: []excluded{}}
+	for _, p := range sel.Packages {
+		prod.Packages = append(prod.Packages, p.Name)
+	}
+	for _, x := range sel.Excluded {
+		prod.Excluded = append(prod.Excluded, excluded{x.Package.Name, x.Package.Version, x.Reason})
+	}
+	return struct {
+		*lock.Lock
+		Production any `json:"production"`
+	}{l, prod}
+}
+
+func lockStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // lockSourceLabel is a short column value for a package source.

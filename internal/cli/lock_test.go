@@ -28,19 +28,23 @@ func TestLockInspectText(t *testing.T) {
 	if lines[0] != wantHeader {
 		t.Errorf("header = %q, want %q", lines[0], wantHeader)
 	}
+	if want := "production set: default section (pipenv install --deploy) — 14 of 17 packages"; lines[1] != want {
+		t.Errorf("production line = %q, want %q", lines[1], want)
+	}
 	rows := map[string][]string{}
-	for _, line := range lines[2:] {
+	for _, line := range lines[3:] {
 		if f := strings.Fields(line); len(f) > 0 {
 			rows[f[0]] = f
 		}
 	}
 	tests := map[string]string{
-		"NAME":      "NAME VERSION SOURCE GROUPS DIRECT ARTIFACTS HASHED",
-		"django":    "django 5.1.3 pypi.org main yes 2 yes",
-		"acme-auth": "acme-auth 2.4.0 pypi.internal.example main yes 1 yes",
-		"packaging": "packaging 24.2 pypi.org main,dev no 2 yes",
-		"mylib":     "mylib - git github.com/acme/mylib.git@8f3c2a1b9d4e main yes 0 yes",
-		"myproject": "myproject - editable . main yes 0 no",
+		"NAME":      "NAME VERSION SOURCE GROUPS PROD DIRECT ARTIFACTS HASHED",
+		"django":    "django 5.1.3 pypi.org main yes yes 2 yes",
+		"acme-auth": "acme-auth 2.4.0 pypi.internal.example main yes yes 1 yes",
+		"packaging": "packaging 24.2 pypi.org main,dev yes no 2 yes",
+		"mylib":     "mylib - git github.com/acme/mylib.git@8f3c2a1b9d4e main yes yes 0 yes",
+		"myproject": "myproject - editable . main yes yes 0 no",
+		"pytest":    "pytest 8.3.3 pypi.org dev no yes 2 yes",
 	}
 	for name, want := range tests {
 		if got := strings.Join(rows[name], " "); got != want {

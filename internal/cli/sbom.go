@@ -21,6 +21,7 @@ type sbomFlags struct {
 	imageRef    string
 	imageDigest string
 	noDev       bool
+	allGroups   bool
 }
 
 func newSBOMCommand(streams Streams) *cobra.Command {
@@ -29,8 +30,11 @@ func newSBOMCommand(streams Streams) *cobra.Command {
 		Use:   "sbom [PATH]",
 		Short: "Write a CycloneDX or SPDX SBOM of a project's locked packages",
 		Long: `sbom reads the project's lockfile (PATH is a lockfile or a directory to
-search; default ".") and writes an SBOM of every locked package: purl, hashes,
-source, group scope and the dependency graph where the lock records it.
+search; default ".") and writes an SBOM of the packages pinwheel build installs
+from it: the lock's production set plus the groups: and extras: of the
+project's pinwheel.yaml (see "pinwheel lock inspect"), with purl, hashes,
+source and the dependency graph where the lock records it. --all-groups lists
+every locked package, those outside the production set with scope excluded.
 
 Output is byte-identical for the same input: no timestamp unless
 SOURCE_DATE_EPOCH is set, and a serial number derived from the content.`,
@@ -52,7 +56,9 @@ SOURCE_DATE_EPOCH is set, and a serial number derived from the content.`,
 	fl.StringVar(&f.name, "name", "", "name of the root component (default: the project name in the lock, else the lockfile's directory)")
 	fl.StringVar(&f.version, "version", "", "version of the root component")
 	fl.StringVar(&f.imageRef, "image-ref", "", "image repository the SBOM describes (with --image-digest)")
-	fl.BoolVar(&f.noDev, "no-dev", false, "leave out packages only development groups need (dev, test, lint, docs, …)")
+	fl.BoolVar(&f.allGroups, "all-groups", false, "list every locked package, not just the production set (scope excluded/optional for the rest)")
+	fl.BoolVar(&f.noDev, "no-dev", false, "the default now: list the production set only")
+	_ = fl.MarkHidden("no-dev") // kept so scripts that pass it still run; it is the default
 	fl.StringVar(&f.imageDigest, "image-digest", "", "image digest (sha256:…): describe the image instead of the project")
 	return cmd
 }
@@ -78,10 +84,7 @@ func runSBOM(streams Streams, path string, f sbomFlags) error {
 	if ok {
 		opts = append(opts, attest.WithCreated(created))
 	}
-	if f.noDev {
-		opts = append(opts, attest.WithoutDev())
-	}
-	lockPath, err := lock.Detect(path)
+	lockPath, err := detectLock(path)
 	if err != nil {
 		if errors.Is(err, lock.ErrNoLockfile) || errors.Is(err, os.ErrNotExist) {
 			return usageError("%v", err)
@@ -91,6 +94,13 @@ func runSBOM(streams Streams, path string, f sbomFlags) error {
 	l, err := lock.ParseFile(lockPath)
 	if err != nil {
 		return err
+	}
+	if !f.allGroups {
+		sel, err := selectForProject(path, l)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, attest.WithSelection(sel))
 	}
 	subject := attest.Subject{Name: f.name, Version: f.version, ImageRef: f.imageRef, ImageDigest: f.imageDigest}
 	out, err := render(l, subject, opts...)

@@ -43,6 +43,11 @@ func decodeStruct(path, prefix string, n *yaml.Node, out any, pos map[string]pos
 		}
 		seen[k.Value] = true
 		pos[key] = position{val.Line, val.Column}
+		if val.Kind == yaml.SequenceNode { // key.N: where item N is written
+			for j, item := range val.Content {
+				pos[key+"."+strconv.Itoa(j)] = position{item.Line, item.Column}
+			}
+		}
 		f := v.Field(idx)
 		switch {
 		case sectionTypes[f.Type()]:

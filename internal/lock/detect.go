@@ -17,7 +17,8 @@ var requirementsNames = []string{"requirements.lock", "requirements.txt", "requi
 
 // Detect finds the lockfile for the project at path. A file path is returned
 // as is; a directory is searched for pylock.toml, uv.lock, poetry.lock,
-// pdm.lock, Pipfile.lock, pylock.*.toml, then requirements files (only those
+// pdm.lock, Pipfile.lock, pylock.*.toml, a PEP 723 script's lock
+// (SCRIPT.py.lock beside SCRIPT.py), then requirements files (only those
 // pinned with hashes or "==" count; the parser judges). It returns an error
 // wrapping ErrNoLockfile when none is found.
 func Detect(path string) (string, error) {
@@ -38,12 +39,15 @@ func Detect(path string) (string, error) {
 	if len(named) > 0 {
 		return named[0], nil
 	}
+	if p, ok := detectScriptLock(path); ok {
+		return p, nil
+	}
 	for _, name := range requirementsNames {
 		if p := filepath.Join(path, name); isFile(p) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%s: %w (looked for %s, pylock.*.toml, %s)", path, ErrNoLockfile,
+	return "", fmt.Errorf("%s: %w (looked for %s, pylock.*.toml, SCRIPT.py.lock, %s)", path, ErrNoLockfile,
 		strings.Join(detectOrder, ", "), strings.Join(requirementsNames, ", "))
 }
 

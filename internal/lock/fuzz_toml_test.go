@@ -19,8 +19,10 @@ func FuzzParsePylock(f *testing.F) { fuzzTOMLFormat(f, FormatPylock, "pylock.tom
 
 func fuzzTOMLFormat(f *testing.F, format Format, file, dir string) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", dir, "*", "*"))
-	cross, _ := filepath.Glob(filepath.Join("testdata", "crossformat", "*", "*"))
-	seeds = append(seeds, cross...)
+	for _, more := range []string{"crossformat", "select", "script"} {
+		extra, _ := filepath.Glob(filepath.Join("testdata", more, "*", "*"))
+		seeds = append(seeds, extra...)
+	}
 	for _, s := range seeds {
 		if got, ok := FormatOf(s); !ok || got != format {
 			continue
@@ -48,6 +50,27 @@ func fuzzTOMLFormat(f *testing.F, format Format, file, dir string) {
 		for _, p := range l.Packages {
 			if p.Name == "" || p.Line < 1 {
 				t.Fatalf("package %+v has no name or line", p)
+			}
+		}
+		s, err := Select(l, Want{}) // the production set: never an error
+		if err != nil || len(s.Packages)+len(s.Excluded) != len(l.Packages) {
+			t.Fatalf("Select: %v; %d selected + %d excluded of %d", err, len(s.Packages), len(s.Excluded), len(l.Packages))
+		}
+	})
+}
+
+// FuzzParseScriptMetadata: PEP 723 blocks never panic; errors are input
+// errors at a line of the script.
+func FuzzParseScriptMetadata(f *testing.F) {
+	f.Add([]byte("# /// script\n# requires-python = \">=3.12\"\n# dependencies = [\"httpx>=0.27\", \"tzdata; sys_platform == 'win32'\"]\n# ///\nprint(1)\n"))
+	f.Add([]byte("# /// script\n# dependencies = [\n#\n# ]\n# ///\n# /// script\n# ///\n"))
+	f.Add([]byte("#!/usr/bin/env python3\n# /// pyproject\n# x = 1\n# ///\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := parseScriptMetadata("job.py", data)
+		if err != nil {
+			var ie *inputerr.Error
+			if !errors.As(err, &ie) || ie.Path != "job.py" || ie.Line < 1 {
+				t.Fatalf("error %v is not an input error at a line of job.py", err)
 			}
 		}
 	})

@@ -30,6 +30,10 @@ type Manifest struct {
 	RequiresPython     string        `json:"requiresPython,omitempty"`
 	RequiresPythonLine int           `json:"requiresPythonLine,omitempty"`
 	Requirements       []Requirement `json:"requirements"`
+	// UVDefaultGroups is [tool.uv] default-groups as written ("all" is
+	// kept as the one element "all"); nil when not set (uv then means
+	// ["dev"]).
+	UVDefaultGroups []string `json:"uvDefaultGroups,omitempty"`
 }
 
 // LoadManifest reads the manifest in dir: pyproject.toml, else Pipfile. It
@@ -48,6 +52,9 @@ func LoadManifest(dir string) (*Manifest, error) {
 // Pipfile.lock, otherwise pyproject.toml; the other one only as a fallback.
 func manifestFor(lockPath string, format Format) (*Manifest, error) {
 	dir := filepath.Dir(lockPath)
+	if isScriptLock(filepath.Base(lockPath)) {
+		return ScriptManifest(lockPath) // the script's inline metadata (PEP 723)
+	}
 	if format == FormatRequirements {
 		// pip-compile's input: requirements.txt is compiled from requirements.in.
 		in := strings.TrimSuffix(lockPath, filepath.Ext(lockPath)) + ".in"

@@ -3,6 +3,8 @@ package lock
 import (
 	"errors"
 	"sort"
+
+	"pinwheel.dev/pinwheel/internal/pep"
 )
 
 // attachManifest fills l.Declared from the manifest next to the lock, marks
@@ -18,7 +20,28 @@ func attachManifest(l *Lock) error {
 	}
 	l.Declared = m.Requirements
 	applyDeclared(l)
+	if l.Format == FormatUV {
+		l.ToolDefaultGroups = uvDefaultGroups(m.UVDefaultGroups, l.Groups)
+	}
 	return nil
+}
+
+// uvDefaultGroups are the groups a plain `uv sync` installs:
+// [tool.uv] default-groups ("all": every group of the lock; unset: uv's
+// ["dev"]).
+func uvDefaultGroups(defaults, lockGroups []string) []string {
+	switch {
+	case defaults == nil:
+		defaults = []string{"dev"}
+	case len(defaults) == 1 && defaults[0] == "all":
+		defaults = lockGroups
+	}
+	var out []string
+	for _, g := range defaults {
+		out = addUnique(out, pep.NormalizeName(g))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // applyDeclared marks direct packages and fills missing groups.

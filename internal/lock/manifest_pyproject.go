@@ -55,6 +55,7 @@ func (r *manifestReader) toolSections(tool tval) {
 	}
 	if uv, ok := r.table(tool, "uv"); ok {
 		r.pep508List(uv, "dev-dependencies", "dev")
+		r.uvDefaultGroups(uv)
 	}
 	if pdm, ok := r.table(tool, "pdm"); ok {
 		if dev, ok := r.table(pdm, "dev-dependencies"); ok {
@@ -162,4 +163,22 @@ func (r *manifestReader) poetryTable(v tval, req *Requirement) {
 			req.URL = s
 		}
 	}
+}
+
+// uvDefaultGroups reads [tool.uv] default-groups: an array of group names
+// or the string "all".
+func (r *manifestReader) uvDefaultGroups(uv tval) {
+	v, ok := r.get(uv, "default-groups")
+	if !ok {
+		return
+	}
+	if s, isStr := v.v.(string); isStr {
+		if s != "all" {
+			r.failf(v.path, "%s: %q: expected \"all\" or an array of group names", v.path, s)
+			return
+		}
+		r.m.UVDefaultGroups = []string{"all"}
+		return
+	}
+	r.m.UVDefaultGroups = append([]string{}, r.strs(uv, "default-groups")...)
 }

@@ -4,7 +4,9 @@
 // pip-compile requirements). It parses each format exactly, reads the
 // manifest beside the lock (pyproject.toml, Pipfile, requirements.in) for
 // what the project declares, computes a canonical format-independent hash of
-// the resolved set, and diffs two locks.
+// the resolved set, selects the packages a service installs (Select: the
+// lock's production set plus the groups and extras asked for), and diffs
+// two locks.
 // It does not download, install or judge anything: pyindex/wheel install what
 // a Lock names, check judges it.
 package lock
@@ -44,11 +46,33 @@ type Lock struct {
 	Declared []Requirement `json:"declared,omitempty"`
 	// Files are all files read to build this Lock (the lock plus includes).
 	Files []string `json:"files,omitempty"`
+	// Groups are the dependency groups the lock records besides the main
+	// set (uv and PEP 735 dependency groups, poetry groups, pdm groups,
+	// Pipfile categories), Extras the project's extras, and DefaultGroups
+	// the groups installed in production without being asked for (PEP 751
+	// default-groups). Select reads
+	// them; pinwheel.yaml may name only groups and extras listed here.
+	Groups        []string `json:"groups,omitempty"`
+	Extras        []string `json:"extras,omitempty"`
+	DefaultGroups []string `json:"defaultGroups,omitempty"`
+	// ToolDefaultGroups are the groups the lock's tool installs by default
+	// for development (uv's [tool.uv] default-groups, ["dev"] when unset),
+	// which the production set leaves out unless pinwheel.yaml names them.
+	ToolDefaultGroups []string `json:"toolDefaultGroups,omitempty"`
+	// Members are a uv workspace's members ([manifest] members): each
+	// member's name and source tree, relative to the lock.
+	Members []Member `json:"members,omitempty"`
 	// Options are installer options recorded in the lock that change what
 	// gets installed (requirements files: --no-index, --trusted-host HOST,
 	// --no-binary X, --only-binary X, --prefer-binary, --pre,
 	// --require-hashes), long form, in file order.
 	Options []string `json:"options,omitempty"`
+}
+
+// Member is one project of a workspace lock.
+type Member struct {
+	Name string `json:"name"` // PEP 503-normalised
+	Path string `json:"path"` // its source tree, relative to the lock ("." for the root)
 }
 
 // Index is a named package index.

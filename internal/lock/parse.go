@@ -16,7 +16,7 @@ var ErrNoLockfile = errors.New("no lockfile found")
 func FormatOf(path string) (Format, bool) {
 	base := filepath.Base(path)
 	switch {
-	case base == "uv.lock":
+	case base == "uv.lock" || isScriptLock(base):
 		return FormatUV, true
 	case base == "poetry.lock":
 		return FormatPoetry, true
@@ -37,7 +37,7 @@ func FormatOf(path string) (Format, bool) {
 func ParseFile(path string, opts ...ParseOption) (*Lock, error) {
 	format, ok := FormatOf(path)
 	if !ok {
-		return nil, &inputerr.Error{Path: path, Msg: "not a known lockfile name (want uv.lock, poetry.lock, Pipfile.lock, pdm.lock, pylock.toml, pylock.*.toml or a requirements *.txt)"}
+		return nil, &inputerr.Error{Path: path, Msg: "not a known lockfile name (want uv.lock, poetry.lock, Pipfile.lock, pdm.lock, pylock.toml, pylock.*.toml, a script's SCRIPT.py.lock or a requirements *.txt)"}
 	}
 	return ParseFileAs(path, format, opts...)
 }
@@ -106,5 +106,8 @@ func finish(l *Lock, path string, format Format) *Lock {
 		l.Files = []string{path}
 	}
 	sortPackages(l.Packages)
+	if l.Packages == nil {
+		l.Packages = []Package{} // "packages": [] in JSON, never null
+	}
 	return l
 }

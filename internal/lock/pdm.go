@@ -19,7 +19,11 @@ func parsePDM(path string, data []byte) (*Lock, error) {
 	}
 	top := r.root()
 	md, l := r.lockMetadata(top, "pdm.lock", "lock_version", "content_hash", "3", "4")
-	r.strs(md, "groups")
+	for _, g := range r.strs(md, "groups") {
+		if g != "default" {
+			l.Groups = addUnique(l.Groups, g)
+		}
+	}
 	r.strs(md, "strategy")
 	l.RequiresPython = r.str(md, "requires_python") // lock_version < 4.5
 	var pythons []string

@@ -233,6 +233,9 @@ func buildPipfileLock(path string, meta pipfileMeta, cats []pipfileCategory) (*L
 				return nil, err
 			}
 			p.Groups = []string{cat.group}
+			if cat.group != "main" {
+				l.Groups = appendUnique(l.Groups, cat.group)
+			}
 			k := p.Name + "\x00" + p.Version + "\x00" + string(p.Source.Kind) + p.Source.URL + p.Source.Path + p.Source.Commit
 			if j, ok := seen[k]; ok {
 				l.Packages[j].Groups = appendUnique(l.Packages[j].Groups, cat.group)

@@ -25,10 +25,14 @@ func parsePoetry(path string, data []byte) (*Lock, error) {
 		return nil, r.err
 	}
 	seen := map[string]bool{}
+	optional := map[int]bool{}
 	for _, t := range tables {
 		p := r.poetryPackage(t, files)
 		if r.err != nil {
 			return nil, r.err
+		}
+		if r.boolean(t, "optional") {
+			optional[len(l.Packages)] = true
 		}
 		l.Packages = append(l.Packages, p)
 		if p.Source.Kind == SourceRegistry && p.Source.URL != "" && !seen[p.Source.URL] {
@@ -38,6 +42,10 @@ func parsePoetry(path string, data []byte) (*Lock, error) {
 	}
 	pinEdges(l.Packages)
 	extrasFromEdges(l.Packages)
+	r.poetryProjectExtras(top, l, optional)
+	if r.err != nil {
+		return nil, r.err
+	}
 	return l, nil
 }
 

@@ -27,9 +27,9 @@ func parsePylock(path string, data []byte) (*Lock, error) {
 	l.LockVersion = r.pylockVersion(top)
 	l.ResolutionMarkers = r.strs(top, "environments")
 	l.RequiresPython = r.str(top, "requires-python")
-	r.strs(top, "extras")
-	r.strs(top, "dependency-groups")
-	r.strs(top, "default-groups")
+	l.Extras = normalizeExtras(r.strs(top, "extras"))
+	l.Groups = normalizeExtras(r.strs(top, "dependency-groups"))
+	l.DefaultGroups = normalizeExtras(r.strs(top, "default-groups"))
 	r.requiredStr(top, "created-by", "the name of the tool that wrote the lock")
 	if r.err == nil && !r.has(top, "packages") {
 		r.failf("", "missing [[packages]] (a lock file lists its packages)")

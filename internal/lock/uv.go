@@ -50,8 +50,12 @@ func parseUV(path string, data []byte) (*Lock, error) {
 	}
 	tables := r.tables(top, key)
 	var members []string
+	var scriptReqs []Requirement // a script lock's dependencies (uv lock --script)
+	manifestLine := 0
 	if m, ok := r.table(top, "manifest"); ok {
 		members = r.strs(m, "members")
+		scriptReqs = r.uvRequirements(m, "requirements", "")
+		manifestLine = r.line(m)
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -63,6 +67,9 @@ func parseUV(path string, data []byte) (*Lock, error) {
 			return nil, r.err
 		}
 		entries = append(entries, e)
+	}
+	if len(members) == 0 && len(scriptReqs) > 0 && !hasLocalProject(entries) {
+		entries = append(entries, scriptEntry(path, manifestLine, scriptReqs, entries))
 	}
 	if err := linkUV(r, l, entries, members); err != nil {
 		return nil, err

@@ -52,9 +52,16 @@ func linkUV(r *tomlReader, l *Lock, entries []*uvEntry, members []string) error 
 	}
 	for _, root := range roots {
 		e := entries[root]
+		if len(members) > 0 {
+			l.Members = append(l.Members, Member{Name: e.pkg.Name, Path: e.pkg.Source.Path})
+		}
 		e.pkg.Groups = addUnique(e.pkg.Groups, "main")
 		for x := range e.optional {
 			addSet(extras, root, x)
+			l.Extras = addUnique(l.Extras, x)
+		}
+		for grp := range e.dev {
+			l.Groups = addUnique(l.Groups, grp)
 		}
 		g.walk(e.deps, "main")
 		for _, x := range sortedMapKeys(e.optional) {
@@ -75,6 +82,8 @@ func linkUV(r *tomlReader, l *Lock, entries []*uvEntry, members []string) error 
 			l.Declared = append(l.Declared, e.requiresDev[grp]...)
 		}
 	}
+	sort.Strings(l.Extras)
+	sort.Strings(l.Groups)
 	g.uvMarkers(roots)
 	for i, e := range entries {
 		e.pkg.Extras = sortedSet(extras[i])
