@@ -12,6 +12,10 @@
 // A test is skipped under -short, and when neither is there, unless
 // PINWHEEL_REQUIRE_KUBE=1 (make test, CI): then it fails, so a missing
 // control plane can never pass silently. docs/kube-testing.md has the details.
+//
+// NewRealNodeEnv (opt-in, PINWHEEL_KUBE_REAL_NODE=1, root) gives the
+// process's cluster a real node beside KWOK's: a kubelet with containerd and
+// runc, and kube-proxy, so pods run real containers and Services answer.
 package kubetest
 
 import (

@@ -19,6 +19,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -108,7 +109,11 @@ func TestShopServesRealTrafficOnRealNode(t *testing.T) {
 	rel := runtime.Release{ID: "shop-" + res.BuildInfo.Version, BuildInfo: res.BuildInfo, Artifact: runtime.Artifact{Image: image}}
 	target := kube.New(e.Client, e.Clientset, e.Namespace, kube.WithRecorder(e.Recorder))
 	applied := time.Now()
-	if err := target.Apply(ctx, runtime.Desired{Service: "shop", Stable: &rel, Replicas: 1}); err != nil {
+	// The deployment controller writes the new Deployment's status
+	// meanwhile; a conflict is retried, as the controller's requeue would.
+	if err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		return target.Apply(ctx, runtime.Desired{Service: "shop", Stable: &rel, Replicas: 1})
+	}); err != nil {
 		t.Fatal(err)
 	}
 
