@@ -10,7 +10,8 @@
 # still serving containerd's socket and any process left in the kubepods
 # cgroups; every mount under the work dir (the kubelet's root dir is
 # bind-mounted onto itself, the containers' rootfs are overlay mounts); the
-# kubepods cgroups; the bridge; what the node left under the machine's fixed
+# kubepods cgroups; the kubelet's iptables chains; the bridge (and the
+# Service route on it); what the node left under the machine's fixed
 # paths (/run/containerd/{s,fifo,runc/k8s.io}, /var/lib/kubelet/device-plugins,
 # /var/log/containers, /var/lib/cni) and, last, the work dir. It exits
 # non-zero, naming it, when something could not be removed.
@@ -75,7 +76,7 @@ stop containerd
 
 # Shims whose containerd is gone outlive it; so do their containers.
 for p in /proc/[0-9]*; do
-	if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q -- "-address $sock "; then
+	if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-address $sock "; then
 		kill -KILL "${p#/proc/}" 2>/dev/null
 	fi
 done

@@ -11,6 +11,8 @@
 #   PINWHEEL_KUBE_NODE_BRIDGE   the bridge (default pwrn0)
 #   PINWHEEL_KUBE_NODE_SUBNET   the pods' /24 (default 10.89.0.0/24; the
 #                               bridge, and the node IP, is its .1)
+#   PINWHEEL_KUBE_SERVICE_CIDR  the cluster's Service range (default
+#                               10.0.0.0/24, kube-apiserver's default)
 #   PINWHEEL_KUBE_CACHE         binary cache (see scripts/kube-build.sh)
 #
 # One real node per machine: kube-proxy owns the host's KUBE-* iptables
@@ -40,6 +42,7 @@ bridge="${PINWHEEL_KUBE_NODE_BRIDGE:-pwrn0}"
 subnet="${PINWHEEL_KUBE_NODE_SUBNET:-10.89.0.0/24}"
 prefix="${subnet%.*}"
 nodeip="$prefix.1"
+service_cidr="${PINWHEEL_KUBE_SERVICE_CIDR:-10.0.0.0/24}"
 sandbox_image="pinwheel.test/pause:1" # test/kube/pauseimage
 start=$(date +%s)
 
@@ -88,6 +91,11 @@ fi
 ip link add "$bridge" type bridge
 ip addr add "$nodeip/24" dev "$bridge"
 ip link set "$bridge" up
+# ClusterIPs route to the bridge, not to the default route: a packet to a
+# Service that kube-proxy has not programmed yet (or no longer) stays on
+# this machine instead of leaving through eth0 (where something answered
+# once, and a client kept that connection alive). Goes with the bridge.
+ip route add "$service_cidr" dev "$bridge"
 
 # containerd
 c="$work/containerd"
@@ -246,6 +254,24 @@ if ! "${kubectl[@]}" wait --for=condition=Ready "node/$node" --timeout=2m >&2; t
 		echo "kube-node-up: last lines of $work/$log.log:" >&2
 		tail -n 15 "$work/$log.log" >&2
 	done
+	exit 1
+fi
+# kube-proxy answers 200 on /healthz once it has programmed the Services.
+healthz() { # status line of GET 127.0.0.1:10256/healthz (bash's /dev/tcp: no curl needed)
+	local line
+	exec 7<>/dev/tcp/127.0.0.1/10256 || return 1
+	printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&7
+	read -r line <&7
+	exec 7<&-
+	[[ "$line" == *" 200 "* ]]
+}
+for _ in $(seq 120); do
+	healthz 2>/dev/null && break
+	sleep 0.5
+done
+if ! healthz 2>/dev/null; then
+	echo "kube-node-up: kube-proxy never reported healthy; its log:" >&2
+	tail -n 20 "$work/kube-proxy.log" >&2
 	exit 1
 fi
 echo "kube-node-up: node $node Ready in $(($(date +%s) - start))s (bridge $bridge $nodeip, work dir $work)" >&2

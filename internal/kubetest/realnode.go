@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -122,4 +123,27 @@ func (n *RealNode) Logs(lines int) string {
 		fmt.Fprintf(&b, "--- %s.log (last %d lines)\n%s\n", name, lines, tail(data, lines))
 	}
 	return b.String()
+}
+
+// ListeningAddrs are the TCP addresses each of the node's daemons
+// (containerd, kubelet, kube-proxy) listens on, read from /proc like the
+// control plane's.
+func (n *RealNode) ListeningAddrs() (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, name := range []string{"containerd", "kubelet", "kube-proxy"} {
+		b, err := os.ReadFile(filepath.Join(n.Workdir, name+".pid"))
+		if err != nil {
+			return nil, err
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			return nil, fmt.Errorf("kubetest: %s.pid: %v", name, err)
+		}
+		addrs, err := listeningAddrs(pid)
+		if err != nil {
+			return nil, fmt.Errorf("kubetest: %s (pid %d): %v", name, pid, err)
+		}
+		out[name] = addrs
+	}
+	return out, nil
 }

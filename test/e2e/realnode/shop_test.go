@@ -35,7 +35,8 @@ import (
 // onto the real node, pulled by digest. The pod runs, the Service's
 // ClusterIP answers from this machine (through kube-proxy's iptables rules)
 // with the shop's own catalog, `kubectl logs` shows the shop's log line,
-// and the pod carries the build's metadata annotations.
+// and the pod carries the build's metadata annotations. The node's daemons
+// listen on loopback or the node IP only.
 func TestShopServesRealTrafficOnRealNode(t *testing.T) {
 	began := time.Now()
 	e := kubetest.NewRealNodeEnv(t)
@@ -47,6 +48,23 @@ func TestShopServesRealTrafficOnRealNode(t *testing.T) {
 			t.Log(node.Logs(30))
 		}
 	}()
+
+	// The node's daemons listen on loopback or on the bridge, nowhere else.
+	listening, err := node.ListeningAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, addrs := range listening {
+		for _, a := range addrs {
+			h, _, _ := net.SplitHostPort(a)
+			if ip := net.ParseIP(h); ip == nil || !(ip.IsLoopback() || h == node.IP) {
+				t.Errorf("%s listens on %s: neither loopback nor the node IP %s", name, a, node.IP)
+			}
+		}
+	}
+	if len(listening["kubelet"]) == 0 || len(listening["kube-proxy"]) == 0 {
+		t.Errorf("listening sockets %v: the kubelet and kube-proxy must each have some (the /proc reading is broken)", listening)
+	}
 
 	// A registry on loopback; containerd runs on the host, so it reaches it.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -156,7 +174,9 @@ func TestShopServesRealTrafficOnRealNode(t *testing.T) {
 	if err := e.Client.Get(ctx, client.ObjectKeyFromObject(svc), svc); err != nil {
 		t.Fatal(err)
 	}
-	hc := &http.Client{Timeout: 3 * time.Second}
+	// A new connection per request: one opened before kube-proxy programmed
+	// the Service must not be reused once it has.
+	hc := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	var products struct {
 		Products []struct {
 			ID   int    `json:"id"`
