@@ -11,6 +11,12 @@ if [ ! -x "$cache/kwokctl" ]; then
 	echo "kube-down: no kwokctl in $cache: nothing was started" >&2
 	exit 0
 fi
+# A real node first (scripts/kube-node-up.sh): its mounts live in its own
+# work dir, and the kubelet must not outlive kube-apiserver by long.
+node_failed=0
+if [ -d "$KWOK_WORKDIR/$name.node" ]; then
+	PINWHEEL_KUBE_CACHE="$cache" bash "$(dirname "${BASH_SOURCE[0]}")/kube-node-down.sh" "$KWOK_WORKDIR/$name.node" || node_failed=1
+fi
 # kwokctl signals the cluster's processes and does not wait for them (a
 # kube-apiserver can outlive it by seconds); note their pids first.
 # PINWHEEL_KUBE_DOWN_NOWAIT=1 leaves the waiting to the caller (kubetest,
@@ -26,7 +32,7 @@ done
 
 rm -f "$KWOK_WORKDIR/$name.kwokctl.yaml"
 
-[ "${PINWHEEL_KUBE_DOWN_NOWAIT:-}" = 1 ] && exit 0
+[ "${PINWHEEL_KUBE_DOWN_NOWAIT:-}" = 1 ] && exit $node_failed
 
 # exited: no such process, or a zombie none of whose threads still runs (a
 # zombie leader alone does not mean its threads let go of its ports).
@@ -50,3 +56,4 @@ for pid in "${pids[@]}"; do
 		sleep 0.1
 	done
 done
+exit $node_failed

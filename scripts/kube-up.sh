@@ -9,6 +9,10 @@
 #   PINWHEEL_KUBE_NODES    fake nodes to create (default 2)
 #   PINWHEEL_KUBE_WORKDIR  kwokctl's work dir (default $HOME/.cache/pinwheel/kwok)
 #   PINWHEEL_KUBE_CACHE    binary cache (see scripts/kube-build.sh)
+#   PINWHEEL_KUBE_REAL_NODE=1  also start a real node (scripts/kube-node-up.sh:
+#                          containerd, kubelet, kube-proxy; root only) in
+#                          $PINWHEEL_KUBE_WORKDIR/<name>.node; kube-down.sh
+#                          tears it down
 #
 # Every binary is given by path, so kwokctl downloads nothing.
 set -euo pipefail
@@ -56,6 +60,18 @@ kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
 YAML
+# With a real node, KWOK must leave it alone (kwokctl runs it with
+# --manage-all-nodes=true: it would report the node's pods Running itself),
+# and kube-apiserver must reach the kubelet at its node IP (by default it
+# tries the node's hostname first, which nothing resolves here).
+real_args=()
+if [ "${PINWHEEL_KUBE_REAL_NODE:-}" = 1 ]; then
+	real_args=(
+		--extra-args kwok-controller=manage-all-nodes=false
+		--extra-args kwok-controller=manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake
+		--extra-args kube-apiserver=kubelet-preferred-address-types=InternalIP
+	)
+fi
 "$cache/kwokctl" --config "$config" create cluster --name "$name" --runtime binary \
 	--kube-apiserver-binary "$cache/kube-apiserver" \
 	--kube-controller-manager-binary "$cache/kube-controller-manager" \
@@ -64,6 +80,7 @@ YAML
 	--etcd-binary "$cache/etcd" \
 	--extra-args kube-scheduler=leader-elect=false \
 	--extra-args kube-controller-manager=leader-elect=false \
+	"${real_args[@]}" \
 	--kubeconfig= --wait 5m 9>&- >&2
 
 # Fake nodes: the kwok controller manages nodes carrying its annotation and
@@ -95,6 +112,9 @@ if ! "$cache/kubectl" --kubeconfig "$kubeconfig" wait --for=condition=Ready node
 		tail -n 15 "$log" >&2
 	done
 	exit 1
+fi
+if [ "${PINWHEEL_KUBE_REAL_NODE:-}" = 1 ]; then
+	PINWHEEL_KUBE_CACHE="$cache" bash "$root/scripts/kube-node-up.sh" "$kubeconfig" "$KWOK_WORKDIR/$name.node" 9>&- >&2
 fi
 echo "kube-up: cluster $name ready in $(($(date +%s) - start))s (kubectl: $cache/kubectl)" >&2
 echo "$kubeconfig"

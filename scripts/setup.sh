@@ -17,6 +17,9 @@ command -v prometheus >/dev/null 2>&1 || optional_pkgs+=(prometheus)
 # `pinwheel run` runs images under Debian's runc; the tests also run them
 # under podman to show the images are standard.
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || optional_pkgs+=(runc)
+# The test cluster's real node (docs/kube-testing.md) runs its pods under
+# Debian's runc, and kube-proxy programs Services with iptables.
+command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || optional_pkgs+=(iptables)
 command -v podman >/dev/null 2>&1 || optional_pkgs+=(podman)
 
 all_pkgs=("${need_pkgs[@]}" "${optional_pkgs[@]}")

@@ -12,6 +12,10 @@
 // A test is skipped under -short, and when neither is there, unless
 // PINWHEEL_REQUIRE_KUBE=1 (make test, CI): then it fails, so a missing
 // control plane can never pass silently. docs/kube-testing.md has the details.
+//
+// NewRealNodeEnv (opt-in, PINWHEEL_KUBE_REAL_NODE=1, root) gives the
+// process's cluster a real node beside KWOK's: a kubelet with containerd and
+// runc, and kube-proxy, so pods run real containers and Services answer.
 package kubetest
 
 import (
@@ -51,10 +55,14 @@ type Cluster struct {
 	Name    string
 	Workdir string
 	Cache   string
+	// Node is the cluster's real node (NewRealNodeEnv), nil when it has
+	// KWOK's simulated nodes only.
+	Node *RealNode
 }
 
 var state struct {
 	once    sync.Once
+	real    bool // the first Start asked for a real node
 	cluster *Cluster
 	skip    string
 	err     error
@@ -101,10 +109,18 @@ func RepoRoot() (string, error) {
 // plane, skips under -short, and fails t when the cluster did not come up.
 func Start(t testing.TB) *Cluster {
 	t.Helper()
+	return startCluster(t, false)
+}
+
+func startCluster(t testing.TB, real bool) *Cluster {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("cluster test; skipped with -short")
 	}
-	state.once.Do(start)
+	state.once.Do(func() {
+		state.real = real
+		start()
+	})
 	if state.skip != "" {
 		if Required() {
 			t.Fatalf("PINWHEEL_REQUIRE_KUBE=1 but %s", state.skip)
@@ -126,6 +142,12 @@ func start() {
 		for _, b := range Binaries {
 			if _, err := os.Stat(filepath.Join(c.Cache, b)); err != nil {
 				state.skip = fmt.Sprintf("no real control plane: %s is not built in %s (run make kube-build, or set PINWHEEL_KUBECONFIG to a running cluster's kubeconfig)", b, c.Cache)
+				return
+			}
+		}
+		if state.real {
+			if why := realNodeMissing(c.Cache); why != "" {
+				state.err = fmt.Errorf("kubetest: %s=1 but %s", RealNodeVar, why)
 				return
 			}
 		}
@@ -160,6 +182,14 @@ func (c *Cluster) up() error {
 	c.Workdir = work
 	state.root = root
 	state.env = append(os.Environ(), "PINWHEEL_KUBE_CLUSTER="+c.Name, "PINWHEEL_KUBE_WORKDIR="+work, "PINWHEEL_KUBE_CACHE="+c.Cache)
+	// kube-up.sh starts a real node under this variable; set it to what
+	// this process asked for, whatever its environment says.
+	real := "0"
+	if state.real {
+		real = "1"
+		c.Node = newRealNode(filepath.Join(work, c.Name+".node"))
+	}
+	state.env = append(state.env, "PINWHEEL_KUBE_REAL_NODE="+real)
 	up := exec.Command("bash", filepath.Join(root, "scripts/kube-up.sh"))
 	up.Env = state.env
 	var stdout, stderr bytes.Buffer

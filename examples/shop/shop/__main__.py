@@ -5,7 +5,8 @@ GET  /api/products         -> the catalog
 GET  /api/products/<id>    -> one product, or 404
 POST /api/orders           -> {"product_id": 1, "quantity": 2} places an order (201)
 GET  /api/version          -> version, replica and injected fault
-Listens on 127.0.0.1:$PORT (default 8000). SHOP_FAULT: see shop/faults.py.
+Listens on $SHOP_HOST:$PORT (default 127.0.0.1:8000; in a Kubernetes pod,
+SHOP_HOST=0.0.0.0 so that its Service reaches it). SHOP_FAULT: see shop/faults.py.
 """
 import json
 import os
@@ -77,12 +78,13 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     port = int(os.environ.get("PORT", "8000"))
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    host = os.environ.get("SHOP_HOST") or "127.0.0.1"
+    server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
     # In its container the shop is PID 1, for which no signal has a default
     # action: without this handler SIGTERM would be ignored until SIGKILL.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"shop {__version__} listening on 127.0.0.1:{port} (fault: {FAULTS.describe()})", flush=True)
+    print(f"shop {__version__} listening on {host}:{port} (fault: {FAULTS.describe()})", flush=True)
     server.serve_forever()
 
 
