@@ -33,11 +33,13 @@ type chosenWheel struct {
 // chooseWheels picks, for every package the target installs, the wheel
 // wheel.Select says fits best among the files the lock names (or, for locks
 // that record only hashes, among the wheels list offers with one of those
-// hashes). Packages whose marker is false for the target are skipped; a
-// package with no fitting wheel is an error naming it and what to do.
-func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, extras []string, allowUnhashed bool, list lister) ([]chosenWheel, error) {
+// hashes). Packages whose marker is false for the target are skipped. Every
+// package is tried: those without a usable wheel come back as problems,
+// each naming its lock line and what to do.
+func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, extras []string, allowUnhashed bool, list lister, srcs wheelSources) ([]chosenWheel, []ArtifactProblem) {
 	env := pep.EnvironmentFor(target)
 	var out []chosenWheel
+	var problems []ArtifactProblem
 	for _, p := range l.Packages {
 		if !inGroups(p, groups) || isProjectItself(p) {
 			continue
@@ -45,7 +47,8 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 		if p.Marker != "" {
 			m, err := pep.ParseMarker(p.Marker)
 			if err != nil {
-				return nil, fmt.Errorf("%s: marker %q: %w", p.Name, p.Marker, err)
+				problems = append(problems, srcs.selectProblem(p, target.String(), fmt.Errorf("marker %q: %w", p.Marker, err)))
+				continue
 			}
 			if ok, err := m.EvaluateWithExtras(env, extras...); err != nil || !ok {
 				continue
@@ -53,16 +56,21 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 		}
 		a, err := selectWheel(ctx, p, target, allowUnhashed, list)
 		if err != nil {
-			return nil, err
+			problems = append(problems, srcs.selectProblem(p, target.String(), err))
+			continue
 		}
 		sum := a.Hashes["sha256"]
 		if sum == "" && !allowUnhashed {
-			return nil, fmt.Errorf("package %s %s: %s has no sha256 in the lock (lock with hashes, or pass --allow-unhashed)", p.Name, p.Version, a.Name)
+			pr := srcs.newProblem(p, ProblemUnhashed)
+			pr.Filename, pr.Detail = a.Name, a.Name+" has no sha256 in the lock"
+			pr.Fix = "lock with sha256 hashes, or pass --allow-unhashed"
+			problems = append(problems, pr)
+			continue
 		}
 		out = append(out, chosenWheel{pkg: p, artifact: a, sha256: sum})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].artifact.Name < out[j].artifact.Name })
-	return out, nil
+	return out, problems
 }
 
 // selectWheel picks p's wheel among the files the lock names; for locks
@@ -155,17 +163,9 @@ func venvEntries(interpreter, python string) []image.Entry {
 // Requires-Python excludes it are refused; the lock's direct dependencies
 // get a REQUESTED file). It returns the materials for provenance and the
 // fetch facts (cache hits).
-func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage, python string, scheme wheel.Scheme, o *Options) ([]attest.Material, []pyindex.Fetched, error) {
-	wants := make([]pyindex.Want, len(chosen))
-	for i, c := range chosen {
-		wants[i] = pyindex.Want{Package: c.pkg.Name, Version: c.pkg.Version, Filename: c.artifact.Name,
-			URL: c.artifact.URL, Path: c.artifact.Path, Hashes: c.artifact.Hashes, Size: c.artifact.Size}
-		if c.artifact.Path != "" && !filepath.IsAbs(c.artifact.Path) && o.lockDir != "" {
-			wants[i].Path = filepath.Join(o.lockDir, c.artifact.Path)
-		}
-	}
-	fetched, err := client.Fetch(ctx, wants)
-	if err != nil {
+func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage, python string, scheme wheel.Scheme, o *Options, srcs wheelSources) ([]attest.Material, []pyindex.Fetched, error) {
+	fetched, problems := fetchChosen(ctx, client, chosen, o, srcs)
+	if err := srcs.artifactsError(problems); err != nil {
 		return nil, nil, err
 	}
 	if err := os.MkdirAll(scheme.Purelib, 0o755); err != nil {
@@ -183,4 +183,25 @@ func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chose
 			Digest: map[string]string{"sha256": f.SHA256}})
 	}
 	return mats, fetched, nil
+}
+
+// fetchChosen fetches every chosen file into the client's cache, verified;
+// each one that cannot be fetched is a problem.
+func fetchChosen(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, o *Options, srcs wheelSources) ([]pyindex.Fetched, []ArtifactProblem) {
+	wants := make([]pyindex.Want, len(chosen))
+	for i, c := range chosen {
+		wants[i] = pyindex.Want{Package: c.pkg.Name, Version: c.pkg.Version, Filename: c.artifact.Name,
+			URL: c.artifact.URL, Path: c.artifact.Path, Hashes: c.artifact.Hashes, Size: c.artifact.Size}
+		if c.artifact.Path != "" && !filepath.IsAbs(c.artifact.Path) && o.lockDir != "" {
+			wants[i].Path = filepath.Join(o.lockDir, c.artifact.Path)
+		}
+	}
+	fetched, errs := client.FetchEach(ctx, wants)
+	var problems []ArtifactProblem
+	for i, err := range errs {
+		if err != nil {
+			problems = append(problems, srcs.fetchProblem(chosen[i], err))
+		}
+	}
+	return fetched, problems
 }

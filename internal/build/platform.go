@@ -118,9 +118,15 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		}
 		return client, nil
 	}
-	chosen, err := chooseWheels(ctx, in.lock, target, cfg.Groups, cfg.Extras, o.AllowUnhashed, newLister(getClient))
-	if err != nil {
-		return nil, false, nil, err
+	srcs := sourcesOf(o, in.lock.Path)
+	chosen, problems := chooseWheels(ctx, in.lock, target, cfg.Groups, cfg.Extras, o.AllowUnhashed, newLister(getClient), srcs)
+	if len(problems) > 0 {
+		// Say what fetching the others would find too: one run, every problem.
+		if client, err := getClient(); err == nil {
+			_, more := fetchChosen(ctx, client, chosen, o, srcs)
+			problems = append(problems, more...)
+		}
+		return nil, false, nil, srcs.artifactsError(problems)
 	}
 	var mats []attest.Material
 	keyParts := []string{layerFormat, p.String(), target.String(), cfg.Python, cfg.Interpreter, strconv.FormatInt(in.epoch.Unix(), 10), fmt.Sprint(lopts2mt(lopts))}
@@ -145,7 +151,7 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		if err != nil {
 			return nil, err
 		}
-		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, cfg.Python, venvScheme(stage, cfg.Python), o)
+		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, cfg.Python, venvScheme(stage, cfg.Python), o, srcs)
 		if err != nil {
 			return nil, err
 		}
