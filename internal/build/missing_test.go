@@ -73,7 +73,7 @@ func TestMissingArtifactsAllAtOnce(t *testing.T) {
 	msg := err.Error()
 	for _, s := range []string{"requirements.txt:3: alpha 1.0: absent", "requirements.txt:5: beta 1.0: absent",
 		"requirements.txt:7: gamma 1.0: hash-mismatch: found gamma-1.0-py3-none-any.whl (sha256:",
-		"pinwheel fetch -o " + wheelhouse, "re-lock so the lock records its hash"} {
+		"pinwheel fetch --dest " + wheelhouse, "re-lock so the lock records its hash"} {
 		if !strings.Contains(msg, s) {
 			t.Errorf("message lacks %q:\n%s", s, msg)
 		}

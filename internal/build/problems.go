@@ -183,9 +183,9 @@ func (s wheelSources) searched() string {
 
 func (s wheelSources) absentFix(what string) string {
 	if len(s.findLinks) > 0 {
-		return fmt.Sprintf("put %s in %s: `pinwheel fetch -o %s --index-url URL` downloads every file the lock needs, by hash, where an index is reachable", what, s.findLinks[0], s.findLinks[0])
+		return fmt.Sprintf("put %s in %s: `pinwheel fetch --dest %s --index-url URL` downloads every file the lock needs, by hash, where an index is reachable", what, s.findLinks[0], s.findLinks[0])
 	}
-	return fmt.Sprintf("pass --index-url URL of an index that has %s, or --find-links DIR holding it (`pinwheel fetch -o DIR` fills one)", what)
+	return fmt.Sprintf("pass --index-url URL of an index that has %s, or --find-links DIR holding it (`pinwheel fetch --dest DIR` fills one)", what)
 }
 
 func (s wheelSources) fetchFix() string {
@@ -202,7 +202,7 @@ func (s wheelSources) advice() string {
 		return ""
 	}
 	return "no --find-links and no --index-url were given, so pinwheel searched only " + pyindex.DefaultIndexURL +
-		" (and URLs in the lock). For an air-gapped build run `pinwheel fetch -o wheelhouse --index-url URL` where an index is reachable," +
+		" (and URLs in the lock). For an air-gapped build run `pinwheel fetch --dest wheelhouse --index-url URL` where an index is reachable," +
 		" then `pinwheel build --find-links wheelhouse`; or pass --index-url URL of your index."
 }
 
