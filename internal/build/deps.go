@@ -28,6 +28,7 @@ type chosenWheel struct {
 	pkg      lock.Package
 	artifact lock.Artifact
 	sha256   string
+	sdist    bool // artifact is a source distribution to build (no wheel fits)
 }
 
 // chooseWheels picks, for every package the target installs, the wheel
@@ -55,6 +56,10 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 			}
 		}
 		a, err := selectWheel(ctx, p, target, allowUnhashed, list)
+		if sd, ok := sdistFallback(ctx, p, err, list); ok {
+			out = append(out, chosenWheel{pkg: p, artifact: sd, sha256: sd.Hashes["sha256"], sdist: true})
+			continue
+		}
 		if err != nil {
 			problems = append(problems, srcs.selectProblem(p, target.String(), err))
 			continue
@@ -163,7 +168,7 @@ func venvEntries(interpreter, python string) []image.Entry {
 // Requires-Python excludes it are refused; the lock's direct dependencies
 // get a REQUESTED file). It returns the materials for provenance and the
 // fetch facts (cache hits).
-func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage, python string, scheme wheel.Scheme, o *Options, srcs wheelSources) ([]attest.Material, []pyindex.Fetched, error) {
+func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage, python string, scheme wheel.Scheme, o *Options, srcs wheelSources, sb *sourceBuilds) ([]attest.Material, []pyindex.Fetched, error) {
 	fetched, problems := fetchChosen(ctx, client, chosen, o, srcs)
 	if err := srcs.artifactsError(problems); err != nil {
 		return nil, nil, err
@@ -174,9 +179,16 @@ func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chose
 	var mats []attest.Material
 	for i, f := range fetched {
 		c := chosen[i]
-		if _, err := wheel.Install(ctx, f.Path, scheme, wheel.WithFilename(c.artifact.Name), wheel.WithModTime(o.epoch),
+		path, name := f.Path, c.artifact.Name
+		if c.sdist {
+			var err error
+			if path, name, err = sb.build(ctx, c, f.Path); err != nil {
+				return nil, nil, err
+			}
+		}
+		if _, err := wheel.Install(ctx, path, scheme, wheel.WithFilename(name), wheel.WithModTime(o.epoch),
 			wheel.WithLogger(o.Logger), wheel.WithRequested(c.pkg.Direct), wheel.WithPythonVersion(python)); err != nil {
-			return nil, nil, fmt.Errorf("install %s: %w", c.artifact.Name, err)
+			return nil, nil, fmt.Errorf("install %s: %w", name, err)
 		}
 		mats = append(mats, attest.Material{Name: c.artifact.Name,
 			URI:    "pkg:pypi/" + c.pkg.Name + "@" + c.pkg.Version + "?file_name=" + c.artifact.Name,

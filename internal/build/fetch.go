@@ -14,8 +14,11 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"pinwheel.dev/pinwheel/internal/config"
+	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/pep"
 	"pinwheel.dev/pinwheel/internal/pyindex"
 	"pinwheel.dev/pinwheel/internal/safefs"
+	"pinwheel.dev/pinwheel/internal/sourcebuild"
 )
 
 // FetchResult is what Fetch put in the wheelhouse.
@@ -32,6 +35,7 @@ type FetchedFile struct {
 	SHA256   string `json:"sha256"`
 	Source   string `json:"source"`  // where it was fetched from ("cache" when already cached)
 	Written  bool   `json:"written"` // false when the wheelhouse already held this exact file
+	path     string // the verified file in the cache
 }
 
 // Fetch downloads into the directory out every file the build of o.Dir
@@ -63,6 +67,7 @@ func Fetch(ctx context.Context, o Options, out string) (*FetchResult, error) {
 	var chosen []chosenWheel
 	var problems []ArtifactProblem
 	seen := map[string]bool{}
+	targets := map[string]pep.Target{} // the first target each file was chosen for
 	for _, ps := range in.platforms {
 		p, err := v1.ParsePlatform(ps)
 		if err != nil {
@@ -81,6 +86,7 @@ func Fetch(ctx context.Context, o Options, out string) (*FetchResult, error) {
 		for _, c := range cs {
 			if !seen[c.artifact.Name] {
 				seen[c.artifact.Name] = true
+				targets[c.artifact.Name] = target
 				chosen = append(chosen, c)
 			}
 		}
@@ -89,18 +95,44 @@ func Fetch(ctx context.Context, o Options, out string) (*FetchResult, error) {
 	if err := srcs.artifactsError(append(problems, more...)); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, &usageErr{fmt.Errorf("-o %s: %w", out, err)}
-	}
-	res := &FetchResult{Dir: out}
+	var files []FetchedFile
 	for i, f := range fetched {
 		c := chosen[i]
-		written, err := placeFile(ctx, out, c.artifact.Name, f.Path, f.SHA256)
+		files = append(files, FetchedFile{Filename: c.artifact.Name, Package: c.pkg.Name, Version: c.pkg.Version, SHA256: f.SHA256, Source: f.Source, path: f.Path})
+		if !c.sdist {
+			continue
+		}
+		// The sdist is built from source: its build requirements too.
+		sb := &sourceBuilds{locks: []*lock.Lock{in.lock, in.buildLock}, target: targets[c.artifact.Name], client: client,
+			list: newLister(func() (*pyindex.Client, error) { return client, nil }), srcs: srcs, o: &o}
+		bs, err := sourcebuild.ReadBuildSystem(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		deps, err := sb.requirements(ctx, c, bs)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range deps {
+			files = append(files, FetchedFile{Filename: d.Filename, SHA256: d.SHA256, Source: "build requirement of " + c.artifact.Name, path: d.Path})
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, &usageErr{fmt.Errorf("--dest %s: %w", out, err)}
+	}
+	res := &FetchResult{Dir: out}
+	done := map[string]bool{}
+	for _, f := range files {
+		if done[f.Filename] {
+			continue
+		}
+		done[f.Filename] = true
+		written, err := placeFile(ctx, out, f.Filename, f.path, f.SHA256)
 		if err != nil {
 			return res, err
 		}
-		res.Files = append(res.Files, FetchedFile{Filename: c.artifact.Name, Package: c.pkg.Name, Version: c.pkg.Version,
-			SHA256: f.SHA256, Source: f.Source, Written: written})
+		f.Written = written
+		res.Files = append(res.Files, f)
 	}
 	sort.Slice(res.Files, func(i, j int) bool { return res.Files[i].Filename < res.Files[j].Filename })
 	return res, nil

@@ -21,6 +21,7 @@ type inputs struct {
 	base      *image.Base
 	debian    *debian.Base // set when the base is assembled from base.debian
 	lock      *lock.Lock   // nil when DepsDir replaces the lock
+	buildLock *lock.Lock   // Options.BuildLock, when given
 	materials []attest.Material
 	params    map[string]any
 	epoch     time.Time
@@ -95,6 +96,11 @@ func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs,
 			return nil, err
 		}
 		o.lockDir = filepath.Dir(lp)
+		if o.BuildLock != "" {
+			if in.buildLock, err = lock.ParseFile(o.BuildLock); err != nil {
+				return nil, &usageErr{fmt.Errorf("--build-lock: %w", err)}
+			}
+		}
 		info.LockHash, info.LockFormat = lock.Hash(in.lock), string(in.lock.Format)
 	}
 	in.info = info

@@ -17,6 +17,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/image"
+	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/pep"
 	"pinwheel.dev/pinwheel/internal/pyindex"
 	"pinwheel.dev/pinwheel/internal/safefs"
@@ -47,7 +48,7 @@ func buildPlatform(ctx context.Context, cfg *config.Config, in *inputs, p v1.Pla
 		return nil, pr, nil, err
 	}
 	pr.Libc = libc
-	deps, hit, mats, err := depsLayer(ctx, cfg, in, p, target, o, lopts)
+	deps, hit, mats, err := depsLayer(ctx, cfg, in, p, target, o, lopts, &pr)
 	if err != nil {
 		return nil, pr, nil, err
 	}
@@ -97,7 +98,7 @@ func describeDeps(in *inputs) string {
 // depsLayer installs the lock's wheels (or copies DepsDir) into the venv at
 // VenvDir. The layer is cached under a key of everything that decides its
 // bytes, so an unchanged lock reuses it without fetching anything.
-func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, target pep.Target, o *Options, lopts []image.LayerOption) (v1.Layer, bool, []attest.Material, error) {
+func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, target pep.Target, o *Options, lopts []image.LayerOption, pr *PlatformResult) (v1.Layer, bool, []attest.Material, error) {
 	venv := venvEntries(cfg.Interpreter, cfg.Python)
 	if o.DepsDir != "" {
 		es, err := image.DirEntries(o.DepsDir, VenvDir)
@@ -130,6 +131,17 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 	}
 	var mats []attest.Material
 	keyParts := []string{layerFormat, p.String(), target.String(), cfg.Python, cfg.Interpreter, strconv.FormatInt(in.epoch.Unix(), 10), fmt.Sprint(lopts2mt(lopts))}
+	base, err := in.base.Image(p)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	sb := &sourceBuilds{locks: []*lock.Lock{in.lock, in.buildLock}, target: target, image: base, interp: cfg.Interpreter, python: cfg.Python,
+		epoch: in.epoch, list: newLister(getClient), srcs: srcs, o: o}
+	if src, err := sourceKey(chosen, in, base); err != nil {
+		return nil, false, nil, err
+	} else if src != "" {
+		keyParts = append(keyParts, src)
+	}
 	for _, c := range chosen {
 		keyParts = append(keyParts, c.artifact.Name+"="+c.sha256)
 		mats = append(mats, attest.Material{Name: c.artifact.Name,
@@ -151,7 +163,9 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		if err != nil {
 			return nil, err
 		}
-		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, cfg.Python, venvScheme(stage, cfg.Python), o, srcs)
+		sb.client = client
+		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, cfg.Python, venvScheme(stage, cfg.Python), o, srcs, sb)
+		pr.SourceBuilds = sb.results
 		if err != nil {
 			return nil, err
 		}

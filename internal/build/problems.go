@@ -26,6 +26,8 @@ const (
 	// ProblemHashMismatch: a file of the locked release is there, but its
 	// hash is not one the lock allows.
 	ProblemHashMismatch ProblemKind = "hash-mismatch"
+	// ProblemBuildRequirement: a source build needs a requirement no lock pins.
+	ProblemBuildRequirement ProblemKind = "build-requirement-not-locked"
 	// ProblemUnhashed: the lock pins neither file nor hash.
 	ProblemUnhashed ProblemKind = "unhashed"
 	// ProblemOther: a source failed to answer, or the lock entry is unusable.
@@ -124,7 +126,7 @@ func (s wheelSources) selectProblem(p lock.Package, target string, err error) Ar
 		pr := s.newProblem(p, ProblemNoWheel)
 		pr.Sdist = nw.Sdists[0]
 		pr.Detail = fmt.Sprintf("no wheel for %s; the lock allows the source distribution %s", target, nw.Sdists[0])
-		pr.Fix = "pinwheel does not build from source yet: build a wheel for " + target +
+		pr.Fix = "pinwheel builds it from source only when the lock pins the sdist by sha256: re-lock with hashes, or build a wheel for " + target +
 			" (pip wheel --no-deps " + nw.Sdists[0] + "), put it in a --find-links directory and re-lock so the lock records its hash"
 		return pr
 	case len(nw.Wheels) > 0 || nw.Reason != "" && !strings.Contains(nw.Reason, "listed files"):

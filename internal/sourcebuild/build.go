@@ -34,6 +34,7 @@ type Dep struct {
 // Request is one source build.
 type Request struct {
 	Sdist  string // path of the verified sdist (.tar.gz)
+	Name   string // its file name, for messages (default: the path's base)
 	SHA256 string // its sha256
 	// Image is the build image: the target image's base (its Python, C
 	// library, and for extensions its compiler and headers).
@@ -198,7 +199,10 @@ func (b *Builder) run(ctx context.Context, req Request, work, top string) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	name := filepath.Base(req.Sdist)
+	name := req.Name
+	if name == "" {
+		name = filepath.Base(req.Sdist)
+	}
 	var r result
 	if b, err := os.ReadFile(filepath.Join(work, "out", ".result.json")); err == nil {
 		_ = json.Unmarshal(b, &r)

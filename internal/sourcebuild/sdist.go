@@ -32,20 +32,18 @@ var legacy = BuildSystem{Requires: []string{"setuptools>=40.8.0", "wheel"}, Back
 // maxPyproject bounds the pyproject.toml read from an sdist.
 const maxPyproject = 1 << 20
 
-// ReadBuildSystem reads the [build-system] of the sdist at p (a .tar.gz)
-// without unpacking it: from NAME-VERSION/pyproject.toml.
+// ReadBuildSystem reads the [build-system] of the sdist at p (a .tar.gz,
+// whatever the file's name) without unpacking it: from
+// NAME-VERSION/pyproject.toml.
 func ReadBuildSystem(p string) (BuildSystem, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return BuildSystem{}, err
 	}
 	defer f.Close()
-	if !strings.HasSuffix(p, ".tar.gz") {
-		return BuildSystem{}, fmt.Errorf("%s: only .tar.gz source distributions are built (PEP 625)", path.Base(p))
-	}
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return BuildSystem{}, fmt.Errorf("%s: %w", path.Base(p), err)
+		return BuildSystem{}, fmt.Errorf("%s: only .tar.gz source distributions are built (PEP 625): %w", path.Base(p), err)
 	}
 	tr := tar.NewReader(zr)
 	for {

@@ -137,6 +137,31 @@ func allowedArtifact(l Listed, allowed map[string]string) (lock.Artifact, bool) 
 	return lock.Artifact{}, false
 }
 
+// SelectSdist returns the source distribution the lock allows for p: the
+// one it names, or, for a lock that records only hashes, a listed one with
+// one of those hashes.
+func SelectSdist(p lock.Package, listed []Listed) (lock.Artifact, bool) {
+	for _, a := range p.Artifacts {
+		name := artifactFilename(a)
+		if a.Kind == lock.ArtifactSdist || (a.Kind != lock.ArtifactWheel && strings.HasSuffix(name, ".tar.gz")) {
+			a.Kind, a.Name = lock.ArtifactSdist, name
+			return a, true
+		}
+	}
+	allowed := map[string]string{}
+	for _, a := range p.Artifacts {
+		for alg, h := range a.Hashes {
+			allowed[alg+":"+strings.ToLower(h)] = alg
+		}
+	}
+	for _, l := range listed {
+		if a, ok := allowedArtifact(l, allowed); ok && a.Kind == lock.ArtifactSdist && sameRelease(l.Filename, p) {
+			return a, true
+		}
+	}
+	return lock.Artifact{}, false
+}
+
 // sameRelease reports whether filename is a wheel or sdist of p's name and
 // version.
 func sameRelease(filename string, p lock.Package) bool {

@@ -1,0 +1,130 @@
+package build_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/build/wheelsrc"
+	"pinwheel.dev/pinwheel/internal/container"
+	"pinwheel.dev/pinwheel/internal/sourcebuild/sdisttest"
+)
+
+// sdistProject is examples/hello on its real Debian base with one more
+// dependency, tinyfmt, that the lock has only as an sdist (pinned by
+// sha256), and a build lock of Debian's setuptools and wheel wheels; the
+// wheelhouse holds the sdist and the backend's wheels.
+func sdistProject(t *testing.T) (dir string, o build.Options) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds from source under runc in a real Debian base")
+	}
+	if _, err := container.Detect(); err != nil {
+		t.Skip(err)
+	}
+	dir = copyTree(t, time.Now())
+	wh := filepath.Join(dir, "wheelhouse")
+	sdist, err := sdisttest.Write(wh, "tinyfmt", "1.0", map[string]string{
+		"pyproject.toml": sdisttest.Pyproject("tinyfmt", "1.0", []string{"tinyfmt"}, ""),
+		"tinyfmt.py":     "def shout(s):\n    return s.upper() + '!'\n",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _ := wheelsrc.SHA256(sdist)
+	b, _ := os.ReadFile(filepath.Join(dir, "pylock.toml"))
+	b = fmt.Appendf(b, "\n[[packages]]\nname = \"tinyfmt\"\nversion = \"1.0\"\n\n[packages.sdist]\nname = \"tinyfmt-1.0.tar.gz\"\npath = \"wheelhouse/tinyfmt-1.0.tar.gz\"\nhashes = {sha256 = %q}\n", sum)
+	os.WriteFile(filepath.Join(dir, "pylock.toml"), b, 0o644)
+	var req strings.Builder
+	for _, pat := range []string{"setuptools-*.whl", "wheel-*.whl"} {
+		m, _ := filepath.Glob(filepath.Join("/usr/share/python-wheels", pat))
+		if len(m) != 1 {
+			t.Skipf("no %s in /usr/share/python-wheels (apt-get install python3-setuptools-whl python3-wheel-whl)", pat)
+		}
+		w, _ := os.ReadFile(m[0])
+		os.WriteFile(filepath.Join(wh, filepath.Base(m[0])), w, 0o644)
+		sum, _ := wheelsrc.SHA256(m[0])
+		name, version, _ := strings.Cut(strings.TrimSuffix(filepath.Base(m[0]), "-py3-none-any.whl"), "-")
+		fmt.Fprintf(&req, "%s==%s \\\n    --hash=sha256:%s\n", name, version, sum)
+	}
+	os.WriteFile(filepath.Join(dir, "build-requirements.txt"), []byte(req.String()), 0o644)
+	o = opts(dir, t.TempDir())
+	o.FindLinks = []string{wh}
+	o.BuildLock = filepath.Join(dir, "build-requirements.txt")
+	return dir, o
+}
+
+// A service with an sdist-only dependency builds in its real base image:
+// the sdist becomes a wheel inside that image (setuptools, no network),
+// twice byte-identically; build-info and provenance say it was built from
+// source, by hash; and the image runs and imports everything.
+func TestBuildSdistOnlyDependency(t *testing.T) {
+	dir, o := sdistProject(t)
+	o.RebuildSources = true
+	res := run(t, o)
+	sb := res.Platforms[0].SourceBuilds
+	if len(sb) != 1 || sb[0].Wheel != "tinyfmt-1.0-py3-none-any.whl" || sb[0].Backend != "setuptools.build_meta" || len(sb[0].Requires) != 2 {
+		t.Fatalf("source builds %+v", sb)
+	}
+	t.Logf("tinyfmt built in %.1fs, rebuilt byte-identical: %v", sb[0].Seconds, *sb[0].Identical)
+	if !*sb[0].Identical {
+		t.Error("setuptools rebuilt tinyfmt with different bytes")
+	}
+	sdistSum, _ := wheelsrc.SHA256(filepath.Join(dir, "wheelhouse", "tinyfmt-1.0.tar.gz"))
+	if got := res.BuildInfo.SourceBuilds; len(got) != 1 || got[0].Source != "tinyfmt-1.0.tar.gz" || got[0].SourceSHA256 != sdistSum {
+		t.Errorf("build-info source builds %+v", got)
+	}
+	if !strings.Contains(string(res.Provenance), "tinyfmt-1.0.tar.gz") || !strings.Contains(string(res.Provenance), sdistSum) {
+		t.Error("provenance does not name the sdist by hash")
+	}
+	out := runInImage(t, res, "import tinyfmt, greetlib, importlib.metadata as m; print(tinyfmt.shout(greetlib.greet('pinwheel')), m.version('tinyfmt'))")
+	if out != "HELLO, PINWHEEL!! 1.0\n" {
+		t.Errorf("in the image: %q", out)
+	}
+	// Warm: the same digest, the dependencies layer from the cache.
+	o.RebuildSources = false
+	warm := run(t, o)
+	if warm.Digest != res.Digest || !warm.Platforms[0].Layers[0].CacheHit {
+		t.Errorf("warm build %s (deps cached %v), cold %s", warm.Digest, warm.Platforms[0].Layers[0].CacheHit, res.Digest)
+	}
+}
+
+// A build requirement no lock pins is named with the sdist that needs it,
+// before anything is built.
+func TestSourceBuildNeedsLockedRequirements(t *testing.T) {
+	dir, o := sdistProject(t)
+	os.WriteFile(filepath.Join(dir, "build-requirements.txt"), nil, 0o644)
+	_, err := build.Run(context.Background(), o)
+	var ae *build.ArtifactsError
+	if !errors.As(err, &ae) || len(ae.Problems) != 2 || ae.Problems[0].Kind != build.ProblemBuildRequirement ||
+		!strings.Contains(err.Error(), "building tinyfmt-1.0.tar.gz needs setuptools>=61") || !strings.Contains(err.Error(), "--build-lock") {
+		t.Fatalf("err = %v, want setuptools and wheel named as unlocked build requirements", err)
+	}
+}
+
+// runInImage runs the image's venv python with code under runc (what
+// `pinwheel run` does) and returns its output.
+func runInImage(t *testing.T, res *build.Result, code string) string {
+	t.Helper()
+	r, err := container.Detect()
+	if err != nil {
+		t.Skip(err)
+	}
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rr, err := r.Run(ctx, res.Image, container.Options{Process: container.Process{Args: []string{"python", "-c", code}},
+		CacheDir: t.TempDir(), Stdout: &out, Stderr: io.MultiWriter(&out)})
+	if err != nil || rr.ExitCode != 0 {
+		t.Fatalf("run in the image: %v exit %d: %s", err, rr.ExitCode, out.String())
+	}
+	return out.String()
+}
