@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -30,6 +31,11 @@ type inputs struct {
 }
 
 func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs, error) {
+	for _, d := range o.FindLinks {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return nil, &usageErr{fmt.Errorf("--find-links %s: not a directory (a wheelhouse: `pinwheel fetch --dest %s` fills one)", d, d)}
+		}
+	}
 	in := &inputs{platforms: cfg.Platforms}
 	if len(o.Platforms) > 0 {
 		in.platforms = o.Platforms

@@ -3,6 +3,8 @@ package build
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -30,7 +32,10 @@ const (
 	ProblemBuildRequirement ProblemKind = "build-requirement-not-locked"
 	// ProblemUnhashed: the lock pins neither file nor hash.
 	ProblemUnhashed ProblemKind = "unhashed"
-	// ProblemOther: a source failed to answer, or the lock entry is unusable.
+	// ProblemUnreachable: an index (or find-links directory) could not be
+	// read at all.
+	ProblemUnreachable ProblemKind = "source-unreachable"
+	// ProblemOther: the lock entry is unusable, or a source failed oddly.
 	ProblemOther ProblemKind = "other"
 )
 
@@ -79,6 +84,13 @@ func plural(n int) string {
 	return "s"
 }
 
+// unreachable reports a network failure or an unreadable directory.
+func unreachable(err error) bool {
+	var ne net.Error
+	var pe *fs.PathError
+	return errors.As(err, &ne) || errors.As(err, &pe)
+}
+
 // wheelSources is what a build searched for files, for advice.
 type wheelSources struct {
 	findLinks []string
@@ -111,6 +123,10 @@ func (s wheelSources) selectProblem(p lock.Package, target string, err error) Ar
 	case errors.Is(err, wheel.ErrUnpinned) || errors.As(err, &uh):
 		pr := s.newProblem(p, ProblemUnhashed)
 		pr.Detail, pr.Fix = "the lock records no hash for it", "lock with hashes (pip-compile --generate-hashes, uv export), or pass --allow-unhashed"
+		return pr
+	case !errors.As(err, &nw) && unreachable(err):
+		pr := s.newProblem(p, ProblemUnreachable)
+		pr.Detail, pr.Fix = err.Error(), s.fetchFix()
 		return pr
 	case !errors.As(err, &nw):
 		pr := s.newProblem(p, ProblemOther)
