@@ -18,6 +18,10 @@ command -v prometheus >/dev/null 2>&1 || optional_pkgs+=(prometheus)
 # under podman to show the images are standard.
 command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || optional_pkgs+=(runc)
 command -v podman >/dev/null 2>&1 || optional_pkgs+=(podman)
+# Source builds are tested with Debian's own wheels of the setuptools
+# backend (internal/sourcebuild, internal/build).
+compgen -G "/usr/share/python-wheels/setuptools-*.whl" >/dev/null || optional_pkgs+=(python3-setuptools-whl)
+compgen -G "/usr/share/python-wheels/wheel-*.whl" >/dev/null || optional_pkgs+=(python3-wheel-whl)
 
 all_pkgs=("${need_pkgs[@]}" "${optional_pkgs[@]}")
 if ((${#all_pkgs[@]})); then
