@@ -147,7 +147,7 @@ func placeFile(ctx context.Context, dir, name, src, sha string) (bool, error) {
 		return false, fmt.Errorf("refusing to write %q: not a plain file name", name)
 	}
 	dst := filepath.Join(dir, name)
-	if got, err := fileSHA256(dir, dst); err == nil && got == sha {
+	if got, err := safefs.SHA256(dir, dst); err == nil && got == sha {
 		return false, nil
 	}
 	in, err := os.Open(src)
@@ -186,18 +186,4 @@ func placeFile(ctx context.Context, dir, name, src, sha string) (bool, error) {
 	}
 	tmp = nil
 	return true, nil
-}
-
-// fileSHA256 hashes the regular file p inside root (never following a link).
-func fileSHA256(root, p string) (string, error) {
-	f, err := safefs.Open(root, p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
 // lookup returns the wheel cached in dir, if there is exactly one.
@@ -20,7 +22,7 @@ func lookup(dir string) (Result, bool) {
 		return Result{}, false
 	}
 	p := filepath.Join(dir, entries[0].Name())
-	sum, err := fileSHA256(p)
+	sum, err := safefs.SHA256(dir, p)
 	if err != nil {
 		return Result{}, false
 	}
@@ -67,19 +69,6 @@ func keep(src, dir, name string) (string, string, error) {
 	}
 	tmp = nil
 	return dst, hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func fileSHA256(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // chownTree gives dir and everything under it (never following links) to uid.
