@@ -55,7 +55,7 @@ fi
 # so building the examples (the demo, the tests) needs no mirror.
 pool="$HOME/.cache/pinwheel/apt-debs"
 missing=()
-for lock in examples/*/base.lock; do
+for lock in examples/*/base.lock examples/*/build-base.lock; do
 	while read -r name version arch; do
 		[ -e "$pool/${name}_${version//:/%3a}_${arch}.deb" ] || missing+=("$name=$version")
 	done < <(awk '/^\[\[/ { sec = $0 } sec == "[[package]]" && $1 == "name" { n = $3 }

@@ -25,6 +25,9 @@ type Options struct {
 	// BuildLock is a lock (a requirements file with hashes) of build
 	// requirements for source builds, searched after the project's lock.
 	BuildLock string
+	// BuildBase is a Debian base lock for source builds (the runtime
+	// base's packages plus compilers and headers); default: the runtime base.
+	BuildBase string
 	// RebuildSources builds every wheel made from source a second time,
 	// uncached, and reports whether the bytes are identical.
 	RebuildSources bool

@@ -131,9 +131,12 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 	}
 	var mats []attest.Material
 	keyParts := []string{layerFormat, p.String(), target.String(), cfg.Python, cfg.Interpreter, strconv.FormatInt(in.epoch.Unix(), 10), fmt.Sprint(lopts2mt(lopts))}
-	base, err := in.base.Image(p)
-	if err != nil {
-		return nil, false, nil, err
+	var base v1.Image
+	if anySdist(chosen) {
+		var err error
+		if base, err = buildBaseImage(ctx, cfg, in, o, p); err != nil {
+			return nil, false, nil, err
+		}
 	}
 	sb := &sourceBuilds{locks: []*lock.Lock{in.lock, in.buildLock}, target: target, image: base, interp: cfg.Interpreter, python: cfg.Python,
 		epoch: in.epoch, list: newLister(getClient), srcs: srcs, o: o}

@@ -128,3 +128,56 @@ func runInImage(t *testing.T, res *build.Result, code string) string {
 	}
 	return out.String()
 }
+
+// fastsumC is a C extension module: fastsum.add(a, b).
+const fastsumC = `#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static PyObject *add(PyObject *self, PyObject *args) {
+    long a, b;
+    if (!PyArg_ParseTuple(args, "ll", &a, &b)) return NULL;
+    return PyLong_FromLong(a + b);
+}
+
+static PyMethodDef methods[] = {{"add", add, METH_VARARGS, "a + b in C"}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "fastsum", NULL, -1, methods};
+PyMODINIT_FUNC PyInit_fastsum(void) { return PyModule_Create(&module); }
+`
+
+// A C-extension dependency the lock has only as an sdist is compiled by
+// gcc in the build-only base (examples/hello/build-base.lock: the runtime
+// base plus gcc and python3.11-dev), and the runtime image — without a
+// compiler — imports it.
+func TestBuildCExtensionSdist(t *testing.T) {
+	dir, o := sdistProject(t)
+	wh := filepath.Join(dir, "wheelhouse")
+	sdist, err := sdisttest.Write(wh, "fastsum", "1.0", map[string]string{
+		"pyproject.toml": sdisttest.Pyproject("fastsum", "1.0", nil, ""),
+		"setup.py":       "from setuptools import Extension, setup\nsetup(ext_modules=[Extension('fastsum', ['fastsum.c'])])\n",
+		"fastsum.c":      fastsumC,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _ := wheelsrc.SHA256(sdist)
+	b, _ := os.ReadFile(filepath.Join(dir, "pylock.toml"))
+	b = fmt.Appendf(b, "\n[[packages]]\nname = \"fastsum\"\nversion = \"1.0\"\n\n[packages.sdist]\nname = \"fastsum-1.0.tar.gz\"\npath = \"wheelhouse/fastsum-1.0.tar.gz\"\nhashes = {sha256 = %q}\n", sum)
+	os.WriteFile(filepath.Join(dir, "pylock.toml"), b, 0o644)
+	o.BuildBase = filepath.Join(dir, "build-base.lock")
+	o.RebuildSources = true
+	res := run(t, o)
+	var got *build.SourceBuildResult
+	for i, sb := range res.Platforms[0].SourceBuilds {
+		if sb.Package == "fastsum" {
+			got = &res.Platforms[0].SourceBuilds[i]
+		}
+	}
+	if got == nil || got.Wheel != "fastsum-1.0-cp311-cp311-linux_x86_64.whl" {
+		t.Fatalf("source builds %+v", res.Platforms[0].SourceBuilds)
+	}
+	t.Logf("fastsum compiled in %.1fs, rebuilt byte-identical: %v", got.Seconds, *got.Identical)
+	out := runInImage(t, res, "import fastsum, tinyfmt, greetlib, shutil; print(fastsum.add(40, 2), fastsum.__file__.endswith('.so'), shutil.which('gcc'))")
+	if out != "42 True None\n" {
+		t.Errorf("in the image: %q", out)
+	}
+}

@@ -198,6 +198,15 @@ func (s *sourceBuilds) find(name string) (lock.Package, bool) {
 	return lock.Package{}, false
 }
 
+func anySdist(cs []chosenWheel) bool {
+	for _, c := range cs {
+		if c.sdist {
+			return true
+		}
+	}
+	return false
+}
+
 // sourceKey is what the dependencies layer's cache key adds when a wheel
 // is built from source: the build image and every lock build requirements
 // come from. It records the builds in the build-info (by sdist and hash).

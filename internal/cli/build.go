@@ -94,6 +94,7 @@ func addWheelSourceFlags(f *pflag.FlagSet, o *build.Options) {
 	f.StringArrayVar(&o.FindLinks, "find-links", nil, "directory of wheels (a wheelhouse; repeatable); without --index-url no index is used (air-gapped)")
 	f.StringVar(&o.IndexURL, "index-url", "", "package index (PEP 691/503 simple API); default https://pypi.org/simple/")
 	f.StringArrayVar(&o.ExtraIndexURLs, "extra-index-url", nil, "additional package index (repeatable)")
+	f.StringVar(&o.BuildBase, "build-base", "", "Debian base lock that source builds run in: the runtime base's packages plus compilers and headers (default: the runtime base)")
 	f.StringVar(&o.BuildLock, "build-lock", "", "lock of build requirements for source builds (a requirements file with --hash lines), searched after the project's lock")
 	f.StringVar(&o.CacheDir, "cache-dir", "", "wheel and layer cache (default: the user cache dir/pinwheel)")
 }
