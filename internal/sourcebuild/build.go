@@ -18,6 +18,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/container"
 	"pinwheel.dev/pinwheel/internal/pep"
+	"pinwheel.dev/pinwheel/internal/safefs"
 	"pinwheel.dev/pinwheel/internal/wheel"
 )
 
@@ -204,7 +205,7 @@ func (b *Builder) run(ctx context.Context, req Request, work, top string) (Resul
 		name = filepath.Base(req.Sdist)
 	}
 	var r result
-	if b, err := os.ReadFile(filepath.Join(work, "out", ".result.json")); err == nil {
+	if b, err := safefs.ReadFile(ctx, filepath.Join(work, "out"), filepath.Join(work, "out", ".result.json"), 1<<20); err == nil {
 		_ = json.Unmarshal(b, &r)
 	}
 	switch {

@@ -29,20 +29,20 @@ func lookup(dir string) (Result, bool) {
 	return Result{Wheel: p, Filename: entries[0].Name(), SHA256: sum, CacheHit: true}, true
 }
 
-// keep copies the built wheel src into dir as name, whole (temp file in
-// dir, then rename), and returns its path and sha256.
+// keep copies the built wheel src (a regular file inside its directory)
+// into dir as name, whole (temp file in dir, then rename), and returns its
+// path and sha256.
 func keep(src, dir, name string) (string, string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", err
 	}
-	in, err := os.Open(src)
+	// The backend wrote src: a link out of its directory is refused, never
+	// followed on the host.
+	in, err := safefs.Open(filepath.Dir(src), src)
 	if err != nil {
-		return "", "", fmt.Errorf("the backend reported %s but wrote no such file: %w", name, err)
+		return "", "", fmt.Errorf("the backend reported %s: %w", name, err)
 	}
 	defer in.Close()
-	if st, err := in.Stat(); err != nil || !st.Mode().IsRegular() {
-		return "", "", fmt.Errorf("%s is not a regular file", name)
-	}
 	tmp, err := os.CreateTemp(dir, ".incoming-*")
 	if err != nil {
 		return "", "", err
