@@ -143,7 +143,15 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 	if src, err := sourceKey(chosen, in, base); err != nil {
 		return nil, false, nil, err
 	} else if src != "" {
-		keyParts = append(keyParts, src)
+		if sb.client, err = getClient(); err != nil {
+			return nil, false, nil, err
+		}
+		depMats, depKeys, err := sb.plan(ctx, chosen)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		keyParts = append(append(keyParts, src), depKeys...)
+		mats = append(mats, depMats...)
 	}
 	for _, c := range chosen {
 		keyParts = append(keyParts, c.artifact.Name+"="+c.sha256)
@@ -166,7 +174,6 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		if err != nil {
 			return nil, err
 		}
-		sb.client = client
 		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, cfg.Python, venvScheme(stage, cfg.Python), o, srcs, sb)
 		pr.SourceBuilds = sb.results
 		if err != nil {

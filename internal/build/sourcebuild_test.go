@@ -85,6 +85,9 @@ func TestBuildSdistOnlyDependency(t *testing.T) {
 	if !strings.Contains(string(res.Provenance), "tinyfmt-1.0.tar.gz") || !strings.Contains(string(res.Provenance), sdistSum) {
 		t.Error("provenance does not name the sdist by hash")
 	}
+	if !strings.Contains(string(res.Provenance), "?build-requirement-of=tinyfmt-1.0.tar.gz") {
+		t.Error("provenance does not name the build requirements")
+	}
 	out := runInImage(t, res, "import tinyfmt, greetlib, importlib.metadata as m; print(tinyfmt.shout(greetlib.greet('pinwheel')), m.version('tinyfmt'))")
 	if out != "HELLO, PINWHEEL!! 1.0\n" {
 		t.Errorf("in the image: %q", out)

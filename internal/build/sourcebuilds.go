@@ -64,20 +64,65 @@ type sourceBuilds struct {
 	list    lister
 	srcs    wheelSources
 	o       *Options
+	plans   map[string]buildPlan // by sdist file name, from plan
 	results []SourceBuildResult
+}
+
+// buildPlan is what one sdist's build needs, known before it runs.
+type buildPlan struct {
+	system sourcebuild.BuildSystem
+	deps   []sourcebuild.Dep
+}
+
+// plan fetches every chosen sdist, reads its [build-system] and resolves
+// its build requirements, so the dependency layer's cache key and the
+// provenance name the exact build requirement wheels whether or not a
+// build runs. It returns those wheels as materials and key parts.
+func (s *sourceBuilds) plan(ctx context.Context, chosen []chosenWheel) ([]attest.Material, []string, error) {
+	var sdists []chosenWheel
+	for _, c := range chosen {
+		if c.sdist {
+			sdists = append(sdists, c)
+		}
+	}
+	if len(sdists) == 0 {
+		return nil, nil, nil
+	}
+	fetched, problems := fetchChosen(ctx, s.client, sdists, s.o, s.srcs)
+	if err := s.srcs.artifactsError(problems); err != nil {
+		return nil, nil, err
+	}
+	s.plans = map[string]buildPlan{}
+	var mats []attest.Material
+	var keys []string
+	for i, c := range sdists {
+		bs, err := sourcebuild.ReadBuildSystem(fetched[i].Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		deps, err := s.requirements(ctx, c, bs)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.plans[c.artifact.Name] = buildPlan{system: bs, deps: deps}
+		keys = append(keys, "build "+c.artifact.Name+" with "+bs.Backend)
+		for _, d := range deps {
+			keys = append(keys, "  "+d.Filename+"="+d.SHA256)
+			mats = append(mats, attest.Material{Name: d.Filename, URI: "pkg:pypi/" + d.Filename + "?build-requirement-of=" + c.artifact.Name,
+				Digest: map[string]string{"sha256": d.SHA256}})
+		}
+	}
+	return mats, keys, nil
 }
 
 // build turns the fetched sdist of c into a wheel that fits the target and
 // returns its path and file name.
 func (s *sourceBuilds) build(ctx context.Context, c chosenWheel, sdistPath string) (string, string, error) {
-	bs, err := sourcebuild.ReadBuildSystem(sdistPath)
-	if err != nil {
-		return "", "", err
+	plan, ok := s.plans[c.artifact.Name]
+	if !ok {
+		return "", "", fmt.Errorf("%s: no build plan (internal error)", c.artifact.Name)
 	}
-	deps, err := s.requirements(ctx, c, bs)
-	if err != nil {
-		return "", "", err
-	}
+	bs, deps := plan.system, plan.deps
 	rc, err := container.Detect()
 	if err != nil {
 		return "", "", fmt.Errorf("%s %s has no wheel for %s, only %s, and building it needs runc: %w", c.pkg.Name, c.pkg.Version, s.target, c.artifact.Name, err)
@@ -208,8 +253,9 @@ func anySdist(cs []chosenWheel) bool {
 }
 
 // sourceKey is what the dependencies layer's cache key adds when a wheel
-// is built from source: the build image and every lock build requirements
-// come from. It records the builds in the build-info (by sdist and hash).
+// is built from source: the sdists and the build image (plan adds the
+// build requirements). It records the builds in the build-info (by sdist
+// and hash).
 func sourceKey(chosen []chosenWheel, in *inputs, base v1.Image) (string, error) {
 	var parts []string
 	for _, c := range chosen {
@@ -226,10 +272,7 @@ func sourceKey(chosen []chosenWheel, in *inputs, base v1.Image) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	parts = append(parts, "built in "+d.String(), "lock "+in.info.LockHash)
-	if in.buildLock != nil {
-		parts = append(parts, "build lock "+lock.Hash(in.buildLock))
-	}
+	parts = append(parts, "built in "+d.String())
 	return fmt.Sprint(parts), nil
 }
 
