@@ -108,8 +108,11 @@ func (s *sourceBuilds) plan(ctx context.Context, chosen []chosenWheel) ([]attest
 		keys = append(keys, "build "+c.artifact.Name+" with "+bs.Backend)
 		for _, d := range deps {
 			keys = append(keys, "  "+d.Filename+"="+d.SHA256)
-			mats = append(mats, attest.Material{Name: d.Filename, URI: "pkg:pypi/" + d.Filename + "?build-requirement-of=" + c.artifact.Name,
-				Digest: map[string]string{"sha256": d.SHA256}})
+			uri := "pkg:pypi/" + d.Filename
+			if wn, err := pep.ParseWheelFilename(d.Filename); err == nil {
+				uri = "pkg:pypi/" + wn.NormalizedName() + "@" + wn.Version + "?file_name=" + d.Filename
+			}
+			mats = append(mats, attest.Material{Name: d.Filename, URI: uri, Digest: map[string]string{"sha256": d.SHA256}})
 		}
 	}
 	return mats, keys, nil
