@@ -16,6 +16,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/build"
 	"pinwheel.dev/pinwheel/internal/build/wheelsrc"
 	"pinwheel.dev/pinwheel/internal/container"
+	"pinwheel.dev/pinwheel/internal/debian/debiantest"
 	"pinwheel.dev/pinwheel/internal/sourcebuild/sdisttest"
 )
 
@@ -29,7 +30,7 @@ func sdistProject(t *testing.T) (dir string, o build.Options) {
 		t.Skip("builds from source under runc in a real Debian base")
 	}
 	if _, err := container.Detect(); err != nil {
-		t.Skip(err)
+		debiantest.Require(t, err.Error())
 	}
 	dir = copyTree(t, time.Now())
 	wh := filepath.Join(dir, "wheelhouse")
@@ -48,7 +49,7 @@ func sdistProject(t *testing.T) (dir string, o build.Options) {
 	for _, pat := range []string{"setuptools-*.whl", "wheel-*.whl"} {
 		m, _ := filepath.Glob(filepath.Join("/usr/share/python-wheels", pat))
 		if len(m) != 1 {
-			t.Skipf("no %s in /usr/share/python-wheels (apt-get install python3-setuptools-whl python3-wheel-whl)", pat)
+			debiantest.Require(t, "no "+pat+" in /usr/share/python-wheels (apt-get install python3-setuptools-whl python3-wheel-whl)")
 		}
 		w, _ := os.ReadFile(m[0])
 		os.WriteFile(filepath.Join(wh, filepath.Base(m[0])), w, 0o644)
@@ -120,7 +121,7 @@ func runInImage(t *testing.T, res *build.Result, code string) string {
 	t.Helper()
 	r, err := container.Detect()
 	if err != nil {
-		t.Skip(err)
+		debiantest.Require(t, err.Error())
 	}
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -17,6 +17,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/container"
 	"pinwheel.dev/pinwheel/internal/debian"
+	"pinwheel.dev/pinwheel/internal/debian/debiantest"
 	"pinwheel.dev/pinwheel/internal/sourcebuild"
 	"pinwheel.dev/pinwheel/internal/sourcebuild/sdisttest"
 )
@@ -39,7 +40,7 @@ func realBase(t *testing.T) v1.Image {
 	home, _ := os.UserHomeDir()
 	pool := filepath.Join(home, ".cache", "pinwheel", "apt-debs")
 	if _, err := os.Stat(pool); err != nil {
-		t.Skipf("no .deb pool at %s (scripts/setup.sh fills it)", pool)
+		debiantest.Require(t, "no .deb pool at "+pool+" (scripts/setup.sh fills it)")
 	}
 	b, err := debian.Assemble(context.Background(), l, &debian.Cache{Dir: filepath.Join(os.TempDir(), "pinwheel-test-debs"), Pools: []string{pool}}, "")
 	if err != nil {
@@ -54,7 +55,7 @@ func backendDeps(t *testing.T) []sourcebuild.Dep {
 	for _, pat := range []string{"setuptools-*.whl", "wheel-*.whl"} {
 		m, _ := filepath.Glob(filepath.Join(debianWheels, pat))
 		if len(m) != 1 {
-			t.Skipf("no %s in %s (apt-get install python3-setuptools-whl python3-wheel-whl)", pat, debianWheels)
+			debiantest.Require(t, "no "+pat+" in "+debianWheels+" (apt-get install python3-setuptools-whl python3-wheel-whl)")
 		}
 		deps = append(deps, sourcebuild.Dep{Filename: filepath.Base(m[0]), Path: m[0], SHA256: sha(t, m[0])})
 	}
@@ -77,7 +78,7 @@ func runc(t *testing.T) *container.Runc {
 	t.Helper()
 	r, err := container.Detect()
 	if err != nil {
-		t.Skip(err)
+		debiantest.Require(t, err.Error())
 	}
 	return r
 }
