@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -33,31 +32,12 @@ func sdistProject(t *testing.T) (dir string, o build.Options) {
 		debiantest.Require(t, err.Error())
 	}
 	dir = copyTree(t, time.Now())
-	wh := filepath.Join(dir, "wheelhouse")
-	sdist, err := sdisttest.Write(wh, "tinyfmt", "1.0", map[string]string{
-		"pyproject.toml": sdisttest.Pyproject("tinyfmt", "1.0", []string{"tinyfmt"}, ""),
-		"tinyfmt.py":     "def shout(s):\n    return s.upper() + '!'\n",
-	})
-	if err != nil {
+	if _, err := sdisttest.AddSdistDependency(dir); errors.Is(err, sdisttest.ErrNoBackendWheels) {
+		debiantest.Require(t, err.Error())
+	} else if err != nil {
 		t.Fatal(err)
 	}
-	sum, _ := wheelsrc.SHA256(sdist)
-	b, _ := os.ReadFile(filepath.Join(dir, "pylock.toml"))
-	b = fmt.Appendf(b, "\n[[packages]]\nname = \"tinyfmt\"\nversion = \"1.0\"\n\n[packages.sdist]\nname = \"tinyfmt-1.0.tar.gz\"\npath = \"wheelhouse/tinyfmt-1.0.tar.gz\"\nhashes = {sha256 = %q}\n", sum)
-	os.WriteFile(filepath.Join(dir, "pylock.toml"), b, 0o644)
-	var req strings.Builder
-	for _, pat := range []string{"setuptools-*.whl", "wheel-*.whl"} {
-		m, _ := filepath.Glob(filepath.Join("/usr/share/python-wheels", pat))
-		if len(m) != 1 {
-			debiantest.Require(t, "no "+pat+" in /usr/share/python-wheels (apt-get install python3-setuptools-whl python3-wheel-whl)")
-		}
-		w, _ := os.ReadFile(m[0])
-		os.WriteFile(filepath.Join(wh, filepath.Base(m[0])), w, 0o644)
-		sum, _ := wheelsrc.SHA256(m[0])
-		name, version, _ := strings.Cut(strings.TrimSuffix(filepath.Base(m[0]), "-py3-none-any.whl"), "-")
-		fmt.Fprintf(&req, "%s==%s \\\n    --hash=sha256:%s\n", name, version, sum)
-	}
-	os.WriteFile(filepath.Join(dir, "build-requirements.txt"), []byte(req.String()), 0o644)
+	wh := filepath.Join(dir, "wheelhouse")
 	o = opts(dir, t.TempDir())
 	o.FindLinks = []string{wh}
 	o.BuildLock = filepath.Join(dir, "build-requirements.txt")
@@ -165,9 +145,9 @@ func TestBuildCExtensionSdist(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum, _ := wheelsrc.SHA256(sdist)
-	b, _ := os.ReadFile(filepath.Join(dir, "pylock.toml"))
-	b = fmt.Appendf(b, "\n[[packages]]\nname = \"fastsum\"\nversion = \"1.0\"\n\n[packages.sdist]\nname = \"fastsum-1.0.tar.gz\"\npath = \"wheelhouse/fastsum-1.0.tar.gz\"\nhashes = {sha256 = %q}\n", sum)
-	os.WriteFile(filepath.Join(dir, "pylock.toml"), b, 0o644)
+	if err := sdisttest.AppendPylockSdist(filepath.Join(dir, "pylock.toml"), "fastsum", "1.0", sum); err != nil {
+		t.Fatal(err)
+	}
 	o.BuildBase = filepath.Join(dir, "build-base.lock")
 	o.RebuildSources = true
 	res := run(t, o)
