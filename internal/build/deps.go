@@ -55,6 +55,16 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, groups, 
 				continue
 			}
 		}
+		if tree, ok, err := srcs.packTree(p); ok || err != nil {
+			if err != nil {
+				pr := srcs.newProblem(p, ProblemOther)
+				pr.Detail, pr.Fix = err.Error(), "make the source tree readable, inside the project"
+				problems = append(problems, pr)
+				continue
+			}
+			out = append(out, chosenWheel{pkg: p, artifact: tree, sha256: tree.Hashes["sha256"], sdist: true})
+			continue
+		}
 		a, err := selectWheel(ctx, p, target, allowUnhashed, list)
 		if sd, ok := sdistFallback(ctx, p, err, list); ok {
 			out = append(out, chosenWheel{pkg: p, artifact: sd, sha256: sd.Hashes["sha256"], sdist: true})

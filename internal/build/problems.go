@@ -97,10 +97,12 @@ type wheelSources struct {
 	indexURL  string // --index-url as given
 	projDir   string
 	lockPath  string
+	lockDir   string // local source trees are relative to it
+	cacheDir  string // packed source trees go under it
 }
 
 func sourcesOf(o *Options, lockPath string) wheelSources {
-	return wheelSources{findLinks: o.FindLinks, indexURL: o.IndexURL, projDir: o.Dir, lockPath: lockPath}
+	return wheelSources{findLinks: o.FindLinks, indexURL: o.IndexURL, projDir: o.Dir, lockPath: lockPath, lockDir: o.lockDir, cacheDir: o.CacheDir}
 }
 
 // newProblem starts a problem for p at its lock position.

@@ -166,3 +166,50 @@ func TestBuildCExtensionSdist(t *testing.T) {
 		t.Errorf("in the image: %q", out)
 	}
 }
+
+// A uv workspace member — an editable source tree inside the project — is
+// packed (its hash names the source) and built into a wheel like an sdist;
+// the image imports it, and changing the member's code changes the image.
+func TestBuildWorkspaceMemberFromSource(t *testing.T) {
+	dir, o := sdistProject(t)
+	member := filepath.Join(dir, "libs", "shouty")
+	os.MkdirAll(member, 0o755)
+	os.WriteFile(filepath.Join(member, "pyproject.toml"), []byte(sdisttest.Pyproject("shouty", "0.1", []string{"shouty"}, "")), 0o644)
+	os.WriteFile(filepath.Join(member, "shouty.py"), []byte("def shout(s):\n    return s.upper()\n"), 0o644)
+	sum, _ := wheelsrc.SHA256(filepath.Join(dir, "wheelhouse", "greetlib-1.0.0-py3-none-any.whl"))
+	uv := `version = 1
+requires-python = ">=3.11"
+
+[[package]]
+name = "greetlib"
+version = "1.0.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ url = "https://files.example.invalid/greetlib-1.0.0-py3-none-any.whl", hash = "sha256:` + sum + `" }]
+
+[[package]]
+name = "hello"
+version = "1.0.0"
+source = { editable = "." }
+dependencies = [{ name = "greetlib" }, { name = "shouty" }]
+
+[[package]]
+name = "shouty"
+version = "0.1"
+source = { editable = "libs/shouty" }
+`
+	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(uv), 0o644)
+	rewriteConfig(t, dir, "lockfile: pylock.toml", "lockfile: uv.lock")
+	res := run(t, o)
+	sb := res.Platforms[0].SourceBuilds
+	if len(sb) != 1 || sb[0].Source != "shouty-0.1.tar.gz" || sb[0].Wheel != "shouty-0.1-py3-none-any.whl" {
+		t.Fatalf("source builds %+v", sb)
+	}
+	if out := runInImage(t, res, "import shouty, greetlib; print(shouty.shout(greetlib.greet('member')))"); out != "HELLO, MEMBER!\n" {
+		t.Errorf("in the image: %q", out)
+	}
+	os.WriteFile(filepath.Join(member, "shouty.py"), []byte("def shout(s):\n    return s.upper() + '!!'\n"), 0o644)
+	changed := run(t, o)
+	if changed.Digest == res.Digest || changed.BuildInfo.SourceBuilds[0].SourceSHA256 == res.BuildInfo.SourceBuilds[0].SourceSHA256 {
+		t.Errorf("a changed member gave digest %s (was %s), source %+v", changed.Digest, res.Digest, changed.BuildInfo.SourceBuilds)
+	}
+}

@@ -1,9 +1,12 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -152,4 +155,25 @@ func recordSourceBuild(in *inputs, c chosenWheel) {
 	}
 	in.info.SourceBuilds = append(in.info.SourceBuilds, attest.SourceBuild{Package: c.pkg.Name, Version: c.pkg.Version,
 		Source: c.artifact.Name, SourceSHA256: c.sha256})
+}
+
+// packTree packs p's local source tree (a directory or editable source
+// other than the project itself: a workspace member, a vendored library)
+// into an sdist-shaped archive under the cache, to be built like an sdist;
+// its hash names the source. ok is false for other sources.
+func (s wheelSources) packTree(p lock.Package) (lock.Artifact, bool, error) {
+	if (p.Source.Kind != lock.SourceDirectory && p.Source.Kind != lock.SourceEditable) || p.Source.Path == "" {
+		return lock.Artifact{}, false, nil
+	}
+	dir := p.Source.Path
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(s.lockDir, dir)
+	}
+	version := cmp.Or(p.Version, "0")
+	top := strings.ReplaceAll(p.Name, "-", "_") + "-" + version
+	path, sum, err := sourcebuild.Pack(dir, top, filepath.Join(s.cacheDir, "sourcetrees"), time.Unix(0, 0))
+	if err != nil {
+		return lock.Artifact{}, true, err
+	}
+	return lock.Artifact{Kind: lock.ArtifactSdist, Name: top + ".tar.gz", Path: path, Hashes: map[string]string{"sha256": sum}}, true, nil
 }
