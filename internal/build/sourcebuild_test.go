@@ -177,26 +177,12 @@ func TestBuildWorkspaceMemberFromSource(t *testing.T) {
 	os.WriteFile(filepath.Join(member, "pyproject.toml"), []byte(sdisttest.Pyproject("shouty", "0.1", []string{"shouty"}, "")), 0o644)
 	os.WriteFile(filepath.Join(member, "shouty.py"), []byte("def shout(s):\n    return s.upper()\n"), 0o644)
 	sum, _ := wheelsrc.SHA256(filepath.Join(dir, "wheelhouse", "greetlib-1.0.0-py3-none-any.whl"))
-	uv := `version = 1
-requires-python = ">=3.11"
-
-[[package]]
-name = "greetlib"
-version = "1.0.0"
-source = { registry = "https://pypi.org/simple" }
-wheels = [{ url = "https://files.example.invalid/greetlib-1.0.0-py3-none-any.whl", hash = "sha256:` + sum + `" }]
-
-[[package]]
-name = "hello"
-version = "1.0.0"
-source = { editable = "." }
-dependencies = [{ name = "greetlib" }, { name = "shouty" }]
-
+	uv := helloUVLock(sum, `[{ name = "greetlib" }, { name = "shouty" }]`, `
 [[package]]
 name = "shouty"
 version = "0.1"
 source = { editable = "libs/shouty" }
-`
+`)
 	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(uv), 0o644)
 	rewriteConfig(t, dir, "lockfile: pylock.toml", "lockfile: uv.lock")
 	res := run(t, o)
