@@ -12,6 +12,7 @@ import (
 	"sort"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/renameio/v2"
 
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/lock"
@@ -155,16 +156,11 @@ func placeFile(ctx context.Context, dir, name, src, sha string) (bool, error) {
 		return false, err
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(dir, ".pinwheel-fetch-*")
+	tmp, err := renameio.NewPendingFile(dst, renameio.WithTempDir(dir), renameio.WithStaticPermissions(0o644))
 	if err != nil {
 		return false, err
 	}
-	defer func() {
-		if tmp != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer tmp.Cleanup()
 	h := sha256.New()
 	if _, err := io.Copy(io.MultiWriter(tmp, h), safefs.ContextReader(ctx, in)); err != nil {
 		return false, fmt.Errorf("write %s: %w", dst, err)
@@ -172,18 +168,5 @@ func placeFile(ctx context.Context, dir, name, src, sha string) (bool, error) {
 	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
 		return false, fmt.Errorf("%s changed in the cache (sha256 %s, verified %s): not written", src, got, sha)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return false, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return false, err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return false, err
-	}
-	tmp = nil
-	return true, nil
+	return true, tmp.CloseAtomicallyReplace()
 }

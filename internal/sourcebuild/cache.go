@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/google/renameio/v2"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"pinwheel.dev/pinwheel/internal/safefs"
@@ -43,32 +44,17 @@ func keep(src, dir, name string) (string, string, error) {
 		return "", "", fmt.Errorf("the backend reported %s: %w", name, err)
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(dir, ".incoming-*")
+	dst := filepath.Join(dir, name)
+	tmp, err := renameio.NewPendingFile(dst, renameio.WithTempDir(dir), renameio.WithStaticPermissions(0o644))
 	if err != nil {
 		return "", "", err
 	}
-	defer func() {
-		if tmp != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer tmp.Cleanup()
 	h := sha256.New()
 	if _, err := io.Copy(io.MultiWriter(tmp, h), in); err != nil {
 		return "", "", err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return "", "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", "", err
-	}
-	dst := filepath.Join(dir, name)
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return "", "", err
-	}
-	tmp = nil
-	return dst, hex.EncodeToString(h.Sum(nil)), nil
+	return dst, hex.EncodeToString(h.Sum(nil)), tmp.CloseAtomicallyReplace()
 }
 
 // chownTree gives dir and everything under it (never following links) to uid.
