@@ -47,14 +47,15 @@ type Request struct {
 	Deps        []Dep
 	Epoch       time.Time // SOURCE_DATE_EPOCH
 	CacheDir    string    // built wheels: CacheDir/sourcebuild; rootfs: CacheDir/rootfs
-	// Fresh builds even when a wheel is cached (to check reproducibility);
+	// Fresh builds even when a wheel is cached, to check reproducibility:
+	// the result has the wheel's SHA256 but no Wheel;
 	// the cache is left as it was.
 	Fresh bool
 }
 
 // Result is a built wheel.
 type Result struct {
-	Wheel    string `json:"-"` // path of the wheel (in the cache, or a temp dir for Fresh builds)
+	Wheel    string `json:"-"` // path of the wheel in the cache ("" for Fresh builds: only SHA256)
 	Filename string `json:"filename"`
 	SHA256   string `json:"sha256"`
 	CacheHit bool   `json:"cacheHit"`
@@ -99,13 +100,15 @@ func (b *Builder) Build(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	dest := cached
-	if req.Fresh {
-		if dest, err = os.MkdirTemp("", "pinwheel-rebuilt-*"); err != nil {
+	built := filepath.Join(work, "out", res.Filename)
+	if req.Fresh { // only its hash is wanted; the wheel goes with work
+		if res.SHA256, err = safefs.SHA256(filepath.Dir(built), built); err != nil {
 			return Result{}, err
 		}
+		res.Duration = time.Since(start)
+		return res, nil
 	}
-	if res.Wheel, res.SHA256, err = keep(filepath.Join(work, "out", res.Filename), dest, res.Filename); err != nil {
+	if res.Wheel, res.SHA256, err = keep(built, cached, res.Filename); err != nil {
 		return Result{}, err
 	}
 	res.Duration = time.Since(start)

@@ -85,9 +85,11 @@ func runc(t *testing.T) *container.Runc {
 
 // A pure-Python sdist becomes a wheel built by setuptools inside the real
 // base image, with no network; the second build comes from the cache, and
-// a fresh rebuild is byte-identical.
+// a fresh rebuild is byte-identical. Nothing is left in the temp dir.
 func TestBuildPureSdistWithSetuptools(t *testing.T) {
 	img, r, deps := realBase(t), runc(t), backendDeps(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	probe := "import socket\nNET = [n for _, n in socket.if_nameindex()]\n"
 	sdist, err := sdisttest.Write(t.TempDir(), "tinyfmt", "1.0", map[string]string{
 		"pyproject.toml": sdisttest.Pyproject("tinyfmt", "1.0", []string{"tinyfmt", "tinyfmt_net"}, ""),
@@ -127,6 +129,9 @@ func TestBuildPureSdistWithSetuptools(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("rebuilt in %v: byte-identical %v", fresh.Duration, fresh.SHA256 == first.SHA256)
+	if left, _ := os.ReadDir(tmp); len(left) > 0 || fresh.Wheel != "" {
+		t.Errorf("left in the temp dir: %v; fresh wheel %q", left, fresh.Wheel)
+	}
 	if fresh.CacheHit || fresh.SHA256 != first.SHA256 {
 		t.Errorf("fresh rebuild sha256:%s (hit %v), first sha256:%s: setuptools with SOURCE_DATE_EPOCH should be byte-identical", fresh.SHA256, fresh.CacheHit, first.SHA256)
 	}
