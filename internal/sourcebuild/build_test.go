@@ -42,7 +42,7 @@ func realBase(t *testing.T) v1.Image {
 	if _, err := os.Stat(pool); err != nil {
 		debiantest.Require(t, "no .deb pool at "+pool+" (scripts/setup.sh fills it)")
 	}
-	b, err := debian.Assemble(context.Background(), l, &debian.Cache{Dir: filepath.Join(os.TempDir(), "pinwheel-test-debs"), Pools: []string{pool}}, "")
+	b, err := debian.Assemble(context.Background(), l, &debian.Cache{Dir: t.TempDir(), Pools: []string{pool}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
