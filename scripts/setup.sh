@@ -21,6 +21,10 @@ command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || optional_pkgs+=(runc
 # Debian's runc, and kube-proxy programs Services with iptables.
 command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || optional_pkgs+=(iptables)
 command -v podman >/dev/null 2>&1 || optional_pkgs+=(podman)
+# Source builds are tested with Debian's own wheels of the setuptools
+# backend (internal/sourcebuild, internal/build).
+compgen -G "/usr/share/python-wheels/setuptools-*.whl" >/dev/null || optional_pkgs+=(python3-setuptools-whl)
+compgen -G "/usr/share/python-wheels/wheel-*.whl" >/dev/null || optional_pkgs+=(python3-wheel-whl)
 
 all_pkgs=("${need_pkgs[@]}" "${optional_pkgs[@]}")
 if ((${#all_pkgs[@]})); then
@@ -54,7 +58,7 @@ fi
 # so building the examples (the demo, the tests) needs no mirror.
 pool="$HOME/.cache/pinwheel/apt-debs"
 missing=()
-for lock in examples/*/base.lock; do
+for lock in examples/*/base.lock examples/*/build-base.lock; do
 	while read -r name version arch; do
 		[ -e "$pool/${name}_${version//:/%3a}_${arch}.deb" ] || missing+=("$name=$version")
 	done < <(awk '/^\[\[/ { sec = $0 } sec == "[[package]]" && $1 == "name" { n = $3 }

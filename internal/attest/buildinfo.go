@@ -32,6 +32,19 @@ type BuildInfo struct {
 	DurationMS   int64     `json:"durationMs,omitempty"`
 	CacheHits    int       `json:"cacheHits,omitempty"`
 	CacheMisses  int       `json:"cacheMisses,omitempty"`
+	// SourceBuilds are the packages installed from a wheel pinwheel built
+	// from source (the lock allows no wheel for the target).
+	SourceBuilds []SourceBuild `json:"sourceBuilds,omitempty"`
+}
+
+// SourceBuild records a package installed from a wheel built from its
+// source distribution, named by file and hash (the build's own facts —
+// wheel hash, backend, requirements — are in the build result).
+type SourceBuild struct {
+	Package      string `json:"package"`
+	Version      string `json:"version"`
+	Source       string `json:"source"` // the sdist's file name
+	SourceSHA256 string `json:"sourceSha256"`
 }
 
 // Annotation keys under which BuildInfo travels on images and pods.

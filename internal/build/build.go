@@ -46,6 +46,9 @@ type PlatformResult struct {
 	// from (or that it was assumed): "glibc 2.36 (from /usr/lib/...)".
 	Libc   string        `json:"libc,omitempty"`
 	Layers []LayerResult `json:"layers"`
+	// SourceBuilds are the wheels built from source for this platform in
+	// this run (none when the dependencies layer came from the cache).
+	SourceBuilds []SourceBuildResult `json:"sourceBuilds,omitempty"`
 }
 
 // LayerResult describes a layer pinwheel added.

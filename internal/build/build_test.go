@@ -237,7 +237,15 @@ func TestBuildRefuses(t *testing.T) {
 			s := strings.Replace(string(b), "[[packages.wheels]]\nname = \"greetlib-1.0.0-py3-none-any.whl\"\npath = \"wheelhouse/greetlib-1.0.0-py3-none-any.whl\"",
 				"[packages.sdist]\nname = \"greetlib-1.0.0.tar.gz\"\npath = \"greetlib-1.0.0.tar.gz\"", 1)
 			os.WriteFile(p, []byte(s), 0o644)
-		}, "does not build from source"},
+		}, "absent: greetlib-1.0.0.tar.gz is in no source searched"}, // found, it would be built from source
+		{"sdist_only_unhashed", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "pylock.toml")
+			b, _ := os.ReadFile(p)
+			s := strings.Replace(string(b), "[[packages.wheels]]\nname = \"greetlib-1.0.0-py3-none-any.whl\"\npath = \"wheelhouse/greetlib-1.0.0-py3-none-any.whl\"",
+				"[packages.sdist]\nname = \"greetlib-1.0.0.tar.gz\"\npath = \"greetlib-1.0.0.tar.gz\"", 1)
+			s = s[:strings.Index(s, "hashes = ")] + "hashes = {sha512 = \"" + strings.Repeat("ab", 64) + "\"}\n"
+			os.WriteFile(p, []byte(s), 0o644)
+		}, "only when the lock pins the sdist by sha256"},
 		{"bad_config", func(t *testing.T, dir string) {
 			rewriteConfig(t, dir, "user: \"65532\"", "user: [1]")
 		}, "pinwheel.yaml:"},

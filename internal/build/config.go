@@ -1,10 +1,7 @@
 package build
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
-	"os"
 	"path"
 	"strconv"
 	"time"
@@ -14,19 +11,6 @@ import (
 )
 
 var zeroTime time.Time
-
-func sha256File(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
 
 func readAll(rc io.ReadCloser) ([]byte, error) {
 	defer rc.Close()

@@ -28,23 +28,21 @@ type chosenWheel struct {
 	pkg      lock.Package
 	artifact lock.Artifact
 	sha256   string
+	sdist    bool // artifact is a source distribution to build (no wheel fits)
 }
 
-// chooseWheels picks, for every package of the lock's selection
-// (lock.Select: the production set plus pinwheel.yaml's groups and
-// extras) the target installs, the wheel wheel.Select says fits best among
-// the files the lock names (or, for locks that record only hashes, among
-// the wheels list offers with one of those hashes). Packages whose marker
-// is false for the target (evaluated with the selection's extras and
-// dependency groups) are skipped; a package with no fitting wheel is an
-// error naming it and what to do.
-func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, want lock.Want, allowUnhashed bool, list lister) ([]chosenWheel, error) {
-	sel, err := lock.Select(l, want)
-	if err != nil {
-		return nil, err
-	}
+// chooseWheels picks, for every package of the selection (lock.Select:
+// the production set plus pinwheel.yaml's groups and extras) the target
+// installs, the wheel wheel.Select says fits best among the files the lock
+// names (or, for locks that record only hashes, among the wheels list
+// offers with one of those hashes). Packages whose marker is false for the
+// target (evaluated with the selection's extras and dependency groups) are
+// skipped. Every package is tried: those without a usable wheel come back
+// as problems, each naming its lock line and what to do.
+func chooseWheels(ctx context.Context, sel *lock.Selection, target pep.Target, allowUnhashed bool, list lister, srcs wheelSources) ([]chosenWheel, []ArtifactProblem) {
 	env := sel.Env(pep.EnvironmentFor(target))
 	var out []chosenWheel
+	var problems []ArtifactProblem
 	for _, p := range sel.Packages {
 		if isProjectItself(p) {
 			continue
@@ -52,24 +50,44 @@ func chooseWheels(ctx context.Context, l *lock.Lock, target pep.Target, want loc
 		if p.Marker != "" {
 			m, err := pep.ParseMarker(p.Marker)
 			if err != nil {
-				return nil, fmt.Errorf("%s: marker %q: %w", p.Name, p.Marker, err)
+				problems = append(problems, srcs.selectProblem(p, target.String(), fmt.Errorf("marker %q: %w", p.Marker, err)))
+				continue
 			}
 			if ok, err := m.EvaluateWithExtras(env, sel.Extras...); err != nil || !ok {
 				continue
 			}
 		}
+		if tree, ok, err := srcs.packTree(p); ok || err != nil {
+			if err != nil {
+				pr := srcs.newProblem(p, ProblemOther)
+				pr.Detail, pr.Fix = err.Error(), "make the source tree readable, inside the project"
+				problems = append(problems, pr)
+				continue
+			}
+			out = append(out, chosenWheel{pkg: p, artifact: tree, sha256: tree.Hashes["sha256"], sdist: true})
+			continue
+		}
 		a, err := selectWheel(ctx, p, target, allowUnhashed, list)
+		if sd, ok := sdistFallback(ctx, p, err, list); ok {
+			out = append(out, chosenWheel{pkg: p, artifact: sd, sha256: sd.Hashes["sha256"], sdist: true})
+			continue
+		}
 		if err != nil {
-			return nil, err
+			problems = append(problems, srcs.selectProblem(p, target.String(), err))
+			continue
 		}
 		sum := a.Hashes["sha256"]
 		if sum == "" && !allowUnhashed {
-			return nil, fmt.Errorf("package %s %s: %s has no sha256 in the lock (lock with hashes, or pass --allow-unhashed)", p.Name, p.Version, a.Name)
+			pr := srcs.newProblem(p, ProblemUnhashed)
+			pr.Filename, pr.Detail = a.Name, a.Name+" has no sha256 in the lock"
+			pr.Fix = "lock with sha256 hashes, or pass --allow-unhashed"
+			problems = append(problems, pr)
+			continue
 		}
 		out = append(out, chosenWheel{pkg: p, artifact: a, sha256: sum})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].artifact.Name < out[j].artifact.Name })
-	return out, nil
+	return out, problems
 }
 
 // selectWheel picks p's wheel among the files the lock names; for locks
@@ -139,17 +157,9 @@ func venvEntries(interpreter, python string) []image.Entry {
 // Requires-Python excludes it are refused; the lock's direct dependencies
 // get a REQUESTED file). It returns the materials for provenance and the
 // fetch facts (cache hits).
-func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage, python string, scheme wheel.Scheme, o *Options) ([]attest.Material, []pyindex.Fetched, error) {
-	wants := make([]pyindex.Want, len(chosen))
-	for i, c := range chosen {
-		wants[i] = pyindex.Want{Package: c.pkg.Name, Version: c.pkg.Version, Filename: c.artifact.Name,
-			URL: c.artifact.URL, Path: c.artifact.Path, Hashes: c.artifact.Hashes, Size: c.artifact.Size}
-		if c.artifact.Path != "" && !filepath.IsAbs(c.artifact.Path) && o.lockDir != "" {
-			wants[i].Path = filepath.Join(o.lockDir, c.artifact.Path)
-		}
-	}
-	fetched, err := client.Fetch(ctx, wants)
-	if err != nil {
+func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage, python string, scheme wheel.Scheme, o *Options, srcs wheelSources, sb *sourceBuilds) ([]attest.Material, []pyindex.Fetched, error) {
+	fetched, problems := fetchChosen(ctx, client, chosen, o, srcs)
+	if err := srcs.artifactsError(problems); err != nil {
 		return nil, nil, err
 	}
 	if err := os.MkdirAll(scheme.Purelib, 0o755); err != nil {
@@ -158,13 +168,41 @@ func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chose
 	var mats []attest.Material
 	for i, f := range fetched {
 		c := chosen[i]
-		if _, err := wheel.Install(ctx, f.Path, scheme, wheel.WithFilename(c.artifact.Name), wheel.WithModTime(o.epoch),
+		path, name := f.Path, c.artifact.Name
+		if c.sdist {
+			var err error
+			if path, name, err = sb.build(ctx, c, f.Path); err != nil {
+				return nil, nil, err
+			}
+		}
+		if _, err := wheel.Install(ctx, path, scheme, wheel.WithFilename(name), wheel.WithModTime(o.epoch),
 			wheel.WithLogger(o.Logger), wheel.WithRequested(c.pkg.Direct), wheel.WithPythonVersion(python)); err != nil {
-			return nil, nil, fmt.Errorf("install %s: %w", c.artifact.Name, err)
+			return nil, nil, fmt.Errorf("install %s: %w", name, err)
 		}
 		mats = append(mats, attest.Material{Name: c.artifact.Name,
 			URI:    "pkg:pypi/" + c.pkg.Name + "@" + c.pkg.Version + "?file_name=" + c.artifact.Name,
 			Digest: map[string]string{"sha256": f.SHA256}})
 	}
 	return mats, fetched, nil
+}
+
+// fetchChosen fetches every chosen file into the client's cache, verified;
+// each one that cannot be fetched is a problem.
+func fetchChosen(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, o *Options, srcs wheelSources) ([]pyindex.Fetched, []ArtifactProblem) {
+	wants := make([]pyindex.Want, len(chosen))
+	for i, c := range chosen {
+		wants[i] = pyindex.Want{Package: c.pkg.Name, Version: c.pkg.Version, Filename: c.artifact.Name,
+			URL: c.artifact.URL, Path: c.artifact.Path, Hashes: c.artifact.Hashes, Size: c.artifact.Size}
+		if c.artifact.Path != "" && !filepath.IsAbs(c.artifact.Path) && o.lockDir != "" {
+			wants[i].Path = filepath.Join(o.lockDir, c.artifact.Path)
+		}
+	}
+	fetched, errs := client.FetchEach(ctx, wants)
+	var problems []ArtifactProblem
+	for i, err := range errs {
+		if err != nil {
+			problems = append(problems, srcs.fetchProblem(chosen[i], err))
+		}
+	}
+	return fetched, problems
 }

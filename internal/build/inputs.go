@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -21,6 +22,7 @@ type inputs struct {
 	base      *image.Base
 	debian    *debian.Base // set when the base is assembled from base.debian
 	lock      *lock.Lock   // nil when DepsDir replaces the lock
+	buildLock *lock.Lock   // Options.BuildLock, when given
 	materials []attest.Material
 	params    map[string]any
 	epoch     time.Time
@@ -29,6 +31,11 @@ type inputs struct {
 }
 
 func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs, error) {
+	for _, d := range o.FindLinks {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return nil, &usageErr{fmt.Errorf("--find-links %s: not a directory (a wheelhouse: `pinwheel fetch --dest %s` fills one)", d, d)}
+		}
+	}
 	in := &inputs{platforms: cfg.Platforms}
 	if len(o.Platforms) > 0 {
 		in.platforms = o.Platforms
@@ -98,6 +105,11 @@ func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs,
 			return nil, err
 		}
 		o.lockDir = filepath.Dir(lp)
+		if o.BuildLock != "" {
+			if in.buildLock, err = lock.ParseFile(o.BuildLock); err != nil {
+				return nil, &usageErr{fmt.Errorf("--build-lock: %w", err)}
+			}
+		}
 		info.LockHash, info.LockFormat = lock.Hash(in.lock), string(in.lock.Format)
 	}
 	in.info = info

@@ -22,6 +22,15 @@ type Options struct {
 	IndexURL       string
 	ExtraIndexURLs []string
 	AllowUnhashed  bool
+	// BuildLock is a lock (a requirements file with hashes) of build
+	// requirements for source builds, searched after the project's lock.
+	BuildLock string
+	// BuildBase is a Debian base lock for source builds (the runtime
+	// base's packages plus compilers and headers); default: the runtime base.
+	BuildBase string
+	// RebuildSources builds every wheel made from source a second time,
+	// uncached, and reports whether the bytes are identical.
+	RebuildSources bool
 	CacheDir       string // wheels and layers; default: the user cache dir
 	// DepsDir, when set, is a directory tree used as the dependencies layer
 	// (placed at VenvDir) instead of installing the lock's wheels.

@@ -17,6 +17,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/image"
+	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/pep"
 	"pinwheel.dev/pinwheel/internal/pyindex"
 	"pinwheel.dev/pinwheel/internal/safefs"
@@ -47,7 +48,7 @@ func buildPlatform(ctx context.Context, cfg *config.Config, in *inputs, p v1.Pla
 		return nil, pr, nil, err
 	}
 	pr.Libc = libc
-	deps, hit, mats, err := depsLayer(ctx, cfg, in, p, target, o, lopts)
+	deps, hit, mats, err := depsLayer(ctx, cfg, in, p, target, o, lopts, &pr)
 	if err != nil {
 		return nil, pr, nil, err
 	}
@@ -97,7 +98,7 @@ func describeDeps(in *inputs) string {
 // depsLayer installs the lock's wheels (or copies DepsDir) into the venv at
 // VenvDir. The layer is cached under a key of everything that decides its
 // bytes, so an unchanged lock reuses it without fetching anything.
-func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, target pep.Target, o *Options, lopts []image.LayerOption) (v1.Layer, bool, []attest.Material, error) {
+func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platform, target pep.Target, o *Options, lopts []image.LayerOption, pr *PlatformResult) (v1.Layer, bool, []attest.Material, error) {
 	venv := venvEntries(cfg.Interpreter, cfg.Python)
 	if o.DepsDir != "" {
 		es, err := image.DirEntries(o.DepsDir, VenvDir)
@@ -118,12 +119,44 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		}
 		return client, nil
 	}
-	chosen, err := chooseWheels(ctx, in.lock, target, cfg.Want(), o.AllowUnhashed, newLister(getClient))
+	sel, err := lock.Select(in.lock, cfg.Want())
 	if err != nil {
 		return nil, false, nil, err
 	}
+	srcs := sourcesOf(o, in.lock.Path)
+	chosen, problems := chooseWheels(ctx, sel, target, o.AllowUnhashed, newLister(getClient), srcs)
+	if len(problems) > 0 {
+		// Say what fetching the others would find too: one run, every problem.
+		if client, err := getClient(); err == nil {
+			_, more := fetchChosen(ctx, client, chosen, o, srcs)
+			problems = append(problems, more...)
+		}
+		return nil, false, nil, srcs.artifactsError(problems)
+	}
 	var mats []attest.Material
 	keyParts := []string{layerFormat, p.String(), target.String(), cfg.Python, cfg.Interpreter, strconv.FormatInt(in.epoch.Unix(), 10), fmt.Sprint(lopts2mt(lopts))}
+	var base v1.Image
+	if anySdist(chosen) {
+		var err error
+		if base, err = buildBaseImage(ctx, cfg, in, o, p); err != nil {
+			return nil, false, nil, err
+		}
+	}
+	sb := &sourceBuilds{locks: []*lock.Lock{in.lock, in.buildLock}, target: target, image: base, interp: cfg.Interpreter, python: cfg.Python,
+		epoch: in.epoch, list: newLister(getClient), srcs: srcs, o: o}
+	if src, err := sourceKey(chosen, in, base); err != nil {
+		return nil, false, nil, err
+	} else if src != "" {
+		if sb.client, err = getClient(); err != nil {
+			return nil, false, nil, err
+		}
+		depMats, depKeys, err := sb.plan(ctx, chosen)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		keyParts = append(append(keyParts, src), depKeys...)
+		mats = append(mats, depMats...)
+	}
 	for _, c := range chosen {
 		keyParts = append(keyParts, c.artifact.Name+"="+c.sha256)
 		mats = append(mats, attest.Material{Name: c.artifact.Name,
@@ -145,7 +178,8 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		if err != nil {
 			return nil, err
 		}
-		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, cfg.Python, venvScheme(stage, cfg.Python), o)
+		got, fetched, err := fetchAndInstall(ctx, client, chosen, stage, cfg.Python, venvScheme(stage, cfg.Python), o, srcs, sb)
+		pr.SourceBuilds = sb.results
 		if err != nil {
 			return nil, err
 		}

@@ -69,9 +69,13 @@ func TestBuildSBOMAndCheckSelectTheSameSet(t *testing.T) {
 
 			var built []string
 			if tc.fixture != "workspace" {
-				chosen, err := chooseWheels(context.Background(), l, target, cfg.Want(), true, anyWheelOf(l))
+				sel, err := lock.Select(l, cfg.Want())
 				if err != nil {
 					t.Fatal(err)
+				}
+				chosen, problems := chooseWheels(context.Background(), sel, target, true, anyWheelOf(l), wheelSources{})
+				if len(problems) > 0 {
+					t.Fatalf("problems: %+v", problems)
 				}
 				for _, c := range chosen {
 					built = append(built, c.pkg.Name)

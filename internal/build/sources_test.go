@@ -61,7 +61,21 @@ func TestWheelSources(t *testing.T) {
 func TestUVLockSkipsTheProjectItself(t *testing.T) {
 	dir, wheelhouse := hashOnlyProject(t)
 	sum, _ := wheelsrc.SHA256(filepath.Join(wheelhouse, greetlib.FileName()))
-	uv := `version = 1
+	uv := helloUVLock(sum, `[{ name = "greetlib" }]`, "")
+	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(uv), 0o644)
+	rewriteConfig(t, dir, "lockfile: requirements.txt", "lockfile: uv.lock")
+	o := opts(dir, t.TempDir())
+	o.FindLinks = []string{wheelhouse}
+	res := run(t, o)
+	if res.BuildInfo.LockFormat != "uv.lock" || len(res.Materials) != 2 {
+		t.Errorf("lock %s, materials %+v", res.BuildInfo.LockFormat, res.Materials)
+	}
+}
+
+// helloUVLock is a uv.lock of the hello project (editable ".", with deps)
+// and greetlib's wheel (sha256 sum), plus more [[package]] tables.
+func helloUVLock(sum, deps, more string) string {
+	return `version = 1
 requires-python = ">=3.11"
 
 [[package]]
@@ -74,14 +88,6 @@ wheels = [{ url = "https://files.example.invalid/greetlib-1.0.0-py3-none-any.whl
 name = "hello"
 version = "1.0.0"
 source = { editable = "." }
-dependencies = [{ name = "greetlib" }]
-`
-	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(uv), 0o644)
-	rewriteConfig(t, dir, "lockfile: requirements.txt", "lockfile: uv.lock")
-	o := opts(dir, t.TempDir())
-	o.FindLinks = []string{wheelhouse}
-	res := run(t, o)
-	if res.BuildInfo.LockFormat != "uv.lock" || len(res.Materials) != 2 {
-		t.Errorf("lock %s, materials %+v", res.BuildInfo.LockFormat, res.Materials)
-	}
+dependencies = ` + deps + `
+` + more
 }

@@ -80,6 +80,7 @@ digest printed.`,
 	f.StringArrayVar(&o.Platforms, "platform", nil, "target platform, e.g. linux/arm64 (repeatable; default: the config's platforms)")
 	f.StringVar(&o.RunID, "run-id", "", "CI run id to record (default: detected from the CI environment)")
 	addWheelSourceFlags(f, &o)
+	f.BoolVar(&o.RebuildSources, "rebuild-sources", false, "build each wheel made from source twice, uncached, and report whether the bytes are identical")
 	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
 	f.StringVar(&o.DepsDir, "deps-dir", "", "use this directory tree as the dependencies layer instead of installing the lock")
 	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger database (default: DIR/.pinwheel/ledger.db when it exists)")
@@ -93,6 +94,8 @@ func addWheelSourceFlags(f *pflag.FlagSet, o *build.Options) {
 	f.StringArrayVar(&o.FindLinks, "find-links", nil, "directory of wheels (a wheelhouse; repeatable); without --index-url no index is used (air-gapped)")
 	f.StringVar(&o.IndexURL, "index-url", "", "package index (PEP 691/503 simple API); default https://pypi.org/simple/")
 	f.StringArrayVar(&o.ExtraIndexURLs, "extra-index-url", nil, "additional package index (repeatable)")
+	f.StringVar(&o.BuildBase, "build-base", "", "Debian base lock that source builds run in: the runtime base's packages plus compilers and headers (default: the runtime base)")
+	f.StringVar(&o.BuildLock, "build-lock", "", "lock of build requirements for source builds (a requirements file with --hash lines), searched after the project's lock")
 	f.StringVar(&o.CacheDir, "cache-dir", "", "wheel and layer cache (default: the user cache dir/pinwheel)")
 }
 
@@ -151,6 +154,9 @@ func printBuild(streams Streams, res *build.Result) {
 			}
 			fmt.Fprintf(w, "    %-13s %s %8d B%s\n", l.Name, l.Digest, l.Size, hit)
 		}
+		for _, b := range p.SourceBuilds {
+			fmt.Fprintf(w, "    built from source: %s → %s sha256:%s (%s, %.1fs%s)\n", b.Source, b.Wheel, b.SHA256, b.Backend, b.Seconds, rebuildNote(b))
+		}
 	}
 	for _, o := range res.Outputs {
 		fmt.Fprintf(w, "  output   %s\n", o.Ref)
@@ -159,4 +165,16 @@ func printBuild(streams Streams, res *build.Result) {
 		}
 	}
 	fmt.Fprintln(w, res.Digest)
+}
+
+func rebuildNote(b build.SourceBuildResult) string {
+	switch {
+	case b.CacheHit:
+		return ", cached"
+	case b.Identical == nil:
+		return ""
+	case *b.Identical:
+		return ", rebuilt byte-identical"
+	}
+	return ", rebuilt: NOT byte-identical"
 }

@@ -68,12 +68,24 @@ func CacheHits(fs []Fetched) int {
 // mismatch from any source stops that artifact's search. All wants are
 // tried; the error joins every failure, in the order of wants.
 func (c *Client) Fetch(ctx context.Context, wants []Want) ([]Fetched, error) {
+	out, errs := c.FetchEach(ctx, wants)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	c.logger.Info("wheels fetched", "count", len(out), "cacheHits", CacheHits(out))
+	return out, nil
+}
+
+// FetchEach is Fetch with one result and one error per want (errs[i] is
+// nil when wants[i] was fetched), for callers that report each failure on
+// its own: a *HashMismatchError, a *MissingError, or another error.
+func (c *Client) FetchEach(ctx context.Context, wants []Want) ([]Fetched, []error) {
 	out := make([]Fetched, len(wants))
 	errs := make([]error, len(wants))
 	prog := newProgress(c.progress, len(wants))
 	defer prog.finish()
 	// Every want is tried even when another fails, so one run names every
-	// missing or mismatched file; the errors come back joined, in want order.
+	// missing or mismatched file.
 	var g errgroup.Group
 	g.SetLimit(c.concurrency)
 	for i, w := range wants {
@@ -90,11 +102,23 @@ func (c *Client) Fetch(ctx context.Context, wants []Want) ([]Fetched, error) {
 		})
 	}
 	_ = g.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	return out, errs
+}
+
+// MissingError says no source had an artifact: Tried lists each source
+// searched and what it answered. NotFound is true when every source said
+// it does not have the file (rather than failing to answer).
+type MissingError struct {
+	Package, Filename string
+	Tried             []string
+	NotFound          bool
+}
+
+func (e *MissingError) Error() string {
+	if len(e.Tried) == 0 {
+		return fmt.Sprintf("%s: no source for %s (no index, no --find-links, no URL in the lock)", e.Package, e.Filename)
 	}
-	c.logger.Info("wheels fetched", "count", len(out), "cacheHits", CacheHits(out))
-	return out, nil
+	return fmt.Sprintf("%s: could not fetch %s:\n  %s", e.Package, e.Filename, strings.Join(e.Tried, "\n  "))
 }
 
 // UnhashedError says the lock gives no strong hash for an artifact.
@@ -127,12 +151,14 @@ func (c *Client) fetchOne(ctx context.Context, w Want) (Fetched, error) {
 		}
 	}
 	var tried []string
+	notFound := true
 	for _, src := range c.sources(w) {
 		if err := ctx.Err(); err != nil {
 			return Fetched{}, err
 		}
 		rc, info, err := src.open(ctx)
 		if err != nil {
+			notFound = notFound && errors.Is(err, ErrNotFound)
 			tried = append(tried, fmt.Sprintf("%s: %v", src.name, err))
 			continue
 		}
@@ -143,6 +169,7 @@ func (c *Client) fetchOne(ctx context.Context, w Want) (Fetched, error) {
 			return Fetched{}, err
 		}
 		if err != nil {
+			notFound = false
 			tried = append(tried, fmt.Sprintf("%s: %v", src.name, err))
 			continue
 		}
@@ -152,10 +179,7 @@ func (c *Client) fetchOne(ctx context.Context, w Want) (Fetched, error) {
 		}
 		return f, nil
 	}
-	if len(tried) == 0 {
-		return Fetched{}, fmt.Errorf("%s: no source for %s (no index, no --find-links, no URL in the lock)", w.Package, w.Filename)
-	}
-	return Fetched{}, fmt.Errorf("%s: could not fetch %s:\n  %s", w.Package, w.Filename, strings.Join(tried, "\n  "))
+	return Fetched{}, &MissingError{Package: w.Package, Filename: w.Filename, Tried: tried, NotFound: notFound}
 }
 
 var errSize = errors.New("size mismatch")

@@ -25,14 +25,19 @@ type NoWheelError struct {
 	Package, Version string
 	Target           string
 	Wheels           []string // the wheels considered (none fit)
-	Sdists           []string // source distributions pinwheel will not build
-	Reason           string   // for sources that are not files at all
+	Sdists           []string // source distributions the lock allows
+	// Mismatched are listed files of this package and version whose hash
+	// the lock does not allow ("FILE (sha256:HEX)"), for hash-only locks.
+	Mismatched []string
+	Reason     string // for sources that are not files at all
 }
 
 func (e *NoWheelError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: no wheel for %s", e.Package, e.Version, e.Target)
 	switch {
+	case len(e.Mismatched) > 0 && len(e.Wheels) == 0 && len(e.Sdists) == 0:
+		fmt.Fprintf(&b, ": hash mismatch: %s not among the hashes the lock allows", strings.Join(e.Mismatched, ", "))
 	case e.Reason != "":
 		fmt.Fprintf(&b, " (%s)", e.Reason)
 	case len(e.Wheels) > 0:
@@ -100,21 +105,72 @@ func SelectListed(p lock.Package, target pep.Target, listed []Listed) (lock.Arti
 	var candidates []candidate
 	noWheel := &NoWheelError{Package: p.Name, Version: p.Version, Target: target.String()}
 	for _, l := range listed {
-		if !strings.HasSuffix(strings.ToLower(l.Filename), ".whl") {
-			continue
-		}
-		for alg, h := range l.Hashes {
-			if _, ok := allowed[alg+":"+strings.ToLower(h)]; ok {
-				a := lock.Artifact{Kind: lock.ArtifactWheel, Name: l.Filename, URL: l.URL, Hashes: map[string]string{alg: strings.ToLower(h)}}
-				candidates = append(candidates, candidate{artifact: a, filename: l.Filename})
-				break
-			}
+		a, ok := allowedArtifact(l, allowed)
+		isWheel := strings.HasSuffix(strings.ToLower(l.Filename), ".whl")
+		switch {
+		case ok && isWheel:
+			candidates = append(candidates, candidate{artifact: a, filename: l.Filename})
+		case ok:
+			noWheel.Sdists = append(noWheel.Sdists, l.Filename)
+		case sameRelease(l.Filename, p) && l.Hashes["sha256"] != "":
+			noWheel.Mismatched = append(noWheel.Mismatched, l.Filename+" (sha256:"+l.Hashes["sha256"]+")")
 		}
 	}
-	if len(candidates) == 0 {
+	if len(candidates) == 0 && len(noWheel.Sdists) == 0 {
 		noWheel.Reason = fmt.Sprintf("none of the %d listed files has a hash the lock allows", len(listed))
 	}
 	return best(p, target, candidates, noWheel)
+}
+
+// allowedArtifact is l as a lock artifact when one of its hashes is one the
+// lock allows (the artifact carries that hash).
+func allowedArtifact(l Listed, allowed map[string]string) (lock.Artifact, bool) {
+	for alg, h := range l.Hashes {
+		if _, ok := allowed[alg+":"+strings.ToLower(h)]; ok {
+			kind := lock.ArtifactSdist
+			if strings.HasSuffix(strings.ToLower(l.Filename), ".whl") {
+				kind = lock.ArtifactWheel
+			}
+			return lock.Artifact{Kind: kind, Name: l.Filename, URL: l.URL, Hashes: map[string]string{alg: strings.ToLower(h)}}, true
+		}
+	}
+	return lock.Artifact{}, false
+}
+
+// SelectSdist returns the source distribution the lock allows for p: the
+// one it names, or, for a lock that records only hashes, a listed one with
+// one of those hashes.
+func SelectSdist(p lock.Package, listed []Listed) (lock.Artifact, bool) {
+	for _, a := range p.Artifacts {
+		name := artifactFilename(a)
+		if a.Kind == lock.ArtifactSdist || (a.Kind != lock.ArtifactWheel && strings.HasSuffix(name, ".tar.gz")) {
+			a.Kind, a.Name = lock.ArtifactSdist, name
+			return a, true
+		}
+	}
+	allowed := map[string]string{}
+	for _, a := range p.Artifacts {
+		for alg, h := range a.Hashes {
+			allowed[alg+":"+strings.ToLower(h)] = alg
+		}
+	}
+	for _, l := range listed {
+		if a, ok := allowedArtifact(l, allowed); ok && a.Kind == lock.ArtifactSdist && sameRelease(l.Filename, p) {
+			return a, true
+		}
+	}
+	return lock.Artifact{}, false
+}
+
+// sameRelease reports whether filename is a wheel or sdist of p's name and
+// version.
+func sameRelease(filename string, p lock.Package) bool {
+	if strings.HasSuffix(strings.ToLower(filename), ".whl") {
+		wn, err := pep.ParseWheelFilename(filename)
+		return err == nil && wn.NormalizedName() == p.Name && (p.Version == "" || sameVersion(wn.Version, p.Version))
+	}
+	sn, err := pep.ParseSdistFilename(filename)
+	return err == nil && sn.NormalizedName() == p.Name && (p.Version == "" || sameVersion(sn.Version, p.Version))
 }
 
 // SelectUnpinned chooses, for a package the lock pins by neither file nor

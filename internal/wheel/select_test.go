@@ -112,8 +112,18 @@ func TestSelectListedOnlyAllowsLockedHashes(t *testing.T) {
 	}
 	_, err = SelectListed(pkg, linuxTarget(t, "amd64", "3.11"), listed[:1])
 	var nw *NoWheelError
-	if !errors.As(err, &nw) || !strings.Contains(err.Error(), "has a hash the lock allows") {
-		t.Errorf("err = %v, want NoWheelError about hashes", err)
+	if !errors.As(err, &nw) || len(nw.Mismatched) != 1 || !strings.Contains(err.Error(), "hash mismatch: demo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl (sha256:ff)") {
+		t.Errorf("err = %v, want NoWheelError naming the mismatching file and its hash", err)
+	}
+	// Only the sdist has a locked hash: no wheel, but a source to build.
+	_, err = SelectListed(pkg, linuxTarget(t, "amd64", "3.11"), listed[2:])
+	if !errors.As(err, &nw) || len(nw.Sdists) != 1 || nw.Sdists[0] != "demo-1.0.tar.gz" || len(nw.Mismatched) != 0 {
+		t.Errorf("sdist only: err = %v (%+v), want NoWheelError listing demo-1.0.tar.gz", err, nw)
+	}
+	// Nothing of this release listed: absent, not a mismatch.
+	_, err = SelectListed(pkg, linuxTarget(t, "amd64", "3.11"), []Listed{{Filename: "other-1.0-py3-none-any.whl", Hashes: map[string]string{"sha256": "cc"}}})
+	if !errors.As(err, &nw) || len(nw.Mismatched)+len(nw.Sdists)+len(nw.Wheels) != 0 {
+		t.Errorf("nothing listed: err = %v (%+v)", err, nw)
 	}
 }
 
