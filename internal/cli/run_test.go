@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,6 +70,10 @@ func TestRunCommandInImage(t *testing.T) {
 		t.Skip("builds a real Debian-based image and runs it under runc")
 	}
 	requireRunc(t)
+	// Bundles go to the temp dir: this test's own, so what other packages'
+	// containers (source builds, replicas) hold meanwhile is not counted.
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	ociRef, tarRef := debianHello(t)
 	cache := t.TempDir()
 	run := func(args ...string) (int, string, string) {
@@ -146,7 +151,9 @@ func runUnderPodman(t *testing.T, tarRef string) {
 	if _, err := exec.LookPath("podman"); err != nil {
 		debiantest.Require(t, "no podman (scripts/setup.sh installs it)")
 	}
-	store, err := os.MkdirTemp("", "pw-podman-") // podman wants a runroot under 50 characters
+	// podman wants a runroot under 50 characters: /tmp itself, not the
+	// test's (nested) TMPDIR.
+	store, err := os.MkdirTemp("/tmp", "pw-podman-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,13 +227,22 @@ func (w *readyWriter) Write(p []byte) (int, error) {
 // mount or half-unpacked rootfs behind.
 func assertNothingLeft(t *testing.T, cache string) {
 	t.Helper()
-	out, err := exec.Command("runc", "list", "-q").Output()
+	// runc's state is the machine's: only containers whose bundle was in
+	// this test's temp dir are its own.
+	out, err := exec.Command("runc", "list", "-f", "json").Output()
 	if err != nil {
 		t.Fatalf("runc list: %v", err)
 	}
-	for _, id := range strings.Fields(string(out)) {
-		if strings.HasPrefix(id, "pinwheel-") {
-			t.Errorf("runc still lists container %s", id)
+	var listed []struct {
+		ID     string `json:"id"`
+		Bundle string `json:"bundle"`
+	}
+	if err := json.Unmarshal(out, &listed); err != nil && strings.TrimSpace(string(out)) != "null" {
+		t.Fatalf("runc list -f json: %v: %s", err, out)
+	}
+	for _, c := range listed {
+		if strings.HasPrefix(c.Bundle, os.TempDir()+string(filepath.Separator)) {
+			t.Errorf("runc still lists container %s (bundle %s)", c.ID, c.Bundle)
 		}
 	}
 	if m, _ := filepath.Glob(filepath.Join(os.TempDir(), "pinwheel-bundle-*")); len(m) != 0 {
