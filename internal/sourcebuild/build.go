@@ -173,6 +173,7 @@ func (b *Builder) run(ctx context.Context, req Request, work, top string) (Resul
 	if err != nil {
 		return Result{}, err
 	}
+	defer pr.Close()
 	bp, _ := json.Marshal(append([]string{}, req.System.BackendPath...))
 	proc := container.Process{
 		Args: []string{req.Interpreter, "-I", "-c", hooks, outDir, outDir + "/.result.json", req.System.Backend, string(bp)},
@@ -180,7 +181,13 @@ func (b *Builder) run(ctx context.Context, req Request, work, top string) (Resul
 			"PYTHONHASHSEED=0", "TZ=UTC", "LC_ALL=C.UTF-8", "HOME=/tmp"},
 		WorkDir: srcDir + "/" + top,
 	}
-	spec := container.Spec(pr.Config, pr.Rootfs, container.User{UID: buildUID, GID: buildUID, Home: "/tmp"}, proc, container.Limits{Pids: 512})
+	// The backend runs as the build user, under the default seccomp
+	// profile like every container pinwheel starts (Prepared.Spec).
+	pr.User = container.User{UID: buildUID, GID: buildUID, Home: "/tmp"}
+	spec, err := pr.Spec(proc, container.Limits{Pids: 512})
+	if err != nil {
+		return Result{}, err
+	}
 	isolate(spec, work)
 	var log bytes.Buffer
 	c, err := b.Runc.Start(spec, container.StartOptions{Name: "srcbuild", Stdout: &log, Stderr: &log})
