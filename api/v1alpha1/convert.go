@@ -66,6 +66,7 @@ func (b BuildInfo) Attest() attest.BuildInfo {
 		StartedAt:    timeOf(b.StartedAt), FinishedAt: timeOf(b.FinishedAt),
 		DurationMS: b.DurationMS,
 		CacheHits:  int(b.CacheHits), CacheMisses: int(b.CacheMisses),
+		SourceBuilds: convertSlice(b.SourceBuilds, func(s SourceBuild) attest.SourceBuild { return attest.SourceBuild(s) }),
 	}
 }
 
@@ -83,7 +84,20 @@ func BuildInfoFrom(b attest.BuildInfo) BuildInfo {
 		StartedAt:    metaTimeOf(b.StartedAt), FinishedAt: metaTimeOf(b.FinishedAt),
 		DurationMS: b.DurationMS,
 		CacheHits:  int32(b.CacheHits), CacheMisses: int32(b.CacheMisses),
+		SourceBuilds: convertSlice(b.SourceBuilds, func(s attest.SourceBuild) SourceBuild { return SourceBuild(s) }),
 	}
+}
+
+// convertSlice maps a slice; nil stays nil (omitted in JSON).
+func convertSlice[A, B any](in []A, f func(A) B) []B {
+	if in == nil {
+		return nil
+	}
+	out := make([]B, len(in))
+	for i, a := range in {
+		out[i] = f(a)
+	}
+	return out
 }
 
 func timeOf(t *metav1.Time) time.Time {

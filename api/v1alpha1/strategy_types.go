@@ -190,4 +190,18 @@ type BuildInfo struct {
 	CacheHits int32 `json:"cacheHits,omitempty"`
 	// +optional
 	CacheMisses int32 `json:"cacheMisses,omitempty"`
+	// SourceBuilds are the packages installed from a wheel pinwheel built
+	// from their source distribution.
+	// +optional
+	// +listType=atomic
+	SourceBuilds []SourceBuild `json:"sourceBuilds,omitempty"`
+}
+
+// SourceBuild names a package built from its sdist, by file and hash.
+type SourceBuild struct {
+	Package string `json:"package"`
+	Version string `json:"version"`
+	// Source is the sdist's file name.
+	Source       string `json:"source"`
+	SourceSHA256 string `json:"sourceSha256"`
 }

@@ -32,7 +32,7 @@ func (s *sourceBuilds) plan(ctx context.Context, chosen []chosenWheel) ([]attest
 		return nil, nil, nil
 	}
 	fetched, problems := fetchChosen(ctx, s.client, sdists, s.o, s.srcs)
-	if err := s.srcs.artifactsError(problems); err != nil {
+	if err := s.srcs.artifactsError(ctx, problems); err != nil {
 		return nil, nil, err
 	}
 	s.plans = map[string]buildPlan{}
@@ -121,7 +121,7 @@ func (s *sourceBuilds) requirements(ctx context.Context, c chosenWheel, bs sourc
 		add(r.NormalizedName(), r.Specifier, "[build-system] requires")
 	}
 	fetched, more := fetchChosen(ctx, s.client, chosen, s.o, s.srcs)
-	if err := s.srcs.artifactsError(append(problems, more...)); err != nil {
+	if err := s.srcs.artifactsError(ctx, append(problems, more...)); err != nil {
 		return nil, err
 	}
 	deps := make([]sourcebuild.Dep, len(chosen))

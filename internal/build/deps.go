@@ -159,7 +159,7 @@ func venvEntries(interpreter, python string) []image.Entry {
 // fetch facts (cache hits).
 func fetchAndInstall(ctx context.Context, client *pyindex.Client, chosen []chosenWheel, stage, python string, scheme wheel.Scheme, o *Options, srcs wheelSources, sb *sourceBuilds) ([]attest.Material, []pyindex.Fetched, error) {
 	fetched, problems := fetchChosen(ctx, client, chosen, o, srcs)
-	if err := srcs.artifactsError(problems); err != nil {
+	if err := srcs.artifactsError(ctx, problems); err != nil {
 		return nil, nil, err
 	}
 	if err := os.MkdirAll(scheme.Purelib, 0o755); err != nil {

@@ -97,7 +97,7 @@ func Fetch(ctx context.Context, o Options, out string) (*FetchResult, error) {
 		}
 	}
 	fetched, more := fetchChosen(ctx, client, chosen, &o, srcs)
-	if err := srcs.artifactsError(append(problems, more...)); err != nil {
+	if err := srcs.artifactsError(ctx, append(problems, more...)); err != nil {
 		return nil, err
 	}
 	var files []FetchedFile

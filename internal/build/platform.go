@@ -131,7 +131,7 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 			_, more := fetchChosen(ctx, client, chosen, o, srcs)
 			problems = append(problems, more...)
 		}
-		return nil, false, nil, srcs.artifactsError(problems)
+		return nil, false, nil, srcs.artifactsError(ctx, problems)
 	}
 	var mats []attest.Material
 	keyParts := []string{layerFormat, p.String(), target.String(), cfg.Python, cfg.Interpreter, strconv.FormatInt(in.epoch.Unix(), 10), fmt.Sprint(lopts2mt(lopts))}

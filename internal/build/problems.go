@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -228,9 +229,14 @@ func (s wheelSources) advice() string {
 
 // artifactsError returns nil for no problems, else every problem sorted by
 // lock position.
-func (s wheelSources) artifactsError(problems []ArtifactProblem) error {
+func (s wheelSources) artifactsError(ctx context.Context, problems []ArtifactProblem) error {
 	if len(problems) == 0 {
 		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted (SIGTERM, a deadline): that is the cause, not the
+		// files whose fetch it cut short.
+		return err
 	}
 	sort.SliceStable(problems, func(i, j int) bool {
 		if problems[i].File != problems[j].File {
