@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,7 +46,10 @@ func sleeperImage(t *testing.T) v1.Image {
 	tw.WriteHeader(&tar.Header{Name: "sleeper", Mode: 0o755, Size: int64(len(b)), Typeflag: tar.TypeReg})
 	tw.Write(b)
 	tw.Close()
-	layer, err := tarball.LayerFromReader(bytes.NewReader(buf.Bytes()))
+	// From an opener over the bytes: LayerFromReader buffers into a temp
+	// file it never removes.
+	data := buf.Bytes()
+	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	if err != nil {
 		t.Fatal(err)
 	}
