@@ -8,13 +8,13 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/build"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/publish"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -120,47 +120,32 @@ func envDigests(env map[string]string) map[string]string {
 }
 
 // ReadLayout finds the image in an OCI layout (the one named by digest, or
-// the only manifest that is not a pinwheel attachment) and returns the
+// the only one that is not a pinwheel attachment) and returns the
 // BuildInfo written into it, completed with the image's digest.
 func ReadLayout(path, digest string) (attest.BuildInfo, string, error) {
 	var bi attest.BuildInfo
-	lp, err := layout.FromPath(path)
+	img, idx, err := publish.ReadLayout(path, digest)
 	if err != nil {
-		return bi, "", fmt.Errorf("%s: not an OCI layout: %w", path, err)
+		return bi, "", err
 	}
-	idx, err := lp.ImageIndex()
-	if err != nil {
-		return bi, "", fmt.Errorf("%s: %w", path, err)
+	if img == nil {
+		return bi, "", fmt.Errorf("%s: %s is an image index: name one of its images with oci:%s@sha256:…", path, digestOf(idx), path)
 	}
-	im, err := idx.IndexManifest()
-	if err != nil {
-		return bi, "", fmt.Errorf("%s: %w", path, err)
-	}
-	var images []v1.Descriptor
-	for _, m := range im.Manifests {
-		if _, att := m.Annotations["dev.pinwheel.attachment"]; att || !m.MediaType.IsImage() {
-			continue
-		}
-		if digest == "" || m.Digest.String() == digest {
-			images = append(images, m)
-		}
-	}
-	switch {
-	case len(images) == 0 && digest != "":
-		return bi, "", fmt.Errorf("%s: no image %s in the layout", path, digest)
-	case len(images) == 0:
-		return bi, "", fmt.Errorf("%s: the layout holds no image", path)
-	case len(images) > 1:
-		return bi, "", fmt.Errorf("%s: the layout holds %d images: name one with oci:%s@sha256:…", path, len(images), path)
-	}
-	img, err := idx.Image(images[0].Digest)
+	d, err := img.Digest()
 	if err != nil {
 		return bi, "", fmt.Errorf("%s: %w", path, err)
 	}
 	if bi, err = build.ReadBuildInfo(img); err != nil {
 		return bi, "", fmt.Errorf("%s: %w", path, err)
 	}
-	bi.ImageDigest = images[0].Digest.String()
+	bi.ImageDigest = d.String()
 	bi.ImageRef = "oci:" + path + "@" + bi.ImageDigest
 	return bi, bi.ImageDigest, nil
+}
+
+func digestOf(idx v1.ImageIndex) string {
+	if d, err := idx.Digest(); err == nil {
+		return d.String()
+	}
+	return "the image"
 }

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	ocilayout "github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+
 	"pinwheel.dev/pinwheel/internal/build"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/runtime"
@@ -74,6 +78,22 @@ func TestRecordReleaseFromBuiltLayout(t *testing.T) {
 	}
 	if _, err := RecordRelease(ctx, store, p, Artifact{Layout: dir}, nil); err == nil || !strings.Contains(err.Error(), "not an OCI layout") {
 		t.Errorf("not a layout: %v", err)
+	}
+	// A multi-platform index is not one image: the error says to pick one.
+	idx, err := random.Index(64, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idxLayout := filepath.Join(t.TempDir(), "index")
+	lp, err := ocilayout.Write(idxLayout, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lp.AppendIndex(idx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RecordRelease(ctx, store, p, Artifact{Layout: idxLayout}, nil); err == nil || !strings.Contains(err.Error(), "is an image index: name one of its images") {
+		t.Errorf("index: %v", err)
 	}
 }
 

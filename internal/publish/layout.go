@@ -113,11 +113,11 @@ func openLayout(dir string) (layout.Path, error) {
 func ReadLayout(path string, d string) (v1.Image, v1.ImageIndex, error) {
 	idx, err := layout.ImageIndexFromPath(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: not an OCI layout: %w", path, err)
 	}
 	im, err := idx.IndexManifest()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var pick *v1.Descriptor
 	for i, m := range im.Manifests {
@@ -130,6 +130,9 @@ func ReadLayout(path string, d string) (v1.Image, v1.ImageIndex, error) {
 			}
 			pick = &im.Manifests[i]
 		}
+	}
+	if pick == nil && d == "" {
+		return nil, nil, fmt.Errorf("layout %s holds no image", path)
 	}
 	if pick == nil {
 		return nil, nil, fmt.Errorf("layout %s holds no image %s", path, d)
