@@ -80,6 +80,9 @@ func (s *sourceBuilds) requirements(ctx context.Context, c chosenWheel, bs sourc
 			pr.Filename = c.artifact.Name
 			pr.Detail = fmt.Sprintf("building %s needs %s%s (%s), which no lock pins", c.artifact.Name, name, spec.String(), why)
 			pr.Fix = "lock it with its hash: add it to the lock, or to a build lock passed with --build-lock FILE (a requirements file with --hash lines)"
+			if isProjectItself(c.pkg) {
+				pr.Fix += "; or, to ship the project only as the app layer (no wheel, no entry points), set app.install-project: false in pinwheel.yaml"
+			}
 			problems = append(problems, pr)
 			return
 		}

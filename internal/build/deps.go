@@ -45,6 +45,15 @@ func chooseWheels(ctx context.Context, sel *lock.Selection, target pep.Target, a
 	var problems []ArtifactProblem
 	for _, p := range sel.Packages {
 		if isProjectItself(p) {
+			if tree, ok, err := srcs.packProject(ctx, p); ok || err != nil {
+				if err != nil {
+					pr := srcs.newProblem(p, ProblemOther)
+					pr.Detail, pr.Fix = err.Error(), "fix the project's pyproject.toml, or lock it as virtual (uv: tool.uv.package = false)"
+					problems = append(problems, pr)
+					continue
+				}
+				out = append(out, chosenWheel{pkg: p, artifact: tree, sha256: tree.Hashes["sha256"], sdist: true})
+			}
 			continue
 		}
 		if p.Marker != "" {
@@ -113,7 +122,9 @@ func selectWheel(ctx context.Context, p lock.Package, target pep.Target, allowUn
 
 // isProjectItself reports the lock's entry for the project being built
 // (uv and pdm lock it as a virtual, editable or directory source at "."):
-// its code goes into the app layer, not the dependencies.
+// its code goes into the app layer; when it is a package (not virtual, a
+// build backend declared) it is also built into a wheel and installed
+// with the dependencies (packProject), as `uv sync --no-editable` would.
 func isProjectItself(p lock.Package) bool {
 	switch p.Source.Kind {
 	case lock.SourceVirtual:

@@ -68,7 +68,7 @@ func Fetch(ctx context.Context, o Options, out string) (*FetchResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	srcs := sourcesOf(&o, in.lock.Path)
+	srcs := sourcesOf(&o, cfg, in.lock.Path)
 	var chosen []chosenWheel
 	var problems []ArtifactProblem
 	seen := map[string]bool{}

@@ -123,7 +123,7 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 	if err != nil {
 		return nil, false, nil, err
 	}
-	srcs := sourcesOf(o, in.lock.Path)
+	srcs := sourcesOf(o, cfg, in.lock.Path)
 	chosen, problems := chooseWheels(ctx, sel, target, o.AllowUnhashed, newLister(getClient), srcs)
 	if len(problems) > 0 {
 		// Say what fetching the others would find too: one run, every problem.

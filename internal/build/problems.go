@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/pyindex"
@@ -98,12 +99,23 @@ type wheelSources struct {
 	indexURL  string // --index-url as given
 	projDir   string
 	lockPath  string
-	lockDir   string // local source trees are relative to it
-	cacheDir  string // packed source trees go under it
+	lockDir   string   // local source trees are relative to it
+	cacheDir  string   // packed source trees go under it
+	outputs   []string // local output paths, left out of the packed project
+	noProject bool     // app.install-project: false
 }
 
-func sourcesOf(o *Options, lockPath string) wheelSources {
-	return wheelSources{findLinks: o.FindLinks, indexURL: o.IndexURL, projDir: o.Dir, lockPath: lockPath, lockDir: o.lockDir, cacheDir: o.CacheDir}
+func sourcesOf(o *Options, cfg *config.Config, lockPath string) wheelSources {
+	s := wheelSources{findLinks: o.FindLinks, indexURL: o.IndexURL, projDir: o.Dir, lockPath: lockPath, lockDir: o.lockDir, cacheDir: o.CacheDir,
+		noProject: !cfg.App.InstallsProject()}
+	for _, out := range o.Outputs {
+		for _, scheme := range []string{"oci:", "tar:"} {
+			if path, ok := strings.CutPrefix(out, scheme); ok {
+				s.outputs = append(s.outputs, path)
+			}
+		}
+	}
+	return s
 }
 
 // newProblem starts a problem for p at its lock position.

@@ -199,3 +199,68 @@ source = { editable = "libs/shouty" }
 		t.Errorf("a changed member gave digest %s (was %s), source %+v", changed.Digest, res.Digest, changed.BuildInfo.SourceBuilds)
 	}
 }
+
+// The project itself, locked by uv as an editable package with a build
+// backend (not virtual), is built into a wheel and installed with its
+// dependencies: its console script exists in the image and runs, as
+// `uv sync --no-editable` would make it.
+func TestBuildInstallsTheProjectItself(t *testing.T) {
+	dir, o := sdistProject(t)
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte(sdisttest.Pyproject("hello", "1.0.0", []string{"hellocli"},
+		"\n[project.scripts]\nhello-cli = \"hellocli:main\"\n")), 0o644)
+	os.WriteFile(filepath.Join(dir, "hellocli.py"), []byte("import greetlib\n\ndef main():\n    print(greetlib.greet('cli'))\n"), 0o644)
+	sum, _ := wheelsrc.SHA256(filepath.Join(dir, "wheelhouse", "greetlib-1.0.0-py3-none-any.whl"))
+	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(helloUVLock(sum, `[{ name = "greetlib" }]`, "")), 0o644)
+	rewriteConfig(t, dir, "lockfile: pylock.toml", "lockfile: uv.lock")
+	o.Outputs = []string{"oci:" + filepath.Join(dir, "out")} // inside the project: left out of the packed tree
+	res := run(t, o)
+	sb := res.Platforms[0].SourceBuilds
+	if len(sb) != 1 || sb[0].Source != "hello-1.0.0.tar.gz" || sb[0].Wheel != "hello-1.0.0-py3-none-any.whl" {
+		t.Fatalf("source builds %+v", sb)
+	}
+	code := "import shutil, subprocess; p = shutil.which('hello-cli'); print(p); print(subprocess.run([p], capture_output=True, text=True).stdout, end='')"
+	if out := runInImage(t, res, code); out != build.VenvDir+"/bin/hello-cli\nhello, cli!\n" {
+		t.Errorf("in the image: %q", out)
+	}
+	// The output written into the project does not change the source.
+	again := run(t, o)
+	if again.BuildInfo.SourceBuilds[0].SourceSHA256 != res.BuildInfo.SourceBuilds[0].SourceSHA256 || again.Digest != res.Digest {
+		t.Errorf("rebuild: source %s digest %s, was %s %s", again.BuildInfo.SourceBuilds[0].SourceSHA256, again.Digest,
+			res.BuildInfo.SourceBuilds[0].SourceSHA256, res.Digest)
+	}
+}
+
+// A project whose build backend the build lock does not hold is reported
+// like any other missing artifact: at its lock line, naming the backend
+// and both ways out (lock the backend, or ship the code as the app layer).
+func TestProjectItselfWithUnlockedBackend(t *testing.T) {
+	dir, o := sdistProject(t)
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte(`[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "hello"
+version = "1.0.0"
+`), 0o644)
+	sum, _ := wheelsrc.SHA256(filepath.Join(dir, "wheelhouse", "greetlib-1.0.0-py3-none-any.whl"))
+	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(helloUVLock(sum, `[{ name = "greetlib" }]`, "")), 0o644)
+	rewriteConfig(t, dir, "lockfile: pylock.toml", "lockfile: uv.lock")
+	_, err := build.Run(context.Background(), o)
+	var pe *build.ArtifactsError
+	if !errors.As(err, &pe) || len(pe.Problems) != 1 {
+		t.Fatalf("err = %v, want one artifact problem", err)
+	}
+	pr := pe.Problems[0]
+	if pr.Kind != build.ProblemBuildRequirement || pr.File != "uv.lock" || pr.Line != 10 || pr.Package != "hello" ||
+		!strings.Contains(pr.Detail, "needs hatchling") || !strings.Contains(pr.Fix, "app.install-project: false") {
+		t.Errorf("problem %+v", pr)
+	}
+	// Opting out ships the project as the app layer only, as before.
+	rewriteConfig(t, dir, `include: ["hello/**"]`, `include: ["hello/**"]
+  install-project: false`)
+	res := run(t, o)
+	if len(res.Platforms[0].SourceBuilds) != 0 {
+		t.Errorf("install-project: false still built %+v", res.Platforms[0].SourceBuilds)
+	}
+}

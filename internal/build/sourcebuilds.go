@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/BurntSushi/toml"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"pinwheel.dev/pinwheel/internal/attest"
@@ -16,6 +18,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/pep"
 	"pinwheel.dev/pinwheel/internal/pyindex"
+	"pinwheel.dev/pinwheel/internal/safefs"
 	"pinwheel.dev/pinwheel/internal/sourcebuild"
 	"pinwheel.dev/pinwheel/internal/wheel"
 )
@@ -171,9 +174,85 @@ func (s wheelSources) packTree(p lock.Package) (lock.Artifact, bool, error) {
 	}
 	version := cmp.Or(p.Version, "0")
 	top := strings.ReplaceAll(p.Name, "-", "_") + "-" + version
-	path, sum, err := sourcebuild.Pack(dir, top, filepath.Join(s.cacheDir, "sourcetrees"), time.Unix(0, 0))
+	path, sum, err := sourcebuild.Pack(dir, top, filepath.Join(s.cacheDir, "sourcetrees"), time.Unix(0, 0), nil)
 	if err != nil {
 		return lock.Artifact{}, true, err
 	}
 	return lock.Artifact{Kind: lock.ArtifactSdist, Name: top + ".tar.gz", Path: path, Hashes: map[string]string{"sha256": sum}}, true, nil
+}
+
+// packProject packs the project itself when the lock installs it as a
+// package — an editable or directory source at "." whose pyproject.toml
+// declares a [build-system] — so that it is built and installed like a
+// workspace member: its console scripts and entry points then exist in the
+// image. ok is false for a virtual project and for one without a build
+// backend (its code is only the app layer). The project's own caches,
+// wheelhouses and outputs are left out of the packed tree.
+func (s wheelSources) packProject(ctx context.Context, p lock.Package) (lock.Artifact, bool, error) {
+	if p.Source.Kind == lock.SourceVirtual || s.noProject {
+		return lock.Artifact{}, false, nil
+	}
+	dir := s.lockDir
+	declared, err := declaresBuildBackend(ctx, dir)
+	if err != nil || !declared {
+		return lock.Artifact{}, err != nil, err
+	}
+	version := cmp.Or(p.Version, "0")
+	top := strings.ReplaceAll(p.Name, "-", "_") + "-" + version
+	path, sum, err := sourcebuild.Pack(dir, top, filepath.Join(s.cacheDir, "sourcetrees"), time.Unix(0, 0), s.projectOwnFiles())
+	if err != nil {
+		return lock.Artifact{}, true, err
+	}
+	return lock.Artifact{Kind: lock.ArtifactSdist, Name: top + ".tar.gz", Path: path, Hashes: map[string]string{"sha256": sum}}, true, nil
+}
+
+// projectOwnFiles reports the paths in the project that are pinwheel's,
+// not the package's: .pinwheel/, the cache, --find-links directories, and
+// local outputs with the attestations written beside them (PATH.*).
+func (s wheelSources) projectOwnFiles() func(string) bool {
+	var dirs, outputs []string
+	for _, d := range append([]string{filepath.Join(s.projDir, ".pinwheel"), s.cacheDir}, s.findLinks...) {
+		if abs, err := filepath.Abs(d); err == nil {
+			dirs = append(dirs, abs)
+		}
+	}
+	for _, o := range s.outputs {
+		if abs, err := filepath.Abs(o); err == nil {
+			outputs = append(outputs, abs)
+		}
+	}
+	return func(p string) bool {
+		for _, d := range dirs {
+			if p == d {
+				return true
+			}
+		}
+		for _, o := range outputs {
+			if p == o || strings.HasPrefix(p, o+".") {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// declaresBuildBackend reports whether dir's pyproject.toml has a
+// [build-system] table (PEP 518): the project is a package to build.
+func declaresBuildBackend(ctx context.Context, dir string) (bool, error) {
+	data, err := safefs.ReadFile(ctx, dir, filepath.Join(dir, "pyproject.toml"), 4<<20)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var doc struct {
+		BuildSystem *struct {
+			Requires []string `toml:"requires"`
+		} `toml:"build-system"`
+	}
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		return false, fmt.Errorf("pyproject.toml: %w", err)
+	}
+	return doc.BuildSystem != nil, nil
 }

@@ -85,7 +85,16 @@ type App struct {
 	Exclude []string `yaml:"exclude"`
 	// Dest is the directory in the image the files go to; default Workdir.
 	Dest string `yaml:"dest"`
+	// InstallProject false keeps the project itself out of the
+	// dependencies: a project the lock installs as a package (a build
+	// backend declared, not virtual) is otherwise built into a wheel and
+	// installed, so that its entry points exist. Default true.
+	InstallProject *bool `yaml:"install-project"`
 }
+
+// InstallsProject reports whether the project itself is built and
+// installed when its lock treats it as a package (app.install-project).
+func (a App) InstallsProject() bool { return a.InstallProject == nil || *a.InstallProject }
 
 type position struct{ line, col int }
 

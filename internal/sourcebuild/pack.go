@@ -30,8 +30,21 @@ var skipped = map[string]bool{".git": true, ".hg": true, ".svn": true, "__pycach
 // files and directories only, read through safefs (a link leading out of
 // dir is refused), without VCS metadata, caches, build/, dist/ or
 // *.egg-info, in name order, owned by root with fixed modes and mtime: the
-// same tree gives the same bytes, so its hash names the source.
-func Pack(dir, top, outDir string, mtime time.Time) (string, string, error) {
+// same tree gives the same bytes, so its hash names the source. outDir,
+// and the files and directories leaveOut reports (given absolute paths;
+// nil: none), are left out too: a project's own caches and outputs when
+// the tree is the project itself.
+func Pack(dir, top, outDir string, mtime time.Time, leaveOut func(abs string) bool) (string, string, error) {
+	absOut, err := filepath.Abs(outDir)
+	if err != nil {
+		return "", "", err
+	}
+	left := func(p string) bool { return p == absOut || (leaveOut != nil && leaveOut(p)) }
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", err
+	}
+	dir = absDir
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return "", "", err
 	}
@@ -59,10 +72,13 @@ func Pack(dir, top, outDir string, mtime time.Time) (string, string, error) {
 			name = top + "/" + filepath.ToSlash(rel)
 		}
 		if d.IsDir() {
-			if rel != "." && (skipped[d.Name()] || strings.HasSuffix(d.Name(), ".egg-info")) {
+			if rel != "." && (skipped[d.Name()] || strings.HasSuffix(d.Name(), ".egg-info") || left(p)) {
 				return filepath.SkipDir
 			}
 			return tw.WriteHeader(&tar.Header{Name: name + "/", Typeflag: tar.TypeDir, Mode: 0o755, ModTime: mtime, Format: tar.FormatPAX})
+		}
+		if left(p) {
+			return nil
 		}
 		f, err := safefs.Open(dir, p)
 		if err != nil {

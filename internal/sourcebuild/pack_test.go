@@ -26,11 +26,11 @@ func TestPackIsDeterministicAndConfined(t *testing.T) {
 		return d
 	}
 	out := t.TempDir()
-	a, sumA, err := sourcebuild.Pack(tree(time.Unix(1_600_000_000, 0)), "pkg-1.0", out, time.Unix(0, 0))
+	a, sumA, err := sourcebuild.Pack(tree(time.Unix(1_600_000_000, 0)), "pkg-1.0", out, time.Unix(0, 0), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, sumB, err := sourcebuild.Pack(tree(time.Unix(1_700_000_000, 0)), "pkg-1.0", out, time.Unix(0, 0))
+	_, sumB, err := sourcebuild.Pack(tree(time.Unix(1_700_000_000, 0)), "pkg-1.0", out, time.Unix(0, 0), nil)
 	if err != nil || sumA != sumB {
 		t.Fatalf("same tree, different packs: %s %s (%v)", sumA, sumB, err)
 	}
@@ -43,8 +43,29 @@ func TestPackIsDeterministicAndConfined(t *testing.T) {
 	}
 	d := tree(time.Now())
 	os.Symlink("/etc/hostname", filepath.Join(d, "leak.txt"))
-	if _, _, err := sourcebuild.Pack(d, "pkg-1.0", out, time.Unix(0, 0)); err == nil {
+	if _, _, err := sourcebuild.Pack(d, "pkg-1.0", out, time.Unix(0, 0), nil); err == nil {
 		t.Error("a link out of the tree was packed")
+	}
+
+	// Packing a project into a directory inside it, leaving out what
+	// leaveOut names: neither the packs nor those files are in the pack,
+	// and packing again gives the same bytes.
+	proj := tree(time.Now())
+	inside := filepath.Join(proj, ".cache")
+	os.WriteFile(filepath.Join(proj, "img.sbom.json"), []byte("{}"), 0o644)
+	leave := func(p string) bool { return p == filepath.Join(proj, "img.sbom.json") }
+	first, sum1, err := sourcebuild.Pack(proj, "pkg-1.0", inside, time.Unix(0, 0), leave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sum2, err := sourcebuild.Pack(proj, "pkg-1.0", inside, time.Unix(0, 0), leave)
+	if err != nil || sum1 != sum2 {
+		t.Fatalf("packing twice into the tree: %s %s (%v)", sum1, sum2, err)
+	}
+	for _, f := range tarNames(t, first) {
+		if f == "pkg-1.0/img.sbom.json" || filepath.Dir(f) == "pkg-1.0/.cache" {
+			t.Errorf("packed %s", f)
+		}
 	}
 }
 
