@@ -23,6 +23,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/demo"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/rollout"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
@@ -47,7 +48,7 @@ func run(ctx context.Context, runs int, example string) error {
 	if err := demo.CopyProject(example, src); err != nil {
 		return err
 	}
-	store, err := ledger.Open(ctx, filepath.Join(dir, "ledger.db"))
+	store, err := ledgerdb.Open(ctx, filepath.Join(dir, "ledger.db"))
 	if err != nil {
 		return err
 	}

@@ -18,12 +18,13 @@ import (
 	"pinwheel.dev/pinwheel/internal/image"
 	"pinwheel.dev/pinwheel/internal/image/imagetest"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 // Every build, failed or not, lands in the ledger with its BuildInfo.
 func TestBuildsAreRecordedInTheLedger(t *testing.T) {
 	ctx := context.Background()
-	store, err := ledger.Open(ctx, filepath.Join(t.TempDir(), "ledger.db"))
+	store, err := ledgerdb.Open(ctx, filepath.Join(t.TempDir(), "ledger.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/lock"
 )
 
@@ -108,13 +109,13 @@ func bigLock(n int, bump int) *lock.Lock {
 // compared and rendered.
 func BenchmarkDiffReleases500(b *testing.B) {
 	ctx := context.Background()
-	s, err := ledger.Open(ctx, filepath.Join(b.TempDir(), "l.db"))
+	s, err := ledgerdb.Open(ctx, filepath.Join(b.TempDir(), "l.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	a, _ := s.CreateRelease(ctx, ledger.Release{Service: "svc", Lock: bigLock(500, 1000), Info: attest.BuildInfo{Service: "svc", ImageDigest: "sha256:a"}})
-	c, _ := s.CreateRelease(ctx, ledger.Release{Service: "svc", Lock: bigLock(500, 7), Info: attest.BuildInfo{Service: "svc", ImageDigest: "sha256:c"}})
+	a, _ := s.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "svc", Lock: bigLock(500, 1000), Info: attest.BuildInfo{Service: "svc", ImageDigest: "sha256:a"}}})
+	c, _ := s.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "svc", Lock: bigLock(500, 7), Info: attest.BuildInfo{Service: "svc", ImageDigest: "sha256:c"}}})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		ra, err := s.GetRelease(ctx, "svc", a.ID)
@@ -125,7 +126,7 @@ func BenchmarkDiffReleases500(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := changes.Compare(ra.Facts(), rc.Facts(), changes.Options{})
+		d := changes.Compare(ra.Facts, rc.Facts, changes.Options{})
 		if d.Lock == nil || d.Lock.Summary.Upgraded == 0 {
 			b.Fatal("no lock changes found")
 		}

@@ -8,10 +8,11 @@ import (
 	"pinwheel.dev/pinwheel/internal/lock"
 )
 
-// Facts are what is known of one release, whoever keeps it (the ledger, a
-// Release object on the cluster): its identity, the build metadata and
-// lock state it was built from, the configuration snapshot, and where it
-// stands. Compare and the remediation report read only these.
+// Facts are what is known of one release, whoever keeps it (the ledger's
+// Release embeds them; the controller reads them off a Release object on
+// the cluster): its identity, the build metadata and lock state it was
+// built from, the configuration snapshot, and where it stands. Compare and
+// the remediation report read only these.
 type Facts struct {
 	ID        string           `json:"id"`
 	Service   string           `json:"service"`

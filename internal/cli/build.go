@@ -14,6 +14,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/build"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/version"
 )
 
@@ -112,7 +113,7 @@ func openBuildLedger(ctx context.Context, path, dir string) (ledger.Store, error
 		}
 		path = p
 	}
-	store, err := ledger.Open(ctx, path)
+	store, err := ledgerdb.Open(ctx, path)
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--ledger %s: %w", path, err)}
 	}

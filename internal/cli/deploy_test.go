@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/lock"
 )
 
@@ -60,16 +62,14 @@ func seedLedger(t *testing.T) string {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), ".pinwheel", "ledger.db")
 	os.MkdirAll(filepath.Dir(path), 0o755)
-	store, err := ledger.Open(ctx, path)
+	store, err := ledgerdb.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
 	for i, v := range []string{"1.0.0", "2.0.0"} {
 		l := &lock.Lock{Format: "pylock.toml", Path: "pylock.toml", Packages: []lock.Package{{Name: "greetlib", Version: v}}}
-		rel, err := store.CreateRelease(ctx, ledger.Release{Service: "shop", Lock: l,
-			Info:   attest.BuildInfo{Service: "shop", Version: v, ImageDigest: "sha256:" + strings.Repeat(string(rune('a'+i)), 64), GitCommit: strings.Repeat(string(rune('1'+i)), 40)},
-			Config: []byte(`{"service":"shop","env":{"SHOP_FAULT":"` + []string{"", "errors"}[i] + `"}}`)})
+		rel, err := store.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "shop", Lock: l, Info: attest.BuildInfo{Service: "shop", Version: v, ImageDigest: "sha256:" + strings.Repeat(string(rune('a'+i)), 64), GitCommit: strings.Repeat(string(rune('1'+i)), 40)}, Config: []byte(`{"service":"shop","env":{"SHOP_FAULT":"` + []string{"", "errors"}[i] + `"}}`)}})
 		if err != nil {
 			t.Fatal(err)
 		}

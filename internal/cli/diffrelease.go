@@ -9,6 +9,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/lock"
 )
 
@@ -44,7 +45,7 @@ func openLedgerIfAny(ctx context.Context, flag string) (ledger.Store, string, er
 	if _, err := os.Lstat(path); err != nil && flag == "" {
 		return nil, "", nil
 	}
-	store, err := ledger.Open(ctx, path, ledger.ReadOnly())
+	store, err := ledgerdb.Open(ctx, path, ledger.ReadOnly())
 	return store, path, err
 }
 
@@ -64,6 +65,6 @@ func diffReleases(ctx context.Context, w io.Writer, store ledger.Store, args []s
 			return true, err
 		}
 	}
-	d := changes.Compare(rels[0].Facts(), rels[1].Facts(), changes.Options{GitLog: deploy.GitLog(".")})
+	d := changes.Compare(rels[0].Facts, rels[1].Facts, changes.Options{GitLog: deploy.GitLog(".")})
 	return true, changes.Write(w, d, output)
 }

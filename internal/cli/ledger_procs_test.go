@@ -15,7 +15,9 @@ import (
 
 	_ "modernc.org/sqlite" // to run PRAGMA integrity_check on the ledger file
 
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 // buildPinwheel builds cmd/pinwheel into dir and returns the binary's path.
@@ -33,12 +35,12 @@ func buildPinwheel(t *testing.T, dir string) string {
 func seedActiveRollout(t *testing.T, db, service string) ledger.Rollout {
 	t.Helper()
 	ctx := context.Background()
-	s, err := ledger.Open(ctx, db)
+	s, err := ledgerdb.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rel, err := s.CreateRelease(ctx, ledger.Release{Service: service})
+	rel, err := s.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: service}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +134,7 @@ func concurrentWritersAndReaders(t *testing.T, bin string) {
 	}
 
 	ctx := context.Background()
-	s, err := ledger.Open(ctx, db)
+	s, err := ledgerdb.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +215,7 @@ func killedWriters(t *testing.T, bin string) {
 	reported[last.Command] = true
 
 	ctx := context.Background()
-	s, err := ledger.Open(ctx, db)
+	s, err := ledgerdb.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 func newRecreateCommand(streams Streams) *cobra.Command {
@@ -25,7 +26,7 @@ command. Inputs the ledger lacks are named at the top.`,
 				return err
 			}
 			path := deploy.LedgerPath(ledgerFlag, ".")
-			store, err := ledger.Open(cmd.Context(), path, ledger.ReadOnly())
+			store, err := ledgerdb.Open(cmd.Context(), path, ledger.ReadOnly())
 			if err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 func newReplayCommand(streams Streams) *cobra.Command {
@@ -33,7 +34,7 @@ time, evidence) with the recorded one. Exit 0 when identical, 1 otherwise.`,
 				return usageError("rollout %q: expected a rollout number (see pinwheel history)", args[0])
 			}
 			ctx := cmd.Context()
-			store, err := ledger.Open(ctx, deploy.LedgerPath(ledgerFlag, "."), ledger.ReadOnly())
+			store, err := ledgerdb.Open(ctx, deploy.LedgerPath(ledgerFlag, "."), ledger.ReadOnly())
 			if err != nil {
 				return err
 			}

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 func TestReplayInputErrors(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ledger.db")
-	s, err := ledger.Open(context.Background(), db)
+	s, err := ledgerdb.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

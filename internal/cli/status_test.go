@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 const clearScreen = "\x1b[H\x1b[2J"
@@ -129,7 +130,7 @@ func TestStatusWatchRedrawsOnATerminal(t *testing.T) {
 	if strings.Contains(first, "live     svc-1") {
 		t.Fatalf("svc-1 shown live before it was:\n%s", first)
 	}
-	s, err := ledger.Open(ctx, db)
+	s, err := ledgerdb.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

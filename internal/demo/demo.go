@@ -15,6 +15,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
 
@@ -97,7 +98,7 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	}
 	// The ledger sits where pinwheel's commands look for it, so with --keep
 	// `cd DIR/shop && pinwheel history shop` shows the demo's records.
-	store, err := ledger.Open(ctx, filepath.Join(src, ".pinwheel", "ledger.db"))
+	store, err := ledgerdb.Open(ctx, filepath.Join(src, ".pinwheel", "ledger.db"))
 	if err != nil {
 		return res, err
 	}
@@ -148,7 +149,7 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 		rels = append(rels, rel)
 		if i == 1 {
 			fmt.Fprintf(w, "\n── what changed from %s (live) to %s (rolled back) ──\n", rels[0].ID, rel.ID)
-			d := changes.Compare(rels[0].Facts(), rel.Facts(), changes.Options{GitLog: deploy.GitLog(src)})
+			d := changes.Compare(rels[0].Facts, rel.Facts, changes.Options{GitLog: deploy.GitLog(src)})
 			if err := changes.Write(w, d, "text"); err != nil {
 				return res, err
 			}

@@ -10,6 +10,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/lock"
 )
 
@@ -39,9 +40,7 @@ func BenchmarkReleaseDiff(b *testing.B) {
 	ctx := context.Background()
 	store := openStore(b)
 	for i, newer := range []bool{false, true} {
-		_, err := store.CreateRelease(ctx, ledger.Release{Service: "shop", Lock: lockOf(500, newer),
-			Info:   attest.BuildInfo{Service: "shop", Version: fmt.Sprintf("%d.0.0", i+1), ImageDigest: fmt.Sprintf("sha256:%064x", i+1)},
-			Config: []byte(fmt.Sprintf(`{"service":"shop","version":"%d.0.0","env":{"SHOP_FAULT":""}}`, i+1))})
+		_, err := store.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "shop", Lock: lockOf(500, newer), Info: attest.BuildInfo{Service: "shop", Version: fmt.Sprintf("%d.0.0", i+1), ImageDigest: fmt.Sprintf("sha256:%064x", i+1)}, Config: []byte(fmt.Sprintf(`{"service":"shop","version":"%d.0.0","env":{"SHOP_FAULT":""}}`, i+1))}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -56,7 +55,7 @@ func BenchmarkReleaseDiff(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := changes.Compare(old.Facts(), new.Facts(), changes.Options{})
+		d := changes.Compare(old.Facts, new.Facts, changes.Options{})
 		if d.Lock == nil {
 			b.Fatal("no lock diff")
 		}
@@ -75,14 +74,13 @@ func TestWriteBenchLedger(t *testing.T) {
 		t.Skip("PINWHEEL_BENCH_LEDGER not set")
 	}
 	ctx := context.Background()
-	store, err := ledger.Open(ctx, path)
+	store, err := ledgerdb.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
 	for i, newer := range []bool{false, true} {
-		if _, err := store.CreateRelease(ctx, ledger.Release{Service: "shop", Lock: lockOf(500, newer),
-			Info: attest.BuildInfo{Service: "shop", Version: fmt.Sprintf("%d.0.0", i+1), ImageDigest: fmt.Sprintf("sha256:%064x", i+1)}}); err != nil {
+		if _, err := store.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "shop", Lock: lockOf(500, newer), Info: attest.BuildInfo{Service: "shop", Version: fmt.Sprintf("%d.0.0", i+1), ImageDigest: fmt.Sprintf("sha256:%064x", i+1)}}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/image/imagetest"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 // shopCopy copies examples/shop into a temporary directory, on the tiny
@@ -47,7 +48,7 @@ func shopCopy(t testing.TB) string {
 
 func openStore(t testing.TB) ledger.Store {
 	t.Helper()
-	s, err := ledger.Open(context.Background(), filepath.Join(t.TempDir(), "ledger.db"))
+	s, err := ledgerdb.Open(context.Background(), filepath.Join(t.TempDir(), "ledger.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
@@ -48,8 +49,8 @@ func ParseImage(s string) (Artifact, error) {
 // RecordRelease records a new release of p's service running a in the
 // ledger: its BuildInfo (from the image's build-info layer, or the project
 // for a source run), lock snapshot, config snapshot and deploy record.
-func RecordRelease(ctx context.Context, store ledger.Store, p *Project, a Artifact, command []string) (ledger.Release, error) {
-	rel := ledger.Release{Service: p.Config.Service, Config: p.Snapshot}
+func RecordRelease(ctx context.Context, store ledger.Releases, p *Project, a Artifact, command []string) (ledger.Release, error) {
+	rel := ledger.Release{Facts: changes.Facts{Service: p.Config.Service, Config: p.Snapshot}}
 	l, err := p.Lock()
 	if err != nil {
 		return rel, err

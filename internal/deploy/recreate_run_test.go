@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
@@ -71,8 +72,7 @@ func TestRecreateScriptRunsAnywhereAndWritesNothingThere(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			os.Remove(log)
-			rel := ledger.Release{ID: "shop-1", Service: "shop", Config: []byte(`{"lockfile":"pylock.toml"}`),
-				Info: attest.BuildInfo{Service: "shop", GitCommit: commit, GitSource: tc.source, LockHash: "sha256:c661", LockFormat: "pylock.toml"}}
+			rel := ledger.Release{Facts: changes.Facts{ID: "shop-1", Service: "shop", Config: []byte(`{"lockfile":"pylock.toml"}`), Info: attest.BuildInfo{Service: "shop", GitCommit: commit, GitSource: tc.source, LockHash: "sha256:c661", LockFormat: "pylock.toml"}}}
 			var script bytes.Buffer
 			if err := WriteRecipe(&script, Recreate(rel)); err != nil {
 				t.Fatal(err)

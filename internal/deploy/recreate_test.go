@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
@@ -22,8 +23,7 @@ func TestRecreate(t *testing.T) {
 	}{
 		{
 			name: "built_image",
-			rel: ledger.Release{ID: "shop-2", Service: "shop", Info: full, ImageRef: "oci:/srv/images/shop-v2@sha256:6cc4",
-				Config: json.RawMessage(`{"lockfile":"pylock.toml"}`)},
+			rel:  ledger.Release{Facts: changes.Facts{ID: "shop-2", Service: "shop", Info: full, ImageRef: "oci:/srv/images/shop-v2@sha256:6cc4", Config: json.RawMessage(`{"lockfile":"pylock.toml"}`)}},
 			want: []string{
 				`git clone -q https://git.example/shop.git "$work/shop" && cd "$work/shop"`,
 				"git checkout --detach 5208f5ec14d9537a81449cbd7714cd81abd1e1d8",
@@ -34,15 +34,14 @@ func TestRecreate(t *testing.T) {
 			},
 		},
 		{
-			name: "source_run_without_git",
-			rel: ledger.Release{ID: "shop-1", Service: "shop", Info: attest.BuildInfo{Service: "shop", LockHash: "sha256:c661", LockFormat: "pylock.toml"},
-				Config: json.RawMessage(`{"lockfile":"locks/pylock.toml"}`)},
+			name:    "source_run_without_git",
+			rel:     ledger.Release{Facts: changes.Facts{ID: "shop-1", Service: "shop", Info: attest.BuildInfo{Service: "shop", LockHash: "sha256:c661", LockFormat: "pylock.toml"}, Config: json.RawMessage(`{"lockfile":"locks/pylock.toml"}`)}},
 			want:    []string{`git clone -q "${SOURCE:-$(git rev-parse --show-toplevel)}" "$work/shop" && cd "$work/shop"`, `test "$(pinwheel lock hash locks/pylock.toml)" = sha256:c661`, "pinwheel build . --output oci:shop-1"},
 			missing: []string{"git source URL", "git commit", "image (the release ran from source)"},
 		},
 		{
 			name:    "dirty_tree",
-			rel:     ledger.Release{ID: "shop-3", Service: "shop", Info: attest.BuildInfo{Service: "shop", GitCommit: "abc", GitDirty: true, GitSource: "/srv/git/shop"}},
+			rel:     ledger.Release{Facts: changes.Facts{ID: "shop-3", Service: "shop", Info: attest.BuildInfo{Service: "shop", GitCommit: "abc", GitDirty: true, GitSource: "/srv/git/shop"}}},
 			want:    []string{`git clone -q /srv/git/shop "$work/shop" && cd "$work/shop"`, "git checkout --detach abc"},
 			missing: []string{"git source URL", "uncommitted changes (the build was made from a dirty tree)", "lock hash"},
 		},

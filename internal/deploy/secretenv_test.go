@@ -11,7 +11,7 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/inputerr"
-	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/runtime"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
@@ -49,7 +49,7 @@ func TestSourceDeployRecordsNoValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "ledger.db")
-	store, err := ledger.Open(ctx, path)
+	store, err := ledgerdb.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

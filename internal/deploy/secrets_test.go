@@ -12,6 +12,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/notify"
 )
 
@@ -22,7 +23,7 @@ func TestEnvValuesStayOutOfRecords(t *testing.T) {
 	ctx := context.Background()
 	dir := shopCopy(t)
 	path := filepath.Join(t.TempDir(), "ledger.db")
-	store, err := ledger.Open(ctx, path)
+	store, err := ledgerdb.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,17 +40,17 @@ func TestEnvValuesStayOutOfRecords(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rel, err := store.CreateRelease(ctx, ledger.Release{Service: p.Config.Service, Config: p.Snapshot})
+		rel, err := store.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: p.Config.Service, Config: p.Snapshot}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		rels = append(rels, rel)
 	}
-	diff := changes.Compare(rels[0].Facts(), rels[1].Facts(), changes.Options{})
+	diff := changes.Compare(rels[0].Facts, rels[1].Facts, changes.Options{})
 	var text, md bytes.Buffer
 	changes.Write(&text, diff, "text")
 	changes.Write(&md, diff, "markdown")
-	issue := notify.Remediation{Service: "shop", Failed: rels[1].Facts(), Restored: rels[0].Facts(), At: time.Unix(0, 0)}.Markdown(0)
+	issue := notify.Remediation{Service: "shop", Failed: rels[1].Facts, Restored: rels[0].Facts, At: time.Unix(0, 0)}.Markdown(0)
 	wantChange := config.ValueDigest("leaky-value-one") + " → " + config.ValueDigest("leaky-value-two")
 	if !strings.Contains(text.String(), "env.SHOP_FAULT: "+wantChange) {
 		t.Errorf("what changed lacks the env change as digests:\n%s", text.String())

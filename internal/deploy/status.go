@@ -89,7 +89,7 @@ func LoadStatus(ctx context.Context, store ledger.Store, t *Target, service stri
 }
 
 // ViewRollout decodes ro's engine status and reads its newest decisions.
-func ViewRollout(ctx context.Context, store ledger.Store, ro ledger.Rollout, decisions int) (RolloutView, error) {
+func ViewRollout(ctx context.Context, store ledger.Rollouts, ro ledger.Rollout, decisions int) (RolloutView, error) {
 	rv := RolloutView{Rollout: ro}
 	var (
 		spec   rollout.Spec

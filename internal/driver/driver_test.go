@@ -15,7 +15,9 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/analysis"
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/notify"
 	"pinwheel.dev/pinwheel/internal/rollout"
@@ -43,7 +45,7 @@ func newRig(t *testing.T) *rig {
 		t.Skip("python3 not installed")
 	}
 	dir := t.TempDir()
-	store, err := ledger.Open(context.Background(), filepath.Join(dir, "ledger.db"))
+	store, err := ledgerdb.Open(context.Background(), filepath.Join(dir, "ledger.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +75,7 @@ func (r *rig) release(version string, env ...string) ledger.Release {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	rel, err := r.store.CreateRelease(context.Background(), ledger.Release{Service: svc, Deploy: deploy,
-		Info: attest.BuildInfo{Service: svc, Version: version, ImageDigest: "sha256:" + strings.Repeat(version[1:], 12), GitCommit: strings.Repeat(version[1:], 40)}})
+	rel, err := r.store.CreateRelease(context.Background(), ledger.Release{Facts: changes.Facts{Service: svc, Info: attest.BuildInfo{Service: svc, Version: version, ImageDigest: "sha256:" + strings.Repeat(version[1:], 12), GitCommit: strings.Repeat(version[1:], 40)}}, Deploy: deploy})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -227,12 +228,12 @@ func TestMetricsUnavailableNeverPromotes(t *testing.T) {
 
 func TestSecondStartWhileRunningIsRefused(t *testing.T) {
 	ctx := context.Background()
-	store, err := ledger.Open(ctx, filepath.Join(t.TempDir(), "l.db"))
+	store, err := ledgerdb.Open(ctx, filepath.Join(t.TempDir(), "l.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	rel, _ := store.CreateRelease(ctx, ledger.Release{Service: svc})
+	rel, _ := store.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: svc}})
 	d := New(store, nil, nil)
 	if _, err := d.Start(ctx, StartRequest{Service: svc, Release: rel, Spec: spec()}); err != nil {
 		t.Fatal(err)

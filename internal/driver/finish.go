@@ -44,10 +44,10 @@ func (d *Driver) remediate(ctx context.Context, ro ledger.Rollout, st loop.State
 	if err != nil {
 		return "", err
 	}
-	rem := notify.Remediation{Service: ro.Service, RolloutID: ro.ID, At: d.now(), Reason: loop.Why(st.Status), Failed: failed.Facts()}
+	rem := notify.Remediation{Service: ro.Service, RolloutID: ro.ID, At: d.now(), Reason: loop.Why(st.Status), Failed: failed.Facts}
 	if st.Stable != nil {
 		if restored, err := d.store.GetRelease(ctx, ro.Service, st.Stable.ID); err == nil {
-			rem.Restored = restored.Facts()
+			rem.Restored = restored.Facts
 			diff := changes.Compare(rem.Restored, rem.Failed, changes.Options{GitLog: d.gitLog})
 			rem.Diff = &diff
 		}

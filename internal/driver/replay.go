@@ -39,7 +39,7 @@ func (r ReplayResult) Identical() bool {
 // Replay feeds the inputs recorded for rollout id back through rollout.Next,
 // from the status the rollout started with, and compares each decision with
 // the one in the ledger.
-func Replay(ctx context.Context, store ledger.Store, id int64) (ReplayResult, error) {
+func Replay(ctx context.Context, store ledger.Rollouts, id int64) (ReplayResult, error) {
 	res := ReplayResult{RolloutID: id}
 	ro, err := store.GetRollout(ctx, id)
 	if err != nil {

@@ -52,6 +52,6 @@ func (d *Driver) lastRollout(ctx context.Context, service string) (ledger.Rollou
 
 // Enqueue asks the driver of service's rollout to carry out a person's
 // command (promote, abort, rollback, resume) at its next step.
-func Enqueue(ctx context.Context, store ledger.Store, service string, body []byte) (int64, error) {
+func Enqueue(ctx context.Context, store ledger.Commands, service string, body []byte) (int64, error) {
 	return store.EnqueueCommand(ctx, service, body)
 }

@@ -9,6 +9,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/driver"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 // local is the Target of the runtime `pinwheel up` hosts: releases and
@@ -42,7 +43,7 @@ func (l *local) Deploy(ctx context.Context, r DeployRequest) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	store, err := ledger.Open(ctx, deploy.LedgerPath(l.o.Ledger, r.Dir))
+	store, err := ledgerdb.Open(ctx, deploy.LedgerPath(l.o.Ledger, r.Dir))
 	if err != nil {
 		return Report{}, err
 	}

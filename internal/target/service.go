@@ -10,6 +10,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 // serviceLedger is what the local read-and-queue calls (status, history,
@@ -31,7 +32,7 @@ func (l *local) openService(ctx context.Context, arg string, mode ledger.Option)
 	if err != nil {
 		return serviceLedger{}, err
 	}
-	store, err := ledger.Open(ctx, path, mode)
+	store, err := ledgerdb.Open(ctx, path, mode)
 	if err != nil {
 		return serviceLedger{}, err
 	}
@@ -63,7 +64,7 @@ func onlyServiceIn(ctx context.Context, ledgerFile, dir string) (string, error) 
 	if _, err := os.Stat(ledgerFile); err != nil {
 		return "", usage("name the SERVICE (no pinwheel.yaml in %s to take it from, no ledger at %s)", dir, ledgerFile)
 	}
-	store, err := ledger.Open(ctx, ledgerFile, ledger.ReadOnly())
+	store, err := ledgerdb.Open(ctx, ledgerFile, ledger.ReadOnly())
 	if err != nil {
 		return "", err
 	}

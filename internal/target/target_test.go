@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -33,12 +35,12 @@ func typeName(v any) string { return fmt.Sprintf("%T", v) }
 func seed(t *testing.T, db string, active bool) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := ledger.Open(ctx, db)
+	s, err := ledgerdb.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rel, err := s.CreateRelease(ctx, ledger.Release{Service: "shop"})
+	rel, err := s.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "shop"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +54,7 @@ func seed(t *testing.T, db string, active bool) {
 // taken are the commands the driver of shop's rollout #1 would take.
 func taken(t *testing.T, db string) []rollout.Command {
 	t.Helper()
-	s, err := ledger.Open(context.Background(), db)
+	s, err := ledgerdb.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

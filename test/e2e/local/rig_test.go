@@ -20,6 +20,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/debian/debiantest"
 	"pinwheel.dev/pinwheel/internal/demo"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/runtime"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
 )
@@ -241,7 +242,7 @@ func (r *rig) load() *demo.Load {
 // ledger opens the project's ledger (read side; the deploy processes write).
 func (r *rig) ledger() ledger.Store {
 	r.t.Helper()
-	s, err := ledger.Open(context.Background(), filepath.Join(r.dir, ".pinwheel", "ledger.db"))
+	s, err := ledgerdb.Open(context.Background(), filepath.Join(r.dir, ".pinwheel", "ledger.db"))
 	if err != nil {
 		r.t.Fatal(err)
 	}

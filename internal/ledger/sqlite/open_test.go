@@ -1,4 +1,4 @@
-package ledger
+package sqlite
 
 import (
 	"context"
@@ -8,7 +8,9 @@ import (
 	"syscall"
 	"testing"
 
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
 // Open creates the ledger readable by its owner only, through a temporary
@@ -52,8 +54,8 @@ func TestOpenRefusesBadLedgerWithoutTouchingIt(t *testing.T) {
 	} {
 		for _, mode := range []struct {
 			name string
-			opt  Option
-		}{{"read_only", ReadOnly()}, {"existing", Existing()}, {"create", nil}} {
+			opt  ledger.Option
+		}{{"read_only", ledger.ReadOnly()}, {"existing", ledger.Existing()}, {"create", nil}} {
 			t.Run(tc.name+"_"+mode.name, func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "ledger.db")
 				if tc.content != nil {
@@ -64,7 +66,7 @@ func TestOpenRefusesBadLedgerWithoutTouchingIt(t *testing.T) {
 				if mode.opt == nil && tc.content == nil {
 					return // creating a missing ledger is Open's job
 				}
-				var opts []Option
+				var opts []ledger.Option
 				if mode.opt != nil {
 					opts = append(opts, mode.opt)
 				}
@@ -101,30 +103,30 @@ func TestReadOnlyReadsButNeverWritesOrMigrates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.CreateRelease(ctx, Release{Service: "hello"}); err != nil {
+	if _, err := w.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "hello"}}); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
 
-	r, err := Open(ctx, path, ReadOnly())
+	r, err := Open(ctx, path, ledger.ReadOnly())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, err := r.Services(ctx); err != nil || len(got) != 1 || got[0] != "hello" {
 		t.Fatalf("services %v, %v", got, err)
 	}
-	if _, err := r.CreateRelease(ctx, Release{Service: "hello"}); err == nil {
+	if _, err := r.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "hello"}}); err == nil {
 		t.Fatal("a read-only ledger accepted a write")
 	}
 	r.Close()
 
 	// Roll the schema back one version: read-only refuses, and leaves it so.
 	w, _ = Open(ctx, path)
-	if _, err := w.(*sqliteStore).db.ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = ?`, len(migrations)); err != nil {
+	if _, err := w.DB().ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = ?`, len(ledger.Migrations)); err != nil {
 		t.Fatal(err)
 	}
 	w.Close()
-	if _, err := Open(ctx, path, ReadOnly()); err == nil || !strings.Contains(err.Error(), "schema version") {
+	if _, err := Open(ctx, path, ledger.ReadOnly()); err == nil || !strings.Contains(err.Error(), "schema version") {
 		t.Fatalf("older schema: %v", err)
 	}
 }
@@ -144,7 +146,7 @@ func TestOpenRefusesNonRegularLedger(t *testing.T) {
 			if err := tc.make(path); err != nil {
 				t.Skip(err)
 			}
-			for _, opts := range [][]Option{{ReadOnly()}, {Existing()}, nil} {
+			for _, opts := range [][]ledger.Option{{ledger.ReadOnly()}, {ledger.Existing()}, nil} {
 				if _, err := Open(context.Background(), path, opts...); !inputerr.Is(err) || !strings.Contains(err.Error(), "not a regular file") {
 					t.Fatalf("error %v", err)
 				}

@@ -1,13 +1,15 @@
-package ledger
+package sqlstore
 
 import (
+	"pinwheel.dev/pinwheel/internal/ledger"
+
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 )
 
-func (s *sqliteStore) RecordBuild(ctx context.Context, b Build) (int64, error) {
+func (s *Store) RecordBuild(ctx context.Context, b ledger.Build) (int64, error) {
 	if b.CreatedAt.IsZero() {
 		b.CreatedAt = s.now()
 	}
@@ -17,28 +19,27 @@ func (s *sqliteStore) RecordBuild(ctx context.Context, b Build) (int64, error) {
 	}
 	var id int64
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO builds(service, created_at, info, succeeded) VALUES (?, ?, ?, ?)`,
-			b.Service, formatTime(b.CreatedAt), string(info), b.Succeeded)
+		id, err = s.insertID(ctx, tx, `INSERT INTO builds(service, created_at, info, succeeded) VALUES (?, ?, ?, ?)`,
+			b.Service, formatTime(b.CreatedAt), string(info), flag(b.Succeeded))
 		if err != nil {
 			return fmt.Errorf("ledger: record build: %w", err)
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	return id, err
 }
 
-func (s *sqliteStore) ListBuilds(ctx context.Context, service string, limit int) ([]Build, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, service, created_at, info, succeeded FROM builds
-		WHERE (? = '' OR service = ?) ORDER BY id DESC LIMIT ?`, service, service, limitOrAll(limit))
+func (s *Store) ListBuilds(ctx context.Context, service string, limit int) ([]ledger.Build, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, service, created_at, info, succeeded FROM builds
+		WHERE (? = '' OR service = ?) ORDER BY id DESC LIMIT ?`), service, service, limitOrAll(limit))
 	if err != nil {
 		return nil, fmt.Errorf("ledger: list builds: %w", err)
 	}
 	defer rows.Close()
-	var out []Build
+	var out []ledger.Build
 	for rows.Next() {
 		var (
-			b           Build
+			b           ledger.Build
 			created, in string
 		)
 		if err := rows.Scan(&b.ID, &b.Service, &created, &in, &b.Succeeded); err != nil {
@@ -51,11 +52,4 @@ func (s *sqliteStore) ListBuilds(ctx context.Context, service string, limit int)
 		out = append(out, b)
 	}
 	return out, rows.Err()
-}
-
-func limitOrAll(limit int) int {
-	if limit <= 0 {
-		return -1 // SQLite: no limit
-	}
-	return limit
 }

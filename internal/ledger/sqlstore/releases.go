@@ -1,6 +1,8 @@
-package ledger
+package sqlstore
 
 import (
+	"pinwheel.dev/pinwheel/internal/ledger"
+
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -14,37 +16,37 @@ import (
 
 const releaseColumns = `id, service, seq, created_at, info, image_ref, lock, config, state, known_good, deploy`
 
-func (s *sqliteStore) CreateRelease(ctx context.Context, r Release) (Release, error) {
+func (s *Store) CreateRelease(ctx context.Context, r ledger.Release) (ledger.Release, error) {
 	if r.Service == "" {
-		return Release{}, errors.New("ledger: release needs a service")
+		return ledger.Release{}, errors.New("ledger: release needs a service")
 	}
 	if r.CreatedAt.IsZero() {
 		r.CreatedAt = s.now()
 	}
 	if r.State == "" {
-		r.State = ReleaseNew
+		r.State = ledger.ReleaseNew
 	}
 	info, err := json.Marshal(r.Info)
 	if err != nil {
-		return Release{}, err
+		return ledger.Release{}, err
 	}
 	var lockJSON, configJSON []byte
 	if r.Lock != nil {
 		if lockJSON, err = json.Marshal(r.Lock); err != nil {
-			return Release{}, err
+			return ledger.Release{}, err
 		}
 	}
 	if len(r.Config) > 0 {
 		configJSON = r.Config
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM releases WHERE service = ?`, r.Service).Scan(&r.Seq); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) + 1 FROM releases WHERE service = ?`), r.Service).Scan(&r.Seq); err != nil {
 			return err
 		}
 		r.ID = fmt.Sprintf("%s-%d", r.Service, r.Seq)
-		_, err := tx.ExecContext(ctx, `INSERT INTO releases(`+releaseColumns+`, image_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO releases(`+releaseColumns+`, image_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			r.ID, r.Service, r.Seq, formatTime(r.CreatedAt), string(info), r.ImageRef, nullable(lockJSON), nullable(configJSON),
-			string(r.State), r.KnownGood, nullable(r.Deploy), r.Info.ImageDigest)
+			r.State, flag(r.KnownGood), nullable(r.Deploy), r.Info.ImageDigest)
 		if err != nil {
 			return fmt.Errorf("ledger: create release: %w", err)
 		}
@@ -53,14 +55,7 @@ func (s *sqliteStore) CreateRelease(ctx context.Context, r Release) (Release, er
 	return r, err
 }
 
-func nullable(b []byte) any {
-	if len(b) == 0 {
-		return nil
-	}
-	return string(b)
-}
-
-func (s *sqliteStore) GetRelease(ctx context.Context, service, ref string) (Release, error) {
+func (s *Store) GetRelease(ctx context.Context, service, ref string) (ledger.Release, error) {
 	ref = strings.TrimSpace(ref)
 	var (
 		query string
@@ -87,10 +82,10 @@ func (s *sqliteStore) GetRelease(ctx context.Context, service, ref string) (Rele
 	}
 	rows, err := s.queryReleases(ctx, query, args...)
 	if err != nil {
-		return Release{}, err
+		return ledger.Release{}, err
 	}
 	if len(rows) == 0 {
-		return Release{}, fmt.Errorf("release %q: %w", ref, ErrNotFound)
+		return ledger.Release{}, fmt.Errorf("release %q: %w", ref, ledger.ErrNotFound)
 	}
 	return rows[0], nil
 }
@@ -120,43 +115,43 @@ func isDigestRef(s string) bool {
 	return true
 }
 
-func (s *sqliteStore) ListReleases(ctx context.Context, service string, limit int) ([]Release, error) {
+func (s *Store) ListReleases(ctx context.Context, service string, limit int) ([]ledger.Release, error) {
 	return s.queryReleases(ctx, `WHERE (? = '' OR service = ?) ORDER BY created_at DESC, seq DESC LIMIT ?`, service, service, limitOrAll(limit))
 }
 
-func (s *sqliteStore) SetReleaseState(ctx context.Context, id string, state ReleaseState, knownGood bool) error {
+func (s *Store) SetReleaseState(ctx context.Context, id string, state ledger.ReleaseState, knownGood bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var service string
-		if err := tx.QueryRowContext(ctx, `SELECT service FROM releases WHERE id = ?`, id).Scan(&service); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("release %q: %w", id, ErrNotFound)
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT service FROM releases WHERE id = ?`), id).Scan(&service); err != nil {
+			if isNoRows(err) {
+				return fmt.Errorf("release %q: %w", id, ledger.ErrNotFound)
 			}
 			return err
 		}
-		if state == ReleaseLive {
+		if state == ledger.ReleaseLive {
 			// Only one live release per service: the old one is superseded.
-			if _, err := tx.ExecContext(ctx, `UPDATE releases SET state = 'superseded' WHERE service = ? AND state = 'live' AND id != ?`, service, id); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE releases SET state = 'superseded' WHERE service = ? AND state = 'live' AND id != ?`), service, id); err != nil {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE releases SET state = ?, known_good = (known_good OR ?) WHERE id = ?`, string(state), knownGood, id)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE releases SET state = ?, known_good = CASE WHEN ? = 1 THEN 1 ELSE known_good END WHERE id = ?`), state, flag(knownGood), id)
 		return err
 	})
 }
 
-func (s *sqliteStore) LastKnownGood(ctx context.Context, service, exclude string) (Release, error) {
+func (s *Store) LastKnownGood(ctx context.Context, service, exclude string) (ledger.Release, error) {
 	rows, err := s.queryReleases(ctx, `WHERE service = ? AND known_good = 1 AND id != ? ORDER BY (state = 'live') DESC, seq DESC LIMIT 1`, service, exclude)
 	if err != nil {
-		return Release{}, err
+		return ledger.Release{}, err
 	}
 	if len(rows) == 0 {
-		return Release{}, fmt.Errorf("known-good release of %s: %w", service, ErrNotFound)
+		return ledger.Release{}, fmt.Errorf("known-good release of %s: %w", service, ledger.ErrNotFound)
 	}
 	return rows[0], nil
 }
 
-func (s *sqliteStore) Services(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT service FROM releases UNION SELECT service FROM builds UNION SELECT service FROM rollouts ORDER BY 1`)
+func (s *Store) Services(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT service FROM releases UNION SELECT service FROM builds UNION SELECT service FROM rollouts ORDER BY 1`))
 	if err != nil {
 		return nil, fmt.Errorf("ledger: services: %w", err)
 	}
@@ -172,16 +167,16 @@ func (s *sqliteStore) Services(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-func (s *sqliteStore) queryReleases(ctx context.Context, where string, args ...any) ([]Release, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+releaseColumns+` FROM releases `+where, args...)
+func (s *Store) queryReleases(ctx context.Context, where string, args ...any) ([]ledger.Release, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+releaseColumns+` FROM releases `+where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: query releases: %w", err)
 	}
 	defer rows.Close()
-	var out []Release
+	var out []ledger.Release
 	for rows.Next() {
 		var (
-			r                 Release
+			r                 ledger.Release
 			created, info     string
 			lockJSON, cfgJSON sql.NullString
 			deployJSON        sql.NullString
@@ -191,7 +186,7 @@ func (s *sqliteStore) queryReleases(ctx context.Context, where string, args ...a
 			return nil, err
 		}
 		r.CreatedAt = parseTime(created)
-		r.State = ReleaseState(state)
+		r.State = state
 		if err := json.Unmarshal([]byte(info), &r.Info); err != nil {
 			return nil, fmt.Errorf("ledger: release %s info: %w", r.ID, err)
 		}

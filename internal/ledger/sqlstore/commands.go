@@ -1,35 +1,37 @@
-package ledger
+package sqlstore
 
 import (
+	"pinwheel.dev/pinwheel/internal/ledger"
+
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 )
 
-func (s *sqliteStore) EnqueueCommand(ctx context.Context, service string, body json.RawMessage) (int64, error) {
+func (s *Store) EnqueueCommand(ctx context.Context, service string, body json.RawMessage) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO commands(service, at, body) VALUES (?, ?, ?)`, service, formatTime(s.now()), string(body))
+		var err error
+		id, err = s.insertID(ctx, tx, `INSERT INTO commands(service, at, body) VALUES (?, ?, ?)`, service, formatTime(s.now()), string(body))
 		if err != nil {
 			return fmt.Errorf("ledger: enqueue command: %w", err)
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	return id, err
 }
 
-func (s *sqliteStore) TakeCommands(ctx context.Context, service string, rolloutID int64) ([]Command, error) {
-	var out []Command
+func (s *Store) TakeCommands(ctx context.Context, service string, rolloutID int64) ([]ledger.Command, error) {
+	var out []ledger.Command
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, service, at, body FROM commands WHERE service = ? AND taken_by = 0 ORDER BY id`, service)
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id, service, at, body FROM commands WHERE service = ? AND taken_by = 0 ORDER BY id`), service)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var (
-				c        Command
+				c        ledger.Command
 				at, body string
 			)
 			if err := rows.Scan(&c.ID, &c.Service, &at, &body); err != nil {
@@ -44,7 +46,7 @@ func (s *sqliteStore) TakeCommands(ctx context.Context, service string, rolloutI
 			return err
 		}
 		for _, c := range out {
-			if _, err := tx.ExecContext(ctx, `UPDATE commands SET taken_by = ? WHERE id = ?`, rolloutID, c.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE commands SET taken_by = ? WHERE id = ?`), rolloutID, c.ID); err != nil {
 				return err
 			}
 		}

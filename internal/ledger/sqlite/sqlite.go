@@ -1,4 +1,9 @@
-package ledger
+// Package sqlite is the ledger's embedded default: a SQLite database file
+// (pure-Go driver, WAL, BEGIN IMMEDIATE writes, so several pinwheel
+// processes share one file and a crash loses no committed transaction),
+// running sqlstore's queries. It owns the file: creating it whole, owner
+// only, and telling a missing, empty or corrupt file from a ledger.
+package sqlite
 
 import (
 	"context"
@@ -10,56 +15,42 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/sqlstore"
 )
 
-// Option configures Open.
-type Option func(*sqliteStore)
-
-// WithClock sets the clock used for timestamps the ledger assigns.
-func WithClock(now func() time.Time) Option { return func(s *sqliteStore) { s.now = now } }
-
-// ReadOnly opens an existing, current ledger for reading only: it never
-// creates, migrates or writes the file. A missing, empty, older-schema or
-// corrupt ledger is an error naming the file.
-func ReadOnly() Option { return func(s *sqliteStore) { s.readOnly, s.existing = true, true } }
-
-// Existing opens an existing ledger for writing (migrating it if older) but
-// never creates one: a missing or empty file is an error naming it.
-func Existing() Option { return func(s *sqliteStore) { s.existing = true } }
+// Dialect is SQLite's: ? placeholders, writers serialized by BEGIN
+// IMMEDIATE, retried while the file is busy.
+var Dialect = sqlstore.Dialect{Name: "sqlite", Retryable: isBusy}
 
 // Open opens the ledger database at path — creating it (mode 0600) unless
 // ReadOnly or Existing — and applies pending migrations unless ReadOnly.
 // Writes use BEGIN IMMEDIATE and WAL so several pinwheel processes can share
 // one file; a crash loses no committed transaction. Problems with the file
 // itself (missing, empty, not a database, corrupt) are *inputerr.Error.
-func Open(ctx context.Context, path string, opts ...Option) (Store, error) {
-	s := &sqliteStore{now: time.Now}
-	for _, o := range opts {
-		o(s)
-	}
-	if s.existing {
+func Open(ctx context.Context, path string, opts ...ledger.Option) (*sqlstore.Store, error) {
+	o := ledger.Apply(opts...)
+	if o.Existing {
 		if err := checkExisting(path); err != nil {
 			return nil, err
 		}
 	} else if err := create(ctx, path); err != nil {
 		return nil, err
 	}
-	if err := s.open(ctx, path); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return open(ctx, path, o)
 }
 
-// open connects s to the database file at path and checks (ReadOnly) or
+// open connects to the database file at path and checks (ReadOnly) or
 // migrates its schema.
-func (s *sqliteStore) open(ctx context.Context, path string) error {
+func open(ctx context.Context, path string, o ledger.Options) (*sqlstore.Store, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(15000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	if s.readOnly {
+	if o.ReadOnly {
 		q.Set("mode", "ro")
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -69,19 +60,19 @@ func (s *sqliteStore) open(ctx context.Context, path string) error {
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return fmt.Errorf("ledger: open %s: %w", path, err)
+		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
 	}
-	s.db = db
-	if s.readOnly {
-		err = s.checkSchema(ctx, path)
+	s := sqlstore.New(db, Dialect, o)
+	if o.ReadOnly {
+		err = checkSchema(ctx, s, path)
 	} else {
-		err = retryBusy(ctx, func() error { return s.migrate(ctx) })
+		err = s.Migrate(ctx)
 	}
 	if err != nil {
 		db.Close()
-		return fileError(path, err)
+		return nil, fileError(path, err)
 	}
-	return nil
+	return s, nil
 }
 
 // create makes a new ledger at path when none exists: a complete,
@@ -111,12 +102,12 @@ func create(ctx context.Context, path string) error {
 			os.Remove(tmp + suffix)
 		}
 	}()
-	fresh := &sqliteStore{now: time.Now}
-	if err := fresh.open(ctx, tmp); err != nil {
+	fresh, err := open(ctx, tmp, ledger.Apply())
+	if err != nil {
 		return err
 	}
-	_, err = fresh.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`) // everything into the main file
-	if cerr := fresh.db.Close(); err == nil {
+	_, err = fresh.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`) // everything into the main file
+	if cerr := fresh.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
@@ -146,14 +137,13 @@ func checkExisting(path string) error {
 
 // checkSchema makes sure a read-only ledger is at the schema this pinwheel
 // reads, without changing it.
-func (s *sqliteStore) checkSchema(ctx context.Context, path string) error {
-	var current int
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current)
+func checkSchema(ctx context.Context, s *sqlstore.Store, path string) error {
+	current, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return err
 	}
-	if current != len(migrations) {
-		return &inputerr.Error{Path: path, Msg: fmt.Sprintf("ledger schema version %d, this pinwheel reads version %d; run a writing command (deploy) with the matching pinwheel to migrate it", current, len(migrations))}
+	if want := len(ledger.Migrations); current != want {
+		return &inputerr.Error{Path: path, Msg: fmt.Sprintf("ledger schema version %d, this pinwheel reads version %d; run a writing command (deploy) with the matching pinwheel to migrate it", current, want)}
 	}
 	return nil
 }
@@ -175,4 +165,14 @@ func fileError(path string, err error) error {
 		return &inputerr.Error{Path: path, Msg: "not a pinwheel ledger (no schema_migrations table)", Err: err}
 	}
 	return fmt.Errorf("ledger: open %s: %w", path, err)
+}
+
+// isBusy reports SQLITE_BUSY / SQLITE_LOCKED (primary result codes 5 and 6).
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		c := coded.Code() & 0xff
+		return c == 5 || c == 6
+	}
+	return false
 }
