@@ -145,8 +145,8 @@ func Make(ctx context.Context, idx Index, in Input) (*Plan, error) {
 			return nil, err
 		}
 		key := pkg.Name + "==" + pkg.Version
-		if seen[key] {
-			continue
+		if seen[key] || local(pkg) {
+			continue // the project's own trees are not refreshed
 		}
 		seen[key] = true
 		p.Checked++
@@ -165,6 +165,16 @@ func Make(ctx context.Context, idx Index, in Input) (*Plan, error) {
 	}
 	p.Groups = group(p.Updates, in.Config.Groups)
 	return p, nil
+}
+
+// local says whether pkg is a source tree of the project (the project
+// itself, a workspace member, a local library): no index has it.
+func local(pkg lock.Package) bool {
+	switch pkg.Source.Kind {
+	case lock.SourceDirectory, lock.SourceEditable, lock.SourceVirtual:
+		return true
+	}
+	return false
 }
 
 // errContext adds the package to an index error.
