@@ -23,7 +23,7 @@ type wheelSpec struct {
 
 // serveIndex writes the wheels into a wheelhouse and serves it with the
 // real local index (PEP 691 JSON, PEP 658 metadata, PEP 592 yanked files).
-func serveIndex(t *testing.T, wheels []wheelSpec) *url.URL {
+func serveIndex(t *testing.T, wheels []wheelSpec, opts ...localindex.Option) *url.URL {
 	t.Helper()
 	dir := t.TempDir()
 	for _, w := range wheels {
@@ -35,7 +35,7 @@ func serveIndex(t *testing.T, wheels []wheelSpec) *url.URL {
 			}
 		}
 	}
-	srv := httptest.NewServer(localindex.New(dir))
+	srv := httptest.NewServer(localindex.New(dir, opts...))
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL + "/simple/")
 	return u
@@ -206,5 +206,43 @@ func TestIndexFailureIsANoteNotAPlanFailure(t *testing.T) {
 	}
 	if len(p.Notes) != 1 || !strings.Contains(p.Notes[0].Message, "127.0.0.1:1") || len(p.Updates) != 0 {
 		t.Errorf("plan %+v", p)
+	}
+}
+
+// An index that speaks only PEP 503 HTML behind basic auth: the same plan
+// comes out of the HTML fallback (data-yanked, data-core-metadata), the
+// credentials in the index URL are used and never shown.
+func TestPlanFromHTMLIndexWithCredentials(t *testing.T) {
+	u := serveIndex(t, []wheelSpec{
+		{name: "requests", version: "2.31.0", metadata: "Requires-Dist: idna"},
+		{name: "requests", version: "2.32.3", metadata: requestsMeta},
+		{name: "requests", version: "2.33.0", yanked: "oops"},
+		{name: "six", version: "1.16.0", yanked: "do not use"},
+	}, localindex.WithHTMLOnly(), localindex.WithBasicAuth("ci", "s3cret"))
+	u.User = url.UserPassword("ci", "s3cret")
+	l := &lock.Lock{Format: lock.FormatUV, Path: "uv.lock", Packages: []lock.Package{reg("requests", "2.31.0", ""), reg("six", "1.16.0", "")}}
+	// As the CLI does: the client knows the index, so files on its host
+	// (the metadata) get its credentials too.
+	c, err := pyindex.New(pyindex.WithIndexURL(u.String()), pyindex.WithNetrc(""), pyindex.WithCacheDir(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Make(context.Background(), c, Input{Lock: l, Packages: l.Packages, Indexes: []*url.URL{u}, Python: "3.11"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Updates) != 1 {
+		t.Fatalf("updates %+v notes %+v", p.Updates, p.Notes)
+	}
+	up := p.Updates[0]
+	if up.To != "2.32.3" || !slices.Equal(up.NewDependencies, []string{"charset-normalizer"}) || len(up.Changelog.Links) != 2 ||
+		!slices.Equal(up.Skipped, []Skipped{{"2.33.0", "yanked: oops"}}) {
+		t.Errorf("update %+v", up)
+	}
+	if strings.Contains(up.Index, "s3cret") || !strings.Contains(up.Index, "ci:xxxxx@") {
+		t.Errorf("index shown as %q", up.Index)
+	}
+	if len(p.Notes) != 1 || p.Notes[0].Package != "six" || !strings.Contains(p.Notes[0].Message, "the locked version 1.16.0 is yanked (do not use) and there is no newer version") {
+		t.Errorf("notes %+v", p.Notes)
 	}
 }

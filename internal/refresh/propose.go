@@ -73,7 +73,7 @@ func planPackage(ctx context.Context, idx Index, in Input, pkg lock.Package, pyt
 	}
 	if len(ok) == 0 {
 		if lockedYanked {
-			return nil, fmt.Sprintf("the locked version %s is yanked (%s) and there is no newer version to move to", pkg.Version, yankedText(yankedReason)), nil
+			return nil, fmt.Sprintf("the locked version %s is yanked (%s) and there is no newer version to move to", pkg.Version, orDefault(yankedReason, "no reason given")), nil
 		}
 		if len(skipped) > 0 {
 			return nil, fmt.Sprintf("newer versions exist but none is proposed: %s", skippedText(skipped)), nil
@@ -119,6 +119,13 @@ func yankedText(reason string) string {
 		return "yanked"
 	}
 	return "yanked: " + reason
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 func skippedText(s []Skipped) string {
