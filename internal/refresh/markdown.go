@@ -15,7 +15,7 @@ const MaxBody = 65536
 // http(s) URLs that passed httpURL.
 func (p *Plan) WriteMarkdown(w io.Writer) error {
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "## %s\n\n", esc(p.Title()))
+	fmt.Fprintf(b, "## %s\n\n", p.Title()) // our own words: nothing to escape
 	fmt.Fprintf(b, "%s (%s", code(p.Lockfile), p.Format)
 	if p.Python != "" {
 		fmt.Fprintf(b, ", Python %s", esc(p.Python))

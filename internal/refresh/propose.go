@@ -96,6 +96,9 @@ func planPackage(ctx context.Context, idx Index, in Input, pkg lock.Package, pyt
 	if newErr == nil {
 		u.Changelog.Links = ChangelogLinks(newMeta.Links)
 		u.Changelog.Metadata = "PEP 658 metadata of " + to.version.String()
+		if len(u.Changelog.Links) == 0 {
+			u.Changelog.Metadata = "the metadata of " + to.version.String() + " names no changelog, release notes or known source repository"
+		}
 		if cur != nil {
 			if oldMeta, err := releaseMetadata(ctx, idx, pkg.Name, cur); err == nil {
 				u.NewDependencies = added(oldMeta.Requires, newMeta.Requires)

@@ -36,7 +36,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 			u := p.update(name)
 			fmt.Fprintf(b, "  %-24s %s → %s  [%s]\n", u.Package, u.From, u.To, strings.Join(u.Labels, ", "))
 			if len(u.Changelog.Releases) > 1 {
-				fmt.Fprintf(b, "      releases: %s\n", strings.Join(u.Changelog.Releases, ", "))
+				fmt.Fprintf(b, "      in range: %s\n", strings.Join(u.Changelog.Releases, ", "))
 			}
 			if len(u.NewDependencies) > 0 {
 				fmt.Fprintf(b, "      new dependencies: %s\n", strings.Join(u.NewDependencies, ", "))
