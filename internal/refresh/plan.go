@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 
+	"golang.org/x/sync/errgroup"
+
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/pep"
@@ -123,9 +125,12 @@ const (
 	LabelNewDependency = "new-dependency"
 )
 
+// Concurrency is how many packages Make looks up at once.
+const Concurrency = 8
+
 // Make builds the plan: every package of in.Packages is looked up on the
-// indexes, in lock order, one at a time (the page fetch is the cost, and
-// a refresh runs in a window, not on a hot path).
+// indexes (Concurrency at a time; the index round trips are the cost), and
+// the results are put in lock order.
 func Make(ctx context.Context, idx Index, in Input) (*Plan, error) {
 	if in.Logger == nil {
 		in.Logger = slog.New(slog.DiscardHandler)
@@ -139,31 +144,53 @@ func Make(ctx context.Context, idx Index, in Input) (*Plan, error) {
 		}
 		python = &v
 	}
+	var pkgs []lock.Package
 	seen := map[string]bool{}
 	for _, pkg := range in.Packages {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		key := pkg.Name + "==" + pkg.Version
-		if seen[key] || local(pkg) {
-			continue // the project's own trees are not refreshed
+		if !seen[key] && !local(pkg) { // the project's own trees are not refreshed
+			seen[key] = true
+			pkgs = append(pkgs, pkg)
 		}
-		seen[key] = true
+	}
+	type result struct {
+		update *Update
+		note   string
+		err    error
+	}
+	results := make([]result, len(pkgs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(Concurrency)
+	for i, pkg := range pkgs {
+		g.Go(func() error {
+			u, note, err := planPackage(gctx, idx, in, pkg, python)
+			results[i] = result{u, note, err}
+			return gctx.Err()
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i, r := range results {
+		pkg := pkgs[i]
 		p.Checked++
-		u, note, err := planPackage(ctx, idx, in, pkg, python)
 		switch {
-		case err != nil:
-			p.Notes = append(p.Notes, Note{Package: pkg.Name, Version: pkg.Version, Message: err.Error()})
-		case u != nil:
-			p.Updates = append(p.Updates, *u)
-		case note != "":
-			p.Notes = append(p.Notes, Note{Package: pkg.Name, Version: pkg.Version, Message: note})
+		case r.err != nil:
+			p.Notes = append(p.Notes, Note{Package: pkg.Name, Version: pkg.Version, Message: r.err.Error()})
+		case r.update != nil:
+			p.Updates = append(p.Updates, *r.update)
+		case r.note != "":
+			p.Notes = append(p.Notes, Note{Package: pkg.Name, Version: pkg.Version, Message: r.note})
 			p.Current++
 		default:
 			p.Current++
 		}
 	}
 	p.Groups = group(p.Updates, in.Config.Groups)
+	in.Logger.Info("refresh plan made", "checked", p.Checked, "updates", len(p.Updates), "notes", len(p.Notes))
 	return p, nil
 }
 
