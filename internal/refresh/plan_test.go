@@ -23,7 +23,7 @@ type wheelSpec struct {
 
 // serveIndex writes the wheels into a wheelhouse and serves it with the
 // real local index (PEP 691 JSON, PEP 658 metadata, PEP 592 yanked files).
-func serveIndex(t *testing.T, wheels []wheelSpec, opts ...localindex.Option) *url.URL {
+func serveIndex(t testing.TB, wheels []wheelSpec, opts ...localindex.Option) *url.URL {
 	t.Helper()
 	dir := t.TempDir()
 	for _, w := range wheels {
@@ -41,7 +41,7 @@ func serveIndex(t *testing.T, wheels []wheelSpec, opts ...localindex.Option) *ur
 	return u
 }
 
-func newClient(t *testing.T) *pyindex.Client {
+func newClient(t testing.TB) *pyindex.Client {
 	t.Helper()
 	c, err := pyindex.New(pyindex.WithIndexURL(""), pyindex.WithNetrc(""), pyindex.WithCacheDir(t.TempDir()))
 	if err != nil {
