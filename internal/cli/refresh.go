@@ -3,15 +3,12 @@ package cli
 import (
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"pinwheel.dev/pinwheel/internal/inputerr"
-	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/pyindex"
 	"pinwheel.dev/pinwheel/internal/refresh"
 	"pinwheel.dev/pinwheel/internal/refresh/ghpr"
@@ -109,7 +106,7 @@ func runRefresh(cmd *cobra.Command, streams Streams, logger *slog.Logger, path s
 		}
 		pkgs = sel.Packages
 	}
-	indexes, err := refreshIndexes(l, f)
+	indexes, err := refresh.Indexes(l, f.indexURL, f.extraIndexURLs)
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -179,38 +176,6 @@ func writePlan(streams Streams, plan *refresh.Plan, output string) error {
 		return plan.WriteMarkdown(streams.Out)
 	}
 	return plan.WriteText(streams.Out)
-}
-
-// refreshIndexes are --index-url and --extra-index-url, else the indexes
-// the lock names (each package's own index is searched first anyway),
-// else PyPI.
-func refreshIndexes(l *lock.Lock, f refreshFlags) ([]*url.URL, error) {
-	given := append([]string{}, f.extraIndexURLs...)
-	if f.indexURL != "" {
-		given = append([]string{f.indexURL}, given...)
-	}
-	var out []*url.URL
-	for _, raw := range given {
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("index URL %q: want an http(s) URL like %s", inputerr.RedactURL(raw), pyindex.DefaultIndexURL)
-		}
-		out = append(out, u)
-	}
-	if len(out) > 0 {
-		return out, nil
-	}
-	for _, ix := range l.Indexes {
-		// A lock's local or file index is not one refresh can ask.
-		if u, err := url.Parse(ix.URL); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-			out = append(out, u)
-		}
-	}
-	if len(out) == 0 {
-		u, _ := url.Parse(pyindex.DefaultIndexURL)
-		out = append(out, u)
-	}
-	return out, nil
 }
 
 // lockDir is the project directory of path (a directory or a lockfile).

@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strings"
 
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/lock"
@@ -132,14 +133,11 @@ func orDefault(s, def string) string {
 }
 
 func skippedText(s []Skipped) string {
-	out := ""
+	parts := make([]string, len(s))
 	for i, sk := range s {
-		if i > 0 {
-			out += "; "
-		}
-		out += sk.Version + " " + sk.Reason
+		parts[i] = sk.Version + " " + sk.Reason
 	}
-	return out
+	return strings.Join(parts, "; ")
 }
 
 // ignoreRule is the refresh.ignore entry for name: (nil, true) ignores the

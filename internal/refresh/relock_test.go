@@ -89,3 +89,21 @@ func TestRelockRunsTheToolWhenInstalled(t *testing.T) {
 		t.Errorf("relock %+v", r)
 	}
 }
+
+func TestIndexes(t *testing.T) {
+	l := &lock.Lock{Indexes: []lock.Index{{URL: "../wheelhouse"}, {URL: "https://corp.example/simple/"}}}
+	got, err := Indexes(l, "", nil)
+	if err != nil || len(got) != 1 || got[0].String() != "https://corp.example/simple/" {
+		t.Errorf("from the lock: %v %v", got, err)
+	}
+	got, err = Indexes(l, "http://a.example/simple/", []string{"http://b.example/simple/"})
+	if err != nil || len(got) != 2 || got[0].Host != "a.example" || got[1].Host != "b.example" {
+		t.Errorf("given: %v %v", got, err)
+	}
+	if got, _ := Indexes(&lock.Lock{}, "", nil); len(got) != 1 || got[0].Host != "pypi.org" {
+		t.Errorf("default: %v", got)
+	}
+	if _, err := Indexes(l, "file:///srv/simple", nil); err == nil || !strings.Contains(err.Error(), "want an http(s) URL") {
+		t.Errorf("file index: %v", err)
+	}
+}

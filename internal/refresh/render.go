@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -77,14 +78,7 @@ func (p *Plan) update(name string) Update {
 	return Update{}
 }
 
-func hasLabel(u Update, l string) bool {
-	for _, x := range u.Labels {
-		if x == l {
-			return true
-		}
-	}
-	return false
-}
+func hasLabel(u Update, l string) bool { return slices.Contains(u.Labels, l) }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
