@@ -125,28 +125,33 @@ func runRefresh(cmd *cobra.Command, streams Streams, logger *slog.Logger, path s
 	if err != nil {
 		return err
 	}
+	// A lock tool that fails is reported in the plan (and the pull request
+	// then carries the plan), and the command exits 2 when all is said.
+	var relockErr error
 	if len(plan.Updates) > 0 {
 		if plan.Relock, err = refresh.RelockArgv(l.Format, l.Path, plan.Updates); err != nil {
 			return err
 		}
 		plan.Relock.Detect()
 		if f.relock || f.openPR {
-			if err := plan.Relock.Run(cmd.Context()); err != nil {
-				logger.Warn("re-lock failed", "err", err)
-			}
+			relockErr = plan.Relock.Run(cmd.Context())
 		}
 	}
 	if err := writePlan(streams, plan, f.output); err != nil {
 		return err
 	}
-	if !f.openPR {
-		return nil
-	}
-	if len(plan.Updates) == 0 {
+	switch {
+	case f.openPR && len(plan.Updates) == 0:
 		fmt.Fprintln(streams.Err, "nothing to upgrade: no pull request opened")
-		return nil
+	case f.openPR:
+		if err := openRefreshPR(cmd, streams, plan, rc.Labels, f, now); err != nil {
+			return err
+		}
 	}
-	return openRefreshPR(cmd, streams, plan, rc.Labels, f, now)
+	if relockErr != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("re-lock failed: %w", relockErr)}
+	}
+	return nil
 }
 
 func openRefreshPR(cmd *cobra.Command, streams Streams, plan *refresh.Plan, labels []string, f refreshFlags, now time.Time) error {

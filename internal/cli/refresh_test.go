@@ -227,3 +227,123 @@ func TestRefreshOpenPRNeedsRepoAndToken(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
+
+// fakeGitHubRecorder answers like GitHub and records each request's
+// method, path and JSON body.
+type ghCall struct {
+	method, path string
+	body         map[string]any
+}
+
+func fakeGitHubRecorder(t *testing.T, token string) (*httptest.Server, *[]ghCall) {
+	t.Helper()
+	var calls []ghCall
+	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+token {
+			t.Errorf("%s %s: Authorization %q", r.Method, r.URL, r.Header.Get("Authorization"))
+		}
+		var body map[string]any
+		if data, _ := io.ReadAll(r.Body); len(data) > 0 {
+			json.Unmarshal(data, &body)
+		}
+		calls = append(calls, ghCall{r.Method, r.URL.RequestURI(), body})
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/repos/acme/svc":
+			io.WriteString(w, `{"default_branch":"main"}`)
+		case r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/git/ref/heads/main"):
+			io.WriteString(w, `{"object":{"sha":"base1"}}`)
+		case r.Method == "GET" && r.URL.Path == "/repos/acme/svc/contents/uv.lock":
+			io.WriteString(w, `{"sha":"oldblob"}`)
+		case r.Method == "GET":
+			w.WriteHeader(404)
+			io.WriteString(w, `{"message":"Not Found"}`)
+		case r.URL.Path == "/repos/acme/svc/pulls":
+			w.WriteHeader(201)
+			io.WriteString(w, `{"number":5,"html_url":"https://github.example/acme/svc/pull/5"}`)
+		default:
+			w.WriteHeader(201)
+			io.WriteString(w, `{}`)
+		}
+	}))
+	t.Cleanup(gh.Close)
+	return gh, &calls
+}
+
+// fakeUV puts a stand-in for uv on PATH (no lock tool is installed here):
+// it appends its arguments to uv.lock, or fails with exit 1.
+func fakeUV(t *testing.T, fail bool) {
+	t.Helper()
+	bin := t.TempDir()
+	script := "#!/bin/sh\necho \"# relocked: $*\" >> uv.lock\necho Resolved 3 packages\n"
+	if fail {
+		script = "#!/bin/sh\necho 'error: no solution found' >&2\nexit 1\n"
+	}
+	if err := os.WriteFile(filepath.Join(bin, "uv"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+}
+
+// With uv installed, --open-pr re-locks and commits the re-locked uv.lock
+// over the base branch's (the blob sha it read), not the plan.
+func TestRefreshOpenPRCommitsTheRelockedLock(t *testing.T) {
+	fakeUV(t, false)
+	t.Setenv("GITHUB_TOKEN", "tok")
+	dir, _, _ := refreshProject(t, "")
+	gh, calls := fakeGitHubRecorder(t, "tok")
+	out, errOut, code := runCLI(t, "refresh", dir, "--now", "--open-pr", "--repo", "acme/svc", "--github-api", gh.URL)
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	lockNow, _ := os.ReadFile(filepath.Join(dir, "uv.lock"))
+	if !strings.HasSuffix(string(lockNow), "# relocked: lock --upgrade-package requests==2.32.3\n") {
+		t.Fatalf("uv was not run as expected; uv.lock ends:\n%s", lockNow)
+	}
+	if !strings.Contains(out, "re-locked with uv: uv lock --upgrade-package requests==2.32.3") {
+		t.Errorf("stdout %s", out)
+	}
+	var put *ghCall
+	for i, c := range *calls {
+		if c.method == "PUT" {
+			put = &(*calls)[i]
+		}
+	}
+	if put == nil || put.path != "/repos/acme/svc/contents/uv.lock" || put.body["sha"] != "oldblob" {
+		t.Fatalf("commit %+v", put)
+	}
+	content, _ := base64.StdEncoding.DecodeString(put.body["content"].(string))
+	if string(content) != string(lockNow) {
+		t.Errorf("committed %q, want the re-locked file", content)
+	}
+	for _, c := range *calls {
+		if c.method == "POST" && c.path == "/repos/acme/svc/pulls" && !strings.Contains(c.body["body"].(string), "Re-locked with `uv`") {
+			t.Errorf("body %s", c.body["body"])
+		}
+	}
+}
+
+// A lock tool that fails: the pull request carries the plan and says why,
+// and the command exits 2.
+func TestRefreshRelockFailureIsReportedAndExit2(t *testing.T) {
+	fakeUV(t, true)
+	t.Setenv("GITHUB_TOKEN", "tok")
+	dir, _, _ := refreshProject(t, "")
+	gh, calls := fakeGitHubRecorder(t, "tok")
+	out, errOut, code := runCLI(t, "refresh", dir, "--now", "--open-pr", "--repo", "acme/svc", "--github-api", gh.URL)
+	if code != 2 || !strings.Contains(errOut, "re-lock failed: uv lock --upgrade-package requests==2.32.3: exit status 1") ||
+		!strings.Contains(out, "re-lock FAILED") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	var committed, body string
+	for _, c := range *calls {
+		if c.method == "PUT" {
+			committed = c.path
+		}
+		if c.method == "POST" && c.path == "/repos/acme/svc/pulls" {
+			body = c.body["body"].(string)
+		}
+	}
+	if committed != "/repos/acme/svc/contents/.pinwheel/refresh-plan.md" || !strings.Contains(body, "**Re-lock failed:** exit status 1") || !strings.Contains(body, "error: no solution found") {
+		t.Errorf("committed %s, body:\n%s", committed, body)
+	}
+}

@@ -96,7 +96,7 @@ func writeRelockMarkdown(b *strings.Builder, r *Relock) {
 	case r.Ran && r.Err == "":
 		fmt.Fprintf(b, "Re-locked with `%s`:\n\n```\n%s\n```\n\n", r.Tool, fence(r.Command()))
 	case r.Ran:
-		fmt.Fprintf(b, "**Re-lock failed:** %s. This pull request carries the plan only; the command was:\n\n```\n%s\n```\n\n", esc(oneLine(r.Err)), fence(r.Command()))
+		fmt.Fprintf(b, "**Re-lock failed:** %s. This pull request carries the plan only; the command was:\n\n```\n%s\n```\n\nand it said:\n\n```\n%s\n```\n\n", esc(oneLine(r.Err)), fence(r.Command()), fence(strings.TrimSpace(r.Output)))
 	default:
 		why := fmt.Sprintf("`%s` is not installed where `pinwheel refresh` ran", r.Tool)
 		if r.Installed {

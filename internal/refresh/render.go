@@ -88,7 +88,7 @@ func relockText(r *Relock) string {
 	case r.Unsupported != "":
 		return "re-lock: " + r.Unsupported
 	case r.Ran && r.Err != "":
-		return fmt.Sprintf("re-lock FAILED: %s in %s: %s", r.Command(), r.Dir, r.Err)
+		return fmt.Sprintf("re-lock FAILED: %s in %s: %s\n%s", r.Command(), r.Dir, r.Err, strings.TrimSpace(r.Output))
 	case r.Ran:
 		return fmt.Sprintf("re-locked with %s: %s (in %s)", r.Tool, r.Command(), r.Dir)
 	case r.Installed:
