@@ -144,15 +144,7 @@ func Make(ctx context.Context, idx Index, in Input) (*Plan, error) {
 		}
 		python = &v
 	}
-	var pkgs []lock.Package
-	seen := map[string]bool{}
-	for _, pkg := range in.Packages {
-		key := pkg.Name + "==" + pkg.Version
-		if !seen[key] && !local(pkg) { // the project's own trees are not refreshed
-			seen[key] = true
-			pkgs = append(pkgs, pkg)
-		}
-	}
+	pkgs := onePerName(in.Packages)
 	type result struct {
 		update *Update
 		note   string
@@ -192,6 +184,35 @@ func Make(ctx context.Context, idx Index, in Input) (*Plan, error) {
 	p.Groups = group(p.Updates, in.Config.Groups)
 	in.Logger.Info("refresh plan made", "checked", p.Checked, "updates", len(p.Updates), "notes", len(p.Notes))
 	return p, nil
+}
+
+// onePerName keeps the packages refresh plans, in order: not the project's
+// own trees, and of a name locked at several versions (uv's resolution
+// forks) the highest, since the upgrade moves them all.
+func onePerName(all []lock.Package) []lock.Package {
+	var out []lock.Package
+	at := map[string]int{}
+	for _, pkg := range all {
+		if local(pkg) {
+			continue
+		}
+		i, ok := at[pkg.Name]
+		if !ok {
+			at[pkg.Name] = len(out)
+			out = append(out, pkg)
+			continue
+		}
+		if higher(pkg.Version, out[i].Version) {
+			out[i] = pkg
+		}
+	}
+	return out
+}
+
+func higher(a, b string) bool {
+	va, errA := pep.ParseVersion(a)
+	vb, errB := pep.ParseVersion(b)
+	return errA == nil && (errB != nil || pep.Compare(va, vb) > 0)
 }
 
 // local says whether pkg is a source tree of the project (the project

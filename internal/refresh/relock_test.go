@@ -107,3 +107,17 @@ func TestIndexes(t *testing.T) {
 		t.Errorf("file index: %v", err)
 	}
 }
+
+func TestOnePerNameKeepsTheHighestLockedVersion(t *testing.T) {
+	got := onePerName([]lock.Package{
+		reg("numpy", "1.26.4", ""), reg("attrs", "23.1.0", ""), reg("numpy", "2.0.1", ""), reg("numpy", "1.24.0", ""),
+		{Name: "svc", Source: lock.Source{Kind: lock.SourceEditable, Path: "."}},
+	})
+	var s []string
+	for _, p := range got {
+		s = append(s, p.Name+"=="+p.Version)
+	}
+	if strings.Join(s, " ") != "numpy==2.0.1 attrs==23.1.0" {
+		t.Errorf("got %v", s)
+	}
+}
