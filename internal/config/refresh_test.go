@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
 func TestRefreshSection(t *testing.T) {
@@ -62,4 +64,34 @@ func TestRefreshSectionErrorsAtTheirPosition(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzRefreshSection(f *testing.F) {
+	f.Add([]byte("refresh:\n  windows: [\"Mon 06:00-10:00 UTC\", \"Fri-Mon 22:00-02:00 Europe/Berlin\"]\n  groups: [{name: web, packages: [\"uvicorn*\"]}]\n  ignore: [\"django>=5\", boto3]\n  prereleases: true\n  labels: [deps]\n"))
+	f.Add([]byte("refresh: &r {windows: [*r]}\n"))
+	f.Add([]byte("refresh:\n  ignore: [\"x @ https://e\", \"y[z]\", \"w; python_version<'3'\"]\n"))
+	f.Add([]byte("refresh:\n  groups: [{name: g, packages: [\"[\"]}]\n  allGroups: 1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("f.yaml", data)
+		if err != nil {
+			return
+		}
+		r, err := c.RefreshSection()
+		if err != nil {
+			if !inputerr.Is(err) {
+				t.Fatalf("non-input error: %T %v", err, err)
+			}
+			return
+		}
+		for _, w := range r.Windows {
+			if w.Loc == nil || w.Start == w.End {
+				t.Fatalf("window %q accepted: %+v", w.Spec, w)
+			}
+		}
+		for _, ig := range r.Ignore {
+			if ig.Name == "" {
+				t.Fatalf("ignore entry without a name: %+v", r.Ignore)
+			}
+		}
+	})
 }
