@@ -95,7 +95,7 @@ func runRefresh(cmd *cobra.Command, streams Streams, logger *slog.Logger, path s
 	}
 	if st := window.Check(rc.Windows, now); !st.Open && !f.now {
 		fmt.Fprintf(streams.Out, "outside the refresh windows: the next one (%s) opens %s (in %s); nothing done (--now refreshes anyway)\n",
-			st.NextSpec, st.Next.UTC().Format(time.RFC3339), st.Next.Sub(now).Round(time.Minute))
+			st.NextSpec, st.Next.UTC().Format(time.RFC3339), window.Until(st.Next.Sub(now)))
 		return nil
 	}
 	pkgs := l.Packages

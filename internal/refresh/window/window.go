@@ -195,3 +195,16 @@ func Check(ws []Window, t time.Time) Status {
 	}
 	return st
 }
+
+// Until says a wait in days, hours and minutes ("5d 18h", "2h 5m", "3m").
+func Until(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	days, hours, mins := m/(24*60), m/60%24, m%60
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd %dh", days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%dh %dm", hours, mins)
+	}
+	return fmt.Sprintf("%dm", mins)
+}

@@ -122,3 +122,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestUntil(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		138 * time.Hour: "5d 18h", 125 * time.Minute: "2h 5m", 3*time.Minute + 20*time.Second: "3m", 0: "0m",
+	} {
+		if got := Until(d); got != want {
+			t.Errorf("Until(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
