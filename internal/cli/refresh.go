@@ -94,6 +94,9 @@ func runRefresh(cmd *cobra.Command, streams Streams, logger *slog.Logger, path s
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	if st := window.Check(rc.Windows, now); !st.Open && !f.now {
+		if f.output == "json" {
+			return writeLockJSON(streams.Out, map[string]any{"inWindow": false, "nextWindow": st.NextSpec, "nextOpens": st.Next.UTC().Format(time.RFC3339)})
+		}
 		fmt.Fprintf(streams.Out, "outside the refresh windows: the next one (%s) opens %s (in %s); nothing done (--now refreshes anyway)\n",
 			st.NextSpec, st.Next.UTC().Format(time.RFC3339), window.Until(st.Next.Sub(now)))
 		return nil

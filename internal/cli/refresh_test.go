@@ -80,6 +80,10 @@ func TestRefreshOutsideTheWindowDoesNothing(t *testing.T) {
 	if hits.Load() != 0 {
 		t.Errorf("the index was asked %d times outside the window", hits.Load())
 	}
+	out, _, code = runCLI(t, "refresh", dir, "--at", "2026-12-08T12:00:00Z", "-o", "json")
+	if code != 0 || out != "{\n  \"inWindow\": false,\n  \"nextOpens\": \"2026-12-14T06:00:00Z\",\n  \"nextWindow\": \"Mon 06:00-10:00 UTC\"\n}\n" || hits.Load() != 0 {
+		t.Errorf("json outside the window: exit %d %q", code, out)
+	}
 	out, _, code = runCLI(t, "refresh", dir, "--at", "2026-12-14T07:00:00Z")
 	if code != 0 || !strings.Contains(out, "requests") || hits.Load() == 0 {
 		t.Errorf("inside the window: exit %d, %d index requests\n%s", code, hits.Load(), out)
