@@ -67,6 +67,8 @@ type Config struct {
 	Rollout Rollout `yaml:"rollout"`
 	Runtime Runtime `yaml:"runtime"`
 	Notify  Notify  `yaml:"notify"`
+	// Refresh is the refresh: section `pinwheel refresh` reads.
+	Refresh Refresh `yaml:"refresh"`
 
 	// Path is the file this config was read from ("" for Defaults()).
 	Path string `yaml:"-"`

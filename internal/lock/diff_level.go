@@ -15,6 +15,11 @@ func compareVersions(a, b string) int {
 	return pep.Compare(av, bv)
 }
 
+// VersionLevel labels the move from version from to version to the way
+// Diff does (CalVer years are minor, not major); refresh labels proposed
+// upgrades with it.
+func VersionLevel(from, to string) Level { return versionLevel(from, to) }
+
 // versionLevel labels the move from version from to version to (either
 // direction): pre-release when to is one, else the first release segment
 // that differs.

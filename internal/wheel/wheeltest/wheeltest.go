@@ -28,8 +28,11 @@ type Wheel struct {
 	Data           map[string]string
 	EntryPoints    string // entry_points.txt, when non-empty
 	RequiresPython string
-	RootIsPurelib  string // "true" unless set
-	WheelVersion   string // "1.0" unless set
+	// Metadata are extra METADATA header lines ("Project-URL: Changelog,
+	// https://…\nRequires-Dist: idna"), appended after Requires-Python.
+	Metadata      string
+	RootIsPurelib string // "true" unless set
+	WheelVersion  string // "1.0" unless set
 	// Raw entries are appended after everything else, unrecorded.
 	Raw []Entry
 	// EditRecord, when set, rewrites the RECORD text before it is written.
@@ -87,6 +90,9 @@ func (w Wheel) Bytes() []byte {
 	meta := fmt.Sprintf("Metadata-Version: 2.1\nName: %s\nVersion: %s\n", w.Name, w.Version)
 	if w.RequiresPython != "" {
 		meta += "Requires-Python: " + w.RequiresPython + "\n"
+	}
+	if w.Metadata != "" {
+		meta += strings.TrimRight(w.Metadata, "\n") + "\n"
 	}
 	files[di+"/METADATA"] = meta + "\n"
 	if w.EntryPoints != "" {
