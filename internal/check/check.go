@@ -58,8 +58,9 @@ type Report struct {
 
 // options tune a Run; callers set them with WithX functions.
 type options struct {
-	logger   *slog.Logger
-	lockfile string
+	logger    *slog.Logger
+	lockfile  string
+	manifests []manifestSource
 }
 
 // Option configures a Run.
@@ -91,6 +92,11 @@ type project struct {
 	dockerfiles    *[]*dockerfile
 	manifest       *manifest
 	manifestLoaded bool
+	// manifests are the Kubernetes manifest sources to check; isProject
+	// is false when they are checked beside a directory that holds no
+	// Python project (then only the manifest rules run).
+	manifests []manifestSource
+	isProject bool
 }
 
 // rel returns path relative to the project directory, slash-separated.
@@ -135,14 +141,15 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 	if !info.IsDir() {
 		return Report{}, fmt.Errorf("check %s: not a directory", dir)
 	}
-	p := &project{dir: dir, lockfile: o.lockfile, logger: o.logger, files: map[string][]byte{}}
+	p := &project{dir: dir, lockfile: o.lockfile, logger: o.logger, files: map[string][]byte{}, manifests: o.manifests}
+	p.isProject = len(o.manifests) == 0 || o.lockfile != "" || isPythonProject(dir)
 	rep := Report{Dir: dir}
-	families := []func(context.Context, *project, *Report) error{
-		checkLock,
-		checkRequirementsFiles,
-		checkPythonVersion,
-		checkDockerfiles,
-		checkSecretFiles,
+	var families []func(context.Context, *project, *Report) error
+	if p.isProject {
+		families = append(families, checkLock, checkRequirementsFiles, checkPythonVersion, checkDockerfiles, checkSecretFiles)
+	}
+	if len(p.manifests) > 0 {
+		families = append(families, checkManifests)
 	}
 	for _, f := range families {
 		if err := ctx.Err(); err != nil {
@@ -168,6 +175,10 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 // inDir makes an input error's path name the file as the user would find
 // it: rules name files relative to the project directory.
 func inDir(dir string, err error) error {
+	var done placedError
+	if errors.As(err, &done) {
+		return done.error
+	}
 	var ie *inputerr.Error
 	if errors.As(err, &ie) && ie.Path != "" && !filepath.IsAbs(ie.Path) && !strings.HasPrefix(ie.Path, filepath.Clean(dir)+string(filepath.Separator)) {
 		ie.Path = filepath.Join(dir, ie.Path)

@@ -66,6 +66,7 @@ func TestRules(t *testing.T) {
 			"PW103 pyproject.toml:9", "PW102 pyproject.toml:10", "PW102 pyproject.toml:11",
 		}},
 		{"poetry-fresh", nil},
+		{"kube-svc", nil}, // its k8s/ manifests: TestManifestPythonRules
 		{"poetry-narrowed", nil}, // [project] >=3.10 narrowed by poetry's python to the lock's range
 		{"script-stale", []string{"PW102 report.py:5"}},
 		{"workspace-stale", []string{"PW102 services/orders/pyproject.toml:7", "PW102 services/orders/pyproject.toml:8"}},
@@ -135,6 +136,13 @@ func TestEveryRuleHasATriggeringFixture(t *testing.T) {
 	for _, name := range []string{"rich", "nolock", "stale", "nohash", "unpinned", "pyversion", "docker-base",
 		"docker-run", "entrypoint", "secrets", "app-secrets", "suppress", "uv-stale"} {
 		for _, f := range runProject(t, name).Findings {
+			seen[f.RuleID] = true
+		}
+	}
+	manifests, _ := filepath.Glob(filepath.Join("testdata", "manifests", "*.yaml"))
+	manifests = append(manifests, filepath.Join("testdata", "projects", "kube-svc", "k8s"))
+	for _, m := range manifests {
+		for _, f := range runManifests(t, filepath.Join("testdata", "projects", "kube-svc"), m).Findings {
 			seen[f.RuleID] = true
 		}
 	}

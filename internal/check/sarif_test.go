@@ -142,9 +142,17 @@ func TestEverySARIFResultHasALocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := 0
+	reports := map[string]Report{}
 	for _, e := range entries {
+		reports[e.Name()] = runProject(t, e.Name())
+	}
+	manifests, _ := filepath.Glob(filepath.Join("testdata", "manifests", "*.yaml"))
+	for _, m := range manifests {
+		reports[m] = runManifests(t, "", m)
+	}
+	for name, rep := range reports {
 		var buf bytes.Buffer
-		if err := WriteSARIF(&buf, runProject(t, e.Name()), SARIFOptions{}); err != nil {
+		if err := WriteSARIF(&buf, rep, SARIFOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		var log struct {
@@ -165,7 +173,7 @@ func TestEverySARIFResultHasALocation(t *testing.T) {
 		for _, r := range log.Runs[0].Results {
 			results++
 			if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
-				t.Errorf("%s: %s has no location", e.Name(), r.RuleID)
+				t.Errorf("%s: %s has no location", name, r.RuleID)
 			}
 		}
 	}

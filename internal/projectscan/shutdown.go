@@ -38,7 +38,8 @@ var gracefulDefaults = map[string]int{"gunicorn": 30, "hypercorn": 3}
 
 // ReadShutdown reads the shutdown settings of the server argv starts, the
 // way the server resolves them: its defaults, then (gunicorn) the config
-// file (-c FILE, else gunicorn.conf.py) read from root, then
+// file (-c FILE, else gunicorn.conf.py) read from root (none when root is
+// ""), then
 // GUNICORN_CMD_ARGS from env, then the command line. A config path the
 // image names absolutely (/app/gunicorn.conf.py) is looked up in root by
 // its trailing path elements. Files are read through root only; a config
@@ -92,8 +93,8 @@ func configFlag(args []string) string {
 // readGunicornConf applies the timeouts of the gunicorn config conf
 // (gunicorn.conf.py when conf is "").
 func (sd *Shutdown) readGunicornConf(ctx context.Context, root, conf string) error {
-	if strings.HasPrefix(conf, "python:") {
-		return nil // a module on sys.path: not a file of the project
+	if root == "" || strings.HasPrefix(conf, "python:") {
+		return nil // no project, or a module on sys.path: not a file of the project
 	}
 	conf = strings.TrimPrefix(conf, "file:")
 	if conf == "" {

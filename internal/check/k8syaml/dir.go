@@ -2,7 +2,6 @@ package k8syaml
 
 import (
 	"context"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,14 +11,20 @@ import (
 	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
-// ReadDir reads every *.yaml, *.yml and *.json file under dir (hidden
-// directories skipped), in lexical order, through safefs so no link leads
+// ReadDir reads every *.yaml, *.yml and *.json file under dir (or the file
+// dir; hidden directories skipped), in lexical order, and returns the
+// objects and each file's text by name, through safefs so no link leads
 // outside dir. Objects name their file by its path relative to base (the
 // checked project), or as dir/… when dir is outside base. A directory that
 // is a Helm chart (Chart.yaml) holds templates, not manifests: that is an
 // input error asking for `helm template` output instead.
-func ReadDir(ctx context.Context, base, dir string) ([]Object, error) {
+func ReadDir(ctx context.Context, base, dir string) ([]Object, map[string][]byte, error) {
 	var out []Object
+	files := map[string][]byte{}
+	root := dir
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		root = filepath.Dir(dir)
+	}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -43,34 +48,26 @@ func ReadDir(ctx context.Context, base, dir string) ([]Object, error) {
 		default:
 			return nil
 		}
-		data, err := safefs.ReadFile(ctx, dir, path, 0)
+		data, err := safefs.ReadFile(ctx, root, path, 0)
 		if safefs.Refused(err) {
 			return &inputerr.Error{Path: path, Msg: "cannot read", Err: err}
 		}
 		if err != nil {
 			return err
 		}
-		objs, err := Read(displayName(base, path), data)
+		shown := displayName(base, path)
+		objs, err := Read(shown, data)
 		if err != nil {
 			return err
 		}
+		files[shown] = data
 		out = append(out, objs...)
 		return nil
 	})
-	return out, err
-}
-
-// ReadStream reads a whole manifest stream (stdin) named name, refusing
-// more than safefs.DefaultMaxRead bytes.
-func ReadStream(ctx context.Context, name string, r io.Reader) ([]Object, error) {
-	data, err := io.ReadAll(safefs.ContextReader(ctx, io.LimitReader(r, safefs.DefaultMaxRead+1)))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(data) > safefs.DefaultMaxRead {
-		return nil, inputerr.At(name, 0, 0, "more than %d bytes of manifests", safefs.DefaultMaxRead)
-	}
-	return Read(name, data)
+	return out, files, nil
 }
 
 // displayName is path relative to base, slash-separated, when it is inside

@@ -141,7 +141,7 @@ func TestReadDir(t *testing.T) {
 	write("k8s/a.yml", "kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\n")
 	write("k8s/.hidden/c.yaml", "kind: ConfigMap\n")
 	write("k8s/notes.txt", "kind: [\n")
-	objs, err := ReadDir(context.Background(), dir, filepath.Join(dir, "k8s"))
+	objs, files, err := ReadDir(context.Background(), dir, filepath.Join(dir, "k8s"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,9 +152,12 @@ func TestReadDir(t *testing.T) {
 	if strings.Join(got, ",") != "k8s/a.yml a,k8s/b.yaml b" {
 		t.Errorf("objects %q", got)
 	}
+	if len(files) != 2 || !strings.Contains(string(files["k8s/a.yml"]), "ConfigMap") {
+		t.Errorf("files %v", files)
+	}
 	write("k8s/chart/Chart.yaml", "name: x\n")
 	write("k8s/chart/templates/d.yaml", "{{ .Values }}\n")
-	_, err = ReadDir(context.Background(), dir, filepath.Join(dir, "k8s"))
+	_, _, err = ReadDir(context.Background(), dir, filepath.Join(dir, "k8s"))
 	if err == nil || !inputerr.Is(err) || !strings.Contains(err.Error(), "helm template") {
 		t.Errorf("a chart directory: err = %v, want an input error naming helm template", err)
 	}

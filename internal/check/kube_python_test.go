@@ -1,0 +1,140 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"pinwheel.dev/pinwheel/internal/inputerr"
+)
+
+// TestManifestPythonRules: the rules no peer has, on the kube-svc project
+// (gunicorn.conf.py with a 60 s drain and a 45 s worker timeout, a
+// Dockerfile CMD that runs gunicorn with it) and its k8s/ manifests. Each
+// finding names the setting it came from.
+func TestManifestPythonRules(t *testing.T) {
+	dir := filepath.Join("testdata", "projects", "kube-svc")
+	rep := runManifests(t, dir, filepath.Join(dir, "k8s"))
+	ids := []string{"PW513", "PW514", "PW515", "PW516"}
+	want := []string{
+		"PW513 k8s/web.yaml:14", "PW514 k8s/web.yaml:14", "PW516 k8s/web.yaml:17",
+		"PW513 k8s/web.yaml:29", "PW515 k8s/web.yaml:33", "PW516 k8s/web.yaml:38",
+		"PW513 k8s/web.yaml:69",
+	}
+	if got := only(rep, ids...); !slices.Equal(got, want) {
+		t.Errorf("findings:\n got  %q\n want %q", got, want)
+	}
+	wantText := []string{
+		"container web's gunicorn (Dockerfile CMD of the project) drain of 60 s (gunicorn.conf.py:5) plus 0 s",
+		"gives up after 21 s, before gunicorn's worker timeout of 45 s (gunicorn.conf.py:6)",
+		"terminationGracePeriodSeconds 60 is shorter than container api's gunicorn drain of 55 s (GUNICORN_CMD_ARGS --graceful-timeout) plus 10 s",
+		"starts `gunicorn -c gunicorn.conf.py shop.wsgi` under sh without exec",
+		"gives up after 11 s, before gunicorn's worker timeout of 20 s (GUNICORN_CMD_ARGS --timeout)",
+		"uvicorn drain of 40 s (--timeout-graceful-shutdown) plus 5 s",
+	}
+	var all strings.Builder
+	for _, f := range rep.Findings {
+		all.WriteString(f.Message + "\n")
+	}
+	for _, w := range wantText {
+		if !strings.Contains(all.String(), w) {
+			t.Errorf("no finding says %q", w)
+		}
+	}
+	// Without the project (only the manifests), gunicorn.conf.py is not
+	// read and web's command is unknown: its grace and liveness rules stay
+	// quiet; api's come from GUNICORN_CMD_ARGS alone.
+	bare := runManifests(t, "", filepath.Join(dir, "k8s", "web.yaml"))
+	if got := only(bare, ids...); !slices.Equal(got, []string{
+		"PW513 " + filepath.ToSlash(filepath.Join(dir, "k8s", "web.yaml")) + ":29",
+		"PW515 " + filepath.ToSlash(filepath.Join(dir, "k8s", "web.yaml")) + ":33",
+		"PW516 " + filepath.ToSlash(filepath.Join(dir, "k8s", "web.yaml")) + ":38",
+		"PW513 " + filepath.ToSlash(filepath.Join(dir, "k8s", "web.yaml")) + ":69",
+	}) {
+		t.Errorf("without the project: %q", got)
+	}
+}
+
+// A credential-shaped env value is critical, a secret's name with a
+// literal value high (SENTRY_DSN: the name says DSN); neither message holds the value.
+func TestManifestSecretSeverity(t *testing.T) {
+	rep := runManifests(t, "", filepath.Join("testdata", "manifests", "secrets.yaml"))
+	var got []string
+	for _, f := range rep.Findings {
+		if f.RuleID == "PW408" {
+			got = append(got, f.Severity.String())
+			if strings.Contains(f.Message, "AKIA") || strings.Contains(f.Message, "hunter2") || strings.Contains(f.Message, "sentry.io") {
+				t.Errorf("message leaks the value: %s", f.Message)
+			}
+		}
+	}
+	if !slices.Equal(got, []string{"critical", "high", "high"}) {
+		t.Errorf("severities %q", got)
+	}
+}
+
+// helm template output on stdin: lines are the stream's, the template a
+// document came from is named, suppressions in the stream work, and the
+// directory beside it (no Python project) adds no project findings.
+func TestManifestStream(t *testing.T) {
+	stream := "---\n# Source: shop/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        # pinwheel:ignore PW506 reason: the chart's default, overridden per environment\n        image: \"shop:latest\"\n      - name: side\n        image: \"side:1.0\"\n"
+	rep, err := Run(context.Background(), t.TempDir(), WithManifestStream(strings.NewReader(stream)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := only(rep, "PW505", "PW506", "PW101")
+	want := []string{"PW506 stdin:13 (suppressed)", "PW505 stdin:15"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	for _, f := range rep.Findings {
+		if !strings.HasPrefix(f.Message, "Deployment shop (shop/templates/deployment.yaml): ") {
+			t.Errorf("message does not name the template: %s", f.Message)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, rep, SARIFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct{ StartLine int } `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range log.Runs[0].Results {
+		if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation.Region.StartLine < 11 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != StdinName {
+			t.Errorf("result without a stream line: %+v", r)
+		}
+	}
+}
+
+// Malformed YAML stops the run with an input error at file:line, and
+// nothing is reported.
+func TestManifestInputErrors(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"k8s/ok.yaml":  "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n",
+		"k8s/bad.yaml": "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: [x\n",
+	})
+	_, err := Run(context.Background(), dir, WithManifests(filepath.Join(dir, "k8s")))
+	if !inputerr.Is(err) || !strings.HasPrefix(strings.TrimPrefix(err.Error(), dir+"/"), "k8s/bad.yaml:8") {
+		t.Errorf("err = %v, want an input error at k8s/bad.yaml:8", err)
+	}
+	_, err = Run(context.Background(), t.TempDir(), WithManifestStream(strings.NewReader("kind: Pod\n---\n\tbad: 1\n")))
+	if !inputerr.Is(err) || !strings.HasPrefix(err.Error(), "stdin:3") {
+		t.Errorf("stream: err = %v, want an input error at stdin:3", err)
+	}
+}
