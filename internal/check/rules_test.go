@@ -66,7 +66,7 @@ func TestRules(t *testing.T) {
 			"PW103 pyproject.toml:9", "PW102 pyproject.toml:10", "PW102 pyproject.toml:11",
 		}},
 		{"poetry-fresh", nil},
-		{"kube-svc", nil}, // its k8s/ manifests: TestManifestPythonRules
+		{"kube-svc", nil},        // its k8s/ manifests: TestManifestPythonRules
 		{"poetry-narrowed", nil}, // [project] >=3.10 narrowed by poetry's python to the lock's range
 		{"script-stale", []string{"PW102 report.py:5"}},
 		{"workspace-stale", []string{"PW102 services/orders/pyproject.toml:7", "PW102 services/orders/pyproject.toml:8"}},
