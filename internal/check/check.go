@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/projectscan"
 	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
@@ -97,6 +98,22 @@ type project struct {
 	// Python project (then only the manifest rules run).
 	manifests []manifestSource
 	isProject bool
+	scanned   *projectscan.Service // see scan
+	scanDone  bool
+}
+
+// scan is the project as projectscan reads it (command, lock choice),
+// once; nil when it cannot be read (the project rules report why).
+func (p *project) scan(ctx context.Context) *projectscan.Service {
+	if !p.scanDone {
+		p.scanDone = true
+		svc, err := projectscan.ScanService(ctx, p.dir, ".")
+		if err != nil {
+			p.logger.DebugContext(ctx, "projectscan", "err", err)
+		}
+		p.scanned = svc
+	}
+	return p.scanned
 }
 
 // rel returns path relative to the project directory, slash-separated.
@@ -144,9 +161,19 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 	p := &project{dir: dir, lockfile: o.lockfile, logger: o.logger, files: map[string][]byte{}, manifests: o.manifests}
 	p.isProject = len(o.manifests) == 0 || o.lockfile != "" || isPythonProject(dir)
 	rep := Report{Dir: dir}
+	var services []string
+	if o.lockfile == "" {
+		var rootIsService bool
+		if services, rootIsService, err = monorepoServices(ctx, dir); err != nil {
+			return Report{}, err
+		}
+		if len(services) > 0 && !rootIsService {
+			p.isProject = false // a monorepo root: its services are the projects
+		}
+	}
 	var families []func(context.Context, *project, *Report) error
 	if p.isProject {
-		families = append(families, checkLock, checkRequirementsFiles, checkPythonVersion, checkDockerfiles, checkSecretFiles)
+		families = append(families, projectFamilies...)
 	}
 	if len(p.manifests) > 0 {
 		families = append(families, checkManifests)
@@ -160,6 +187,13 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 		}
 	}
 	rep.Findings = applySuppressions(p, rep.Findings)
+	for _, svc := range services {
+		found, err := checkService(ctx, p, svc)
+		if err != nil {
+			return Report{}, err
+		}
+		rep.Findings = mergeFindings(found, rep.Findings)
+	}
 	for i := range rep.Findings {
 		if rep.Findings[i].Fix == "" {
 			rep.Findings[i].Fix = Rules[rep.Findings[i].RuleID].Fix
@@ -170,6 +204,11 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 		rep.Findings = []Finding{}
 	}
 	return rep, nil
+}
+
+// projectFamilies are the rule families of a Python project directory.
+var projectFamilies = []func(context.Context, *project, *Report) error{
+	checkLock, checkRequirementsFiles, checkPythonVersion, checkDockerfiles, checkSecretFiles,
 }
 
 // inDir makes an input error's path name the file as the user would find

@@ -104,11 +104,7 @@ func checkManifests(ctx context.Context, p *project, r *Report) error {
 	}
 	k := &kubeCheck{p: p, r: r, objs: objs}
 	if p.isProject {
-		if svc, err := projectscan.ScanService(ctx, p.dir, "."); err == nil {
-			k.svc = svc
-		} else {
-			p.logger.DebugContext(ctx, "projectscan", "err", err)
-		}
+		k.svc = p.scan(ctx)
 	}
 	for _, o := range objs {
 		if spec, ok := k8syaml.PodSpec(o); ok {

@@ -68,6 +68,13 @@ func TestRules(t *testing.T) {
 		{"poetry-fresh", nil},
 		{"kube-svc", nil},        // its k8s/ manifests: TestManifestPythonRules
 		{"poetry-narrowed", nil}, // [project] >=3.10 narrowed by poetry's python to the lock's range
+		// Discovery: a lock under another name, a lock the Dockerfile copies
+		// from one level down, a Dockerfile named *.Dockerfile one level
+		// down, and a monorepo root whose services are checked in place.
+		{"discover-reqlock", []string{"PW105 requirements-dev.txt:1:1", "PW105 requirements/lint.txt:1:1"}},
+		{"discover-down", []string{"PW105 requirements.txt:1:1"}},
+		{"docker-sub", []string{"PW301 docker/api.Dockerfile:1"}},
+		{"monorepo", []string{"PW301 services/api/Dockerfile:1", "PW303 services/worker/Dockerfile:3:5", "PW101 services/worker/pyproject.toml:0"}},
 		{"script-stale", []string{"PW102 report.py:5"}},
 		{"workspace-stale", []string{"PW102 services/orders/pyproject.toml:7", "PW102 services/orders/pyproject.toml:8"}},
 		{"markers", []string{"PW102 pyproject.toml:9"}},
@@ -246,6 +253,22 @@ func TestSamePythons(t *testing.T) {
 	} {
 		if got := samePythons(tc.a, tc.b); got != tc.same {
 			t.Errorf("samePythons(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}
+
+// The lock discovery picks the lock production installs and says so in
+// the report: requirements_lock.txt by its name, deploy/locked.txt because
+// the Dockerfile copies it and installs from it (requirements.txt beside it
+// is only an input).
+func TestLockDiscovery(t *testing.T) {
+	for name, want := range map[string]string{
+		"discover-reqlock": "requirements_lock.txt",
+		"discover-down":    "deploy/locked.txt",
+		"clean":            "requirements.txt",
+	} {
+		if got := runProject(t, name).Lockfile; got != want {
+			t.Errorf("%s: lockfile %q, want %q", name, got, want)
 		}
 	}
 }
