@@ -207,20 +207,51 @@ func (k *kubeCheck) subject(o k8syaml.Object) string {
 func (k *kubeCheck) workload(ctx context.Context, w workload) error {
 	served := k.served(w)
 	for _, c := range w.containers {
+		srv, err := k.server(ctx, w.obj, c)
+		if err != nil {
+			return err
+		}
 		k.image(w.obj, c)
 		k.resources(w.obj, c)
-		k.security(w, c)
+		k.security(w, c, srv)
 		k.envSecrets(w.obj, c)
-		k.execForm(w.obj, c)
 		if c.init || !k8syaml.LongRunning(w.obj) {
 			continue
 		}
+		k.execForm(w.obj, c)
 		k.probes(w.obj, c, served)
-		if err := k.shutdown(ctx, w, c, served); err != nil {
-			return err
-		}
+		k.shutdown(w, c, srv, served)
 	}
 	return nil
+}
+
+// server is what a container's command says about the Python server it
+// runs (projectscan.ReadShutdown over the command line, its env's
+// GUNICORN_CMD_ARGS and the project's gunicorn config), and whether the
+// command came from the project rather than the manifest.
+type server struct {
+	projectscan.Shutdown
+	fromProject string // "Dockerfile CMD" when the project's command stands in
+}
+
+func (k *kubeCheck) server(ctx context.Context, o k8syaml.Object, c container) (server, error) {
+	argv, fromProject := k.argv(o, c)
+	if sh := shellWrapped(argv); sh != nil {
+		argv = sh
+	}
+	if len(argv) == 0 {
+		return server{}, nil
+	}
+	root := "" // no project: only the command line and env count
+	if k.p.isProject {
+		root = k.p.dir
+	}
+	sd, err := projectscan.ReadShutdown(ctx, root, argv, containerEnv(c))
+	srv := server{Shutdown: sd}
+	if fromProject && sd.Server != "" {
+		srv.fromProject = k.svc.Command.From
+	}
+	return srv, err
 }
 
 // served reports whether traffic reaches the workload's pods: a container
@@ -261,12 +292,12 @@ func sameNamespace(a, b k8syaml.Object) bool {
 // argv is the command a container runs, from its command and args; when
 // it sets neither (or only args) and its image is the checked project's,
 // the project's own entrypoint and command fill in (projectscan).
-func (k *kubeCheck) argv(c container) (argv []string, fromProject bool) {
+func (k *kubeCheck) argv(o k8syaml.Object, c container) (argv []string, fromProject bool) {
 	cmd, args := k8syaml.Strs(k8syaml.Get(c.node, "command")), k8syaml.Strs(k8syaml.Get(c.node, "args"))
 	if len(cmd) > 0 {
 		return append(cmd, args...), false
 	}
-	if k.svc == nil || !k.projectImage(k8syaml.Str(k8syaml.Get(c.node, "image"))) {
+	if k.svc == nil || !k.projectImage(o, c) {
 		return args, false
 	}
 	ep := k.svc.Command.Entrypoint
@@ -276,11 +307,20 @@ func (k *kubeCheck) argv(c container) (argv []string, fromProject bool) {
 	return append(append([]string{}, ep...), k.svc.Command.Cmd...), true
 }
 
-// projectImage reports whether image is the checked project's: its
-// repository's last path element is the project's service name.
-func (k *kubeCheck) projectImage(image string) bool {
-	ref := parseImageRef(image)
-	return k.svc != nil && k.svc.Name != "" && path.Base(ref.Repo) == k.svc.Name
+// projectImage reports whether the container runs the checked project's
+// image: its repository's last path element is the project's name, or,
+// for a manifest inside the project, the workload's or the container's
+// name (gcr.io/…/polls in the polls Deployment beside the Dockerfile).
+func (k *kubeCheck) projectImage(o k8syaml.Object, c container) bool {
+	if k.svc == nil {
+		return false
+	}
+	name := path.Base(parseImageRef(k8syaml.Str(k8syaml.Get(c.node, "image"))).Repo)
+	if name == "" || name == "." {
+		return false
+	}
+	inside := o.File != StdinName && k.p.isInside(o.File)
+	return name == k.svc.Name || inside && (name == o.Name || name == c.name)
 }
 
 // containerEnv is the container's literal env values (valueFrom entries

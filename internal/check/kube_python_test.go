@@ -138,3 +138,62 @@ func TestManifestInputErrors(t *testing.T) {
 		t.Errorf("stream: err = %v, want an input error at stdin:3", err)
 	}
 }
+
+// PW515 is about a server the shell keeps as its child: a script that ends
+// in a builtin, one that traps signals, an init container and a Job are
+// left alone; a lone command under sh is not (dash forks it), under bash
+// it is (bash execs a lone simple command).
+func TestShellPID1(t *testing.T) {
+	pod := func(kind, key, argv string) string {
+		return "apiVersion: " + map[string]string{"Job": "batch/v1", "Deployment": "apps/v1"}[kind] + "\nkind: " + kind +
+			"\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      " + key + ":\n      - name: c\n        image: i@sha256:00\n        command: " + argv + "\n"
+	}
+	tests := []struct {
+		name, yaml string
+		want       bool
+	}{
+		{"sh_lone_command", pod("Deployment", "containers", `[sh, -c, "gunicorn app:app"]`), true},
+		{"bash_lone_command", pod("Deployment", "containers", `[bash, -c, "gunicorn app:app"]`), false},
+		{"bash_chain", pod("Deployment", "containers", `[bash, -c, "migrate && gunicorn app:app"]`), true},
+		{"exec", pod("Deployment", "containers", `[/bin/sh, -ec, "migrate; exec gunicorn app:app"]`), false},
+		{"ends_in_exit", pod("Deployment", "containers", `[sh, -c, "until curl -f x; do sleep 1; done; exit 0"]`), false},
+		{"trap", pod("Deployment", "containers", `[sh, -c, "trap 'kill $P' TERM; gunicorn app:app & P=$!; wait"]`), false},
+		{"init_container", pod("Deployment", "initContainers", `[sh, -c, "python manage.py migrate"]`), false},
+		{"job", pod("Job", "containers", `[sh, -c, "python manage.py migrate"]`), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := Run(context.Background(), t.TempDir(), WithManifestStream(strings.NewReader(tt.yaml)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(only(rep, "PW515")) > 0; got != tt.want {
+				t.Errorf("PW515 %v, want %v: %q", got, tt.want, only(rep, "PW515"))
+			}
+		})
+	}
+}
+
+// A container that sets no command runs its image's: the project's
+// Dockerfile CMD when the image is the project's — named like the project,
+// or, in a manifest inside the project, like the workload. On stdin the
+// workload's name proves nothing.
+func TestProjectCommandStandsIn(t *testing.T) {
+	manifest := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: polls}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: gcr.io/example/polls:v1\n"
+	dir := writeProject(t, map[string]string{
+		"requirements.txt": lockedRequirements,
+		"Dockerfile":       "FROM python:3.11.9-slim@sha256:2a8bd4c5c1c5bc4c3f1d4e1d3b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a\nCMD [\"gunicorn\", \"--graceful-timeout\", \"90\", \"mysite.wsgi\"]\n",
+		"k8s/polls.yaml":   manifest,
+	})
+	rep := runManifests(t, dir, filepath.Join(dir, "k8s"))
+	if got := only(rep, "PW513"); !slices.Equal(got, []string{"PW513 k8s/polls.yaml:8"}) {
+		t.Errorf("inside the project: %q", got)
+	}
+	rep, err := Run(context.Background(), dir, WithManifestStream(strings.NewReader(manifest)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := only(rep, "PW513"); len(got) != 0 {
+		t.Errorf("on stdin: %q", got)
+	}
+}

@@ -13,7 +13,7 @@ import (
 // pod's securityContext as the fallback where Kubernetes has one: PW508
 // root, PW509 writable root filesystem, PW510 read-only root without a
 // writable /tmp, PW511 privilege escalation, PW512 no seccomp profile.
-func (k *kubeCheck) security(w workload, c container) {
+func (k *kubeCheck) security(w workload, c container, srv server) {
 	o := w.obj
 	sc := k8syaml.Get(c.node, "securityContext")
 	psc := k8syaml.Get(w.spec, "securityContext")
@@ -54,18 +54,25 @@ func (k *kubeCheck) security(w workload, c container) {
 		k.add("PW509", o, line, "container %s has a writable root filesystem: whatever gets in can change the app's code", c.name)
 		return
 	}
-	if !writableTmp(w, c) {
-		k.add("PW510", o, line, "container %s has a read-only root filesystem and no writable /tmp: Python's tempfile and gunicorn's worker heartbeat files fail at start", c.name)
+	if srv.Server == "gunicorn" && !writableTmp(c, srv.WorkerTmpDir) {
+		k.add("PW510", o, line, "container %s runs gunicorn on a read-only root filesystem with no writable /tmp: its workers' heartbeat files (tempfile) cannot be created, so it fails at start", c.name)
 	}
 }
 
-// writableTmp reports whether the container can write its temporary
-// files: a volume mounted read-write at /tmp, or TMPDIR pointing into a
+// writableTmp reports whether gunicorn can write its worker heartbeat
+// files: --worker-tmp-dir on /dev/shm (a tmpfs Kubernetes mounts in every
+// container) or on a read-write mount, else TMPDIR (default /tmp) on a
 // read-write mount.
-func writableTmp(w workload, c container) bool {
+func writableTmp(c container, workerTmpDir string) bool {
 	tmp := "/tmp"
 	if d := containerEnv(c)["TMPDIR"]; d != "" {
 		tmp = path.Clean(d)
+	}
+	if workerTmpDir != "" {
+		tmp = path.Clean(workerTmpDir)
+	}
+	if tmp == "/dev/shm" || strings.HasPrefix(tmp, "/dev/shm/") {
+		return true
 	}
 	for _, m := range k8syaml.Items(k8syaml.Get(c.node, "volumeMounts")) {
 		mp := path.Clean(k8syaml.Str(k8syaml.Get(m, "mountPath")))

@@ -1,14 +1,12 @@
 package check
 
 import (
-	"context"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/check/k8syaml"
-	"pinwheel.dev/pinwheel/internal/projectscan"
 )
 
 // shutdown runs the Python-aware stop rules on a long-running container
@@ -17,29 +15,14 @@ import (
 // sleep, PW516 a liveness probe that gives up before gunicorn's worker
 // timeout. The server's settings come from projectscan.ReadShutdown: the
 // command line, GUNICORN_CMD_ARGS and gunicorn.conf.py in the project.
-func (k *kubeCheck) shutdown(ctx context.Context, w workload, c container, served bool) error {
-	argv, fromProject := k.argv(c)
-	if sh := shellWrapped(argv); sh != nil {
-		argv = sh
-	}
-	if len(argv) == 0 {
-		return nil
-	}
-	root := "" // no project: only the command line and env count
-	if k.p.isProject {
-		root = k.p.dir
-	}
-	sd, err := projectscan.ReadShutdown(ctx, root, argv, containerEnv(c))
-	if err != nil {
-		return err
-	}
+func (k *kubeCheck) shutdown(w workload, c container, sd server, served bool) {
 	if sd.Server == "" {
-		return nil
+		return
 	}
 	o := w.obj
 	origin := ""
-	if fromProject {
-		origin = " (" + k.svc.Command.From + " of the project)"
+	if sd.fromProject != "" {
+		origin = " (" + sd.fromProject + " of the project)"
 	}
 	preStop, hasPreStop := preStopSleep(k8syaml.Get(c.node, "lifecycle", "preStop"))
 	if !hasPreStop && served {
@@ -70,7 +53,6 @@ func (k *kubeCheck) shutdown(ctx context.Context, w workload, c container, serve
 			}
 		}
 	}
-	return nil
 }
 
 // preStopSleep reads how long a preStop hook delays SIGTERM: the sleep
@@ -131,8 +113,13 @@ func shellScript(argv []string) (string, bool) {
 
 var posixShells = map[string]bool{"sh": true, "bash": true, "dash": true, "ash": true, "zsh": true, "ksh": true}
 
-// execForm reports PW515 for a container whose command is a shell that
-// stays PID 1: `sh -c "… && gunicorn …"` without exec leaves the shell as
+// shellBuiltins end a script without starting a program: a script that
+// ends in one is a short task, not a server the shell keeps as a child.
+var shellBuiltins = map[string]bool{"exit": true, "return": true, "echo": true, "printf": true, "true": true,
+	"false": true, ":": true, "set": true, "export": true, "cd": true, "test": true, "[": true, "unset": true}
+
+// execForm reports PW515 for a long-running container whose command is a
+// shell that stays PID 1: `sh -c "… && gunicorn …"` without exec leaves the shell as
 // PID 1, and a shell as PID 1 does not pass SIGTERM on — the pod waits out
 // its whole grace period and then SIGKILLs the server mid-request. Debian's
 // dash (the python images' /bin/sh) forks even a lone command; bash execs a
@@ -149,8 +136,8 @@ func (k *kubeCheck) execForm(o k8syaml.Object, c container) {
 		return
 	}
 	last := s.Cmds[len(s.Cmds)-1].Argv
-	if len(last) > 0 && last[0] == "exec" {
-		return
+	if len(last) == 0 || last[0] == "exec" || shellBuiltins[last[0]] || strings.Contains(script, "trap ") {
+		return // exec'd, a short task, or a script that handles its signals
 	}
 	if base(argv[0]) == "bash" && len(s.Cmds) == 1 && !strings.ContainsAny(script, ";&|\n") {
 		return

@@ -55,9 +55,9 @@ func TestManifestRules(t *testing.T) {
 		}},
 		{"pdb.yaml", []string{"PW507"}, []string{"PW507 " + m + "pdb.yaml:7"}},
 		{"security.yaml", []string{"PW508", "PW509", "PW510", "PW511", "PW512"}, []string{
-			"PW509 " + m + "security.yaml:12", "PW511 " + m + "security.yaml:12", "PW512 " + m + "security.yaml:12",
-			"PW508 " + m + "security.yaml:16", "PW509 " + m + "security.yaml:16", "PW511 " + m + "security.yaml:16", "PW512 " + m + "security.yaml:16",
-			"PW510 " + m + "security.yaml:22",
+			"PW509 " + m + "security.yaml:13", "PW511 " + m + "security.yaml:13", "PW512 " + m + "security.yaml:13",
+			"PW508 " + m + "security.yaml:17", "PW509 " + m + "security.yaml:17", "PW511 " + m + "security.yaml:17", "PW512 " + m + "security.yaml:17",
+			"PW510 " + m + "security.yaml:24",
 		}},
 		{"secrets.yaml", []string{"PW408"}, []string{
 			"PW408 " + m + "secrets.yaml:12", "PW408 " + m + "secrets.yaml:14", "PW408 " + m + "secrets.yaml:27",

@@ -85,7 +85,7 @@ func TestRules(t *testing.T) {
 			"PW103 pyproject.toml:5", "PW102 pyproject.toml:7", "PW102 pyproject.toml:12",
 		}},
 		{"entrypoint", []string{
-			"PW307 Dockerfile.uv:4", "PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
+			"PW307 Dockerfile.uv:4", "PW515 Dockerfile.worker:5", "PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
 		}},
 		{"secrets", []string{
 			"PW403 .env:0",
