@@ -8,7 +8,9 @@
 #   bench/check-manifests/run.sh [INPUT...]
 #   RUNS=21 bench/check-manifests/run.sh /path/to/microservices-demo/kubernetes-manifests
 #
-# An INPUT is a manifest file or a directory of them; a directory with a
+# An INPUT is a manifest file or a directory of them, optionally followed by
+# @PROJECT: pinwheel then checks it beside that Python project (its
+# Dockerfile CMD and gunicorn config count); a directory with a
 # kustomization.yaml is rendered with `kubectl kustomize` first, any other
 # directory is concatenated. Both tools read the same rendered file. Without
 # arguments the inputs are pinwheel's own fixtures (internal/check/testdata/
@@ -41,6 +43,7 @@ fi
 render() {
 	local name=$1 input=$2 out="$work/$1.yaml"
 	if [[ -f $input ]]; then
+		ln -s "$(cd "$(dirname "$input")" && pwd)/$(basename "$input")" "$out.src"
 		cp "$input" "$out"
 	elif [[ -f $input/kustomization.yaml ]] && command -v kubectl >/dev/null; then
 		kubectl kustomize "$input" >"$out"
@@ -73,22 +76,57 @@ if [[ $# -eq 0 ]]; then
 	mkdir -p "$work/empty"
 	render fixtures "$repo/internal/check/testdata/manifests"
 	render kube-svc "$repo/internal/check/testdata/projects/kube-svc/k8s"
-	names=(fixtures kube-svc)
-	projects=("$work/empty" "$repo/internal/check/testdata/projects/kube-svc")
+	# generated: OBJECTS Deployments of gunicorn behind a Service and a PDB
+	for ((i = 0; i < ${OBJECTS:-500}; i++)); do
+		cat <<EOY
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: svc$i}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: svc$i}}
+  template:
+    metadata: {labels: {app: svc$i}}
+    spec:
+      containers:
+      - name: web
+        image: registry.example.com/svc$i:1.$i
+        command: [sh, -c, "python manage.py migrate && gunicorn --graceful-timeout 40 app.wsgi"]
+        ports: [{containerPort: 8000}]
+        env: [{name: DB_PASSWORD, value: "pw$i"}]
+        readinessProbe: {httpGet: {path: /ready, port: 8000}}
+        livenessProbe: {httpGet: {path: /live, port: 8000}}
+        resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 256Mi}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc$i}
+spec: {selector: {app: svc$i}, ports: [{port: 80, targetPort: 8000}]}
+EOY
+		((i % 2)) && printf -- '---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: svc%d}\nspec: {maxUnavailable: 1, selector: {matchLabels: {app: svc%d}}}\n' "$i" "$i"
+	done >"$work/generated.yaml"
+	names=(fixtures kube-svc generated)
+	projects=("$work/empty" "$repo/internal/check/testdata/projects/kube-svc" "$work/empty")
 else
 	mkdir -p "$work/empty"
-	for input in "$@"; do
+	for arg in "$@"; do
+		input="${arg%@*}" project="$work/empty"
+		[[ $arg == *@* ]] && project="${arg##*@}"
 		name="$(basename "$input")"
 		name="${name%.yaml}"
 		render "$name" "$input"
 		names+=("$name")
-		projects+=("$work/empty")
+		projects+=("$project")
 	done
 fi
 
 printf '%-24s %8s %8s %11s %11s %8s\n' input objects lines pinwheel kube-score ratio
 for i in "${!names[@]}"; do
 	name=${names[$i]} proj=${projects[$i]} file="$work/${names[$i]}.yaml"
+	# a single file is read in place (a manifest inside its project counts
+	# as the project's); the bytes are the same for both tools
+	[[ -L $file.src ]] && file="$(readlink "$file.src")"
 	"$work/pinwheel" check "$proj" -f "$file" -o json --fail-on critical >"$work/$name.pinwheel.json" 2>"$work/$name.pinwheel.err" || true
 	"$peer" score --enable-optional-test container-seccomp-profile -o json "$file" >"$work/$name.kube-score.json" 2>/dev/null || true
 	pw=$(median_ms "$work/pinwheel" check "$proj" -f "$file" -o json)

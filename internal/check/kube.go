@@ -75,7 +75,8 @@ type kubeCheck struct {
 	// svc is the checked project as projectscan reads it (nil when it is
 	// no Python project): its name and command stand in for a container
 	// of its image that sets no command.
-	svc *projectscan.Service
+	svc      *projectscan.Service
+	services *[]serviceSelector // see serviceSelectors
 }
 
 // checkManifests runs the manifest rules over every manifest source.
@@ -262,18 +263,15 @@ func (k *kubeCheck) served(w workload) bool {
 			return true
 		}
 	}
-	for _, o := range k.objs {
-		if o.Kind != "Service" || o.Group() != "" || !sameNamespace(o, w.obj) {
-			continue
-		}
-		sel := k8syaml.Pairs(k8syaml.Get(o.Root, "spec", "selector"))
-		if len(sel) == 0 {
+	for _, svc := range k.serviceSelectors() {
+		if !sameNamespace(svc.obj, w.obj) {
 			continue
 		}
 		match := true
-		for _, kv := range sel {
-			if w.podLabels[kv[0].Value] != k8syaml.Str(kv[1]) {
+		for key, v := range svc.sel {
+			if w.podLabels[key] != v {
 				match = false
+				break
 			}
 		}
 		if match {
@@ -281,6 +279,34 @@ func (k *kubeCheck) served(w workload) bool {
 		}
 	}
 	return false
+}
+
+// serviceSelector is a Service with its (non-empty) pod selector.
+type serviceSelector struct {
+	obj k8syaml.Object
+	sel map[string]string
+}
+
+// serviceSelectors are the manifests' Services, read once.
+func (k *kubeCheck) serviceSelectors() []serviceSelector {
+	if k.services != nil {
+		return *k.services
+	}
+	out := []serviceSelector{}
+	for _, o := range k.objs {
+		if o.Kind != "Service" || o.Group() != "" {
+			continue
+		}
+		sel := map[string]string{}
+		for _, kv := range k8syaml.Pairs(k8syaml.Get(o.Root, "spec", "selector")) {
+			sel[kv[0].Value] = k8syaml.Str(kv[1])
+		}
+		if len(sel) > 0 {
+			out = append(out, serviceSelector{o, sel})
+		}
+	}
+	k.services = &out
+	return out
 }
 
 // sameNamespace: an object without a namespace goes where it is applied,
@@ -309,18 +335,21 @@ func (k *kubeCheck) argv(o k8syaml.Object, c container) (argv []string, fromProj
 
 // projectImage reports whether the container runs the checked project's
 // image: its repository's last path element is the project's name, or,
-// for a manifest inside the project, the workload's or the container's
-// name (gcr.io/…/polls in the polls Deployment beside the Dockerfile).
+// for a manifest inside the project, the workload's name (gcr.io/…/polls
+// in the polls Deployment beside the Dockerfile). Not the container's
+// name: sidecars are named after their images (cloud-sql-proxy), and not
+// a Docker Hub library image (redis in a Deployment named redis).
 func (k *kubeCheck) projectImage(o k8syaml.Object, c container) bool {
 	if k.svc == nil {
 		return false
 	}
-	name := path.Base(parseImageRef(k8syaml.Str(k8syaml.Get(c.node, "image"))).Repo)
+	repo := parseImageRef(k8syaml.Str(k8syaml.Get(c.node, "image"))).Repo
+	name := path.Base(repo)
 	if name == "" || name == "." {
 		return false
 	}
 	inside := o.File != StdinName && k.p.isInside(o.File)
-	return name == k.svc.Name || inside && (name == o.Name || name == c.name)
+	return name == k.svc.Name || inside && strings.Contains(repo, "/") && name == o.Name
 }
 
 // containerEnv is the container's literal env values (valueFrom entries

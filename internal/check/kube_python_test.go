@@ -197,3 +197,18 @@ func TestProjectCommandStandsIn(t *testing.T) {
 		t.Errorf("on stdin: %q", got)
 	}
 }
+
+// A sidecar named after its image is not the project's image, nor is a
+// library image named like its Deployment.
+func TestSidecarIsNotTheProject(t *testing.T) {
+	manifest := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: redis}\nspec:\n  template:\n    spec:\n      containers:\n      - name: redis\n        image: redis:7\n        ports: [{containerPort: 6379}]\n      - name: cloud-sql-proxy\n        image: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2\n        args: [--port=5432]\n        ports: [{containerPort: 5432}]\n"
+	dir := writeProject(t, map[string]string{
+		"requirements.txt": lockedRequirements,
+		"Dockerfile":       "FROM python:3.11.9-slim@sha256:2a8bd4c5c1c5bc4c3f1d4e1d3b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a\nCMD [\"gunicorn\", \"--graceful-timeout\", \"90\", \"app:app\"]\n",
+		"k8s/redis.yaml":   manifest,
+	})
+	rep := runManifests(t, dir, filepath.Join(dir, "k8s"))
+	if got := only(rep, "PW513", "PW514"); len(got) != 0 {
+		t.Errorf("judged as the project's gunicorn: %q", got)
+	}
+}
