@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"pinwheel.dev/pinwheel/internal/check/k8syaml"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/lock"
@@ -45,14 +43,14 @@ func WithManifestStream(r io.Reader) Option {
 // workload is one object that runs pods, with what the rules need.
 type workload struct {
 	obj        k8syaml.Object
-	spec       *yaml.Node // pod spec
+	spec       *k8syaml.Node // pod spec
 	podLabels  map[string]string
 	containers []container
 }
 
 // container is one container of a pod spec.
 type container struct {
-	node *yaml.Node
+	node *k8syaml.Node
 	name string
 	init bool
 	line int
@@ -129,11 +127,11 @@ func checkManifests(ctx context.Context, p *project, r *Report) error {
 // maxManifestBytes bounds a manifest stream.
 const maxManifestBytes = 64 << 20
 
-func newWorkload(o k8syaml.Object, spec *yaml.Node) workload {
+func newWorkload(o k8syaml.Object, spec *k8syaml.Node) workload {
 	w := workload{obj: o, spec: spec, podLabels: k8syaml.Labels(k8syaml.PodMeta(o))}
 	for _, key := range []string{"initContainers", "containers"} {
 		for _, n := range k8syaml.Items(k8syaml.Get(spec, key)) {
-			if n == nil || n.Kind != yaml.MappingNode {
+			if !k8syaml.IsMapping(n) {
 				continue
 			}
 			w.containers = append(w.containers, container{node: n, name: k8syaml.Str(k8syaml.Get(n, "name")),

@@ -1,13 +1,7 @@
 package check
 
 import (
-	"fmt"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	sigsyaml "sigs.k8s.io/yaml"
-
-	"gopkg.in/yaml.v3"
 
 	"pinwheel.dev/pinwheel/internal/check/k8syaml"
 )
@@ -22,7 +16,7 @@ func (k *kubeCheck) disruptionBudgets() {
 		if o.Kind != "PodDisruptionBudget" || o.Group() != "policy" {
 			continue
 		}
-		sel, err := selector(k8syaml.Get(o.Root, "spec", "selector"))
+		sel, err := k8syaml.Selector(k8syaml.Get(o.Root, "spec", "selector"))
 		if err != nil {
 			k.p.logger.Debug("pdb selector", "object", o.Name, "err", err)
 			continue
@@ -48,22 +42,4 @@ func (k *kubeCheck) disruptionBudgets() {
 				"%d replicas and no PodDisruptionBudget selects its pods: a node drain may evict all of them at once", replicas)
 		}
 	}
-}
-
-// selector reads a metav1.LabelSelector node with apimachinery's own
-// semantics (matchLabels and matchExpressions; an empty selector selects
-// every pod of the namespace, a missing one none, as policy/v1 says).
-func selector(n *yaml.Node) (labels.Selector, error) {
-	if n == nil {
-		return labels.Nothing(), nil // policy/v1: a null selector selects no pods
-	}
-	data, err := yaml.Marshal(n)
-	if err != nil {
-		return nil, err
-	}
-	var ls metav1.LabelSelector
-	if err := sigsyaml.Unmarshal(data, &ls); err != nil {
-		return nil, fmt.Errorf("selector: %w", err)
-	}
-	return metav1.LabelSelectorAsSelector(&ls)
 }

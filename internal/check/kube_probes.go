@@ -1,8 +1,6 @@
 package check
 
 import (
-	"gopkg.in/yaml.v3"
-
 	"pinwheel.dev/pinwheel/internal/check/k8syaml"
 )
 
@@ -31,7 +29,7 @@ type probe struct {
 	network                                 bool // httpGet, tcpSocket or grpc: answered by the server
 }
 
-func readProbe(n *yaml.Node) probe {
+func readProbe(n *k8syaml.Node) probe {
 	p := probe{period: 10, timeout: 1, failures: 3}
 	get := func(key string, dst *int) {
 		if v, ok := k8syaml.Int(k8syaml.Get(n, key)); ok && v > 0 {

@@ -4,8 +4,6 @@ import (
 	"path"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"pinwheel.dev/pinwheel/internal/check/k8syaml"
 )
 
@@ -18,7 +16,7 @@ func (k *kubeCheck) security(w workload, c container, srv server) {
 	sc := k8syaml.Get(c.node, "securityContext")
 	psc := k8syaml.Get(w.spec, "securityContext")
 	line := c.at("securityContext")
-	pick := func(key string) *yaml.Node { // container's setting, else the pod's
+	pick := func(key string) *k8syaml.Node { // container's setting, else the pod's
 		if n := k8syaml.Get(sc, key); n != nil {
 			return n
 		}

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"pinwheel.dev/pinwheel/internal/check/k8syaml"
 )
 
@@ -59,7 +57,7 @@ func (k *kubeCheck) shutdown(w workload, c container, sd server, served bool) {
 // action, or an exec of `sleep N` (directly or in sh -c). ok is false when
 // there is no preStop hook; an httpGet hook counts as one of unknown
 // length (0 s).
-func preStopSleep(n *yaml.Node) (seconds int, ok bool) {
+func preStopSleep(n *k8syaml.Node) (seconds int, ok bool) {
 	if n == nil {
 		return 0, false
 	}

@@ -6,6 +6,16 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Node is a node of a manifest's YAML tree (yaml.v3's), with its Line and
+// Column; rules take nodes from here and never import a YAML library.
+type Node = yaml.Node
+
+// IsMapping reports whether n is a mapping (an object).
+func IsMapping(n *yaml.Node) bool {
+	n = deref(n)
+	return n != nil && n.Kind == yaml.MappingNode
+}
+
 // Get follows keys through nested mappings (aliases resolved); nil when a
 // key is missing or a node on the way is not a mapping.
 func Get(n *yaml.Node, keys ...string) *yaml.Node {
