@@ -1,9 +1,7 @@
 package check
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -96,25 +94,7 @@ func TestManifestStream(t *testing.T) {
 			t.Errorf("message does not name the template: %s", f.Message)
 		}
 	}
-	var buf bytes.Buffer
-	if err := WriteSARIF(&buf, rep, SARIFOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	var log struct {
-		Runs []struct {
-			Results []struct {
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
-						Region           struct{ StartLine int } `json:"region"`
-					} `json:"physicalLocation"`
-				} `json:"locations"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
-		t.Fatal(err)
-	}
+	log := sarifLog(t, rep)
 	for _, r := range log.Runs[0].Results {
 		if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation.Region.StartLine < 11 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI != StdinName {
 			t.Errorf("result without a stream line: %+v", r)

@@ -151,25 +151,7 @@ func TestEverySARIFResultHasALocation(t *testing.T) {
 		reports[m] = runManifests(t, "", m)
 	}
 	for name, rep := range reports {
-		var buf bytes.Buffer
-		if err := WriteSARIF(&buf, rep, SARIFOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		var log struct {
-			Runs []struct {
-				Results []struct {
-					RuleID    string `json:"ruleId"`
-					Locations []struct {
-						PhysicalLocation struct {
-							ArtifactLocation struct{ URI string } `json:"artifactLocation"`
-						} `json:"physicalLocation"`
-					} `json:"locations"`
-				} `json:"results"`
-			} `json:"runs"`
-		}
-		if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
-			t.Fatal(err)
-		}
+		log := sarifLog(t, rep)
 		for _, r := range log.Runs[0].Results {
 			results++
 			if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
@@ -180,4 +162,33 @@ func TestEverySARIFResultHasALocation(t *testing.T) {
 	if results < 20 {
 		t.Fatalf("only %d results over the fixtures: the test checks nothing", results)
 	}
+}
+
+// sarifResults is the part of a SARIF log the location tests read.
+type sarifResults struct {
+	Runs []struct {
+		Results []struct {
+			RuleID    string `json:"ruleId"`
+			Locations []struct {
+				PhysicalLocation struct {
+					ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
+					Region           struct{ StartLine int } `json:"region"`
+				} `json:"physicalLocation"`
+			} `json:"locations"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+// sarifLog writes rep as SARIF and reads its results back.
+func sarifLog(t *testing.T, rep Report) sarifResults {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, rep, SARIFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifResults
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	return log
 }
