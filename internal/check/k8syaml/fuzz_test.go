@@ -13,7 +13,9 @@ import (
 // every object and every node under it points inside the stream.
 func FuzzRead(f *testing.F) {
 	f.Add([]byte(stream))
-	seeds, _ := filepath.Glob(filepath.Join("..", "testdata", "manifests", "*", "*.yaml"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "testdata", "manifests", "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join("..", "testdata", "projects", "*", "k8s", "*.yaml"))
+	seeds = append(seeds, more...)
 	for _, s := range seeds {
 		if data, err := os.ReadFile(s); err == nil {
 			f.Add(data)
