@@ -21,9 +21,9 @@ import (
 func ReadDir(ctx context.Context, base, dir string) ([]Object, map[string][]byte, error) {
 	var out []Object
 	files := map[string][]byte{}
-	root := dir
+	root, single := dir, false
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		root = filepath.Dir(dir)
+		root, single = filepath.Dir(dir), true // a file named on its own is read whatever its name
 	}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -46,7 +46,9 @@ func ReadDir(ctx context.Context, base, dir string) ([]Object, map[string][]byte
 		switch strings.ToLower(filepath.Ext(name)) {
 		case ".yaml", ".yml", ".json":
 		default:
-			return nil
+			if !single {
+				return nil
+			}
 		}
 		data, err := safefs.ReadFile(ctx, root, path, 0)
 		if safefs.Refused(err) {

@@ -155,6 +155,10 @@ func TestReadDir(t *testing.T) {
 	if len(files) != 2 || !strings.Contains(string(files["k8s/a.yml"]), "ConfigMap") {
 		t.Errorf("files %v", files)
 	}
+	objs, _, err = ReadDir(context.Background(), dir, filepath.Join(dir, "k8s", "notes.txt"))
+	if err == nil || !inputerr.Is(err) {
+		t.Errorf("a file named on its own is read whatever its name: err = %v", err)
+	}
 	write("k8s/chart/Chart.yaml", "name: x\n")
 	write("k8s/chart/templates/d.yaml", "{{ .Values }}\n")
 	_, _, err = ReadDir(context.Background(), dir, filepath.Join(dir, "k8s"))
