@@ -1,11 +1,14 @@
 // Package check owns pinwheel's determinism and guardrail rules: it reads a
 // Python project directory (lockfile, pyproject.toml/Pipfile, requirements
-// files, .python-version, Dockerfile, entrypoint scripts, .dockerignore) and
-// returns findings with rule IDs, severities, file:line positions and fix
-// hints, plus text, JSON and SARIF 2.1.0 writers for them.
+// files, .python-version, Dockerfile, entrypoint scripts, .dockerignore; a
+// monorepo root service by service) and, when given them, its Kubernetes
+// manifests, and returns findings with rule IDs, severities, file:line
+// positions and fix hints, plus text, JSON and SARIF 2.1.0 writers for them.
 //
-// It does not parse lockfile formats (internal/lock does), resolve or install
-// anything, or decide exit codes beyond Report.Fails: the CLI does that.
+// It does not parse lockfile formats (internal/lock does) or YAML
+// (check/k8syaml does), read a project's commands and server settings
+// (internal/projectscan does), resolve or install anything, or decide exit
+// codes beyond Report.Fails: the CLI does that.
 package check
 
 import (
