@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"pinwheel.dev/pinwheel/internal/check/k8syaml"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
 
@@ -190,5 +191,31 @@ func TestSidecarIsNotTheProject(t *testing.T) {
 	rep := runManifests(t, dir, filepath.Join(dir, "k8s"))
 	if got := only(rep, "PW513", "PW514"); len(got) != 0 {
 		t.Errorf("judged as the project's gunicorn: %q", got)
+	}
+}
+
+func TestPreStopSleep(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want int
+		ok   bool
+	}{
+		{"sleep: {seconds: 7}", 7, true},
+		{"exec: {command: [sleep, \"5\"]}", 5, true},
+		{"exec: {command: [/bin/sh, -c, \"sleep 10 && kill -QUIT 1\"]}", 10, true},
+		{"exec: {command: [sh, -c, \"sleep 2.5; sleep 1\"]}", 4, true},
+		{"httpGet: {path: /drain, port: 8000}", 0, true},
+	} {
+		objs, err := k8syaml.Read("m.yaml", []byte("kind: X\nhook: {"+tc.yaml+"}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := preStopSleep(k8syaml.Get(objs[0].Root, "hook"))
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: %d, %v; want %d, %v", tc.yaml, got, ok, tc.want, tc.ok)
+		}
+	}
+	if _, ok := preStopSleep(nil); ok {
+		t.Error("no hook counted as one")
 	}
 }

@@ -54,7 +54,8 @@ func (k *kubeCheck) shutdown(w workload, c container, sd server, served bool) {
 }
 
 // preStopSleep reads how long a preStop hook delays SIGTERM: the sleep
-// action, or an exec of `sleep N` (directly or in sh -c). ok is false when
+// action, or an exec of `sleep N` (directly, or every sleep of an sh -c
+// script: `sleep 5 && nginx -s quit`). ok is false when
 // there is no preStop hook; an httpGet hook counts as one of unknown
 // length (0 s).
 func preStopSleep(n *k8syaml.Node) (seconds int, ok bool) {
@@ -65,15 +66,25 @@ func preStopSleep(n *k8syaml.Node) (seconds int, ok bool) {
 		return s, true
 	}
 	argv := k8syaml.Strs(k8syaml.Get(n, "exec", "command"))
-	if sh := shellWrapped(argv); sh != nil {
-		argv = sh
+	cmds := [][]string{argv}
+	if script, ok := shellScript(argv); ok {
+		cmds = nil
+		for _, c := range scanShell(script, 1).Cmds {
+			cmds = append(cmds, c.Argv)
+		}
 	}
-	for i := 0; i+1 < len(argv); i++ {
-		if base(argv[i]) == "sleep" {
-			if v, err := strconv.ParseFloat(argv[i+1], 64); err == nil && v >= 0 && v < 1e6 {
-				return int(v + 0.999), true
+	total := 0.0
+	for _, c := range cmds {
+		for i := 0; i+1 < len(c); i++ {
+			if base(c[i]) == "sleep" {
+				if v, err := strconv.ParseFloat(c[i+1], 64); err == nil && v >= 0 && v < 1e6 {
+					total += v
+				}
 			}
 		}
+	}
+	if total > 0 {
+		return int(total + 0.999), true
 	}
 	return 0, true
 }
