@@ -75,36 +75,7 @@ func TestSchemaRejectsBrokenSARIF(t *testing.T) {
 // TestSARIFLocations checks what code scanning needs: rule IDs that resolve
 // to rules, real line numbers, and in-source suppressions with reasons.
 func TestSARIFLocations(t *testing.T) {
-	var buf bytes.Buffer
-	if err := WriteSARIF(&buf, runProject(t, "suppress"), SARIFOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	var log struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct {
-					Rules []struct{ ID string } `json:"rules"`
-				} `json:"driver"`
-			} `json:"tool"`
-			Results []struct {
-				RuleID    string `json:"ruleId"`
-				RuleIndex int    `json:"ruleIndex"`
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
-						Region           struct{ StartLine int } `json:"region"`
-					} `json:"physicalLocation"`
-				} `json:"locations"`
-				Suppressions []struct {
-					Kind          string `json:"kind"`
-					Justification string `json:"justification"`
-				} `json:"suppressions"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
-		t.Fatal(err)
-	}
+	log := sarifLog(t, runProject(t, "suppress"))
 	run := log.Runs[0]
 	var got []string
 	for _, r := range run.Results {
@@ -167,14 +138,24 @@ func TestEverySARIFResultHasALocation(t *testing.T) {
 // sarifResults is the part of a SARIF log the location tests read.
 type sarifResults struct {
 	Runs []struct {
+		Tool struct {
+			Driver struct {
+				Rules []struct{ ID string } `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
 		Results []struct {
 			RuleID    string `json:"ruleId"`
+			RuleIndex int    `json:"ruleIndex"`
 			Locations []struct {
 				PhysicalLocation struct {
 					ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
 					Region           struct{ StartLine int } `json:"region"`
 				} `json:"physicalLocation"`
 			} `json:"locations"`
+			Suppressions []struct {
+				Kind          string `json:"kind"`
+				Justification string `json:"justification"`
+			} `json:"suppressions"`
 		} `json:"results"`
 	} `json:"runs"`
 }
