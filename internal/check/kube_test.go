@@ -53,7 +53,7 @@ func TestManifestRules(t *testing.T) {
 		{"images.yaml", []string{"PW505", "PW506"}, []string{
 			"PW506 " + m + "images.yaml:13", "PW505 " + m + "images.yaml:16", "PW506 " + m + "images.yaml:18", "PW505 " + m + "images.yaml:27",
 		}},
-		{"pdb.yaml", []string{"PW507"}, []string{"PW507 " + m + "pdb.yaml:7"}},
+		{"pdb.yaml", []string{"PW507"}, []string{"PW507 " + m + "pdb.yaml:8", "PW507 " + m + "pdb.yaml:58"}},
 		{"security.yaml", []string{"PW508", "PW509", "PW510", "PW511", "PW512"}, []string{
 			"PW509 " + m + "security.yaml:13", "PW511 " + m + "security.yaml:13", "PW512 " + m + "security.yaml:13",
 			"PW508 " + m + "security.yaml:17", "PW509 " + m + "security.yaml:17", "PW511 " + m + "security.yaml:17", "PW512 " + m + "security.yaml:17",
