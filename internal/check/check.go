@@ -1,11 +1,14 @@
 // Package check owns pinwheel's determinism and guardrail rules: it reads a
 // Python project directory (lockfile, pyproject.toml/Pipfile, requirements
-// files, .python-version, Dockerfile, entrypoint scripts, .dockerignore) and
-// returns findings with rule IDs, severities, file:line positions and fix
-// hints, plus text, JSON and SARIF 2.1.0 writers for them.
+// files, .python-version, Dockerfile, entrypoint scripts, .dockerignore; a
+// monorepo root service by service) and, when given them, its Kubernetes
+// manifests, and returns findings with rule IDs, severities, file:line
+// positions and fix hints, plus text, JSON and SARIF 2.1.0 writers for them.
 //
-// It does not parse lockfile formats (internal/lock does), resolve or install
-// anything, or decide exit codes beyond Report.Fails: the CLI does that.
+// It does not parse lockfile formats (internal/lock does) or YAML
+// (check/k8syaml does), read a project's commands and server settings
+// (internal/projectscan does), resolve or install anything, or decide exit
+// codes beyond Report.Fails: the CLI does that.
 package check
 
 import (
@@ -20,6 +23,7 @@ import (
 	"strings"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/projectscan"
 	"pinwheel.dev/pinwheel/internal/safefs"
 )
 
@@ -58,8 +62,9 @@ type Report struct {
 
 // options tune a Run; callers set them with WithX functions.
 type options struct {
-	logger   *slog.Logger
-	lockfile string
+	logger    *slog.Logger
+	lockfile  string
+	manifests []manifestSource
 }
 
 // Option configures a Run.
@@ -91,6 +96,27 @@ type project struct {
 	dockerfiles    *[]*dockerfile
 	manifest       *manifest
 	manifestLoaded bool
+	// manifests are the Kubernetes manifest sources to check; isProject
+	// is false when they are checked beside a directory that holds no
+	// Python project (then only the manifest rules run).
+	manifests []manifestSource
+	isProject bool
+	scanned   *projectscan.Service // see scan
+	scanDone  bool
+}
+
+// scan is the project as projectscan reads it (command, lock choice),
+// once; nil when it cannot be read (the project rules report why).
+func (p *project) scan(ctx context.Context) *projectscan.Service {
+	if !p.scanDone {
+		p.scanDone = true
+		svc, err := projectscan.ScanService(ctx, p.dir, ".")
+		if err != nil {
+			p.logger.DebugContext(ctx, "projectscan", "err", err)
+		}
+		p.scanned = svc
+	}
+	return p.scanned
 }
 
 // rel returns path relative to the project directory, slash-separated.
@@ -135,14 +161,25 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 	if !info.IsDir() {
 		return Report{}, fmt.Errorf("check %s: not a directory", dir)
 	}
-	p := &project{dir: dir, lockfile: o.lockfile, logger: o.logger, files: map[string][]byte{}}
+	p := &project{dir: dir, lockfile: o.lockfile, logger: o.logger, files: map[string][]byte{}, manifests: o.manifests}
+	p.isProject = len(o.manifests) == 0 || o.lockfile != "" || isPythonProject(dir)
 	rep := Report{Dir: dir}
-	families := []func(context.Context, *project, *Report) error{
-		checkLock,
-		checkRequirementsFiles,
-		checkPythonVersion,
-		checkDockerfiles,
-		checkSecretFiles,
+	var services []string
+	if o.lockfile == "" {
+		var rootIsService bool
+		if services, rootIsService, err = monorepoServices(ctx, dir); err != nil {
+			return Report{}, err
+		}
+		if len(services) > 0 && !rootIsService {
+			p.isProject = false // a monorepo root: its services are the projects
+		}
+	}
+	var families []func(context.Context, *project, *Report) error
+	if p.isProject {
+		families = append(families, projectFamilies...)
+	}
+	if len(p.manifests) > 0 {
+		families = append(families, checkManifests)
 	}
 	for _, f := range families {
 		if err := ctx.Err(); err != nil {
@@ -153,6 +190,13 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 		}
 	}
 	rep.Findings = applySuppressions(p, rep.Findings)
+	for _, svc := range services {
+		found, err := checkService(ctx, p, svc)
+		if err != nil {
+			return Report{}, err
+		}
+		rep.Findings = mergeFindings(found, rep.Findings)
+	}
 	for i := range rep.Findings {
 		if rep.Findings[i].Fix == "" {
 			rep.Findings[i].Fix = Rules[rep.Findings[i].RuleID].Fix
@@ -165,9 +209,18 @@ func Run(ctx context.Context, dir string, opts ...Option) (Report, error) {
 	return rep, nil
 }
 
+// projectFamilies are the rule families of a Python project directory.
+var projectFamilies = []func(context.Context, *project, *Report) error{
+	checkLock, checkRequirementsFiles, checkPythonVersion, checkDockerfiles, checkSecretFiles,
+}
+
 // inDir makes an input error's path name the file as the user would find
 // it: rules name files relative to the project directory.
 func inDir(dir string, err error) error {
+	var done placedError
+	if errors.As(err, &done) {
+		return done.error
+	}
 	var ie *inputerr.Error
 	if errors.As(err, &ie) && ie.Path != "" && !filepath.IsAbs(ie.Path) && !strings.HasPrefix(ie.Path, filepath.Clean(dir)+string(filepath.Separator)) {
 		ie.Path = filepath.Join(dir, ie.Path)

@@ -98,7 +98,7 @@ func dockerfilePaths(dir string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, pattern := range []string{"Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile",
-		"*/Dockerfile", "*/Dockerfile.*", "*/Containerfile"} {
+		"*/Dockerfile", "*/Dockerfile.*", "*/*.Dockerfile", "*/*.dockerfile", "*/Containerfile"} {
 		m, _ := filepath.Glob(filepath.Join(dir, pattern))
 		for _, p := range m {
 			if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && !seen[p] &&

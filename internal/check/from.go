@@ -51,19 +51,40 @@ func checkFrom(df *dockerfile, in instruction, args map[string]string, stages ma
 	checkImage(df, in, image, "base image", r)
 }
 
+// imagePin is the determinism verdict on an image reference, the same for
+// a Dockerfile FROM and a Kubernetes container image.
+type imagePin int
+
+const (
+	pinnedByDigest imagePin = iota // name@sha256:…: the same bits every time
+	tagOnly                        // name:tag: the tag can move
+	latestTag                      // name or name:latest: moves with every push
+)
+
+// imagePinning judges an image reference; tag describes a latest one
+// ("no tag (:latest)" or ":latest").
+func imagePinning(image string) (ref imageRef, pin imagePin, tag string) {
+	ref = parseImageRef(image)
+	switch {
+	case ref.Digest != "":
+		return ref, pinnedByDigest, ""
+	case ref.Tag == "":
+		return ref, latestTag, "no tag (:latest)"
+	case ref.Tag == "latest":
+		return ref, latestTag, ":latest"
+	}
+	return ref, tagOnly, ""
+}
+
 // checkImage reports PW302, PW301 and PW203 for an image reference used by
 // FROM or COPY --from.
 func checkImage(df *dockerfile, in instruction, image, what string, r *Report) {
-	ref := parseImageRef(image)
+	ref, pin, tag := imagePinning(image)
 	line := in.Start
-	switch {
-	case ref.Digest == "" && (ref.Tag == "" || ref.Tag == "latest"):
-		tag := "no tag (:latest)"
-		if ref.Tag == "latest" {
-			tag = ":latest"
-		}
+	switch pin {
+	case latestTag:
 		addAt(r, "PW302", df.File, in, line, "%s %s uses %s: every build may get a different image", what, image, tag)
-	case ref.Digest == "":
+	case tagOnly:
 		addAt(r, "PW301", df.File, in, line, "%s %s is not pinned by digest: the tag can move", what, image)
 	}
 	if isPythonImage(ref.Repo) && ref.Digest == "" && !exactPythonTag.MatchString(ref.Tag) {

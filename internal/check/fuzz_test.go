@@ -1,6 +1,8 @@
 package check
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"os"
@@ -96,6 +98,41 @@ func FuzzCheckRequirements(f *testing.F) {
 			}
 			if col := lineStart(data, pkg.Line); col < 1 {
 				t.Errorf("%s at line %d has column %d", pkg.Name, pkg.Line, col)
+			}
+		}
+	})
+}
+
+// FuzzCheckManifests runs every manifest rule on an arbitrary stream: an
+// input error or findings, never a panic, and every finding on a line of
+// the stream.
+func FuzzCheckManifests(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "manifests", "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "projects", "*", "k8s", "*.yaml"))
+	for _, m := range append(seeds, more...) {
+		data, err := os.ReadFile(m)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("kind: Deployment\napiVersion: apps/v1\nspec: {replicas: 2, template: {spec: {containers: [{name: a, command: [sh, -c, \"exec\"], lifecycle: {preStop: {exec: {command: [sleep]}}}}]}}}\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rep, err := Run(context.Background(), dir, WithManifestStream(bytes.NewReader(data)))
+		if err != nil {
+			if !inputerr.Is(err) {
+				t.Fatalf("not an input error: %v", err)
+			}
+			return
+		}
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for _, f := range rep.Findings {
+			if f.File == StdinName && (f.Line < 1 || f.Line > lines) {
+				t.Errorf("%s at line %d of %d", f.RuleID, f.Line, lines)
+			}
+			if _, ok := Rules[f.RuleID]; !ok {
+				t.Errorf("unknown rule %s", f.RuleID)
 			}
 		}
 	})

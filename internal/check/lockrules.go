@@ -22,14 +22,14 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	}
 	path := p.lockfile
 	if path == "" {
-		path, err = lock.Detect(p.dir)
+		path, err = chooseLock(ctx, p)
 	}
 	if errors.Is(err, lock.ErrNoLockfile) {
 		file := anchorFile(p)
 		if m != nil {
 			file = m.File
 		}
-		r.add("PW101", file, 0, "no lockfile found (looked for pylock.toml, uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements.lock/.txt)")
+		r.add("PW101", file, 0, "no lockfile found (looked for pylock.toml, uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.txt, requirements/*.txt and what the Dockerfile installs)")
 		return nil
 	}
 	if err != nil {
@@ -75,6 +75,43 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 		checkStale(m, l, rel, targetPythons(p, m.RequiresPython), r)
 	}
 	return checkMembers(p, l, m, rel, r)
+}
+
+// chooseLock finds the project's production lock: the one the
+// Dockerfile installs from (projectscan follows COPY to the file, one
+// level down or under another name), else what lock.Detect finds when it
+// is a lock, else projectscan's best candidate (requirements_lock.txt,
+// requirements-prod.txt, requirements/*.txt, requirements.d/, reqs/),
+// else what lock.Detect found (which PW101 then judges).
+func chooseLock(ctx context.Context, p *project) (string, error) {
+	detected, err := lock.Detect(p.dir)
+	scanned := ""
+	fromDockerfile := false
+	if svc := p.scan(ctx); svc != nil && svc.Lockfile.Path != "" {
+		scanned = filepath.Join(p.dir, filepath.FromSlash(svc.Lockfile.Path))
+		fromDockerfile = strings.HasPrefix(svc.Lockfile.Why, "the Dockerfile installs")
+	}
+	switch {
+	case scanned != "" && fromDockerfile:
+		return scanned, nil
+	case err == nil && (isLockName(detected) || scanned == ""):
+		return detected, nil
+	case scanned != "":
+		return scanned, nil
+	}
+	return detected, err
+}
+
+// isLockName reports whether path is a lock by its format: a native lock,
+// or a requirements file whose every line is pinned (the parser judges;
+// an unparsable file counts, so its error is reported).
+func isLockName(path string) bool {
+	f, _ := lock.FormatOf(path)
+	if f != lock.FormatRequirements {
+		return true
+	}
+	l, err := lock.ParseFile(path, lock.WithRoot(filepath.Dir(path)))
+	return err != nil || len(unpinnedPackages(l)) == 0
 }
 
 // checkMembers runs the staleness rule (PW102) on each uv workspace

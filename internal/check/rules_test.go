@@ -66,7 +66,15 @@ func TestRules(t *testing.T) {
 			"PW103 pyproject.toml:9", "PW102 pyproject.toml:10", "PW102 pyproject.toml:11",
 		}},
 		{"poetry-fresh", nil},
+		{"kube-svc", nil},        // its k8s/ manifests: TestManifestPythonRules
 		{"poetry-narrowed", nil}, // [project] >=3.10 narrowed by poetry's python to the lock's range
+		// Discovery: a lock under another name, a lock the Dockerfile copies
+		// from one level down, a Dockerfile named *.Dockerfile one level
+		// down, and a monorepo root whose services are checked in place.
+		{"discover-reqlock", []string{"PW105 requirements-dev.txt:1:1", "PW105 requirements/lint.txt:1:1"}},
+		{"discover-down", []string{"PW105 requirements.txt:1:1"}},
+		{"docker-sub", []string{"PW301 docker/api.Dockerfile:1"}},
+		{"monorepo", []string{"PW301 services/api/Dockerfile:1", "PW303 services/worker/Dockerfile:3:5", "PW101 services/worker/pyproject.toml:0"}},
 		{"script-stale", []string{"PW102 report.py:5"}},
 		{"workspace-stale", []string{"PW102 services/orders/pyproject.toml:7", "PW102 services/orders/pyproject.toml:8"}},
 		{"markers", []string{"PW102 pyproject.toml:9"}},
@@ -77,7 +85,7 @@ func TestRules(t *testing.T) {
 			"PW103 pyproject.toml:5", "PW102 pyproject.toml:7", "PW102 pyproject.toml:12",
 		}},
 		{"entrypoint", []string{
-			"PW307 Dockerfile.uv:4", "PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
+			"PW307 Dockerfile.uv:4", "PW515 Dockerfile.worker:5", "PW307 docker-entrypoint.sh:2:1", "PW307 scripts/start.sh:3:1", "PW307 scripts/start.sh:4:1",
 		}},
 		{"secrets", []string{
 			"PW403 .env:0",
@@ -135,6 +143,13 @@ func TestEveryRuleHasATriggeringFixture(t *testing.T) {
 	for _, name := range []string{"rich", "nolock", "stale", "nohash", "unpinned", "pyversion", "docker-base",
 		"docker-run", "entrypoint", "secrets", "app-secrets", "suppress", "uv-stale"} {
 		for _, f := range runProject(t, name).Findings {
+			seen[f.RuleID] = true
+		}
+	}
+	manifests, _ := filepath.Glob(filepath.Join("testdata", "manifests", "*.yaml"))
+	manifests = append(manifests, filepath.Join("testdata", "projects", "kube-svc", "k8s"))
+	for _, m := range manifests {
+		for _, f := range runManifests(t, filepath.Join("testdata", "projects", "kube-svc"), m).Findings {
 			seen[f.RuleID] = true
 		}
 	}
@@ -238,6 +253,22 @@ func TestSamePythons(t *testing.T) {
 	} {
 		if got := samePythons(tc.a, tc.b); got != tc.same {
 			t.Errorf("samePythons(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}
+
+// The lock discovery picks the lock production installs and says so in
+// the report: requirements_lock.txt by its name, deploy/locked.txt because
+// the Dockerfile copies it and installs from it (requirements.txt beside it
+// is only an input).
+func TestLockDiscovery(t *testing.T) {
+	for name, want := range map[string]string{
+		"discover-reqlock": "requirements_lock.txt",
+		"discover-down":    "deploy/locked.txt",
+		"clean":            "requirements.txt",
+	} {
+		if got := runProject(t, name).Lockfile; got != want {
+			t.Errorf("%s: lockfile %q, want %q", name, got, want)
 		}
 	}
 }

@@ -47,12 +47,33 @@ func startCommands(df *dockerfile, in instruction) []shellCmd {
 }
 
 // checkStartCommand reports PW307 when ENTRYPOINT or CMD itself installs
-// packages.
+// packages, and PW515 when its shell form leaves /bin/sh as PID 1.
 func checkStartCommand(p *project, df *dockerfile, in instruction, env map[string]string, r *Report) {
+	checkShellForm(df, in, r)
 	for _, c := range startCommands(df, in) {
 		if tool, ok := runtimeInstall(p, c.Argv, env); ok {
 			addAt(r, "PW307", df.File, in, c.Line, "%s `%s` installs packages at container start (%s): the running service may differ from the built image",
 				in.Cmd, strings.Join(c.Argv, " "), tool)
 		}
 	}
+}
+
+// checkShellForm reports PW515 for an ENTRYPOINT or CMD in shell form whose
+// last command is not exec'd: BuildKit runs it as /bin/sh -c, and Debian's
+// dash (the python images' /bin/sh) stays PID 1 even for a lone command, so
+// SIGTERM never reaches the server.
+func checkShellForm(df *dockerfile, in instruction, r *Report) {
+	if in.JSON || len(in.Args) == 0 {
+		return
+	}
+	cmds := scanShell(in.Args[0], in.Start).Cmds
+	if len(cmds) == 0 {
+		return
+	}
+	last := cmds[len(cmds)-1].Argv
+	if len(last) == 0 || last[0] == "exec" || shellBuiltins[last[0]] || strings.Contains(in.Args[0], "trap ") {
+		return
+	}
+	addAt(r, "PW515", df.File, in, in.Start, "%s in shell form runs `%s` under /bin/sh -c without exec: the shell stays PID 1 and does not pass SIGTERM on",
+		in.Cmd, quoteArgv(last))
 }

@@ -2,6 +2,7 @@ package check
 
 import (
 	"io"
+	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
@@ -35,7 +36,7 @@ func WriteSARIF(w io.Writer, rep Report, opts SARIFOptions) error {
 		props := sarif.NewPropertyBag()
 		props.Add("severity", rule.Severity.String())
 		props.Add("security-severity", securitySeverity[rule.Severity])
-		props.AddTag("determinism")
+		props.AddTag(ruleTag(id))
 		run.AddRule(id).
 			WithName(rule.Name).
 			WithShortDescription(sarif.NewMultiformatMessageString().WithText(rule.Title)).
@@ -75,6 +76,17 @@ func WriteSARIF(w io.Writer, rep Report, opts SARIFOptions) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// ruleTag is a rule's family as a SARIF tag.
+func ruleTag(id string) string {
+	switch {
+	case strings.HasPrefix(id, "PW4"):
+		return "security"
+	case strings.HasPrefix(id, "PW5"):
+		return "kubernetes"
+	}
+	return "determinism"
 }
 
 func location(file string, line, col int) *sarif.Location {

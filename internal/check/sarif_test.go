@@ -75,36 +75,7 @@ func TestSchemaRejectsBrokenSARIF(t *testing.T) {
 // TestSARIFLocations checks what code scanning needs: rule IDs that resolve
 // to rules, real line numbers, and in-source suppressions with reasons.
 func TestSARIFLocations(t *testing.T) {
-	var buf bytes.Buffer
-	if err := WriteSARIF(&buf, runProject(t, "suppress"), SARIFOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	var log struct {
-		Runs []struct {
-			Tool struct {
-				Driver struct {
-					Rules []struct{ ID string } `json:"rules"`
-				} `json:"driver"`
-			} `json:"tool"`
-			Results []struct {
-				RuleID    string `json:"ruleId"`
-				RuleIndex int    `json:"ruleIndex"`
-				Locations []struct {
-					PhysicalLocation struct {
-						ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
-						Region           struct{ StartLine int } `json:"region"`
-					} `json:"physicalLocation"`
-				} `json:"locations"`
-				Suppressions []struct {
-					Kind          string `json:"kind"`
-					Justification string `json:"justification"`
-				} `json:"suppressions"`
-			} `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
-		t.Fatal(err)
-	}
+	log := sarifLog(t, runProject(t, "suppress"))
 	run := log.Runs[0]
 	var got []string
 	for _, r := range run.Results {
@@ -142,34 +113,63 @@ func TestEverySARIFResultHasALocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	results := 0
+	reports := map[string]Report{}
 	for _, e := range entries {
-		var buf bytes.Buffer
-		if err := WriteSARIF(&buf, runProject(t, e.Name()), SARIFOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		var log struct {
-			Runs []struct {
-				Results []struct {
-					RuleID    string `json:"ruleId"`
-					Locations []struct {
-						PhysicalLocation struct {
-							ArtifactLocation struct{ URI string } `json:"artifactLocation"`
-						} `json:"physicalLocation"`
-					} `json:"locations"`
-				} `json:"results"`
-			} `json:"runs"`
-		}
-		if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
-			t.Fatal(err)
-		}
+		reports[e.Name()] = runProject(t, e.Name())
+	}
+	manifests, _ := filepath.Glob(filepath.Join("testdata", "manifests", "*.yaml"))
+	for _, m := range manifests {
+		reports[m] = runManifests(t, "", m)
+	}
+	for name, rep := range reports {
+		log := sarifLog(t, rep)
 		for _, r := range log.Runs[0].Results {
 			results++
 			if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
-				t.Errorf("%s: %s has no location", e.Name(), r.RuleID)
+				t.Errorf("%s: %s has no location", name, r.RuleID)
 			}
 		}
 	}
 	if results < 20 {
 		t.Fatalf("only %d results over the fixtures: the test checks nothing", results)
 	}
+}
+
+// sarifResults is the part of a SARIF log the location tests read.
+type sarifResults struct {
+	Runs []struct {
+		Tool struct {
+			Driver struct {
+				Rules []struct{ ID string } `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			RuleID    string `json:"ruleId"`
+			RuleIndex int    `json:"ruleIndex"`
+			Locations []struct {
+				PhysicalLocation struct {
+					ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
+					Region           struct{ StartLine int } `json:"region"`
+				} `json:"physicalLocation"`
+			} `json:"locations"`
+			Suppressions []struct {
+				Kind          string `json:"kind"`
+				Justification string `json:"justification"`
+			} `json:"suppressions"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+// sarifLog writes rep as SARIF and reads its results back.
+func sarifLog(t *testing.T, rep Report) sarifResults {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, rep, SARIFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifResults
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	return log
 }

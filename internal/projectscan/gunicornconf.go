@@ -2,6 +2,7 @@ package projectscan
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
@@ -17,11 +18,20 @@ type gunicornConf struct {
 	wsgiApp  string
 	wsgiLine int
 	opaque   bool // a bind expression init could not read
+	// seconds maps timeout, graceful_timeout (integer literals, or the
+	// default of an os.environ.get) to their value and line.
+	seconds map[string]secondsAt
+}
+
+// secondsAt is a duration setting in whole seconds and where it was set.
+type secondsAt struct {
+	value, line int
 }
 
 var (
-	assignRE  = regexp.MustCompile(`^(bind|wsgi_app|port)\s*(?::\s*[A-Za-z_\[\], ]+)?=\s*(.*)$`)
+	assignRE  = regexp.MustCompile(`^(bind|wsgi_app|port|timeout|graceful_timeout)\s*(?::\s*[A-Za-z_\[\], ]+)?=\s*(.*)$`)
 	stringRE  = regexp.MustCompile(`^[fFrRuU]?("([^"\\]|\\.)*"|'([^'\\]|\\.)*')`)
+	secondsRE = regexp.MustCompile(`^(?:int\(\s*)?(?:os\.(?:environ\.get|getenv)\(\s*["'][A-Za-z_][A-Za-z0-9_]*["']\s*,\s*)?["']?([0-9]{1,6})["']?\s*\)?\s*\)?$`)
 	envPortRE = regexp.MustCompile(`os\.(?:environ\.get|getenv)\(\s*["']PORT["']\s*(?:,\s*["']?([0-9]{1,5})["']?)?\s*\)|os\.environ\[\s*["']PORT["']\s*\]`)
 )
 
@@ -49,6 +59,14 @@ func parseGunicornConf(file string, data []byte) (gunicornConf, error) {
 		case "wsgi_app":
 			if s, ok := pyString(strings.TrimSpace(expr)); ok {
 				gc.wsgiApp, gc.wsgiLine = s, start+1
+			}
+		case "timeout", "graceful_timeout":
+			if sm := secondsRE.FindStringSubmatch(strings.TrimSpace(expr)); sm != nil {
+				if gc.seconds == nil {
+					gc.seconds = map[string]secondsAt{}
+				}
+				n, _ := strconv.Atoi(sm[1])
+				gc.seconds[m[1]] = secondsAt{n, start + 1}
 			}
 		case "bind", "port":
 			gc.bind, gc.bindLine, gc.portEnv, gc.opaque = nil, start+1, false, false
