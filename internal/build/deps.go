@@ -66,10 +66,13 @@ func chooseWheels(ctx context.Context, sel *lock.Selection, target pep.Target, a
 				continue
 			}
 		}
-		if tree, ok, err := srcs.packTree(p); ok || err != nil {
+		if tree, ok, err := srcs.packLocal(ctx, p); ok || err != nil {
 			if err != nil {
 				pr := srcs.newProblem(p, ProblemOther)
 				pr.Detail, pr.Fix = err.Error(), "make the source tree readable, inside the project"
+				if p.Source.Kind == lock.SourceGit {
+					pr.Fix = "make the repository reachable (git fetches it into the cache once) and lock the commit, or build a wheel, pass --find-links DIR and re-lock"
+				}
 				problems = append(problems, pr)
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -262,5 +263,61 @@ version = "1.0.0"
 	res := run(t, o)
 	if len(res.Platforms[0].SourceBuilds) != 0 {
 		t.Errorf("install-project: false still built %+v", res.Platforms[0].SourceBuilds)
+	}
+}
+
+// A git source is built from the commit the lock pins: exported from the
+// repository (cached), packed, built in the target image; a commit pushed
+// to the branch afterwards changes nothing, and an unknown commit is a
+// problem at the package's lock line.
+func TestBuildGitSourceFromItsPinnedCommit(t *testing.T) {
+	dir, o := sdistProject(t)
+	repo := t.TempDir()
+	git := func(args ...string) string {
+		cmd := exec.Command("git", append([]string{"-C", repo}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid", "GIT_COMMITTER_NAME=t",
+			"GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_NOSYSTEM=1", "HOME="+repo)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	write := func(name, body string) { os.WriteFile(filepath.Join(repo, name), []byte(body), 0o644) }
+	git("init", "--quiet", "--initial-branch=main")
+	write("pyproject.toml", sdisttest.Pyproject("gitlib", "0.3", []string{"gitlib"}, ""))
+	write("gitlib.py", "WHO = 'pinned'\n")
+	git("add", "-A")
+	git("commit", "--quiet", "-m", "one")
+	pinned := git("rev-parse", "HEAD")
+	write("gitlib.py", "WHO = 'moved'\n")
+	git("commit", "--quiet", "-am", "two")
+
+	sum, _ := wheelsrc.SHA256(filepath.Join(dir, "wheelhouse", "greetlib-1.0.0-py3-none-any.whl"))
+	uvLock := func(commit string) string {
+		return helloUVLock(sum, `[{ name = "greetlib" }, { name = "gitlib" }]`, `
+[[package]]
+name = "gitlib"
+version = "0.3"
+source = { git = "file://`+repo+`?rev=main#`+commit+`" }
+`)
+	}
+	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(uvLock(pinned)), 0o644)
+	rewriteConfig(t, dir, "lockfile: pylock.toml", "lockfile: uv.lock")
+	res := run(t, o)
+	sb := res.Platforms[0].SourceBuilds
+	if len(sb) != 1 || sb[0].Source != "gitlib-0.3.tar.gz" || sb[0].Wheel != "gitlib-0.3-py3-none-any.whl" {
+		t.Fatalf("source builds %+v", sb)
+	}
+	if out := runInImage(t, res, "import gitlib; print(gitlib.WHO)"); out != "pinned\n" {
+		t.Errorf("in the image: %q", out)
+	}
+
+	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(uvLock(strings.Repeat("ab", 20))), 0o644)
+	_, err := build.Run(context.Background(), o)
+	var pe *build.ArtifactsError
+	if !errors.As(err, &pe) || len(pe.Problems) != 1 || pe.Problems[0].Package != "gitlib" || pe.Problems[0].Line == 0 ||
+		!strings.Contains(pe.Problems[0].Detail, "is not in the repository") {
+		t.Fatalf("unknown commit: %v", err)
 	}
 }
