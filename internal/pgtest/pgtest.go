@@ -47,7 +47,7 @@ func Required() bool { return os.Getenv("PINWHEEL_REQUIRE_POSTGRES") == "1" }
 // Main is a TestMain body for packages that use the cluster: testproc.Run
 // with the cluster's teardown (and the package's own stop functions).
 func Main(m *testing.M, stop ...func()) int {
-	return testproc.Run(m, append(stop, shutdown)...)
+	return testproc.Run(m, append(stop, Stop)...)
 }
 
 // Cluster is one running server.
@@ -324,8 +324,9 @@ func (c *Cluster) stop() {
 	}
 }
 
-// shutdown stops the shared cluster and removes its directory.
-func shutdown() {
+// Stop stops the shared cluster and removes its directory (the teardown
+// Main runs; a TestMain that uses another Main passes it there).
+func Stop() {
 	mu.Lock()
 	defer mu.Unlock()
 	if shared == nil {

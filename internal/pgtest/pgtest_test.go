@@ -38,7 +38,7 @@ func TestClusterLifecycle(t *testing.T) {
 		t.Fatalf("postgres (pid %d) runs as root", pid)
 	}
 	dir := c.Dir
-	shutdown()
+	Stop()
 	if !testproc.Exited(pid) {
 		t.Fatalf("postgres (pid %d) still running after the teardown", pid)
 	}

@@ -38,7 +38,38 @@ func IsURL(where string) bool {
 
 // Dialect is PostgreSQL's: $n placeholders, identity id columns, BIGINT
 // integers, writers serialized by an advisory lock.
-var Dialect = sqlstore.Dialect{Name: "postgres", Numbered: true, DDL: ddl, LockWrites: lockWrites, Retryable: retryable}
+var Dialect = sqlstore.Dialect{Name: "postgres", Numbered: true, DDL: ddl, LockWrites: lockWrites, Retryable: retryable,
+	AfterImport: moveSequences}
+
+// moveSequences sets each identity column's sequence past the ids an
+// import wrote, so the next row gets a new id.
+func moveSequences(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT table_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES' ORDER BY 1`)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		q := `SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT MAX(id) FROM ` + pgx.Identifier{t}.Sanitize() + `), 0) + 1, false)`
+		if _, err := tx.ExecContext(ctx, q, t); err != nil {
+			return fmt.Errorf("ledger: move the id sequence of %s: %w", t, err)
+		}
+	}
+	return nil
+}
 
 // writeLock is the advisory lock key every ledger writer takes ("pinwhel").
 const writeLock = 0x70696e7768656c
