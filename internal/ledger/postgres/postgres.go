@@ -182,6 +182,9 @@ func redacted(err error, secret string) error {
 		return err
 	}
 	secrets := []string{secret}
+	if IsURL(secret) && Redact(secret) == secret {
+		secrets = nil // a URL without a password is no secret
+	}
 	if u, perr := url.Parse(secret); perr == nil && IsURL(secret) {
 		if pw, ok := u.User.Password(); ok && pw != "" {
 			secrets = append(secrets, pw, url.QueryEscape(pw), url.PathEscape(pw))
@@ -189,6 +192,9 @@ func redacted(err error, secret string) error {
 		if pw := u.Query().Get("password"); pw != "" {
 			secrets = append(secrets, pw, url.QueryEscape(pw))
 		}
+	}
+	if len(secrets) == 0 {
+		return err
 	}
 	return &redactedError{err: err, secrets: secrets}
 }
