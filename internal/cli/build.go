@@ -84,7 +84,7 @@ digest printed.`,
 	f.BoolVar(&o.RebuildSources, "rebuild-sources", false, "build each wheel made from source twice, uncached, and report whether the bytes are identical")
 	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
 	f.StringVar(&o.DepsDir, "deps-dir", "", "use this directory tree as the dependencies layer instead of installing the lock")
-	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger database (default: DIR/.pinwheel/ledger.db when it exists)")
+	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger: a SQLite file or a postgres:// URL (default: $PINWHEEL_LEDGER, else ledger: in pinwheel.yaml, else DIR/.pinwheel/ledger.db when it exists)")
 	f.StringVarP(&output, "format", "o", "text", "result format: text or json")
 	return cmd
 }
