@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	_ "modernc.org/sqlite" // to run PRAGMA integrity_check on the ledger file
 
@@ -271,20 +270,8 @@ func assertNoWriteLockHeld(t *testing.T, where string) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	db := s.(interface{ DB() *sql.DB }).DB()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		var held int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted`).Scan(&held); err != nil {
-			t.Fatal(err)
-		}
-		if held == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the ledger's write lock is still held by %d sessions", held)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if err := pgtest.WaitNoAdvisoryLocks(ctx, s.(interface{ DB() *sql.DB }).DB()); err != nil {
+		t.Fatalf("the ledger's write lock: %v", err)
 	}
 }
 

@@ -13,6 +13,7 @@ package pgtest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net"
 	"net/url"
@@ -335,4 +336,24 @@ func Stop() {
 	shared.stop()
 	os.RemoveAll(shared.Dir)
 	shared = nil
+}
+
+// WaitNoAdvisoryLocks waits (up to two minutes) until no session holds an
+// advisory lock in db's cluster — e.g. until the sessions of killed clients
+// have ended on the server with their transactions and locks.
+func WaitNoAdvisoryLocks(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		var held int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted`).Scan(&held); err != nil {
+			return err
+		}
+		if held == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d advisory locks still held after 2m", held)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

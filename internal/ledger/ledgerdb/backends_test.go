@@ -39,20 +39,7 @@ var backends = []backend{
 		// A killed writer's session ends on the server with its
 		// transaction and its write lock: none may stay held.
 		check: func(ctx context.Context, s ledger.Store) error {
-			deadline := time.Now().Add(2 * time.Minute)
-			for {
-				var held int
-				if err := sqlDB(s).QueryRowContext(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted`).Scan(&held); err != nil {
-					return err
-				}
-				if held == 0 {
-					return nil
-				}
-				if time.Now().After(deadline) {
-					return fmt.Errorf("the ledger's write lock is still held by %d sessions after its writers were killed", held)
-				}
-				time.Sleep(100 * time.Millisecond)
-			}
+			return pgtest.WaitNoAdvisoryLocks(ctx, sqlDB(s))
 		},
 	},
 }
