@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/ledger/postgres"
 	"pinwheel.dev/pinwheel/internal/pgtest"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
@@ -175,6 +177,22 @@ func TestLedgerExportImportMigrateCommands(t *testing.T) {
 	code, _, stderr = runPinwheel(t, "ledger", "import", bad, "--ledger", filepath.Join(dir, "fresh.db"))
 	if code != ExitUsage || !strings.Contains(stderr, bad+":2:") {
 		t.Fatalf("bad export line: exit %d %s; want exit 2 naming %s:2", code, stderr, bad)
+	}
+
+	// Read-only: export never migrates; it refuses an older ledger and
+	// leaves it as it was.
+	older := filepath.Join(dir, "older.db")
+	seedActiveRollout(t, older, "svc")
+	store, err := ledgerdb.Open(context.Background(), older)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.(interface{ DB() *sql.DB }).DB().Exec(fmt.Sprintf(`DELETE FROM schema_migrations WHERE version = %d`, len(ledger.Migrations)))
+	store.Close()
+	before, _ := os.ReadFile(older)
+	code, _, stderr = runPinwheel(t, "ledger", "export", "--ledger", older)
+	if after, _ := os.ReadFile(older); code != ExitUsage || !strings.Contains(stderr, "pinwheel ledger migrate") || !bytes.Equal(before, after) {
+		t.Fatalf("export of an older ledger: exit %d %s (file changed: %v)", code, stderr, !bytes.Equal(before, after))
 	}
 
 	fresh := pgtest.Database(t)
