@@ -27,13 +27,13 @@ vet:
 # test Kubernetes control plane: a no-op once cached, 15-35 min cold), then
 # gofmt, vet and every test. The cluster tests may not skip
 # (PINWHEEL_REQUIRE_KUBE=1), nor, as root (where setup installs it and runs
-# apt-get update), the Prometheus and Debian-base ones (apt-get download,
-# chroot). -timeout bounds each package's test binary.
+# apt-get update), the Prometheus, PostgreSQL and Debian-base ones
+# (apt-get download, chroot). -timeout bounds each package's test binary.
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 # scripts/test.sh prints each package as it ends, then the skipped tests,
 # the ten slowest tests and the time.
 test: setup fmt-check vet build kube-build
-	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS=$(IS_ROOT) PINWHEEL_REQUIRE_DEBIAN=$(IS_ROOT) bash scripts/test.sh
+	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS=$(IS_ROOT) PINWHEEL_REQUIRE_DEBIAN=$(IS_ROOT) PINWHEEL_REQUIRE_POSTGRES=$(IS_ROOT) bash scripts/test.sh
 
 # The flake hunt (docs/testing.md): the packages with test rigs, ROUNDS
 # times in a row with every core loaded by busy loops; per-test counts.

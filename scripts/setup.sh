@@ -21,6 +21,9 @@ command -v runc >/dev/null 2>&1 || [ -x /usr/sbin/runc ] || optional_pkgs+=(runc
 # Debian's runc, and kube-proxy programs Services with iptables.
 command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || optional_pkgs+=(iptables)
 command -v podman >/dev/null 2>&1 || optional_pkgs+=(podman)
+# The ledger's PostgreSQL store is tested against a real server: a throwaway
+# cluster the tests make with Debian's initdb (internal/pgtest).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || optional_pkgs+=(postgresql)
 # Source builds are tested with Debian's own wheels of the setuptools
 # backend (internal/sourcebuild, internal/build).
 compgen -G "/usr/share/python-wheels/setuptools-*.whl" >/dev/null || optional_pkgs+=(python3-setuptools-whl)

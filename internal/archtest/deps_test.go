@@ -54,8 +54,9 @@ func reaches(ds map[string]bool, bad ...string) []string {
 // the what-changed diff) built from plain values, not ledger records.
 func TestDeployHalfBoundaries(t *testing.T) {
 	root := repoRoot(t)
-	storage := []string{module + "internal/ledger", "modernc.org/sqlite", "database/sql"}
-	stores := []string{module + "internal/ledger/sqlstore", module + "internal/ledger/sqlite", module + "internal/ledger/ledgerdb", "modernc.org/sqlite"}
+	storage := []string{module + "internal/ledger", "modernc.org/sqlite", "github.com/jackc/pgx", "database/sql"}
+	stores := []string{module + "internal/ledger/sqlstore", module + "internal/ledger/sqlite", module + "internal/ledger/postgres",
+		module + "internal/ledger/ledgerdb", "modernc.org/sqlite", "github.com/jackc/pgx"}
 	kube := []string{"k8s.io", "sigs.k8s.io"}
 	for _, rule := range []struct {
 		pkg, why string
@@ -85,8 +86,11 @@ func TestDeployHalfBoundaries(t *testing.T) {
 // ledgerdb, the composition root, and holds it by its role interfaces.
 var storeImporters = map[string][]string{
 	"modernc.org/sqlite":                {"internal/ledger/sqlite"},
+	"github.com/jackc/pgx/v5":           {"internal/ledger/postgres", "internal/pgtest"},
+	"github.com/jackc/pgx/v5/stdlib":    {"internal/ledger/postgres"},
 	module + "internal/ledger/sqlite":   {"internal/ledger/ledgerdb"},
-	module + "internal/ledger/sqlstore": {"internal/ledger/sqlite", "internal/ledger/ledgerdb"},
+	module + "internal/ledger/postgres": {"internal/ledger/ledgerdb"},
+	module + "internal/ledger/sqlstore": {"internal/ledger/sqlite", "internal/ledger/postgres", "internal/ledger/ledgerdb"},
 }
 
 func checkStoreImporters(t *testing.T, root string) {

@@ -108,12 +108,12 @@ func TestRolloutCoreImportsNoIO(t *testing.T) {
 	}
 }
 
-// The test rigs (a control plane, a Prometheus, process reaping) are for
+// The test rigs (a control plane, a Prometheus, a PostgreSQL, process reaping) are for
 // tests only: no package of the binary may import them, except the rigs
 // themselves.
 func TestRigPackagesOnlyInTests(t *testing.T) {
 	root := repoRoot(t)
-	rigs := []string{"internal/kubetest", "internal/promtest", "internal/testproc"}
+	rigs := []string{"internal/kubetest", "internal/promtest", "internal/pgtest", "internal/testproc"}
 	for dir, files := range packages(t, root) {
 		rel, _ := filepath.Rel(root, dir)
 		if slices.Contains(rigs, rel) {

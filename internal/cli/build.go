@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"pinwheel.dev/pinwheel/internal/build"
+	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/version"
@@ -84,7 +84,7 @@ digest printed.`,
 	f.BoolVar(&o.RebuildSources, "rebuild-sources", false, "build each wheel made from source twice, uncached, and report whether the bytes are identical")
 	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
 	f.StringVar(&o.DepsDir, "deps-dir", "", "use this directory tree as the dependencies layer instead of installing the lock")
-	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger database (default: DIR/.pinwheel/ledger.db when it exists)")
+	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger: a SQLite file or a postgres:// URL (default: $PINWHEEL_LEDGER, else ledger: in pinwheel.yaml, else DIR/.pinwheel/ledger.db when it exists)")
 	f.StringVarP(&output, "format", "o", "text", "result format: text or json")
 	return cmd
 }
@@ -100,22 +100,22 @@ func addWheelSourceFlags(f *pflag.FlagSet, o *build.Options) {
 	f.StringVar(&o.CacheDir, "cache-dir", "", "wheel and layer cache (default: the user cache dir/pinwheel)")
 }
 
-// openBuildLedger opens --ledger, else the project's .pinwheel/ledger.db
-// when it exists; with neither, builds are not recorded (nil store).
+// openBuildLedger opens --ledger, else the ledger PINWHEEL_LEDGER or the
+// project's pinwheel.yaml names, else the project's .pinwheel/ledger.db
+// when it exists; with none, builds are not recorded (nil store).
 func openBuildLedger(ctx context.Context, path, dir string) (ledger.Store, error) {
 	if path == "" {
 		if dir == "" {
 			dir = "."
 		}
-		p := filepath.Join(dir, ".pinwheel", "ledger.db")
-		if _, err := os.Stat(p); err != nil {
+		path = deploy.LedgerPath("", dir)
+		if _, err := os.Stat(path); err != nil && !ledgerdb.IsShared(path) {
 			return nil, nil
 		}
-		path = p
 	}
 	store, err := ledgerdb.Open(ctx, path)
 	if err != nil {
-		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--ledger %s: %w", path, err)}
+		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--ledger %s: %w", ledgerdb.Display(path), err)}
 	}
 	return store, nil
 }

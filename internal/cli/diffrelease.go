@@ -42,11 +42,11 @@ func (s releaseLockSource) Resolve(ctx context.Context, arg string) (*lock.Lock,
 // compare files instead.
 func openLedgerIfAny(ctx context.Context, flag string) (ledger.Store, string, error) {
 	path := deploy.LedgerPath(flag, ".")
-	if _, err := os.Lstat(path); err != nil && flag == "" {
+	if _, err := os.Lstat(path); err != nil && flag == "" && !ledgerdb.IsShared(path) {
 		return nil, "", nil
 	}
 	store, err := ledgerdb.Open(ctx, path, ledger.ReadOnly())
-	return store, path, err
+	return store, ledgerdb.Display(path), err
 }
 
 // diffReleases writes the "what changed" report when both arguments name

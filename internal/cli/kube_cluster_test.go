@@ -20,6 +20,7 @@ import (
 	"pinwheel.dev/pinwheel/api/v1alpha1"
 	"pinwheel.dev/pinwheel/internal/controller"
 	"pinwheel.dev/pinwheel/internal/kubetest"
+	"pinwheel.dev/pinwheel/internal/pgtest"
 	"pinwheel.dev/pinwheel/internal/rollout"
 )
 
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(childArgsVar); args != "" {
 		os.Exit(childMain(strings.Split(args, "\n")))
 	}
-	kubetest.Main(m)
+	kubetest.Main(m, pgtest.Stop)
 }
 
 const (

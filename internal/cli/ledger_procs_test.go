@@ -18,6 +18,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
+	"pinwheel.dev/pinwheel/internal/pgtest"
 )
 
 // buildPinwheel builds cmd/pinwheel into dir and returns the binary's path.
@@ -51,23 +52,40 @@ func seedActiveRollout(t *testing.T, db, service string) ledger.Rollout {
 	return ro
 }
 
+// procsBackend is a ledger store the process tests run against: where a
+// new ledger is (given a scratch dir) and how to check it is intact.
+type procsBackend struct {
+	name      string
+	location  func(t *testing.T, dir string) string
+	integrity func(t *testing.T, where string)
+}
+
+var procsBackends = []procsBackend{
+	{"sqlite", func(t *testing.T, dir string) string { return filepath.Join(dir, "elsewhere", "ledger.db") }, assertIntegrity},
+	{"postgres", func(t *testing.T, _ string) string { return pgtest.Database(t) }, assertNoWriteLockHeld},
+}
+
 // TestPinwheelProcessesOnOneLedger runs real pinwheel processes against one
-// ledger file.
+// ledger: a file, and a PostgreSQL database.
 func TestPinwheelProcessesOnOneLedger(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds pinwheel and starts processes")
 	}
 	bin := buildPinwheel(t, t.TempDir())
-	t.Run("concurrent_writers_and_readers", func(t *testing.T) { concurrentWritersAndReaders(t, bin) })
-	t.Run("kill_9_at_any_point", func(t *testing.T) { killedWriters(t, bin) })
+	for _, b := range procsBackends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Run("concurrent_writers_and_readers", func(t *testing.T) { concurrentWritersAndReaders(t, bin, b) })
+			t.Run("kill_9_at_any_point", func(t *testing.T) { killedWriters(t, bin, b) })
+		})
+	}
 }
 
 // concurrentWritersAndReaders starts promote and abort writers and history
 // and status readers at once: every writer's command is stored exactly
 // once, every reader succeeds, and the file passes SQLite's integrity check.
-func concurrentWritersAndReaders(t *testing.T, bin string) {
+func concurrentWritersAndReaders(t *testing.T, bin string, b procsBackend) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "elsewhere", "ledger.db")
+	db := b.location(t, dir)
 	ro := seedActiveRollout(t, db, "svc")
 
 	type run struct {
@@ -160,15 +178,15 @@ func concurrentWritersAndReaders(t *testing.T, bin string) {
 	if len(reasons) != 2*writersPerKind {
 		t.Fatalf("distinct command bodies = %d, want %d: %v", len(reasons), 2*writersPerKind, reasons)
 	}
-	assertIntegrity(t, db)
+	b.integrity(t, db)
 }
 
 // killedWriters SIGKILLs half of a burst of promote processes at whatever
 // point each has reached (starting, opening, migrating or writing): every command a process reported is stored, none twice, the file
 // passes the integrity check and the next promote still works.
-func killedWriters(t *testing.T, bin string) {
+func killedWriters(t *testing.T, bin string, b procsBackend) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "ledger.db")
+	db := b.location(t, dir)
 	ro := seedActiveRollout(t, db, "svc")
 	const procs, lag = 24, 6
 	cmds := make([]*exec.Cmd, procs)
@@ -203,7 +221,7 @@ func killedWriters(t *testing.T, bin string) {
 	if unkilled := procs - (procs-lag+1)/2; len(reported) < unkilled {
 		t.Fatalf("only %d of the %d unkilled promotes reported a command", len(reported), unkilled)
 	}
-	assertIntegrity(t, db)
+	b.integrity(t, db)
 	out, err := exec.Command(bin, "promote", "svc", "--ledger", db, "-o", "json").Output()
 	if err != nil {
 		t.Fatalf("promote after the kills: %v", err)
@@ -239,6 +257,21 @@ func killedWriters(t *testing.T, bin string) {
 	t.Logf("%d commands stored, %d reported (the rest killed before their commit or before printing it)", len(stored), len(reported))
 	if len(stored) > procs+1 {
 		t.Fatalf("%d commands stored from %d processes", len(stored), procs+1)
+	}
+}
+
+// assertNoWriteLockHeld: the sessions of killed pinwheel processes ended on
+// the server with their transactions and the ledger's write lock.
+func assertNoWriteLockHeld(t *testing.T, where string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := ledgerdb.Open(ctx, where, ledger.ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := pgtest.WaitNoAdvisoryLocks(ctx, s.(interface{ DB() *sql.DB }).DB()); err != nil {
+		t.Fatalf("the ledger's write lock: %v", err)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 func addLedgerFlag(fl interface {
 	StringVar(p *string, name, value, usage string)
 }, p *string) {
-	fl.StringVar(p, "ledger", "", "ledger database (default DIR/.pinwheel/ledger.db; . for status/history)")
+	fl.StringVar(p, "ledger", "", "ledger: a SQLite file or a postgres:// URL (default $PINWHEEL_LEDGER, else ledger: in pinwheel.yaml, else DIR/.pinwheel/ledger.db; . for status/history)")
 }
 
 func checkTextOrJSON(output string) error {

@@ -33,7 +33,7 @@ command. Inputs the ledger lacks are named at the top.`,
 			defer store.Close()
 			rel, err := store.GetRelease(cmd.Context(), service, args[0])
 			if errors.Is(err, ledger.ErrNotFound) {
-				return usageError("no release %q in %s (see pinwheel history)", args[0], path)
+				return usageError("no release %q in %s (see pinwheel history)", args[0], ledgerdb.Display(path))
 			}
 			if err != nil {
 				return err

@@ -87,6 +87,7 @@ back on their own when SLOs degrade.`,
 		newReplayCommand(streams), newControllerCommand(streams, logger),
 		newRunCommand(streams), newCacheCommand(streams), newFetchCommand(streams, logger),
 		newRefreshCommand(streams, logger),
+		newLedgerCommand(streams),
 		// Commands are added here, one line each.
 	)
 	_ = logger

@@ -61,6 +61,12 @@ type Config struct {
 	Platforms []string          `yaml:"platforms"`
 	Labels    map[string]string `yaml:"labels"`
 
+	// Ledger is where the deploy-side commands keep their history when
+	// neither --ledger nor PINWHEEL_LEDGER says: a postgres:// URL (put the
+	// password in a file named by PINWHEEL_LEDGER_PASSWORD_FILE, not here)
+	// or a file path relative to the project. Default .pinwheel/ledger.db.
+	Ledger string `yaml:"ledger"`
+
 	// The sections deploying reads, decoded by Parse. Their problems are
 	// kept for RolloutSpec, RuntimeSection, NotifySection and Deploy to
 	// report, so building does not depend on them.

@@ -35,8 +35,8 @@ func (d *Driver) Start(ctx context.Context, req StartRequest) (ledger.Rollout, e
 	if req.Target == "" {
 		req.Target = "local"
 	}
-	if _, err := d.store.ActiveRollout(ctx, req.Service); err == nil {
-		return ledger.Rollout{}, fmt.Errorf("%s: %w (see pinwheel status; abort it or wait)", req.Service, ErrInProgress)
+	if active, err := d.store.ActiveRollout(ctx, req.Service); err == nil {
+		return ledger.Rollout{}, inProgress(req.Service, active)
 	} else if !errors.Is(err, ledger.ErrNotFound) {
 		return ledger.Rollout{}, err
 	}
@@ -67,9 +67,23 @@ func (d *Driver) Start(ctx context.Context, req StartRequest) (ledger.Rollout, e
 	}
 	ro, err := d.store.StartRollout(ctx, ledger.Rollout{Service: req.Service, ReleaseID: req.Release.ID, FromRelease: from,
 		Target: req.Target, Phase: string(st.Status.Phase), Status: raw})
+	if errors.Is(err, ledger.ErrConflict) {
+		// Another process (this machine's, or another runner's on a shared
+		// ledger) started one since the check above.
+		if active, aerr := d.store.ActiveRollout(ctx, req.Service); aerr == nil {
+			return ledger.Rollout{}, inProgress(req.Service, active)
+		}
+		return ledger.Rollout{}, fmt.Errorf("%s: %w (see pinwheel status; abort it or wait)", req.Service, ErrInProgress)
+	}
 	if err != nil {
 		return ro, err
 	}
 	d.log.Info("rollout started", "service", req.Service, "rollout", ro.ID, "release", req.Release.ID, "stable", from)
 	return ro, nil
+}
+
+// inProgress says which rollout holds the service.
+func inProgress(service string, active ledger.Rollout) error {
+	return fmt.Errorf("%s: %w: rollout #%d → %s on %s, started %s (see pinwheel status; abort it or wait)", service, ErrInProgress,
+		active.ID, active.ReleaseID, active.Target, active.StartedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
 }

@@ -92,3 +92,8 @@ var Migrations = []string{
 		PRIMARY KEY (rollout_id, seq)
 	);`,
 }
+
+// Tables are the ledger's tables in the order export writes and import
+// reads them (a table after those it references). A migration that adds a
+// table appends it here, and export/import carry it with no other change.
+var Tables = []string{"builds", "releases", "rollouts", "decisions", "rollout_inputs", "notifications", "incidents", "commands"}

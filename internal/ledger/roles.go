@@ -15,6 +15,8 @@ type Store interface {
 	Rollouts
 	Events
 	Commands
+	Archive
+	Schema
 	Close() error
 }
 

@@ -62,7 +62,7 @@ func (l *local) Deploy(ctx context.Context, r DeployRequest) (Report, error) {
 		fmt.Fprintf(out, "release %s of %s (%s)\n", rel.ID, service, describeArtifact(rel))
 		ro, notes, err := runner.Start(ctx, rel, deploy.StartOptions{Replicas: r.Replicas, ReadinessPath: r.ReadinessPath})
 		if errors.Is(err, driver.ErrInProgress) {
-			return Report{}, fmt.Errorf("%w; continue it with: pinwheel deploy %s --resume", err, r.Dir)
+			return Report{}, no("%v; if it is this runner's, continue it with: pinwheel deploy %s --resume", err, r.Dir)
 		}
 		if err != nil {
 			return Report{}, err

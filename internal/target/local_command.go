@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/driver"
@@ -85,7 +84,7 @@ func (l *local) Rollback(ctx context.Context, r RollbackRequest) (Report, error)
 	defer sl.store.Close()
 	store, service := sl.store, sl.service
 	if !active {
-		return l.rollbackBetweenRollouts(ctx, store, filepath.Dir(filepath.Dir(sl.path)), service, r.To)
+		return l.rollbackBetweenRollouts(ctx, store, sl.dir, service, r.To)
 	}
 	if r.To != "" {
 		return Report{}, usage("rollout #%d of %s is in progress: rollback returns to its stable release %s; --to applies only between rollouts", ro.ID, service, orNone(ro.FromRelease))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
 	"sort"
 
 	"pinwheel.dev/pinwheel/internal/deploy"
@@ -20,7 +19,7 @@ func (l *local) Status(ctx context.Context, r StatusRequest) (*Watch, error) {
 		return nil, err
 	}
 	var rt *deploy.Target
-	if c, err := localrt.Dial(ctx, filepath.Dir(sl.path)); err == nil {
+	if c, err := localrt.Dial(ctx, sl.stateDir); err == nil {
 		rt = &deploy.Target{Target: c, Metrics: c, Name: "local"}
 	}
 	render := func() (Report, error) {

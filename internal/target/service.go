@@ -20,6 +20,9 @@ type serviceLedger struct {
 	store   ledger.Store
 	path    string
 	service string
+	// dir is where the ledger file's .pinwheel directory is (pinwheel up's
+	// runtime state beside it), or "." for a shared (PostgreSQL) ledger.
+	dir, stateDir string
 }
 
 // openService finds the ledger (--ledger or ./.pinwheel/ledger.db) and the
@@ -36,7 +39,18 @@ func (l *local) openService(ctx context.Context, arg string, mode ledger.Option)
 	if err != nil {
 		return serviceLedger{}, err
 	}
-	return serviceLedger{store: store, path: path, service: service}, nil
+	state, dir := ledgerDirs(path)
+	return serviceLedger{store: store, path: path, service: service, dir: dir, stateDir: state}, nil
+}
+
+// ledgerDirs are the state directory (.pinwheel) and the project directory
+// a ledger location implies: the file's directory and its parent, or, for a
+// shared ledger, ./.pinwheel and the working directory.
+func ledgerDirs(where string) (state, project string) {
+	if ledgerdb.IsShared(where) {
+		return filepath.Join(".", ".pinwheel"), "."
+	}
+	return filepath.Dir(where), filepath.Dir(filepath.Dir(where))
 }
 
 // serviceArg is the SERVICE argument, else the service of the pinwheel.yaml
@@ -46,7 +60,7 @@ func serviceArg(ctx context.Context, arg, ledgerFile string) (string, error) {
 	if arg != "" {
 		return arg, nil
 	}
-	dir := filepath.Dir(filepath.Dir(ledgerFile))
+	_, dir := ledgerDirs(ledgerFile)
 	cfg, err := config.Load(dir)
 	switch {
 	case err == nil:
@@ -61,7 +75,7 @@ func serviceArg(ctx context.Context, arg, ledgerFile string) (string, error) {
 // onlyServiceIn is the one service the ledger at ledgerFile records, or a
 // usage error saying why SERVICE must be named.
 func onlyServiceIn(ctx context.Context, ledgerFile, dir string) (string, error) {
-	if _, err := os.Stat(ledgerFile); err != nil {
+	if _, err := os.Stat(ledgerFile); err != nil && !ledgerdb.IsShared(ledgerFile) {
 		return "", usage("name the SERVICE (no pinwheel.yaml in %s to take it from, no ledger at %s)", dir, ledgerFile)
 	}
 	store, err := ledgerdb.Open(ctx, ledgerFile, ledger.ReadOnly())
@@ -77,9 +91,9 @@ func onlyServiceIn(ctx context.Context, ledgerFile, dir string) (string, error) 
 	case 1:
 		return services[0], nil
 	case 0:
-		return "", usage("name the SERVICE (no pinwheel.yaml in %s, and the ledger %s records no service yet)", dir, ledgerFile)
+		return "", usage("name the SERVICE (no pinwheel.yaml in %s, and the ledger %s records no service yet)", dir, ledgerdb.Display(ledgerFile))
 	default:
-		return "", usage("name the SERVICE: the ledger %s records %s (no pinwheel.yaml in %s to choose)", ledgerFile, strings.Join(services, ", "), dir)
+		return "", usage("name the SERVICE: the ledger %s records %s (no pinwheel.yaml in %s to choose)", ledgerdb.Display(ledgerFile), strings.Join(services, ", "), dir)
 	}
 }
 

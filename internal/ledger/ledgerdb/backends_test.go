@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/pgtest"
 )
 
 // backend is one store implementation the suite runs against: every test
@@ -15,7 +16,7 @@ import (
 type backend struct {
 	name string
 	// location returns where a new, empty ledger for one test is.
-	location func(t *testing.T) string
+	location func(t testing.TB) string
 	// check verifies the database is intact after its writers were killed.
 	check func(ctx context.Context, s ledger.Store) error
 }
@@ -23,13 +24,22 @@ type backend struct {
 var backends = []backend{
 	{
 		name:     "sqlite",
-		location: func(t *testing.T) string { return filepath.Join(t.TempDir(), "ledger.db") },
+		location: func(t testing.TB) string { return filepath.Join(t.TempDir(), "ledger.db") },
 		check: func(ctx context.Context, s ledger.Store) error {
 			var check string
 			if err := sqlDB(s).QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 				return fmt.Errorf("integrity_check = %q, %v", check, err)
 			}
 			return nil
+		},
+	},
+	{
+		name:     "postgres",
+		location: func(t testing.TB) string { return pgtest.Database(t) },
+		// A killed writer's session ends on the server with its
+		// transaction and its write lock: none may stay held.
+		check: func(ctx context.Context, s ledger.Store) error {
+			return pgtest.WaitNoAdvisoryLocks(ctx, sqlDB(s))
 		},
 	},
 }

@@ -16,6 +16,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/pgtest"
 )
 
 // The test binary doubles as a writer process: PINWHEEL_LEDGER_WRITER=db,service,count.
@@ -24,7 +25,7 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv("PINWHEEL_LEDGER_WRITER"); spec != "" {
 		os.Exit(runWriter(spec))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 func runWriter(spec string) int {

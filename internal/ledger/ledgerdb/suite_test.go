@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -263,3 +264,52 @@ func TestRolloutInputsRecordedOnlyWithTheirSave(t *testing.T) {
 
 // sqlDB is the database a sqlstore-based store runs on.
 func sqlDB(s ledger.Store) *sql.DB { return s.(interface{ DB() *sql.DB }).DB() }
+
+// A read-only open reads a current ledger, refuses writes and neither
+// creates a ledger where there is none nor migrates an older one.
+func TestReadOnlyReadsButNeverWritesOrMigrates(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		where := b.location(t)
+		for _, opt := range []ledger.Option{ledger.ReadOnly(), ledger.Existing()} {
+			if _, err := Open(ctx, where, opt); err == nil || !strings.Contains(err.Error(), "no ledger") {
+				t.Fatalf("no ledger yet: %v", err)
+			}
+		}
+		w, err := Open(ctx, where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "hello"}}); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+
+		r, err := Open(ctx, where, ledger.ReadOnly())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := r.Services(ctx); err != nil || len(got) != 1 || got[0] != "hello" {
+			t.Fatalf("services %v, %v", got, err)
+		}
+		if _, err := r.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "hello"}}); err == nil {
+			t.Fatal("a read-only ledger accepted a write")
+		}
+		r.Close()
+
+		// Roll the schema back one version: read-only refuses, and leaves it so.
+		w, _ = Open(ctx, where)
+		if _, err := sqlDB(w).ExecContext(ctx, fmt.Sprintf(`DELETE FROM schema_migrations WHERE version = %d`, len(ledger.Migrations))); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if _, err := Open(ctx, where, ledger.ReadOnly()); err == nil || !strings.Contains(err.Error(), "schema version") {
+			t.Fatalf("older schema: %v", err)
+		}
+		w, err = Open(ctx, where, ledger.ReadOnly(), ledger.WithClock(time.Now)) // still refused: nothing was migrated
+		if err == nil {
+			w.Close()
+			t.Fatal("the refused read-only open migrated the ledger")
+		}
+	})
+}

@@ -8,7 +8,6 @@ import (
 	"syscall"
 	"testing"
 
-	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/ledger"
 )
@@ -91,43 +90,6 @@ func TestOpenRefusesBadLedgerWithoutTouchingIt(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// A read-only open reads a current ledger, refuses writes and does not
-// migrate an older one.
-func TestReadOnlyReadsButNeverWritesOrMigrates(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ledger.db")
-	w, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "hello"}}); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-
-	r, err := Open(ctx, path, ledger.ReadOnly())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, err := r.Services(ctx); err != nil || len(got) != 1 || got[0] != "hello" {
-		t.Fatalf("services %v, %v", got, err)
-	}
-	if _, err := r.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "hello"}}); err == nil {
-		t.Fatal("a read-only ledger accepted a write")
-	}
-	r.Close()
-
-	// Roll the schema back one version: read-only refuses, and leaves it so.
-	w, _ = Open(ctx, path)
-	if _, err := w.DB().ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = ?`, len(ledger.Migrations)); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	if _, err := Open(ctx, path, ledger.ReadOnly()); err == nil || !strings.Contains(err.Error(), "schema version") {
-		t.Fatalf("older schema: %v", err)
 	}
 }
 

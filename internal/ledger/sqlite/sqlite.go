@@ -143,7 +143,7 @@ func checkSchema(ctx context.Context, s *sqlstore.Store, path string) error {
 		return err
 	}
 	if want := len(ledger.Migrations); current != want {
-		return &inputerr.Error{Path: path, Msg: fmt.Sprintf("ledger schema version %d, this pinwheel reads version %d; run a writing command (deploy) with the matching pinwheel to migrate it", current, want)}
+		return &inputerr.Error{Path: path, Msg: fmt.Sprintf("ledger schema version %d, this pinwheel reads version %d; run a writing command (deploy, or pinwheel ledger migrate) with the matching pinwheel to migrate it", current, want)}
 	}
 	return nil
 }

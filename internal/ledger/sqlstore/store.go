@@ -33,6 +33,9 @@ type Dialect struct {
 	LockWrites func(ctx context.Context, tx *sql.Tx) error
 	// Retryable reports errors a write is retried on (the database was busy).
 	Retryable func(error) bool
+	// AfterImport, when set, runs at the end of Import's transaction (e.g.
+	// to move id sequences past the imported ids).
+	AfterImport func(ctx context.Context, tx *sql.Tx) error
 }
 
 // Store is a ledger.Store on one database.
