@@ -16,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 rounds="${SOAK_ROUNDS:-10}"
 load="${SOAK_LOAD:-$(nproc)}"
-pkgs="${SOAK_PKGS:-./internal/testproc/ ./internal/kubetest/ ./internal/promtest/ ./internal/controller/ ./internal/cli/ ./internal/runtime/... ./internal/metrics/... ./test/e2e/...}"
+pkgs="${SOAK_PKGS:-./internal/testproc/ ./internal/kubetest/ ./internal/promtest/ ./internal/pgtest/ ./internal/ledger/... ./internal/controller/ ./internal/cli/ ./internal/runtime/... ./internal/metrics/... ./test/e2e/...}"
 run=()
 [ -n "${SOAK_RUN:-}" ] && run=(-run "$SOAK_RUN")
 out="bin/soak/$(date -u +%Y%m%dT%H%M%SZ)"
