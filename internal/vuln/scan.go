@@ -17,6 +17,9 @@ type Finding struct {
 	Fixed    []string `json:"fixed,omitempty"` // versions that fix it, from the records' ranges
 	Records  []string `json:"records"`         // ids of the records merged, sorted
 	URL      string   `json:"url,omitempty"`   // the first ADVISORY reference, else the first reference
+	// Locations are where the package comes from (lockfile lines, image
+	// files); set by the caller that knows them.
+	Locations []Location `json:"locations,omitempty"`
 }
 
 // IDs is the finding's id and aliases.
