@@ -25,6 +25,8 @@ type scanFlags struct {
 	ignoreFile string
 	output     string
 	image      string
+	releases   bool
+	ledger     string
 	allGroups  bool
 }
 
@@ -36,7 +38,7 @@ func newScanCommand(streams Streams) *cobra.Command {
 		Long: `scan matches OSV advisories against the packages of a lockfile or project
 (PATH, default "."; the production set pinwheel build installs), or of a built
 image (--image: its attached SBOM, else the dist-info and dpkg status in its
-layers).
+layers), or of the running releases the ledger records (--releases).
 
 Advisories come from an offline database (--db: a directory of OSV JSON/YAML
 records such as PyPA's advisory-database vulns/, osv.dev's <Ecosystem>/all.zip
@@ -69,6 +71,8 @@ ignore entry has expired, 2 on bad input.`,
 	fl.StringVar(&f.ignoreFile, "ignore-file", "", "ignore file (default: .pinwheel-ignore.yaml in the project, when present)")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, json, sarif or cyclonedx-vex")
 	fl.StringVar(&f.image, "image", "", "scan a built image instead: oci:DIR, tar:FILE or a registry reference")
+	fl.BoolVar(&f.releases, "releases", false, "scan the running releases the ledger records (live and rolling), by their images or lock snapshots")
+	addLedgerFlag(fl, &f.ledger)
 	fl.BoolVar(&f.allGroups, "all-groups", false, "scan every locked package, not only the production set")
 	return cmd
 }
@@ -90,10 +94,14 @@ func runScan(ctx context.Context, streams Streams, path string, f scanFlags) err
 	}
 	var pkgs []vuln.Located
 	target := path
-	if f.image != "" {
+	switch {
+	case f.releases:
+		target = "running releases"
+		pkgs, err = releasePackages(ctx, f.ledger)
+	case f.image != "":
 		target = f.image
 		pkgs, err = imagePackages(ctx, f.image)
-	} else {
+	default:
 		pkgs, err = lockPackages(path, f.allGroups)
 	}
 	if err != nil {

@@ -1,12 +1,17 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/lock"
 )
 
 var scanDB = filepath.Join("..", "vuln", "testdata", "osv")
@@ -116,5 +121,33 @@ func TestScanOutputs(t *testing.T) {
 	v := vulns[2].(map[string]any)
 	if v["id"] != "GHSA-j8r2-6x86-q33q" || v["affects"].([]any)[0].(map[string]any)["ref"] != "pkg:pypi/requests@2.30.0" {
 		t.Errorf("vex vulnerability = %v", v)
+	}
+}
+
+// TestScanReleases scans the running releases of a real ledger: the live
+// release's lock snapshot is matched, a superseded release's is not.
+func TestScanReleases(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	store, err := ledger.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pkg := range []lock.Package{{Name: "jinja2", Version: "2.10", Line: 3}, {Name: "requests", Version: "2.30.0", Line: 7}} {
+		l := &lock.Lock{Format: lock.FormatRequirements, Path: "requirements.txt", Packages: []lock.Package{pkg}}
+		rel, err := store.CreateRelease(ctx, ledger.Release{Service: "shop", Lock: l, Config: []byte(`{"service":"shop"}`),
+			Info: attest.BuildInfo{Service: "shop", ImageDigest: "sha256:" + strings.Repeat(string(rune('a'+i)), 64)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		state := []ledger.ReleaseState{ledger.ReleaseSuperseded, ledger.ReleaseLive}[i]
+		if err := store.SetReleaseState(ctx, rel.ID, state, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store.Close()
+	code, out, errs := runCheckCLI(t, "scan", "--releases", "--ledger", path, "--db", scanDB)
+	if code != 1 || !strings.Contains(out, "GHSA-j8r2-6x86-q33q  requests 2.30.0") || !strings.Contains(out, "at: shop-2 requirements.txt:7") || strings.Contains(out, "jinja2") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 }
