@@ -88,10 +88,6 @@ func runScan(ctx context.Context, streams Streams, path string, f scanFlags) err
 			return usageError("--fail-on: %v", err)
 		}
 	}
-	src, err := scanSource(f)
-	if err != nil {
-		return err
-	}
 	var pkgs []vuln.Located
 	target := path
 	switch {
@@ -104,6 +100,10 @@ func runScan(ctx context.Context, streams Streams, path string, f scanFlags) err
 	default:
 		pkgs, err = lockPackages(path, f.allGroups)
 	}
+	if err != nil {
+		return err
+	}
+	src, err := scanSource(f, pkgs)
 	if err != nil {
 		return err
 	}
@@ -138,12 +138,16 @@ func scanWriter(format string) (func(Streams, vuln.Report) error, error) {
 	return nil, usageError("unknown output format %q (want text, json, sarif or cyclonedx-vex)", format)
 }
 
-func scanSource(f scanFlags) (vuln.Source, error) {
+func scanSource(f scanFlags, pkgs []vuln.Located) (vuln.Source, error) {
 	switch {
 	case f.db != "" && f.api != "":
 		return nil, usageError("--db and --osv-api: give one")
 	case f.db != "":
-		return vuln.Load(f.db)
+		plain := make([]vuln.Package, len(pkgs))
+		for i, p := range pkgs {
+			plain[i] = p.Package
+		}
+		return vuln.Load(f.db, vuln.ForPackages(plain))
 	case f.api != "":
 		dir := f.cacheDir
 		if dir == "" {

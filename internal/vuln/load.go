@@ -25,7 +25,11 @@ const maxRecord = 16 << 20
 // and/or OSV JSON/YAML records at any depth (PyPA's advisory-database
 // layout: vulns/<package>/<ID>.yaml). Hidden directories are skipped. A
 // record that does not parse is an input error naming its file and line.
-func Load(path string) (*DB, error) {
+func Load(path string, opts ...LoadOption) (*DB, error) {
+	var lo loadOptions
+	for _, o := range opts {
+		o(&lo)
+	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, &inputerr.Error{Path: path, Msg: "cannot read the vulnerability database", Err: err}
@@ -35,7 +39,7 @@ func Load(path string) (*DB, error) {
 		if !strings.HasSuffix(path, ".zip") {
 			return nil, &inputerr.Error{Path: path, Msg: "not a vulnerability database (want a directory or a .zip of OSV records)"}
 		}
-		return db, loadZip(db, path)
+		return db, loadZip(db, path, lo)
 	}
 	var files []string
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
@@ -50,7 +54,7 @@ func Load(path string) (*DB, error) {
 		}
 		switch strings.ToLower(filepath.Ext(p)) {
 		case ".zip":
-			return loadZip(db, p)
+			return loadZip(db, p, lo)
 		case ".json", ".yaml", ".yml":
 			files = append(files, p)
 		}
@@ -59,11 +63,11 @@ func Load(path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return db, loadFiles(db, files)
+	return db, loadFiles(db, files, lo)
 }
 
 // loadZip adds every .json record in the zip at path.
-func loadZip(db *DB, path string) error {
+func loadZip(db *DB, path string, lo loadOptions) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return &inputerr.Error{Path: path, Msg: "not a zip of OSV records", Err: err}
@@ -83,10 +87,10 @@ func loadZip(db *DB, path string) error {
 			return readLimited(rc)
 		}})
 	}
-	return parseAll(db, jobs)
+	return parseAll(db, jobs, lo)
 }
 
-func loadFiles(db *DB, files []string) error {
+func loadFiles(db *DB, files []string, lo loadOptions) error {
 	jobs := make([]job, len(files))
 	for i, p := range files {
 		jobs[i] = job{name: p, open: func() ([]byte, error) {
@@ -98,7 +102,7 @@ func loadFiles(db *DB, files []string) error {
 			return readLimited(f)
 		}}
 	}
-	return parseAll(db, jobs)
+	return parseAll(db, jobs, lo)
 }
 
 type job struct {
@@ -108,7 +112,7 @@ type job struct {
 
 // parseAll reads and parses the jobs on every core, then adds the records
 // in the jobs' order (so the DB does not depend on scheduling).
-func parseAll(db *DB, jobs []job) error {
+func parseAll(db *DB, jobs []job, lo loadOptions) error {
 	recs := make([]*Record, len(jobs))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
@@ -121,6 +125,9 @@ func parseAll(db *DB, jobs []job) error {
 				data, err := jobs[i].open()
 				if err != nil {
 					errs[i] = &inputerr.Error{Path: jobs[i].name, Msg: "cannot read", Err: err}
+					continue
+				}
+				if lo.names != nil && !mentionsAny(data, lo.names) {
 					continue
 				}
 				recs[i], errs[i] = ParseRecord(jobs[i].name, data)
@@ -136,7 +143,9 @@ func parseAll(db *DB, jobs []job) error {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		db.Add(recs[i])
+		if recs[i] != nil {
+			db.Add(recs[i])
+		}
 	}
 	return nil
 }

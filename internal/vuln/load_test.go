@@ -105,6 +105,11 @@ func FuzzParseRecord(f *testing.F) {
 			}
 			return
 		}
+		for _, a := range r.Affected {
+			if a.Package.Name != "" && !mentionsAny(data, map[string]bool{normalizeName(a.Package.Ecosystem, a.Package.Name): true}) {
+				t.Fatalf("the ForPackages pre-scan misses package %q", a.Package.Name)
+			}
+		}
 		db := NewDB()
 		db.Add(r)
 		for _, a := range r.Affected {
@@ -114,4 +119,24 @@ func FuzzParseRecord(f *testing.F) {
 		}
 		SeverityOf(r, nil)
 	})
+}
+
+// TestForPackagesMatchesTheSame: the pre-scan changes what is parsed, not
+// what matches.
+func TestForPackagesMatchesTheSame(t *testing.T) {
+	pkgs := []Package{{PyPI, "Requests", "2.30.0"}, {PyPI, "jinja2", "2.10"}, {PyPI, "py", "1.11.0"}, {"Debian:7", "nginx", "1.2.1-2.2"}}
+	full := loadTestdata(t)
+	some, err := Load("testdata/osv", ForPackages(pkgs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if some.Len() >= full.Len() {
+		t.Errorf("ForPackages parsed %d of %d records; want fewer", some.Len(), full.Len())
+	}
+	for _, p := range pkgs {
+		a, b := full.Match(p), some.Match(p)
+		if len(a) == 0 || len(a) != len(b) {
+			t.Errorf("%v: %d records without the filter, %d with it", p, len(a), len(b))
+		}
+	}
 }
