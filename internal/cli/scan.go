@@ -66,7 +66,7 @@ ignore entry has expired, 2 on bad input.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.db, "db", "", "offline OSV database: a directory of records or zips, or one .zip")
 	fl.StringVar(&f.api, "osv-api", "", "OSV API base URL (querybatch + vulns/{id}), instead of --db")
-	fl.StringVar(&f.cacheDir, "cache-dir", "", "where OSV API records are cached (default: the user cache dir's pinwheel/osv)")
+	fl.StringVar(&f.cacheDir, "cache-dir", "", "cache directory: OSV API records (osv/) and indexes of zip exports (osv-index/); default the user cache dir's pinwheel/")
 	fl.StringVar(&f.failOn, "fail-on", "any", "exit 1 when a finding reaches this severity: any, low, medium, high or critical")
 	fl.StringVar(&f.ignoreFile, "ignore-file", "", "ignore file (default: .pinwheel-ignore.yaml in the project, when present)")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, json, sarif or cyclonedx-vex")
@@ -139,6 +139,14 @@ func scanWriter(format string) (func(Streams, vuln.Report) error, error) {
 }
 
 func scanSource(f scanFlags, pkgs []vuln.Located) (vuln.Source, error) {
+	cache := f.cacheDir
+	if cache == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil, usageError("--cache-dir: %v", err)
+		}
+		cache = filepath.Join(base, "pinwheel")
+	}
 	switch {
 	case f.db != "" && f.api != "":
 		return nil, usageError("--db and --osv-api: give one")
@@ -147,17 +155,9 @@ func scanSource(f scanFlags, pkgs []vuln.Located) (vuln.Source, error) {
 		for i, p := range pkgs {
 			plain[i] = p.Package
 		}
-		return vuln.Load(f.db, vuln.ForPackages(plain))
+		return vuln.Load(f.db, vuln.ForPackages(plain), vuln.WithIndexCache(filepath.Join(cache, "osv-index")))
 	case f.api != "":
-		dir := f.cacheDir
-		if dir == "" {
-			base, err := os.UserCacheDir()
-			if err != nil {
-				return nil, usageError("--cache-dir: %v", err)
-			}
-			dir = filepath.Join(base, "pinwheel", "osv")
-		}
-		return &vuln.API{BaseURL: f.api, CacheDir: dir}, nil
+		return &vuln.API{BaseURL: f.api, CacheDir: filepath.Join(cache, "osv")}, nil
 	}
 	return nil, usageError("no advisory source: give --db DIR|ZIP or --osv-api URL")
 }

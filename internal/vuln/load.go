@@ -66,19 +66,33 @@ func Load(path string, opts ...LoadOption) (*DB, error) {
 	return db, loadFiles(db, files, lo)
 }
 
-// loadZip adds every .json record in the zip at path.
+// loadZip adds the .json records in the zip at path. With an index cache
+// and ForPackages, only the entries the zip's index names are read; the
+// first load of a zip reads them all and writes its index.
 func loadZip(db *DB, path string, lo loadOptions) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return &inputerr.Error{Path: path, Msg: "not a zip of OSV records", Err: err}
 	}
 	defer zr.Close()
+	files := zr.File
+	idxPath, building := "", false
+	if lo.names != nil && lo.indexDir != "" {
+		if idxPath, err = indexPath(lo.indexDir, path); err != nil {
+			return err
+		}
+		if idx, ok := readIndex(idxPath); ok {
+			files = wantedEntries(zr, idx, lo.names)
+		} else {
+			building = true
+		}
+	}
 	var jobs []job
-	for _, f := range zr.File {
+	for _, f := range files {
 		if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".json") {
 			continue
 		}
-		jobs = append(jobs, job{name: path + "!" + f.Name, open: func() ([]byte, error) {
+		jobs = append(jobs, job{name: path + "!" + f.Name, entry: f.Name, open: func() ([]byte, error) {
 			rc, err := f.Open()
 			if err != nil {
 				return nil, err
@@ -87,7 +101,13 @@ func loadZip(db *DB, path string, lo loadOptions) error {
 			return readLimited(rc)
 		}})
 	}
-	return parseAll(db, jobs, lo)
+	idx, err := parseAll(db, jobs, lo, building)
+	if err != nil || !building {
+		return err
+	}
+	// A cache that cannot be written costs the next scan time, not this one its result.
+	_ = writeIndex(idxPath, idx)
+	return nil
 }
 
 func loadFiles(db *DB, files []string, lo loadOptions) error {
@@ -102,19 +122,27 @@ func loadFiles(db *DB, files []string, lo loadOptions) error {
 			return readLimited(f)
 		}}
 	}
-	return parseAll(db, jobs, lo)
+	_, err := parseAll(db, jobs, lo, false)
+	return err
 }
 
 type job struct {
-	name string
-	open func() ([]byte, error)
+	name  string
+	entry string // the zip entry, for the index
+	open  func() ([]byte, error)
 }
 
 // parseAll reads and parses the jobs on every core, then adds the records
-// in the jobs' order (so the DB does not depend on scheduling).
-func parseAll(db *DB, jobs []job, lo loadOptions) error {
+// in the jobs' order (so the DB does not depend on scheduling). With
+// ForPackages, a record that names none of the packages is not parsed.
+// With index, it also returns the zip name index of every job.
+func parseAll(db *DB, jobs []job, lo loadOptions, index bool) (zipIndex, error) {
 	recs := make([]*Record, len(jobs))
 	errs := make([]error, len(jobs))
+	var parts []zipIndex
+	if index {
+		parts = make([]zipIndex, len(jobs))
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -126,6 +154,10 @@ func parseAll(db *DB, jobs []job, lo loadOptions) error {
 				if err != nil {
 					errs[i] = &inputerr.Error{Path: jobs[i].name, Msg: "cannot read", Err: err}
 					continue
+				}
+				if index {
+					parts[i] = zipIndex{}
+					indexEntry(parts[i], jobs[i].entry, data)
 				}
 				if lo.names != nil && !mentionsAny(data, lo.names) {
 					continue
@@ -139,15 +171,21 @@ func parseAll(db *DB, jobs []job, lo loadOptions) error {
 	}
 	close(next)
 	wg.Wait()
+	idx := zipIndex{}
 	for i := range jobs {
 		if errs[i] != nil {
-			return errs[i]
+			return nil, errs[i]
 		}
 		if recs[i] != nil {
 			db.Add(recs[i])
 		}
+		if index {
+			for n, es := range parts[i] {
+				idx[n] = append(idx[n], es...)
+			}
+		}
 	}
-	return nil
+	return idx, nil
 }
 
 func readLimited(r io.Reader) ([]byte, error) {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"pinwheel.dev/pinwheel/internal/inputerr"
 )
@@ -138,5 +139,43 @@ func TestForPackagesMatchesTheSame(t *testing.T) {
 		if len(a) == 0 || len(a) != len(b) {
 			t.Errorf("%v: %d records without the filter, %d with it", p, len(a), len(b))
 		}
+	}
+}
+
+// TestZipIndexCache: the second load of a zip reads only the entries its
+// index names, matches the same, and a changed zip is indexed again.
+func TestZipIndexCache(t *testing.T) {
+	dir := t.TempDir()
+	zp := filepath.Join(dir, "PyPI", "all.zip")
+	writeZip(t, zp, map[string]string{
+		"GHSA-j8r2-6x86-q33q.json": "testdata/osv/ghsa/GHSA-j8r2-6x86-q33q.json",
+		"DSA-3029-1.json":          "testdata/osv/debian/DSA-3029-1.json",
+	})
+	cache := filepath.Join(dir, "cache")
+	req := []Package{{PyPI, "Requests", "2.30.0"}}
+	for round := 0; round < 2; round++ {
+		db, err := Load(zp, ForPackages(req), WithIndexCache(cache))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := db.Match(Package{PyPI, "requests", "2.30.0"}); db.Len() != 1 || len(got) != 1 {
+			t.Fatalf("round %d: %d records, %d matches; want 1 and 1", round, db.Len(), len(got))
+		}
+	}
+	entries, _ := os.ReadDir(cache)
+	if len(entries) != 1 {
+		t.Fatalf("%d index files, want 1", len(entries))
+	}
+	// Replace the zip: the index of the old one must not be used.
+	time.Sleep(10 * time.Millisecond)
+	writeZip(t, zp, map[string]string{"GHSA-j8r2-6x86-q33q.json": "testdata/osv/ghsa/GHSA-j8r2-6x86-q33q.json",
+		"PYSEC-2023-74.json": "testdata/osv/pypa/requests/PYSEC-2023-74.yaml"})
+	os.Chtimes(zp, time.Now().Add(time.Hour), time.Now().Add(time.Hour))
+	db, err := Load(zp, ForPackages(req), WithIndexCache(cache))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.Len() != 2 {
+		t.Errorf("after the zip changed: %d records, want 2 (indexed anew)", db.Len())
 	}
 }

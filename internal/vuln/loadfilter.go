@@ -6,14 +6,13 @@ import "bytes"
 type LoadOption func(*loadOptions)
 
 type loadOptions struct {
-	names map[string]bool // normalized package names; nil: every record
+	names    map[string]bool // normalized package names; nil: every record
+	indexDir string          // where zip name indexes are kept; "": none
 }
 
 // ForPackages makes Load parse only the records that may name one of
 // pkgs: a cheap scan of each record's "name" values (JSON) or name: lines
-// (YAML) picks the candidates, and only those are parsed and validated. A
-// scan of a few packages against a whole ecosystem's export reads every
-// file but parses a handful.
+// (YAML) picks the candidates, and only those are parsed and validated.
 func ForPackages(pkgs []Package) LoadOption {
 	return func(o *loadOptions) {
 		o.names = map[string]bool{}
@@ -24,15 +23,33 @@ func ForPackages(pkgs []Package) LoadOption {
 	}
 }
 
-// mentionsAny reports whether data has a name value (JSON "name": "…" or
-// YAML name: …) in names, PEP 503-normalized or as written. It may say yes
-// for a name that is not a package's (a credit's); never no for a
-// package's.
+// WithIndexCache keeps, in dir, an index of each zip export Load reads:
+// which entries name which packages (the same scan ForPackages does). The
+// next Load of the same zip (same path, size and modification time) with
+// ForPackages opens only the entries that name a wanted package.
+func WithIndexCache(dir string) LoadOption {
+	return func(o *loadOptions) { o.indexDir = dir }
+}
+
+// mentionsAny reports whether data has a name value in names (PEP
+// 503-normalized or as written). It may say yes for a name that is not a
+// package's (a credit's); never no for a package's.
 func mentionsAny(data []byte, names map[string]bool) bool {
+	found := false
+	eachName(data, func(n string) bool {
+		found = names[n] || names[normalizeName(PyPI, n)]
+		return !found
+	})
+	return found
+}
+
+// eachName calls fn with every value of a "name" key in data — JSON
+// "name": "…" or YAML name: … — until fn returns false.
+func eachName(data []byte, fn func(string) bool) {
 	for rest := data; ; {
 		i := bytes.Index(rest, []byte("name"))
 		if i < 0 {
-			return false
+			return
 		}
 		rest = rest[i+4:]
 		v := rest
@@ -44,17 +61,15 @@ func mentionsAny(data []byte, names map[string]bool) bool {
 			continue
 		}
 		v = bytes.TrimLeft(v[1:], " \t")
-		quoted := len(v) > 0 && (v[0] == '"' || v[0] == '\'')
-		if quoted {
+		if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
 			v = v[1:]
 		}
 		end := bytes.IndexAny(v, "\"'\r\n,}#")
 		if end < 0 {
 			end = len(v)
 		}
-		n := string(bytes.TrimSpace(v[:end]))
-		if names[n] || names[normalizeName(PyPI, n)] {
-			return true
+		if !fn(string(bytes.TrimSpace(v[:end]))) {
+			return
 		}
 	}
 }
