@@ -31,6 +31,7 @@ type controllerFlags struct {
 	qps                    float32
 	burst                  int
 	identity               string
+	vuln                   vulnScanFlags
 }
 
 func newControllerCommand(streams Streams, logger *slog.Logger) *cobra.Command {
@@ -75,6 +76,7 @@ shaped file (Prometheus, webhooks, the GitHub remediation tracker);
 	fl.IntVar(&f.workers, "workers", 8, "Releases reconciled at once")
 	fl.Float32Var(&f.qps, "kube-api-qps", 200, "API requests per second the controller may make")
 	fl.IntVar(&f.burst, "kube-api-burst", 400, "API request burst")
+	addVulnScanFlags(fl, &f.vuln)
 	return cmd
 }
 
@@ -102,6 +104,9 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 	}
 	if namespaced {
 		o.Namespace = f.conn.Namespace
+	}
+	if o.VulnScan, err = f.vuln.options(); err != nil {
+		return err
 	}
 	metricsCfg := config.Metrics{}
 	if f.prometheusURL != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -119,7 +120,15 @@ func runScan(ctx context.Context, streams Streams, path string, f scanFlags) err
 		return err
 	}
 	if rep.Fails(threshold) {
-		return &ExitError{Code: ExitNo, Err: fmt.Errorf("scan: %d vulnerabilities, %d expired ignores at or above %s", len(rep.Findings), len(rep.ExpiredIgnores), f.failOn)}
+		var parts []string
+		if (vuln.Report{Findings: rep.Findings}).Fails(threshold) {
+			parts = append(parts, "findings at or above --fail-on "+f.failOn)
+		}
+		if n := len(rep.ExpiredIgnores); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d expired ignore entries", n))
+		}
+		msg := "scan: " + strings.Join(parts, " and ")
+		return &ExitError{Code: ExitNo, Err: errors.New(msg)}
 	}
 	return nil
 }

@@ -40,9 +40,13 @@ func WriteVEX(w io.Writer, r Report) error {
 		if f.Severity.Score > 0 {
 			s := f.Severity.Score
 			rating.Score = &s
-			rating.Method = cdx.ScoringMethodCVSSv31
-			if f.Severity.Source == "CVSS_V4" {
+			switch {
+			case strings.HasPrefix(f.Severity.Vector, "CVSS:4.0/"):
 				rating.Method = cdx.ScoringMethodCVSSv4
+			case strings.HasPrefix(f.Severity.Vector, "CVSS:3.0/"):
+				rating.Method = cdx.ScoringMethodCVSSv3
+			default:
+				rating.Method = cdx.ScoringMethodCVSSv31
 			}
 		}
 		v.Ratings = &[]cdx.VulnerabilityRating{rating}
