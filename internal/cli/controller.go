@@ -87,6 +87,10 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 	if f.config != "" && f.prometheusURL != "" {
 		return usageError("give --prometheus-url or --config (its runtime.metrics), not both")
 	}
+	vulnScan, err := f.vuln.options()
+	if err != nil {
+		return err
+	}
 	cfg, _, err := f.conn.Resolve()
 	if err != nil {
 		return err
@@ -105,9 +109,7 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 	if namespaced {
 		o.Namespace = f.conn.Namespace
 	}
-	if o.VulnScan, err = f.vuln.options(); err != nil {
-		return err
-	}
+	o.VulnScan = vulnScan
 	metricsCfg := config.Metrics{}
 	if f.prometheusURL != "" {
 		metricsCfg = config.Metrics{Provider: config.MetricsPrometheus, URL: f.prometheusURL}

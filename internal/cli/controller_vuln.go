@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -36,7 +38,11 @@ func (f vulnScanFlags) options() (*controller.VulnScan, error) {
 	}
 	src := func(context.Context) (vuln.Source, error) { return vuln.Load(f.db) }
 	if f.api != "" {
-		src = func(context.Context) (vuln.Source, error) { return &vuln.API{BaseURL: f.api}, nil }
+		cache := ""
+		if base, err := os.UserCacheDir(); err == nil {
+			cache = filepath.Join(base, "pinwheel", "osv")
+		}
+		src = func(context.Context) (vuln.Source, error) { return &vuln.API{BaseURL: f.api, CacheDir: cache}, nil }
 	}
 	return &controller.VulnScan{Interval: f.interval, Source: src, StateFile: f.state}, nil
 }

@@ -7,11 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/imagepkgs"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/lock"
+	"pinwheel.dev/pinwheel/internal/publish"
 )
 
 var scanDB = filepath.Join("..", "vuln", "testdata", "osv")
@@ -149,5 +152,49 @@ func TestScanReleases(t *testing.T) {
 	code, out, errs := runCheckCLI(t, "scan", "--releases", "--ledger", path, "--db", scanDB)
 	if code != 1 || !strings.Contains(out, "GHSA-j8r2-6x86-q33q  requests 2.30.0") || !strings.Contains(out, "at: shop-2 requirements.txt:7") || strings.Contains(out, "jinja2") {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+}
+
+func TestControllerVulnFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"controller", "--vuln-db", "x", "--vuln-osv-api", "http://127.0.0.1:1"},
+		{"controller", "--vuln-db", "x", "--vuln-interval", "10ms"},
+	} {
+		if code, _, errs := runCheckCLI(t, args...); code != 2 || !strings.Contains(errs, "--vuln-") {
+			t.Errorf("%v: exit %d, %s; want 2 naming the flag", args, code, errs)
+		}
+	}
+}
+
+// TestScanImage scans an OCI layout whose image carries pinwheel's SBOM.
+func TestScanImage(t *testing.T) {
+	img, err := random.Image(64, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := img.Digest()
+	l, err := lock.Parse("requirements.txt", lock.FormatRequirements, []byte(scanRequirements))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sbom, err := attest.CycloneDX(l, attest.Subject{Name: "shop", ImageDigest: d.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "img")
+	pub, err := publish.New("oci:" + dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pub.Publish(context.Background(), publish.Artifact{Image: img,
+		Attachments: []publish.Attachment{{Kind: "sbom", ArtifactType: imagepkgs.SBOMArtifactType, Data: sbom}}}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCheckCLI(t, "scan", "--image", "oci:"+dir, "--db", scanDB, "--fail-on", "critical")
+	if code != 0 || !strings.Contains(out, "GHSA-j8r2-6x86-q33q  requests 2.30.0") || !strings.Contains(out, "3 packages scanned in oci:"+dir) {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if code, _, errs := runCheckCLI(t, "scan", "--image", "oci:"+dir+"-missing", "--db", scanDB); code != 2 {
+		t.Errorf("missing image: exit %d, %s; want 2", code, errs)
 	}
 }
