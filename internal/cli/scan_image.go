@@ -7,7 +7,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/imagepkgs"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/vuln"
-	"pinwheel.dev/pinwheel/internal/vulnwatch"
+	"pinwheel.dev/pinwheel/internal/vulnwatch/fromledger"
 )
 
 // imagePackages lists a built image's packages (its SBOM, else its layers).
@@ -24,7 +24,7 @@ func releasePackages(ctx context.Context, flag string) ([]vuln.Located, error) {
 		return nil, err
 	}
 	defer store.Close()
-	rels, err := vulnwatch.FromLedger(ctx, store)
+	rels, err := fromledger.Releases(ctx, store)
 	if err != nil {
 		return nil, err
 	}

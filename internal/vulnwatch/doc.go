@@ -7,6 +7,6 @@
 // comments on the open issue with the same title instead of opening
 // another).
 //
-// The releases come from the caller: the ledger (FromLedger, for
+// The releases come from the caller: the ledger (vulnwatch/fromledger, for
 // `pinwheel scan --releases`) or the cluster (the controller's own lister).
 package vulnwatch

@@ -18,9 +18,8 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-
 	"pinwheel.dev/pinwheel/internal/pep"
+	"pinwheel.dev/pinwheel/internal/vuln"
 )
 
 func main() {
@@ -57,20 +56,23 @@ func run(vulns, out string) error {
 		if err != nil {
 			return err
 		}
-		var rec map[string]any
-		if err := yaml.Unmarshal(data, &rec); err != nil {
-			return fmt.Errorf("%s: %w", p, err)
+		// pinwheel's parser reads the YAML; every field matching uses (id,
+		// aliases, withdrawn, affected with ranges and versions, severity,
+		// database_specific) goes into the JSON both tools read.
+		rec, err := vuln.ParseRecord(p, data)
+		if err != nil {
+			return err
 		}
 		js, err := json.Marshal(rec)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		w, err := zw.Create(fmt.Sprint(rec["id"]) + ".json")
+		w, err := zw.Create(rec.ID + ".json")
 		if err != nil {
 			return err
 		}
 		w.Write(js)
-		if rec["withdrawn"] != nil {
+		if rec.Withdrawn != "" {
 			continue
 		}
 		pickVersion(rec, versions)
@@ -107,17 +109,13 @@ func run(vulns, out string) error {
 // pickVersion records, for each PyPI package of rec not seen yet, the
 // middle of its versions list (a version the record says is affected),
 // when it is a valid PEP 440 version (a few listed versions are not).
-func pickVersion(rec map[string]any, versions map[string]string) {
-	affected, _ := rec["affected"].([]any)
-	for _, a := range affected {
-		am, _ := a.(map[string]any)
-		pkg, _ := am["package"].(map[string]any)
-		name := pep.NormalizeName(fmt.Sprint(pkg["name"]))
-		vs, _ := am["versions"].([]any)
-		if _, seen := versions[name]; seen || len(vs) == 0 || pkg["ecosystem"] != "PyPI" {
+func pickVersion(rec *vuln.Record, versions map[string]string) {
+	for _, a := range rec.Affected {
+		name := pep.NormalizeName(a.Package.Name)
+		if _, seen := versions[name]; seen || len(a.Versions) == 0 || a.Package.Ecosystem != "PyPI" {
 			continue
 		}
-		v := fmt.Sprint(vs[len(vs)/2])
+		v := a.Versions[len(a.Versions)/2]
 		if pv, err := pep.ParseVersion(v); err == nil && pv.String() == v {
 			versions[name] = v
 		}

@@ -1,4 +1,8 @@
-package vulnwatch
+// Package fromledger lists the running releases the ledger records, for
+// vulnwatch and pinwheel scan --releases. It is apart from vulnwatch so the
+// controller, which keeps its state in Release objects, does not reach the
+// SQLite ledger.
+package fromledger
 
 import (
 	"context"
@@ -9,23 +13,24 @@ import (
 	"pinwheel.dev/pinwheel/internal/imagepkgs"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/vuln"
+	"pinwheel.dev/pinwheel/internal/vulnwatch"
 )
 
 // releasesPerService bounds how far back FromLedger looks for running
 // releases of one service.
 const releasesPerService = 50
 
-// FromLedger lists the running releases the ledger records: for each
+// Releases lists the running releases the ledger records: for each
 // service, the live release and any still rolling out. A release's
 // packages come from its image (attached SBOM, else layers) when its
 // image reference opens here, else from its lock snapshot with the
 // selection of its pinwheel.yaml snapshot.
-func FromLedger(ctx context.Context, store ledger.Store) ([]Release, error) {
+func Releases(ctx context.Context, store ledger.Store) ([]vulnwatch.Release, error) {
 	services, err := store.Services(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []Release
+	var out []vulnwatch.Release
 	for _, svc := range services {
 		rels, err := store.ListReleases(ctx, svc, releasesPerService)
 		if err != nil {
@@ -45,8 +50,8 @@ func FromLedger(ctx context.Context, store ledger.Store) ([]Release, error) {
 	return out, nil
 }
 
-func fromLedgerRelease(ctx context.Context, r ledger.Release) (Release, error) {
-	rel := Release{ID: r.ID, Service: r.Service, Digest: r.Info.ImageDigest, Info: r.Info}
+func fromLedgerRelease(ctx context.Context, r ledger.Release) (vulnwatch.Release, error) {
+	rel := vulnwatch.Release{ID: r.ID, Service: r.Service, Digest: r.Info.ImageDigest, Info: r.Info}
 	if r.ImageRef != "" {
 		if res, err := imagepkgs.List(ctx, r.ImageRef); err == nil {
 			rel.Digest, rel.Packages = res.Digest, res.Packages
