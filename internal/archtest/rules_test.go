@@ -148,3 +148,21 @@ func TestDebianBaseRunsNothing(t *testing.T) {
 		}
 	}
 }
+
+// Vulnerability matching is data in, findings out: internal/vuln reads no
+// ledger and talks to no cluster (the controller feeds it releases).
+func TestVulnImportsNoLedgerOrCluster(t *testing.T) {
+	root := repoRoot(t)
+	forbidden := []string{"pinwheel.dev/pinwheel/internal/ledger", "pinwheel.dev/pinwheel/internal/controller", "k8s.io/", "sigs.k8s.io/", "database/sql"}
+	for dir, files := range packages(t, filepath.Join(root, "internal", "vuln")) {
+		for _, f := range files {
+			for _, path := range imports(t, f) {
+				for _, bad := range forbidden {
+					if path == bad || (strings.HasSuffix(bad, "/") && strings.HasPrefix(path, bad)) {
+						t.Errorf("%s (%s) imports %s; vuln must not reach the ledger or the cluster", f, dir, path)
+					}
+				}
+			}
+		}
+	}
+}

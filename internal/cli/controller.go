@@ -31,6 +31,7 @@ type controllerFlags struct {
 	qps                    float32
 	burst                  int
 	identity               string
+	vuln                   vulnScanFlags
 }
 
 func newControllerCommand(streams Streams, logger *slog.Logger) *cobra.Command {
@@ -75,6 +76,7 @@ shaped file (Prometheus, webhooks, the GitHub remediation tracker);
 	fl.IntVar(&f.workers, "workers", 8, "Releases reconciled at once")
 	fl.Float32Var(&f.qps, "kube-api-qps", 200, "API requests per second the controller may make")
 	fl.IntVar(&f.burst, "kube-api-burst", 400, "API request burst")
+	addVulnScanFlags(fl, &f.vuln)
 	return cmd
 }
 
@@ -84,6 +86,10 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 	}
 	if f.config != "" && f.prometheusURL != "" {
 		return usageError("give --prometheus-url or --config (its runtime.metrics), not both")
+	}
+	vulnScan, err := f.vuln.options()
+	if err != nil {
+		return err
 	}
 	cfg, _, err := f.conn.Resolve()
 	if err != nil {
@@ -103,6 +109,7 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 	if namespaced {
 		o.Namespace = f.conn.Namespace
 	}
+	o.VulnScan = vulnScan
 	metricsCfg := config.Metrics{}
 	if f.prometheusURL != "" {
 		metricsCfg = config.Metrics{Provider: config.MetricsPrometheus, URL: f.prometheusURL}

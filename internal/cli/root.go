@@ -88,6 +88,7 @@ back on their own when SLOs degrade.`,
 		newRunCommand(streams), newCacheCommand(streams), newFetchCommand(streams, logger),
 		newRefreshCommand(streams, logger),
 		newLedgerCommand(streams),
+		newScanCommand(streams),
 		// Commands are added here, one line each.
 	)
 	_ = logger

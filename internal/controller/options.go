@@ -45,6 +45,9 @@ type Options struct {
 	// remediation reports on automatic rollback. Both optional.
 	Notifier notify.Notifier
 	Tracker  notify.IssueTracker
+	// VulnScan, when set, re-matches the running releases against
+	// advisories on an interval (vulnscan.go).
+	VulnScan *VulnScan
 	// PodURL says how smoke probes reach a pod (default its pod IP).
 	PodURL func(pod *corev1.Pod, port int32) string
 	// WaitPoll is how often a Release that waits on the cluster, a metrics

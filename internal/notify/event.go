@@ -34,12 +34,16 @@ const (
 	RolloutRolledBack  EventType = "rollout.rolled-back"
 	RolloutAborted     EventType = "rollout.aborted"
 	RolloutFailed      EventType = "rollout.failed"
+	// VulnerabilityFound: an advisory newly affects a running release
+	// (pinwheel's scheduled scan, internal/vulnwatch).
+	VulnerabilityFound EventType = "vulnerability.found"
 )
 
 // EventTypes lists every event type, in rollout order.
 var EventTypes = []EventType{
 	RolloutStarted, RolloutStep, RolloutPaused, RolloutPromoting, RolloutPromoted,
 	RolloutRollingBack, RolloutRolledBack, RolloutAborted, RolloutFailed,
+	VulnerabilityFound,
 }
 
 // Known reports whether t is one of EventTypes.
@@ -113,6 +117,9 @@ type ReleaseRef struct {
 
 // Headline is a one-line human summary: "hello: rollout of hello-2 rolled back".
 func (e Event) Headline() string {
+	if e.Type == VulnerabilityFound {
+		return e.Service + ": running release " + e.Release.ID + " is affected: " + e.Reason
+	}
 	what := map[EventType]string{
 		RolloutStarted:     "started",
 		RolloutStep:        "moved to the next step",
