@@ -84,6 +84,7 @@ digest printed.`,
 	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
 	f.StringVar(&o.DepsDir, "deps-dir", "", "use this directory tree as the dependencies layer instead of installing the lock")
 	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger database (default: DIR/.pinwheel/ledger.db when it exists)")
+	f.StringVar(&o.SignKey, "sign-key", "", "sign the provenance and SBOM with this private key file (PEM: ECDSA P-256 or ed25519, or a cosign key; its password from $PINWHEEL_SIGNING_PASSWORD or $COSIGN_PASSWORD); default pinwheel.yaml's signing.key")
 	f.StringVarP(&output, "format", "o", "text", "result format: text or json")
 	return cmd
 }

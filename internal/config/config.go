@@ -60,6 +60,9 @@ type Config struct {
 	Port      int               `yaml:"port"`
 	Platforms []string          `yaml:"platforms"`
 	Labels    map[string]string `yaml:"labels"`
+	// Signing is the key build signs attestations with and what deploy
+	// requires of them (signing.go).
+	Signing Signing `yaml:"signing"`
 
 	// The sections deploying reads, decoded by Parse. Their problems are
 	// kept for RolloutSpec, RuntimeSection, NotifySection and Deploy to
