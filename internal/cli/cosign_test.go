@@ -27,8 +27,12 @@ func cosignBin(t *testing.T) string {
 	t.Helper()
 	p := os.Getenv("PINWHEEL_COSIGN")
 	if p == "" {
-		home, _ := os.UserHomeDir()
-		p = filepath.Join(home, ".cache", "pinwheel", "tools", "cosign-"+cosignVersion, "cosign")
+		cache := os.Getenv("PINWHEEL_TOOLS_CACHE")
+		if cache == "" {
+			home, _ := os.UserHomeDir()
+			cache = filepath.Join(home, ".cache", "pinwheel", "tools")
+		}
+		p = filepath.Join(cache, "cosign-"+cosignVersion, "cosign")
 	}
 	if _, err := os.Stat(p); err != nil {
 		if os.Getenv("CI") != "" {

@@ -6,8 +6,8 @@ import (
 
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/deploy"
-	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/inputerr"
+	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/verify"
 )
 
