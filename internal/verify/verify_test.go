@@ -29,7 +29,9 @@ const (
 	lockHash = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
 )
 
-func newSigner(t *testing.T) signing.Signer {
+func newSigner(t *testing.T) signing.Signer { return newSignerTB(t) }
+
+func newSignerTB(t testing.TB) signing.Signer {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -43,7 +45,9 @@ func newSigner(t *testing.T) signing.Signer {
 }
 
 // provenance is a statement pinwheel build would write for digest d.
-func provenance(t *testing.T, d string) []byte {
+func provenance(t *testing.T, d string) []byte { return mustProvenance(t, d) }
+
+func mustProvenance(t testing.TB, d string) []byte {
 	t.Helper()
 	st, err := attest.Provenance(attest.ProvenanceInput{
 		Info:        attest.BuildInfo{Service: "hello", ImageDigest: d, LockHash: lockHash, GitCommit: commit, BuilderVersion: "test"},
@@ -54,6 +58,10 @@ func provenance(t *testing.T, d string) []byte {
 		t.Fatal(err)
 	}
 	return st
+}
+
+func signStatement(s signing.Signer, st []byte) ([]byte, error) {
+	return signing.SignStatement(context.Background(), s, st)
 }
 
 func sign(t *testing.T, s signing.Signer, st []byte) []byte {
