@@ -64,7 +64,7 @@ func signStatement(s signing.Signer, st []byte) ([]byte, error) {
 	return signing.SignStatement(context.Background(), s, st)
 }
 
-func sign(t *testing.T, s signing.Signer, st []byte) []byte {
+func sign(t testing.TB, s signing.Signer, st []byte) []byte {
 	t.Helper()
 	env, err := signing.SignStatement(context.Background(), s, st)
 	if err != nil {
@@ -79,23 +79,24 @@ type fixture struct {
 	signer signing.Signer
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
+	t.Helper()
 	img, err := imagetest.Base(v1.Platform{OS: "linux", Architecture: "amd64"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d, _ := img.Digest()
-	return fixture{img: img, digest: d.String(), signer: newSigner(t)}
+	return fixture{img: img, digest: d.String(), signer: newSignerTB(t)}
 }
 
 // signed is what pinwheel build attaches: the provenance and the SBOM statement.
-func (f fixture) signed(t *testing.T) []publish.Signed {
+func (f fixture) signed(t testing.TB) []publish.Signed {
 	sbom, err := attest.Statement("hello", f.digest, attest.CycloneDXPredicateType, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return []publish.Signed{
-		{PredicateType: attest.SLSAPredicateType, Envelope: sign(t, f.signer, provenance(t, f.digest)), FileName: "provenance.dsse.json"},
+		{PredicateType: attest.SLSAPredicateType, Envelope: sign(t, f.signer, mustProvenance(t, f.digest)), FileName: "provenance.dsse.json"},
 		{PredicateType: attest.CycloneDXPredicateType, Envelope: sign(t, f.signer, sbom), FileName: "sbom.dsse.json"},
 	}
 }
