@@ -32,7 +32,8 @@ digest, one dependencies layer (the lock's wheels, verified by sha256,
 installed into a virtual environment at /opt/pinwheel/venv), one app layer
 and one build-info layer. The same commit, lock and config give the same
 digest on any machine. SLSA provenance and a CycloneDX SBOM are attached to
-every output.
+every output; with --sign-key (or pinwheel.yaml's signing.key) both are
+also signed, as cosign stores attestations (see pinwheel verify).
 
 Outputs (repeatable): REGISTRY/REPO[:TAG] pushes with your Docker config
 credentials, oci:PATH writes an OCI image layout, tar:PATH a tarball for

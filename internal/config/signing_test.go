@@ -44,3 +44,31 @@ func TestSigning(t *testing.T) {
 		})
 	}
 }
+
+// The file signing.key names never goes into the app layer, whatever its
+// name (a name the secret scan would not open).
+func TestSigningKeyNotInAppFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "app.py", "x")
+	write(t, dir, "keys/release-signer", "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJ9\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n")
+	c := Defaults()
+	c.Dir = dir
+	rels := func() []string {
+		files, err := c.AppFiles()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range files {
+			out = append(out, f.Rel)
+		}
+		return out
+	}
+	if got := rels(); len(got) != 2 {
+		t.Fatalf("without signing.key: %v (the fixture must be a file only signing.key excludes)", got)
+	}
+	c.Signing.Key = "./keys/release-signer"
+	if got := rels(); len(got) != 1 || got[0] != "app.py" {
+		t.Errorf("with signing.key: %v, want [app.py]", got)
+	}
+}
