@@ -24,6 +24,16 @@ func Statement(name, digest, predicateType string, predicate []byte) ([]byte, er
 	if err := protojson.Unmarshal(predicate, pred); err != nil {
 		return nil, fmt.Errorf("statement: predicate is not a JSON object: %w", err)
 	}
+	out, err := statementJSON(name, hex, predicateType, pred)
+	if err != nil {
+		return nil, fmt.Errorf("statement: %w", err)
+	}
+	return out, nil
+}
+
+// statementJSON is the canonical JSON of an in-toto Statement v1 about the
+// image name with sha256 digest hex.
+func statementJSON(name, hex, predicateType string, pred *structpb.Struct) ([]byte, error) {
 	st := &intoto.Statement{
 		Type:          intoto.StatementTypeUri,
 		Subject:       []*intoto.ResourceDescriptor{{Name: name, Digest: map[string]string{"sha256": hex}}},
@@ -31,7 +41,7 @@ func Statement(name, digest, predicateType string, predicate []byte) ([]byte, er
 		Predicate:     pred,
 	}
 	if err := st.Validate(); err != nil {
-		return nil, fmt.Errorf("statement: %w", err)
+		return nil, err
 	}
 	raw, err := protojson.Marshal(st)
 	if err != nil {
