@@ -188,3 +188,33 @@ func FuzzVerifyEnvelope(f *testing.F) {
 		}
 	})
 }
+
+// remoteSigner stands for a KMS backend: pinwheel sees only the public key
+// and a call that returns signatures; the private key stays behind it.
+type remoteSigner struct {
+	pub   crypto.PublicKey
+	calls int
+	sign  func(data []byte) ([]byte, error)
+}
+
+func (r *remoteSigner) Public() crypto.PublicKey { return r.pub }
+func (r *remoteSigner) Sign(_ context.Context, data []byte) ([]byte, error) {
+	r.calls++
+	return r.sign(data)
+}
+
+func TestAnotherSignerBackend(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	r := &remoteSigner{pub: pub, sign: func(data []byte) ([]byte, error) { return ed25519.Sign(priv, data), nil }}
+	env, err := SignStatement(context.Background(), r, []byte(statement))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := VerifyEnvelope(context.Background(), pub, env); err != nil || string(got) != statement || r.calls != 1 {
+		t.Errorf("verify: %q %v (calls %d)", got, err, r.calls)
+	}
+	failing := &remoteSigner{pub: pub, sign: func([]byte) ([]byte, error) { return nil, errors.New("kms: permission denied") }}
+	if _, err := SignStatement(context.Background(), failing, []byte(statement)); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("a failing backend: %v", err)
+	}
+}
