@@ -54,6 +54,8 @@ type Options struct {
 	SignKey string
 	// Signer signs instead of a key file (a KMS-style backend).
 	Signer signing.Signer
+	// NoSign skips signing whatever the config says (verify-reproducible).
+	NoSign bool
 	// Remote options for registry bases and outputs (tests pass a transport).
 	Remote []remote.Option
 	// NoGit skips reading git (verify-reproducible supplies recorded values).

@@ -18,6 +18,9 @@ var passwordEnvs = []string{"PINWHEEL_SIGNING_PASSWORD", "COSIGN_PASSWORD"}
 // nil when the build does not sign. A key that cannot be read or decrypted
 // is a usage error naming the file (never its bytes or the password).
 func signer(cfg *config.Config, o *Options) (signing.Signer, error) {
+	if o.NoSign {
+		return nil, nil
+	}
 	if o.Signer != nil {
 		return o.Signer, nil
 	}

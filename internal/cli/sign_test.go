@@ -169,3 +169,27 @@ func TestBuildSignKeyErrors(t *testing.T) {
 		t.Errorf("no password: exit %d %s", code, stderr)
 	}
 }
+
+// signing.key in pinwheel.yaml signs every build (its password from
+// signing.passwordEnv); verify-reproducible rebuilds without it.
+func TestSigningKeyFromConfig(t *testing.T) {
+	dir := copyHello(t)
+	priv, pub := keyPair(t, dir, "release")
+	appendFile(t, filepath.Join(dir, "pinwheel.yaml"), "signing: {key: release.key, passwordEnv: RELEASE_KEY_PW}\n")
+	out := filepath.Join(t.TempDir(), "hello.oci")
+	cache := t.TempDir()
+	t.Setenv("RELEASE_KEY_PW", signPassword)
+	if code, _, stderr := runPinwheel(t, "build", dir, "--output", "oci:"+out, "--cache-dir", cache); code != 0 {
+		t.Fatalf("build: %s", stderr)
+	}
+	if code, stdout, _ := runPinwheel(t, "verify", "oci:"+out, "--key", pub); code != 0 {
+		t.Fatalf("verify: exit %d\n%s", code, stdout)
+	}
+	t.Setenv("RELEASE_KEY_PW", "")
+	if code, _, stderr := runPinwheel(t, "build", dir, "--cache-dir", cache); code != ExitUsage || !strings.Contains(stderr, "set RELEASE_KEY_PW or PINWHEEL_SIGNING_PASSWORD") || !strings.Contains(stderr, priv) {
+		t.Errorf("no password: exit %d %s", code, stderr)
+	}
+	if code, stdout, stderr := runPinwheel(t, "verify-reproducible", dir, "--against", "oci:"+out, "--cache-dir", cache); code != 0 || !strings.Contains(stdout, "reproducible:") {
+		t.Errorf("verify-reproducible needs no key: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
