@@ -101,6 +101,23 @@ func TestCosignInterop(t *testing.T) {
 		}
 	})
 
+	t.Run("cosign_verifies_pinwheel_layout", func(t *testing.T) {
+		layout := filepath.Join(t.TempDir(), "hello.oci")
+		if code, _, stderr := runPinwheel(t, "build", dir, "--output", "oci:"+layout, "--cache-dir", t.TempDir(), "--sign-key", cosignKey); code != 0 {
+			t.Fatalf("build: exit %d\n%s", code, stderr)
+		}
+		out, err := cosign(t, bin, keys, "verify-attestation", "--key", cosignPub, "--insecure-ignore-tlog", "--local-image", "--type", "slsaprovenance1", layout)
+		if err != nil {
+			t.Fatalf("cosign verify-attestation --local-image: %v\n%s", err, out)
+		}
+		if st := cosignStatement(t, out); "sha256:"+st.Subject[0].Digest["sha256"] != res.Digest {
+			t.Errorf("cosign printed a statement about %v, want %s", st.Subject, res.Digest)
+		}
+		if out, err := cosign(t, bin, keys, "verify-attestation", "--key", otherPub, "--insecure-ignore-tlog", "--local-image", "--type", "slsaprovenance1", layout); err == nil {
+			t.Errorf("cosign verified the layout with the wrong key:\n%s", out)
+		}
+	})
+
 	t.Run("pinwheel_verifies_cosign", func(t *testing.T) {
 		// The same image under another repository, attested by cosign
 		// with pinwheel's provenance predicate.

@@ -24,6 +24,11 @@ func (p *layoutPublisher) String() string { return "oci:" + p.path }
 const (
 	refNameKey    = "org.opencontainers.image.ref.name"
 	attachmentKey = "dev.pinwheel.attachment"
+	// cosign's layout format (cosign save): index.json entries by "kind".
+	cosignKindKey   = "kind"
+	cosignKindImage = "dev.cosignproject.cosign/image"
+	cosignKindIndex = "dev.cosignproject.cosign/imageIndex"
+	cosignKindAtts  = "dev.cosignproject.cosign/atts"
 )
 
 // Publish writes the artifact into the layout at path, replacing any
@@ -55,8 +60,8 @@ func (p *layoutPublisher) Publish(ctx context.Context, a Artifact) (Result, erro
 	}
 	var opts []layout.Option
 	matcher := match.Annotation(refNameKey, a.Tag)
-	if a.Tag != "" {
-		opts = append(opts, layout.WithAnnotations(map[string]string{refNameKey: a.Tag}))
+	if ann := imageAnnotations(a); len(ann) > 0 {
+		opts = append(opts, layout.WithAnnotations(ann))
 	}
 	if a.Index != nil {
 		err = replace(a.Tag == "", func() error { return lp.AppendIndex(a.Index, opts...) },
@@ -113,7 +118,7 @@ func writeSignedToLayout(lp layout.Path, path string, subject v1.Hash, signed []
 		return AttachmentResult{}, err
 	}
 	tag := AttestationTag(subject)
-	ann := map[string]string{refNameKey: tag, attachmentKey: AttestationKind}
+	ann := map[string]string{refNameKey: tag, attachmentKey: AttestationKind, cosignKindKey: cosignKindAtts}
 	if err := lp.ReplaceImage(img, match.Annotation(refNameKey, tag), layout.WithAnnotations(ann)); err != nil {
 		return AttachmentResult{}, fmt.Errorf("write signed attestations: %w", err)
 	}
@@ -147,6 +152,23 @@ func ReadLayoutAttestations(path string, subject v1.Hash) ([]Signed, error) {
 		return ReadAttestations(img)
 	}
 	return nil, nil
+}
+
+// imageAnnotations are the index.json annotations of the artifact: its
+// ref.name, and with signed attestations the "kind" cosign's layout reader
+// (cosign verify-attestation --local-image) looks the image up by.
+func imageAnnotations(a Artifact) map[string]string {
+	ann := map[string]string{}
+	if a.Tag != "" {
+		ann[refNameKey] = a.Tag
+	}
+	if len(a.Signed) > 0 {
+		ann[cosignKindKey] = cosignKindImage
+		if a.Index != nil {
+			ann[cosignKindKey] = cosignKindIndex
+		}
+	}
+	return ann
 }
 
 func replace(appendOnly bool, appendFn, replaceFn func() error) error {
