@@ -166,10 +166,16 @@ func FuzzParsePrivateKey(f *testing.F) {
 	}
 	f.Add([]byte("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOnt9fQ==\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"))
 	f.Add([]byte("-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----\n"))
+	enc, _ := MarshalEncryptedKey(newKeys(f)["ed25519"], []byte("right-password"))
+	f.Add(enc)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := ParsePrivateKey(data, func() ([]byte, error) { return []byte("pw"), nil })
+		const pw = "fuzz-password-9f3c" // never the right one: errors must not echo it
+		s, err := ParsePrivateKey(data, func() ([]byte, error) { return []byte(pw), nil })
 		if err == nil && s.Public() == nil {
 			t.Fatal("signer without a public key")
+		}
+		if err != nil && strings.Contains(err.Error(), pw) {
+			t.Fatalf("error echoes the password: %v", err)
 		}
 		_, _ = ParsePublicKey(data)
 	})
