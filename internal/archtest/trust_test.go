@@ -24,3 +24,21 @@ func TestSigningBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// internal/verify/verifytest (a registry of signed images) is for tests only.
+func TestVerifyTestRigOnlyInTests(t *testing.T) {
+	root := repoRoot(t)
+	rig := module + "internal/verify/verifytest"
+	for dir, files := range packages(t, root) {
+		if strings.HasSuffix(dir, "verifytest") {
+			continue
+		}
+		for _, f := range files {
+			for _, p := range imports(t, f) {
+				if p == rig {
+					t.Errorf("%s imports the test rig %s outside a _test.go file", f, rig)
+				}
+			}
+		}
+	}
+}

@@ -193,3 +193,12 @@ func TestSigningKeyFromConfig(t *testing.T) {
 		t.Errorf("verify-reproducible needs no key: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// controller --verify-key reads its key before reaching any cluster.
+func TestControllerVerifyKeyInput(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.pub")
+	code, _, stderr := runPinwheel(t, "controller", "--verify-key", missing)
+	if code != ExitUsage || !strings.Contains(stderr, "--verify-key: public key: open "+missing) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
