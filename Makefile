@@ -32,7 +32,7 @@ vet:
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo 1)
 # scripts/test.sh prints each package as it ends, then the skipped tests,
 # the ten slowest tests and the time.
-test: setup fmt-check vet build kube-build
+test: setup fmt-check vet build kube-build cosign-build
 	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS=$(IS_ROOT) PINWHEEL_REQUIRE_DEBIAN=$(IS_ROOT) PINWHEEL_REQUIRE_POSTGRES=$(IS_ROOT) bash scripts/test.sh
 
 # The flake hunt (docs/testing.md): the packages with test rigs, ROUNDS
@@ -64,6 +64,11 @@ generate:
 .PHONY: kube-build kube-up kube-down
 kube-build:
 	bash scripts/kube-build.sh
+
+# cosign from the Go module proxy, the external verifier of signed provenance.
+.PHONY: cosign-build
+cosign-build:
+	bash scripts/cosign-build.sh
 
 kube-up:
 	bash scripts/kube-up.sh

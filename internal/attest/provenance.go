@@ -107,20 +107,11 @@ func Provenance(in ProvenanceInput) ([]byte, error) {
 	if name == "" {
 		name = in.Info.Service
 	}
-	st := &intoto.Statement{
-		Type:          intoto.StatementTypeUri,
-		Subject:       []*intoto.ResourceDescriptor{{Name: name, Digest: map[string]string{"sha256": hex}}},
-		PredicateType: SLSAPredicateType,
-		Predicate:     predStruct,
-	}
-	if err := st.Validate(); err != nil {
+	out, err := statementJSON(name, hex, SLSAPredicateType, predStruct)
+	if err != nil {
 		return nil, fmt.Errorf("provenance: %w", err)
 	}
-	raw, err := protojson.Marshal(st)
-	if err != nil {
-		return nil, err
-	}
-	return canonicalJSON(raw)
+	return out, nil
 }
 
 func invocationID(b BuildInfo) string {

@@ -36,6 +36,9 @@ type Result struct {
 	Index      v1.ImageIndex `json:"-"` // multi-platform builds
 	Provenance []byte        `json:"-"`
 	SBOM       []byte        `json:"-"`
+	// Signed are the DSSE envelopes of the provenance and the SBOM, when
+	// the build signs (--sign-key, signing.key, Options.Signer).
+	Signed []publish.Signed `json:"-"`
 }
 
 // PlatformResult describes one platform's image.
@@ -88,6 +91,10 @@ func run(ctx context.Context, o *Options, started time.Time, sofar *progress) (*
 		return nil, err
 	}
 	sofar.service = cfg.Service
+	sign, err := signer(cfg, o) // a bad key fails before the build, not after
+	if err != nil {
+		return nil, err
+	}
 	in, err := gatherInputs(ctx, cfg, o)
 	if err != nil {
 		return nil, err
@@ -133,6 +140,9 @@ func run(ctx context.Context, o *Options, started time.Time, sofar *progress) (*
 	if err := attach(res, cfg, in); err != nil {
 		return nil, err
 	}
+	if err := signAttestations(ctx, res, cfg, sign); err != nil {
+		return nil, err
+	}
 	if err := publishAll(ctx, res, cfg, in, o); err != nil {
 		return res, err
 	}
@@ -171,7 +181,7 @@ func publishAll(ctx context.Context, res *Result, cfg *config.Config, in *inputs
 		}
 		m = append(m, p)
 	}
-	a := publish.Artifact{Image: res.Image, Index: res.Index, Tag: cfg.Service + ":" + in.info.Version}
+	a := publish.Artifact{Image: res.Image, Index: res.Index, Tag: cfg.Service + ":" + in.info.Version, Signed: res.Signed}
 	a.Attachments = append(a.Attachments, publish.Attachment{Kind: "att", ArtifactType: attest.ProvenanceMediaType,
 		FileName: "provenance.intoto.json", Data: res.Provenance})
 	if res.SBOM != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/signing"
 )
 
 // Options are the inputs of a build beyond the project directory.
@@ -48,6 +49,13 @@ type Options struct {
 	// Ledger, when set, records every build (succeeded or failed, with its
 	// BuildInfo and duration) for history and the scorecard.
 	Ledger ledger.Builds
+	// SignKey is --sign-key: a private key file (PEM) that signs the
+	// provenance and SBOM attestations; default pinwheel.yaml's signing.key.
+	SignKey string
+	// Signer signs instead of a key file (a KMS-style backend).
+	Signer signing.Signer
+	// NoSign skips signing whatever the config says (verify-reproducible).
+	NoSign bool
 	// Remote options for registry bases and outputs (tests pass a transport).
 	Remote []remote.Option
 	// NoGit skips reading git (verify-reproducible supplies recorded values).

@@ -76,6 +76,7 @@ func Verify(ctx context.Context, o Options, against string) (*Verification, erro
 	o.Recorded = &Recorded{GitCommit: recorded.GitCommit, GitDirty: recorded.GitDirty, GitSource: recorded.GitSource,
 		Version: recorded.Version, Epoch: cf.Created.Time}
 	o.Platforms, o.Outputs = platforms, nil
+	o.NoSign = true // a rebuild compares digests; it signs nothing (and needs no key)
 	v := &Verification{Recorded: recorded}
 	o.defaults()
 	if g, ok := attest.ReadGit(ctx, o.Dir); ok && recorded.GitCommit != "" && g.Commit != recorded.GitCommit {

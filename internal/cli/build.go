@@ -33,7 +33,8 @@ digest, one dependencies layer (the lock's wheels, verified by sha256,
 installed into a virtual environment at /opt/pinwheel/venv), one app layer
 and one build-info layer. The same commit, lock and config give the same
 digest on any machine. SLSA provenance and a CycloneDX SBOM are attached to
-every output.
+every output; with --sign-key (or pinwheel.yaml's signing.key) both are
+also signed, as cosign stores attestations (see pinwheel verify).
 
 Outputs (repeatable): REGISTRY/REPO[:TAG] pushes with your Docker config
 credentials, oci:PATH writes an OCI image layout, tar:PATH a tarball for
@@ -85,6 +86,7 @@ digest printed.`,
 	f.BoolVar(&o.AllowUnhashed, "allow-unhashed", false, "install wheels the lock gives no sha256 for (marks the build non-reproducible)")
 	f.StringVar(&o.DepsDir, "deps-dir", "", "use this directory tree as the dependencies layer instead of installing the lock")
 	f.StringVar(&ledgerPath, "ledger", "", "record the build (succeeded or failed) in this ledger: a SQLite file or a postgres:// URL (default: $PINWHEEL_LEDGER, else ledger: in pinwheel.yaml, else DIR/.pinwheel/ledger.db when it exists)")
+	f.StringVar(&o.SignKey, "sign-key", "", "sign the provenance and SBOM with this private key file (PEM: ECDSA P-256 or ed25519, or a cosign key; its password from $PINWHEEL_SIGNING_PASSWORD or $COSIGN_PASSWORD); default pinwheel.yaml's signing.key")
 	f.StringVarP(&output, "format", "o", "text", "result format: text or json")
 	return cmd
 }

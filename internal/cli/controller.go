@@ -17,6 +17,8 @@ import (
 	"pinwheel.dev/pinwheel/internal/kubecli"
 	"pinwheel.dev/pinwheel/internal/metrics"
 	"pinwheel.dev/pinwheel/internal/notify"
+	"pinwheel.dev/pinwheel/internal/signing"
+	"pinwheel.dev/pinwheel/internal/verify"
 )
 
 type controllerFlags struct {
@@ -32,6 +34,7 @@ type controllerFlags struct {
 	burst                  int
 	identity               string
 	vuln                   vulnScanFlags
+	verifyKey              string
 }
 
 func newControllerCommand(streams Streams, logger *slog.Logger) *cobra.Command {
@@ -54,7 +57,12 @@ as kubectl does. It watches every namespace unless -n is given.
 
 --config FILE reads the runtime.metrics and notify sections of a pinwheel.yaml-
 shaped file (Prometheus, webhooks, the GitHub remediation tracker);
---prometheus-url is the short form for metrics alone.`,
+--prometheus-url is the short form for metrics alone.
+
+--verify-key FILE fails every Release whose image's signed provenance does
+not verify with that PEM public key (signature, subject digest, builder),
+before it starts: the in-cluster side of pinwheel.yaml's
+signing.requireSignedProvenance (docs/provenance.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runController(cmd.Context(), streams, logger, cmd.Flags().Changed("namespace"), f)
@@ -77,6 +85,7 @@ shaped file (Prometheus, webhooks, the GitHub remediation tracker);
 	fl.Float32Var(&f.qps, "kube-api-qps", 200, "API requests per second the controller may make")
 	fl.IntVar(&f.burst, "kube-api-burst", 400, "API request burst")
 	addVulnScanFlags(fl, &f.vuln)
+	fl.StringVar(&f.verifyKey, "verify-key", "", "fail each Release whose image's signed provenance does not verify with this PEM public key")
 	return cmd
 }
 
@@ -91,6 +100,14 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 	if err != nil {
 		return err
 	}
+	var admit func(context.Context, string) error
+	if f.verifyKey != "" {
+		key, err := signing.LoadPublicKeyFile(f.verifyKey)
+		if err != nil {
+			return usageError("--verify-key: %v", err)
+		}
+		admit = verify.Admission(verify.Policy{Key: key})
+	}
 	cfg, _, err := f.conn.Resolve()
 	if err != nil {
 		return err
@@ -104,7 +121,7 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 		LeaderElection: f.leaderElect, LeaseNamespace: f.leaseNamespace, LeaseName: f.lease,
 		LeaseDuration: f.leaseDuration, Identity: f.identity,
 		MetricsAddr: f.metricsAddr, ProbeAddr: f.probeAddr, Log: logger,
-		MaxConcurrentReconciles: f.workers, QPS: f.qps, Burst: f.burst,
+		MaxConcurrentReconciles: f.workers, QPS: f.qps, Burst: f.burst, Admit: admit,
 	}
 	if namespaced {
 		o.Namespace = f.conn.Namespace

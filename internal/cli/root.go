@@ -89,6 +89,7 @@ back on their own when SLOs degrade.`,
 		newRefreshCommand(streams, logger),
 		newLedgerCommand(streams),
 		newScanCommand(streams),
+		newVerifyCommand(streams),
 		// Commands are added here, one line each.
 	)
 	_ = logger

@@ -60,6 +60,9 @@ type Config struct {
 	Port      int               `yaml:"port"`
 	Platforms []string          `yaml:"platforms"`
 	Labels    map[string]string `yaml:"labels"`
+	// Signing is the key build signs attestations with and what deploy
+	// requires of them (signing.go).
+	Signing Signing `yaml:"signing"`
 
 	// Ledger is where the deploy-side commands keep their history when
 	// neither --ledger nor PINWHEEL_LEDGER says: a postgres:// URL (put the

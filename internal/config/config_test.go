@@ -206,6 +206,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("env: &a {x: *a}\n"))
 	f.Add([]byte("port: 0x10\nrollout: !!binary abc\n"))
 	f.Add([]byte("secretEnv:\n  A: {fromEnv: B, fromFile: ../x, secretKeyRef: {name: s, key: k}}\n  C: &v lit\n  D: *v\n"))
+	f.Add([]byte("signing: {key: k/a.key, passwordEnv: P, publicKey: ../p.pub, requireSignedProvenance: !!str true}\n"))
 	f.Add([]byte("rollout: &r {steps: [{setWeight: 10}, {analysis: {checks: [e]}}], checks: [{name: e, kind: threshold, query: q, max: 1}]}\nruntime: {metrics: {provider: httpjson}}\nnotify: {webhooks: [{url: 'https://a', secretEnv: S, events: [x]}]}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("f.yaml", data)

@@ -88,6 +88,10 @@ func decodeValue(path, key string, val *yaml.Node, f reflect.Value) error {
 		if val.Kind != yaml.ScalarNode || val.Tag != "!!int" {
 			want = "an integer"
 		}
+	case reflect.Bool:
+		if val.Kind != yaml.ScalarNode || val.Tag != "!!bool" {
+			want = "true or false"
+		}
 	case reflect.Slice:
 		if val.Kind != yaml.SequenceNode {
 			want = "a list of strings"

@@ -69,7 +69,7 @@ func (c *Config) AppFiles() ([]AppFile, error) {
 			}
 			return nil
 		}
-		if ign.MatchesPath(rel) || docker.excludes(rel) || !c.selected(rel) || isSecretFile(c.Dir, p, rel) || c.secretEnvFile(rel) {
+		if ign.MatchesPath(rel) || docker.excludes(rel) || !c.selected(rel) || isSecretFile(c.Dir, p, rel) || c.secretEnvFile(rel) || c.signingKeyFile(rel) {
 			return nil
 		}
 		info, err := d.Info()

@@ -91,6 +91,7 @@ func (c *Config) Validate() error {
 			bad("labels", "%q is not a valid label key", k)
 		}
 	}
+	c.validateSigning(bad)
 	return errors.Join(errs...)
 }
 

@@ -66,6 +66,11 @@ type Options struct {
 	// QPS and Burst bound the API client (defaults 200 and 400).
 	QPS   float32
 	Burst int
+	// Admit, when set, is asked about each Release's image before it
+	// starts; an error fails the Release (terminal Failed, the error its
+	// message). pinwheel controller --verify-key sets it to the signed
+	// provenance check (internal/verify).
+	Admit func(ctx context.Context, image string) error
 }
 
 func (o Options) withDefaults() Options {

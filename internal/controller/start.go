@@ -41,6 +41,11 @@ func (r *Reconciler) start(ctx context.Context, rel *v1alpha1.Release) (plan, er
 	if err != nil {
 		return ended(spec, "", rel.Name, rollout.Failed, "fail", fmt.Sprintf("invalid strategy: %v", err), now), nil
 	}
+	if r.opts.Admit != nil {
+		if err := r.opts.Admit(ctx, rel.Spec.Image); err != nil {
+			return ended(spec, "", rel.Name, rollout.Failed, "fail", fmt.Sprintf("image %s refused: %v", rel.Spec.Image, err), now), nil
+		}
+	}
 	name := deploymentOf(rel)
 	var dep appsv1.Deployment
 	err = r.client.Get(ctx, client.ObjectKey{Namespace: rel.Namespace, Name: name}, &dep)

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"path/filepath"
 
@@ -30,4 +31,25 @@ func writeBeside(path string, atts []Attachment) ([]AttachmentResult, error) {
 		out = append(out, AttachmentResult{Kind: a.Kind, Ref: p})
 	}
 	return out, nil
+}
+
+// readAllLimited reads r to its end, refusing more than limit bytes.
+func readAllLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("more than %d bytes", limit)
+	}
+	return data, nil
+}
+
+// signedFiles turns signed attestations into attachments written beside a local output.
+func signedFiles(signed []Signed) []Attachment {
+	var out []Attachment
+	for _, s := range signed {
+		out = append(out, Attachment{Kind: "signed", FileName: s.FileName, Data: s.Envelope})
+	}
+	return out
 }

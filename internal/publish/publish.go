@@ -26,6 +26,9 @@ type Artifact struct {
 	// tag, layout ref.name annotation), e.g. "hello:1.2.3".
 	Tag         string
 	Attachments []Attachment
+	// Signed are signed attestations, stored the way cosign stores them
+	// (the sha256-<hex>.att image) and as files beside local outputs.
+	Signed []Signed
 }
 
 // Attachment is a document attached to the artifact (provenance, SBOM).

@@ -211,3 +211,55 @@ func mustRef(t *testing.T, s string) name.Reference {
 	}
 	return r
 }
+
+// Signed attestations go where cosign looks: an image tagged
+// sha256-<hex>.att whose layers are DSSE envelopes annotated with their
+// predicate type (registry), the same image named by that tag in a layout,
+// and the envelopes beside local outputs.
+func TestSignedAttestationsCosignLayout(t *testing.T) {
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithReferrersSupport(false)))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	a := artifact(t)
+	a.Signed = []publish.Signed{
+		{PredicateType: "https://slsa.dev/provenance/v1", Envelope: []byte(`{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[]}`), FileName: "provenance.dsse.json"},
+		{PredicateType: "https://cyclonedx.org/bom", Envelope: []byte(`{"payloadType":"application/vnd.in-toto+json","payload":"W10=","signatures":[]}`), FileName: "sbom.dsse.json"},
+	}
+	d, _ := a.Image.Digest()
+	p, _ := publish.New(host + "/team/hello:1.0")
+	if _, err := p.Publish(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	att, err := remote.Image(mustRef(t, host+"/team/hello:"+publish.AttestationTag(d)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := att.Manifest()
+	if len(m.Layers) != 2 || m.Layers[0].MediaType != publish.DSSEMediaType ||
+		m.Layers[1].Annotations[publish.PredicateTypeAnnotation] != "https://cyclonedx.org/bom" {
+		t.Fatalf("attestation manifest %+v", m)
+	}
+	if v, ok := m.Layers[0].Annotations[publish.CosignSignatureAnnotation]; !ok || v != "" {
+		t.Errorf("layer annotations %v: cosign needs an empty signature annotation", m.Layers[0].Annotations)
+	}
+	got, err := publish.ReadAttestations(att)
+	if err != nil || len(got) != 2 || string(got[0].Envelope) != string(a.Signed[0].Envelope) {
+		t.Errorf("read back %v %v", got, err)
+	}
+
+	dir := t.TempDir()
+	lp, _ := publish.New("oci:" + filepath.Join(dir, "layout"))
+	if _, err := lp.Publish(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	fromLayout, err := publish.ReadLayoutAttestations(filepath.Join(dir, "layout"), d)
+	if err != nil || len(fromLayout) != 2 || fromLayout[1].PredicateType != "https://cyclonedx.org/bom" {
+		t.Errorf("layout: %v %v", fromLayout, err)
+	}
+	if img, _, err := publish.ReadLayout(filepath.Join(dir, "layout"), ""); err != nil || img == nil {
+		t.Errorf("the attestation image makes the layout's image ambiguous: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "layout.sbom.dsse.json")); err != nil || string(b) != string(a.Signed[1].Envelope) {
+		t.Errorf("envelope beside the layout: %q %v", b, err)
+	}
+}

@@ -62,20 +62,46 @@ func (p *registryPublisher) Publish(ctx context.Context, a Artifact) (Result, er
 	}
 	repo := p.ref.Context()
 	res := Result{Output: p.output, Digest: desc.Digest.String(), Ref: repo.Digest(desc.Digest.String()).String()}
-	if len(a.Attachments) == 0 {
-		return res, nil
-	}
 	for _, att := range a.Attachments {
-		r, err := p.attach(ctx, repo, *desc, att)
+		r, err := p.attach(ctx, repo, *desc, att, len(a.Signed) > 0)
 		if err != nil {
 			return res, fmt.Errorf("attach %s to %s: %w", att.Kind, res.Ref, err)
+		}
+		res.Attachments = append(res.Attachments, r)
+	}
+	if len(a.Signed) > 0 {
+		r, err := p.attachSigned(ctx, repo, desc.Digest, a.Signed)
+		if err != nil {
+			return res, fmt.Errorf("attach signed attestations to %s: %w", res.Ref, err)
 		}
 		res.Attachments = append(res.Attachments, r)
 	}
 	return res, nil
 }
 
-func (p *registryPublisher) attach(ctx context.Context, repo name.Repository, subject v1.Descriptor, att Attachment) (AttachmentResult, error) {
+// attachSigned pushes the signed attestations as cosign does: one image
+// tagged sha256-<hex>.att, a DSSE envelope per layer. It replaces what the
+// tag held (a rebuild of the same digest signs again).
+func (p *registryPublisher) attachSigned(ctx context.Context, repo name.Repository, subject v1.Hash, signed []Signed) (AttachmentResult, error) {
+	img, err := attestationImage(signed)
+	if err != nil {
+		return AttachmentResult{}, err
+	}
+	tag := repo.Tag(AttestationTag(subject))
+	if err := remote.Write(tag, img, p.remoteOpts(ctx)...); err != nil {
+		return AttachmentResult{}, err
+	}
+	d, err := img.Digest()
+	if err != nil {
+		return AttachmentResult{}, err
+	}
+	return AttachmentResult{Kind: "signed", Digest: d.String(), Ref: tag.String()}, nil
+}
+
+// attach pushes att as a referrer of subject. Without the referrers API it
+// is also tagged sha256-<hex>.<kind>, except an unsigned "att" when signed
+// attestations take that tag.
+func (p *registryPublisher) attach(ctx context.Context, repo name.Repository, subject v1.Descriptor, att Attachment, signed bool) (AttachmentResult, error) {
 	img, err := referrerImage(att, subject)
 	if err != nil {
 		return AttachmentResult{}, err
@@ -89,7 +115,7 @@ func (p *registryPublisher) attach(ctx context.Context, repo name.Repository, su
 		return AttachmentResult{}, err
 	}
 	r := AttachmentResult{Kind: att.Kind, Digest: d.String(), Ref: repo.Digest(d.String()).String()}
-	if supportsReferrers(repo.Digest(subject.Digest.String()), opts) {
+	if supportsReferrers(repo.Digest(subject.Digest.String()), opts) || (signed && att.Kind == "att") {
 		r.Referrers = true
 		return r, nil
 	}

@@ -59,7 +59,7 @@ func (p *tarballPublisher) Publish(ctx context.Context, a Artifact) (Result, err
 		return Result{}, err
 	}
 	res := Result{Output: p.String(), Digest: d.String(), Ref: ref.String()}
-	files, err := writeBeside(p.path, a.Attachments)
+	files, err := writeBeside(p.path, append(a.Attachments, signedFiles(a.Signed)...))
 	if err != nil {
 		return Result{}, err
 	}

@@ -50,6 +50,9 @@ func (k *kube) Deploy(ctx context.Context, r DeployRequest) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	if err := admitSignature(ctx, proj.Config, r.Image); err != nil {
+		return Report{}, err
+	}
 	opts := kubecli.ReleaseOptions{Image: img, Deployment: r.Deployment}
 	if r.BuildInfo != "" {
 		bi, err := kubecli.ReadBuildInfo(r.BuildInfo, img)

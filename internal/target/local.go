@@ -48,6 +48,9 @@ func (l *local) Deploy(ctx context.Context, r DeployRequest) (Report, error) {
 		return Report{}, err
 	}
 	defer store.Close()
+	if err := admitLocal(ctx, store, proj, r); err != nil {
+		return Report{}, err
+	}
 	runner, closeRunner, err := l.runner(ctx, store, proj)
 	if err != nil {
 		return Report{}, err
