@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/lock"
 	"pinwheel.dev/pinwheel/internal/pep"
 	"pinwheel.dev/pinwheel/internal/projectscan"
@@ -44,8 +45,8 @@ func workspaceLock(p *project) (path, why string, err error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Sprintf("; it is a member (%s) of the uv workspace of %s, which has no uv.lock either", ws.Rel, rootFile), nil
 	}
-	if err != nil {
-		return "", "", err
+	if err != nil { // a link out of the workspace root, say
+		return "", "", &inputerr.Error{Path: p.rel(filepath.Join(rootDir, "uv.lock")), Msg: "cannot read the uv workspace's lock", Err: err}
 	}
 	if !st.Mode().IsRegular() {
 		return "", fmt.Sprintf("; the uv workspace's %s is not a regular file", p.rel(filepath.Join(rootDir, "uv.lock"))), nil
