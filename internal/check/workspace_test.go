@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -94,8 +95,10 @@ func workspaceFiles(t *testing.T, members string) map[string]string {
 // told which workspace does not list it.
 func TestWorkspaceNonMember(t *testing.T) {
 	root := writeProject(t, workspaceFiles(t, `["services/*", "packages/*"]`))
-	for _, sub := range []string{"services/legacy", "tools/gen"} {
-		rep, err := Run(context.Background(), filepath.Join(root, sub))
+	fixture := filepath.Join("testdata", "projects", "workspace-stale") // the docs' example
+	for _, d := range []struct{ at, sub string }{{root, "services/legacy"}, {root, "tools/gen"}, {fixture, "tools/gen"}} {
+		at, sub := d.at, d.sub
+		rep, err := Run(context.Background(), filepath.Join(at, sub))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,5 +195,39 @@ func TestWorkspaceHostileGlobs(t *testing.T) {
 	var ie *inputerr.Error
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "uv.lock") {
 		t.Fatalf("Run with uv.lock linked out of the workspace = %v, want an input error naming uv.lock", err)
+	}
+}
+
+// TestWorkspaceMemberHashes: PW104 from a member's directory covers the
+// packages that member installs (uv sync --package), not its siblings',
+// and points into the workspace lock in text and SARIF alike.
+func TestWorkspaceMemberHashes(t *testing.T) {
+	files := workspaceFiles(t, `["services/*", "packages/*"]`)
+	files["uv.lock"] = regexp.MustCompile(`hash = "sha256:[0-9a-f]+", `).ReplaceAllString(files["uv.lock"], "")
+	root := writeProject(t, files)
+	rep, err := Run(context.Background(), filepath.Join(root, "services", "orders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pw104 []Finding
+	for _, f := range rep.Findings {
+		if f.RuleID == "PW104" {
+			pw104 = append(pw104, f)
+		}
+	}
+	if len(pw104) != 1 {
+		t.Fatalf("PW104 = %+v, want one", pw104)
+	}
+	f := pw104[0]
+	if f.File != "../../uv.lock" || f.Line != 38 || !strings.Contains(f.Message, "3 packages") ||
+		!strings.Contains(f.Message, "fastapi 0.115.6") || strings.Contains(f.Message, "stripe") || strings.Contains(f.Message, "pytest") {
+		t.Errorf("PW104 = %s %s:%d %q, want fastapi, pydantic and starlette at ../../uv.lock:38", f.RuleID, f.File, f.Line, f.Message)
+	}
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, rep, SARIFOptions{ToolVersion: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"uri": "../../uv.lock"`) {
+		t.Errorf("SARIF does not locate PW104 in ../../uv.lock:\n%s", buf.String())
 	}
 }
