@@ -22,7 +22,8 @@ type Workspace struct {
 	Member bool
 }
 
-// FindWorkspace walks up from dir's parent to the nearest pyproject.toml
+// FindWorkspace walks up from dir's parent (when dir is no workspace root
+// itself) to the nearest pyproject.toml
 // with [tool.uv.workspace], as uv does, stopping at the filesystem root or
 // after a directory that holds .git (a repository's top). It returns nil
 // when there is none. Each candidate's pyproject.toml is read through an
@@ -38,6 +39,9 @@ func FindWorkspace(dir string) (*Workspace, error) {
 	}
 	if isRepoTop(abs) {
 		return nil, nil
+	}
+	if own, err := readWorkspacePyproject(abs); err != nil || own != nil {
+		return nil, err // a workspace root of its own: uv nests no workspaces
 	}
 	for cur := filepath.Dir(abs); ; cur = filepath.Dir(cur) {
 		py, err := readWorkspacePyproject(cur)

@@ -64,6 +64,10 @@ func TestFindWorkspace(t *testing.T) {
 	if ws, err := FindWorkspace(filepath.Join(top, "lone", "x")); err != nil || ws != nil {
 		t.Errorf("FindWorkspace past .git = %+v, %v, want none", ws, err)
 	}
+	write("repo/apps/inner/pyproject.toml", "[project]\nname = \"inner\"\n[tool.uv.workspace]\n")
+	if ws, err := FindWorkspace(filepath.Join(top, "repo", "apps", "inner")); err != nil || ws != nil {
+		t.Errorf("FindWorkspace of a workspace root = %+v, %v, want none (its own root)", ws, err)
+	}
 	write("repo/pyproject.toml", "[tool.uv.workspace]\nmembers = [\"apps/*\"\n")
 	_, err = FindWorkspace(filepath.Join(top, "repo", "apps", "api"))
 	if !inputerr.Is(err) || !strings.Contains(err.Error(), "pyproject.toml:2:") {
