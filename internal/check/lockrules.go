@@ -275,17 +275,7 @@ func checkStale(m *manifest, l *lock.Lock, rel string, pythons []string, r *Repo
 // lock. Values that are not specifier sets (Pipfile's "3.11") compare as
 // text.
 func samePythons(a, b string) bool {
-	sa, errA := pep.ParseSpecifierSet(a)
-	sb, errB := pep.ParseSpecifierSet(b)
-	if errA != nil || errB != nil {
-		return normalizeSpec(a) == normalizeSpec(b)
-	}
-	for _, v := range pythonReleases {
-		if sa.Contains(v, true) != sb.Contains(v, true) {
-			return false
-		}
-	}
-	return true
+	return pythonsWithin(a, b) && pythonsWithin(b, a)
 }
 
 // pythonReleases are the X.Y.0 points samePythons compares at.

@@ -152,19 +152,13 @@ func TestWorkspaceMemberPython(t *testing.T) {
 // workspace root ("../*", "../../*", an absolute path) make no directory a
 // member, and a uv.lock linked out of the root is refused, not read.
 func TestWorkspaceHostileGlobs(t *testing.T) {
-	outer := t.TempDir()
-	outside := filepath.Join(outer, "outside")
-	files := workspaceFiles(t, "[]")
-	ws := filepath.Join(outer, "ws")
-	for name, body := range files {
-		p := filepath.Join(ws, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	files := map[string]string{}
+	for name, body := range workspaceFiles(t, "[]") {
+		files["ws/"+name] = body
 	}
+	outer := writeProject(t, files)
+	outside := filepath.Join(outer, "outside")
+	ws := filepath.Join(outer, "ws")
 	orders := filepath.Join(ws, "services", "orders")
 	for _, members := range []string{`["../*"]`, `["../../*", "../ws/services/*"]`, `["` + filepath.Join(ws, "services") + `/*"]`, `["` + orders + `"]`} {
 		if err := os.WriteFile(filepath.Join(ws, "pyproject.toml"), []byte("[tool.uv.workspace]\nmembers = "+members+"\n"), 0o644); err != nil {
