@@ -52,3 +52,27 @@ func BenchmarkRunRich(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRunWorkspaceMember measures a whole Run from a uv workspace
+// member's directory (the walk up to the workspace root, its lock parsed,
+// the member's selection) beside BenchmarkRunWorkspaceRoot, the same
+// lock checked from the root.
+func BenchmarkRunWorkspaceMember(b *testing.B) {
+	benchRun(b, filepath.Join("testdata", "projects", "workspace-stale", "services", "orders"), "../../uv.lock")
+}
+
+func BenchmarkRunWorkspaceRoot(b *testing.B) {
+	benchRun(b, filepath.Join("testdata", "projects", "workspace-stale"), "uv.lock")
+}
+
+func benchRun(b *testing.B, dir, wantLock string) {
+	for b.Loop() {
+		rep, err := Run(context.Background(), dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Lockfile != wantLock {
+			b.Fatalf("lockfile %q, want %q", rep.Lockfile, wantLock)
+		}
+	}
+}

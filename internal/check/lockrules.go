@@ -24,12 +24,24 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 	if path == "" {
 		path, err = chooseLock(ctx, p)
 	}
+	member, why := false, ""
+	if errors.Is(err, lock.ErrNoLockfile) && m != nil && m.File == "pyproject.toml" && p.lockfile == "" {
+		var wsLock string
+		if wsLock, why, err = workspaceLock(p); err != nil {
+			return err
+		}
+		if wsLock == "" {
+			err = lock.ErrNoLockfile
+		} else {
+			path, member = wsLock, true
+		}
+	}
 	if errors.Is(err, lock.ErrNoLockfile) {
 		file := anchorFile(p)
 		if m != nil {
 			file = m.File
 		}
-		r.add("PW101", file, 0, "no lockfile found (looked for pylock.toml, uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.txt, requirements/*.txt and what the Dockerfile installs)")
+		r.add("PW101", file, 0, "no lockfile found (looked for pylock.toml, uv.lock, poetry.lock, pdm.lock, Pipfile.lock, requirements*.txt, requirements/*.txt and what the Dockerfile installs)%s", why)
 		return nil
 	}
 	if err != nil {
@@ -53,12 +65,19 @@ func checkLock(ctx context.Context, p *project, r *Report) error {
 			return nil
 		}
 	}
-	l, err := lock.ParseFile(path, lock.WithRoot(p.dir))
+	lockRoot := p.dir
+	if member {
+		lockRoot = filepath.Dir(path) // the workspace root, no further
+	}
+	l, err := lock.ParseFile(path, lock.WithRoot(lockRoot))
 	if err != nil {
 		return err
 	}
 	r.Lockfile = rel
-	p.logger.DebugContext(ctx, "lockfile", "path", rel, "format", l.Format, "packages", len(l.Packages))
+	p.logger.DebugContext(ctx, "lockfile", "path", rel, "format", l.Format, "packages", len(l.Packages), "workspace member", member)
+	if member {
+		return checkMemberLock(p, l, m, rel, r)
+	}
 	if _, _, err := p.read(rel); err != nil { // for suppressions
 		return err
 	}
@@ -256,17 +275,7 @@ func checkStale(m *manifest, l *lock.Lock, rel string, pythons []string, r *Repo
 // lock. Values that are not specifier sets (Pipfile's "3.11") compare as
 // text.
 func samePythons(a, b string) bool {
-	sa, errA := pep.ParseSpecifierSet(a)
-	sb, errB := pep.ParseSpecifierSet(b)
-	if errA != nil || errB != nil {
-		return normalizeSpec(a) == normalizeSpec(b)
-	}
-	for _, v := range pythonReleases {
-		if sa.Contains(v, true) != sb.Contains(v, true) {
-			return false
-		}
-	}
-	return true
+	return pythonsWithin(a, b) && pythonsWithin(b, a)
 }
 
 // pythonReleases are the X.Y.0 points samePythons compares at.

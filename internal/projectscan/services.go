@@ -137,7 +137,7 @@ func (s *scanner) workspaceMembers() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, g := range ws.Members {
-		g = strings.TrimSuffix(path.Clean(g), "/")
+		g = cleanGlob(g)
 		if !filepath.IsLocal(g) {
 			continue
 		}
@@ -163,7 +163,7 @@ func (s *scanner) workspaceMembers() []string {
 
 func excluded(rel string, globs []string) bool {
 	for _, g := range globs {
-		if ok, _ := path.Match(strings.TrimSuffix(path.Clean(g), "/"), rel); ok {
+		if ok, _ := path.Match(cleanGlob(g), rel); ok {
 			return true
 		}
 	}
