@@ -19,9 +19,9 @@ func TestRealNodeGate(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name, require, real string
-		set                  bool
-		fail                 bool
-		want                 string
+		set                 bool
+		fail                bool
+		want                string
 	}{
 		{name: "required and unset", require: "1", fail: true, want: "PINWHEEL_REQUIRE_KUBE=1 covers the real node"},
 		{name: "required and left out", require: "1", real: "0", set: true, want: "SKIP"},
