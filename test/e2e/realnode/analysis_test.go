@@ -112,6 +112,7 @@ func TestReleasesJudgedOnRealPodMetrics(t *testing.T) {
 		t.Errorf("%d promote decisions for the faulty release", n)
 	}
 	v := failedVerdict(t, got, "error-rate")
+	t.Logf("shop-v3 rolled back: %s", v)
 	if v.Evidence.Value == nil || *v.Evidence.Value < 0.2 || *v.Evidence.Value > 0.8 ||
 		!strings.Contains(v.Evidence.Query, `revision="shop-v3"`) || !strings.Contains(v.Evidence.Query, `namespace="`+r.Namespace+`"`) {
 		t.Errorf("failing verdict %+v: want about 0.5 (SHOP_FAULT_RATE) measured on revision shop-v3 in %s", v.Evidence, r.Namespace)
@@ -148,6 +149,8 @@ func TestReleasesJudgedOnRealPodMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("remediation report %s: %d bytes, %d lines of the canary's log", filepath.Base(files[0]), len(report),
+		strings.Count(string(report), "injected fault: 500"))
 	for _, want := range []string{"shop-v3", "error-rate", "injected fault: 500 for GET /api/version",
 		v3.BuildInfo.LockHash, v3.Digest, v2.Digest} {
 		if !strings.Contains(string(report), want) {
