@@ -222,19 +222,26 @@ func (r *shopRig) checkPodsRun(img shopImage, release string) {
 		r.t.Fatal("no shop pods")
 	}
 	for _, p := range pods {
-		if p.Spec.NodeName != r.node.Name {
-			r.t.Errorf("pod %s on node %q, want the real node", p.Name, p.Spec.NodeName)
-		}
-		if st := p.Status.ContainerStatuses; len(st) != 1 || !strings.HasSuffix(st[0].ImageID, img.Digest) {
-			r.t.Errorf("pod %s: container statuses %+v, want image ID ending in %s", p.Name, st, img.Digest)
-		}
-		for k, v := range img.BuildInfo.Annotations() {
-			if p.Annotations[k] != v {
-				r.t.Errorf("pod %s: annotation %s = %q, want %q", p.Name, k, p.Annotations[k], v)
-			}
-		}
+		r.checkPodRunsBuild(&p, img)
 		if p.Annotations["pinwheel.dev/release"] != release {
 			r.t.Errorf("pod %s: release annotation %q, want %s", p.Name, p.Annotations["pinwheel.dev/release"], release)
+		}
+	}
+}
+
+// checkPodRunsBuild: pod p ran on the real node, from img's digest (the
+// image ID containerd reports), and carries img's build metadata.
+func (r *shopRig) checkPodRunsBuild(p *corev1.Pod, img shopImage) {
+	r.t.Helper()
+	if p.Spec.NodeName != r.node.Name {
+		r.t.Errorf("pod %s on node %q, want the real node", p.Name, p.Spec.NodeName)
+	}
+	if st := p.Status.ContainerStatuses; len(st) != 1 || !strings.HasSuffix(st[0].ImageID, img.Digest) {
+		r.t.Errorf("pod %s: container statuses %+v, want image ID ending in %s", p.Name, st, img.Digest)
+	}
+	for k, v := range img.BuildInfo.Annotations() {
+		if p.Annotations[k] != v {
+			r.t.Errorf("pod %s: annotation %s = %q, want %q", p.Name, k, p.Annotations[k], v)
 		}
 	}
 }
@@ -263,17 +270,7 @@ func (r *shopRig) checkSmoke(img shopImage, release string) {
 		r.t.Fatalf("pods of smoke job %s: %d", job.Name, len(pods))
 	}
 	p := pods[0]
-	if p.Spec.NodeName != r.node.Name {
-		r.t.Errorf("smoke pod %s on node %q, want the real node", p.Name, p.Spec.NodeName)
-	}
-	if st := p.Status.ContainerStatuses; len(st) != 1 || !strings.HasSuffix(st[0].ImageID, img.Digest) {
-		r.t.Errorf("smoke pod %s: container statuses %+v, want image ID ending in %s", p.Name, st, img.Digest)
-	}
-	for k, v := range img.BuildInfo.Annotations() {
-		if p.Annotations[k] != v {
-			r.t.Errorf("smoke pod %s: annotation %s = %q, want %q", p.Name, k, p.Annotations[k], v)
-		}
-	}
+	r.checkPodRunsBuild(&p, img)
 	out, err := exec.Command(kubetest.Kubectl(r.t), "--kubeconfig", r.Kubeconfig, "-n", r.Namespace, "logs", p.Name).CombinedOutput()
 	if want := "smoke of shop " + img.BuildInfo.Version + " ok"; err != nil || !strings.Contains(string(out), want) {
 		r.t.Errorf("kubectl logs %s: %v %q, want %q", p.Name, err, out, want)
