@@ -6,8 +6,11 @@
 # It also builds what a real node needs (docs/kube-testing.md, "The real
 # node"): kubelet and kube-proxy (test/kube/tools), containerd, ctr and
 # containerd-shim-runc-v2 and the CNI plugins bridge, host-local, loopback
-# and portmap (test/kube/tools/node, a module of its own), and the pause
-# image (test/kube/pause, packaged as an OCI archive by test/kube/pauseimage).
+# and portmap (test/kube/tools/node, a module of its own), the pause
+# image (test/kube/pause, packaged as an OCI archive by test/kube/pauseimage),
+# and Prometheus with Kubernetes service discovery, which Debian's package
+# lacks (test/kube/tools/prometheus; no other discovery: build tags
+# remove_all_sd,enable_kubernetes_sd), to scrape the real node's pods.
 #
 #   PINWHEEL_KUBE_CACHE  cache dir (default $HOME/.cache/pinwheel/kube/v1.37.2)
 #
@@ -20,6 +23,7 @@ KWOK_VERSION=v0.8.0
 ETCD_VERSION=v3.7.0
 CONTAINERD_VERSION=v2.4.2
 CNI_PLUGINS_VERSION=v1.10.0
+PROMETHEUS_VERSION=v0.316.0 # the Go module's version of Prometheus 3.16.0
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/test/kube/tools"
 cache="${PINWHEEL_KUBE_CACHE:-${HOME}/.cache/pinwheel/kube/${KUBE_VERSION}}"
@@ -37,6 +41,7 @@ done
 containerd_ldflags="-s -w -X github.com/containerd/containerd/v2/version.Version=${CONTAINERD_VERSION} -X github.com/containerd/containerd/v2/version.Revision=0000000000000000000000000000000000000000"
 cni_ldflags="-s -w -X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=${CNI_PLUGINS_VERSION}"
 kwok_ldflags="-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v} -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${KUBE_VERSION#v}"
+prom_ldflags="-s -w -X github.com/prometheus/common/version.Version=3.16.0"
 
 # name  module dir  package  ldflags  (containerd's three keep Go's default
 # cgo setting, as the note on the real node established; everything else is
@@ -60,6 +65,7 @@ targets=(
 	"cni/loopback $tools/node $cni/main/loopback cni"
 	"cni/portmap $tools/node $cni/meta/portmap cni"
 	"pause $root ./test/kube/pause none"
+	"prometheus $tools/prometheus github.com/prometheus/prometheus/cmd/prometheus prom"
 )
 
 missing=()
@@ -72,7 +78,8 @@ if ((${#missing[@]})); then
 	cat >&2 <<BANNER
 ========================================================================
 kube-build: building the test Kubernetes control plane (${KUBE_VERSION})
-            and a real node (kubelet, containerd ${CONTAINERD_VERSION}, CNI ${CNI_PLUGINS_VERSION})
+            and a real node (kubelet, containerd ${CONTAINERD_VERSION}, CNI ${CNI_PLUGINS_VERSION},
+            Prometheus ${PROMETHEUS_VERSION} with Kubernetes discovery)
   missing: ${missing[*]}
   into:    $cache
   from:    the Go module proxy (test/kube/tools)
@@ -89,12 +96,13 @@ for t in "${targets[@]}"; do
 	if [ -x "$cache/$name" ]; then
 		continue
 	fi
-	cgo=0
+	cgo=0 tags=""
 	case "$flags" in
 	kube) ldflags="$kube_ldflags" ;;
 	kwok) ldflags="$kwok_ldflags" ;;
 	containerd) ldflags="$containerd_ldflags" cgo="$(go env CGO_ENABLED)" ;;
 	cni) ldflags="$cni_ldflags" ;;
+	prom) ldflags="$prom_ldflags" tags="remove_all_sd,enable_kubernetes_sd" ;;
 	*) ldflags="-s -w" ;;
 	esac
 	echo "kube-build: building $name ($pkg)" >&2
@@ -102,7 +110,7 @@ for t in "${targets[@]}"; do
 	# Build to a temp name and rename, so an interrupted build never leaves a
 	# binary that looks complete.
 	tmp="$(dirname "$cache/$name")/.$(basename "$name").tmp"
-	(cd "$dir" && CGO_ENABLED=$cgo go build -trimpath -ldflags "$ldflags" -o "$tmp" "$pkg")
+	(cd "$dir" && CGO_ENABLED=$cgo go build -trimpath -tags "$tags" -ldflags "$ldflags" -o "$tmp" "$pkg")
 	mv -f "$tmp" "$cache/$name"
 	echo "kube-build: built $name in $(($(date +%s) - start))s" >&2
 done
@@ -116,5 +124,5 @@ fi
 if ((${#missing[@]})); then
 	echo "kube-build: built in $(($(date +%s) - all_start))s" >&2
 fi
-printf '%s\n' "$KUBE_VERSION $KWOK_VERSION etcd-$ETCD_VERSION containerd-$CONTAINERD_VERSION cni-$CNI_PLUGINS_VERSION" >"$cache/VERSIONS"
+printf '%s\n' "$KUBE_VERSION $KWOK_VERSION etcd-$ETCD_VERSION containerd-$CONTAINERD_VERSION cni-$CNI_PLUGINS_VERSION prometheus-$PROMETHEUS_VERSION" >"$cache/VERSIONS"
 echo "$cache"

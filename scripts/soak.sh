@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Flake hunt (make soak): runs the packages with test rigs — the cluster,
-# Prometheus, the local runtime and the end-to-end suites — ROUNDS times in
+# Prometheus, the local runtime and the end-to-end suites (as root with the
+# real node: test/e2e/realnode) — ROUNDS times in
 # a row while busy loops keep every core loaded, then prints how often each
 # test passed, failed and skipped (failures first, with the output of each
 # failing test's first failure). Exit 1 when any test failed in any round.
@@ -40,7 +41,7 @@ root_env=""
 [ "$(id -u)" = 0 ] && root_env=1
 for i in $(seq 1 "$rounds"); do
 	start=$(date +%s)
-	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_REQUIRE_PROMETHEUS="$root_env" PINWHEEL_REQUIRE_DEBIAN="$root_env" \
+	PINWHEEL_REQUIRE_KUBE=1 PINWHEEL_KUBE_REAL_NODE="${root_env:-0}" PINWHEEL_REQUIRE_PROMETHEUS="$root_env" PINWHEEL_REQUIRE_DEBIAN="$root_env" PINWHEEL_REQUIRE_POSTGRES="$root_env" \
 		go test -json -count=1 -timeout 30m "${run[@]}" $pkgs >"$out/round-$(printf %02d "$i").json" 2>&1
 	code=$?
 	echo "soak: round $i/$rounds: exit $code in $(($(date +%s) - start))s" >&2

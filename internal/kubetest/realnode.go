@@ -9,15 +9,20 @@ import (
 	"testing"
 )
 
-// RealNodeVar opts a test process into the real node: without
-// PINWHEEL_KUBE_REAL_NODE=1, NewRealNodeEnv skips. With it, a missing piece
-// (not root, binaries not built, runc or iptables missing) fails the test.
+// RealNodeVar opts a test process into the real node. With
+// PINWHEEL_KUBE_REAL_NODE=1 a missing piece (not root, binaries not built,
+// runc or iptables missing) fails the test. With =0 NewRealNodeEnv skips.
+// Unset, it skips too — unless PINWHEEL_REQUIRE_KUBE=1, which covers the
+// real node: then the test fails, so a run that must test the cluster
+// cannot pass by skipping the real node (make test sets it to 1 as root,
+// 0 otherwise).
 const RealNodeVar = "PINWHEEL_KUBE_REAL_NODE"
 
 // NodeBinaries are what scripts/kube-build.sh puts in the cache for a real
-// node, besides the control plane's Binaries.
+// node, besides the control plane's Binaries, and the prometheus with
+// Kubernetes service discovery that scrapes its pods.
 var NodeBinaries = []string{"kubelet", "kube-proxy", "containerd", "containerd-shim-runc-v2", "ctr",
-	"cni/bridge", "cni/host-local", "cni/loopback", "cni/portmap", "pause.oci.tar"}
+	"cni/bridge", "cni/host-local", "cni/loopback", "cni/portmap", "pause.oci.tar", "prometheus"}
 
 // RealNode is the cluster's real node (scripts/kube-node-up.sh): a kubelet
 // with containerd, Debian's runc and the CNI bridge plugin, and kube-proxy
@@ -81,11 +86,18 @@ func realNodeMissing(cache string) string {
 // runs at the end and on SIGINT/SIGTERM. The real node must be the process's
 // first cluster request: put real-node tests in a package of their own.
 //
-// It skips unless PINWHEEL_KUBE_REAL_NODE=1 (the real node is opt-in), and
-// under -short.
+// It runs with PINWHEEL_KUBE_REAL_NODE=1, skips with =0 and under -short,
+// and without the variable skips, or fails under PINWHEEL_REQUIRE_KUBE=1.
 func NewRealNodeEnv(t testing.TB) *Env {
 	t.Helper()
-	if os.Getenv(RealNodeVar) != "1" {
+	if testing.Short() {
+		t.Skip("real-node test: skipped under -short")
+	}
+	switch v := os.Getenv(RealNodeVar); {
+	case v == "1":
+	case v == "" && Required():
+		t.Fatalf("real-node test: PINWHEEL_REQUIRE_KUBE=1 covers the real node: set %s=1 (root) to run it, or %s=0 to leave it out (make test sets it)", RealNodeVar, RealNodeVar)
+	default:
 		t.Skipf("real-node test: set %s=1 to run it (root; docs/kube-testing.md)", RealNodeVar)
 	}
 	cl := startCluster(t, true)

@@ -38,6 +38,20 @@ func Required() bool { return os.Getenv("PINWHEEL_REQUIRE_PROMETHEUS") == "1" }
 // (printing its log if t failed).
 func Start(t testing.TB, targets ...string) *Server {
 	t.Helper()
+	quoted := make([]string, len(targets))
+	for i, x := range targets {
+		quoted[i] = fmt.Sprintf("%q", x)
+	}
+	return StartScraping(t, fmt.Sprintf(`  - job_name: app
+    static_configs:
+      - targets: [%s]
+`, strings.Join(quoted, ", ")))
+}
+
+// StartScraping is Start with scrapeConfigs (YAML list items, indented by
+// two spaces) as the config's scrape_configs: e.g. PodScrapeConfig's.
+func StartScraping(t testing.TB, scrapeConfigs string) *Server {
+	t.Helper()
 	bin, err := exec.LookPath("prometheus")
 	if err != nil {
 		if Required() {
@@ -45,20 +59,21 @@ func Start(t testing.TB, targets ...string) *Server {
 		}
 		t.Skip("prometheus is not installed: install Debian's prometheus package to run this test")
 	}
+	return StartBinary(t, bin, scrapeConfigs)
+}
+
+// StartBinary is StartScraping with the prometheus binary bin: Debian's
+// is built without Kubernetes service discovery, so PodScrapeConfig needs
+// the one scripts/kube-build.sh builds.
+func StartBinary(t testing.TB, bin, scrapeConfigs string) *Server {
+	t.Helper()
 	dir := t.TempDir()
-	quoted := make([]string, len(targets))
-	for i, x := range targets {
-		quoted[i] = fmt.Sprintf("%q", x)
-	}
-	cfg := fmt.Sprintf(`global:
+	cfg := `global:
   scrape_interval: 1s
   scrape_timeout: 1s
   evaluation_interval: 1s
 scrape_configs:
-  - job_name: app
-    static_configs:
-      - targets: [%s]
-`, strings.Join(quoted, ", "))
+` + scrapeConfigs
 	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}

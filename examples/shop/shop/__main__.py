@@ -5,6 +5,7 @@ GET  /api/products         -> the catalog
 GET  /api/products/<id>    -> one product, or 404
 POST /api/orders           -> {"product_id": 1, "quantity": 2} places an order (201)
 GET  /api/version          -> version, replica and injected fault
+GET  /metrics              -> Prometheus request metrics of the API (shop/metrics.py)
 Listens on $SHOP_HOST:$PORT (default 127.0.0.1:8000; in a Kubernetes pod,
 SHOP_HOST=0.0.0.0 so that its Service reaches it). SHOP_FAULT: see shop/faults.py.
 """
@@ -12,13 +13,16 @@ import json
 import os
 import signal
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from shop import __version__, catalog
 from shop.faults import Faults
+from shop.metrics import CONTENT_TYPE, Requests
 
 FAULTS = Faults()
 ORDERS = catalog.Orders()
+REQUESTS = Requests()
 REPLICA = os.environ.get("PINWHEEL_REPLICA", "")
 
 
@@ -32,6 +36,24 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/healthz":
             return self.send_json(200, {"ok": True})
+        if self.path == "/metrics":
+            return self.send_body(200, CONTENT_TYPE, REQUESTS.exposition().encode())
+        self.measured(self.get_api)
+
+    def do_POST(self):
+        self.measured(self.post_api)
+
+    def measured(self, handle):
+        """Runs handle and counts an API request in REQUESTS."""
+        start = time.perf_counter()
+        self.status = 500
+        try:
+            handle()
+        finally:
+            if self.path.startswith("/api/"):
+                REQUESTS.observe(self.command, self.status, time.perf_counter() - start)
+
+    def get_api(self):
         if not self.path.startswith("/api/"):
             return self.send_json(404, {"error": "not found"})
         if FAULTS.before_request():
@@ -52,7 +74,7 @@ class Handler(BaseHTTPRequestHandler):
                                         "orders": ORDERS.count()})
         return self.send_json(404, {"error": "not found"})
 
-    def do_POST(self):
+    def post_api(self):
         if self.path != "/api/orders":
             return self.send_json(404, {"error": "not found"})
         length = int(self.headers.get("Content-Length") or 0)
@@ -68,9 +90,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_json(201, order)
 
     def send_json(self, status, body):
-        data = json.dumps(body).encode() + b"\n"
+        self.send_body(status, "application/json", json.dumps(body).encode() + b"\n")
+
+    def send_body(self, status, content_type, data):
+        self.status = status
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -32,7 +32,6 @@ class FaultsTest(unittest.TestCase):
         self.assertEqual(f.describe(), "none")
 
 
-
 class FaultFileTest(unittest.TestCase):
     def test_fault_file_switches_a_running_release(self):
         import tempfile, os
@@ -46,6 +45,45 @@ class FaultFileTest(unittest.TestCase):
             with open(path, "w") as fh:
                 fh.write("")
             self.assertFalse(f.before_request())
+
+
+class MetricsTest(unittest.TestCase):
+    def test_histogram_is_cumulative_and_counts_match(self):
+        from shop.metrics import Requests
+        r = Requests()
+        r.observe("GET", 200, 0.003)
+        r.observe("GET", 200, 0.2)
+        r.observe("GET", 500, 0.004)
+        text = r.exposition()
+        self.assertIn('http_requests_total{method="GET",code="200"} 2\n', text)
+        self.assertIn('http_requests_total{method="GET",code="500"} 1\n', text)
+        self.assertIn('http_request_duration_seconds_bucket{method="GET",code="200",le="0.005"} 1\n', text)
+        self.assertIn('http_request_duration_seconds_bucket{method="GET",code="200",le="0.1"} 1\n', text)
+        self.assertIn('http_request_duration_seconds_bucket{method="GET",code="200",le="0.25"} 2\n', text)
+        self.assertIn('http_request_duration_seconds_bucket{method="GET",code="200",le="+Inf"} 2\n', text)
+        self.assertIn('http_request_duration_seconds_count{method="GET",code="200"} 2\n', text)
+        self.assertIn('http_request_duration_seconds_sum{method="GET",code="200"} 0.203', text)
+
+    def test_server_counts_api_requests_by_status_only(self):
+        import json, threading, urllib.error, urllib.request
+        from http.server import ThreadingHTTPServer
+        from shop import __main__ as app
+        app.FAULTS = Faults({"SHOP_FAULT": "errors", "SHOP_FAULT_RATE": "1"})
+        srv = ThreadingHTTPServer(("127.0.0.1", 0), app.Handler)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        self.addCleanup(srv.shutdown)
+        base = f"http://127.0.0.1:{srv.server_address[1]}"
+        for path in ("/api/products", "/api/products", "/healthz"):
+            try:
+                urllib.request.urlopen(base + path).read()
+            except urllib.error.HTTPError as e:
+                self.assertEqual(e.code, 500)
+        with urllib.request.urlopen(base + "/metrics") as resp:
+            self.assertTrue(resp.headers["Content-Type"].startswith("text/plain; version=0.0.4"))
+            text = resp.read().decode()
+        self.assertIn('http_requests_total{method="GET",code="500"} 2\n', text)
+        self.assertNotIn('code="200"', text)  # /healthz and /metrics are not counted
+        self.assertIn('http_request_duration_seconds_count{method="GET",code="500"} 2\n', text)
 
 
 if __name__ == "__main__":

@@ -5,25 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/registry"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/util/retry"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"pinwheel.dev/pinwheel/internal/build"
 	"pinwheel.dev/pinwheel/internal/kubetest"
 	"pinwheel.dev/pinwheel/internal/runtime"
 	"pinwheel.dev/pinwheel/internal/runtime/kube"
@@ -66,57 +58,14 @@ func TestShopServesRealTrafficOnRealNode(t *testing.T) {
 		t.Errorf("listening sockets %v: the kubelet and kube-proxy must each have some (the /proc reading is broken)", listening)
 	}
 
-	// A registry on loopback; containerd runs on the host, so it reaches it.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: registry.New(registry.Logger(log.New(io.Discard, "", 0)))}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	host := l.Addr().String()
-	node.TrustRegistry(t, host)
-
-	res := buildShop(t, host+"/shop:1.0.0")
-	image := host + "/shop@" + res.Digest
-	t.Logf("built and pushed %s", image)
+	node.TrustRegistry(t, registryHost)
+	shop := buildShop(t, good1)
+	res, image := shop.Result, shop.Ref
 
 	// The service's own manifest: a Deployment (no replicas until pinwheel
 	// deploys a release onto it) and a ClusterIP Service.
-	labels := map[string]string{"app": "shop"}
-	dep := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: e.Namespace},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To[int32](0),
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{
-					NodeSelector:                  map[string]string{kubetest.RealNodeLabel: "true"},
-					AutomountServiceAccountToken:  ptr.To(false),
-					EnableServiceLinks:            ptr.To(false),
-					TerminationGracePeriodSeconds: ptr.To[int64](5),
-					Containers: []corev1.Container{{
-						Name:  "shop",
-						Image: image,
-						Env:   []corev1.EnvVar{{Name: "SHOP_HOST", Value: "0.0.0.0"}},
-						Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8000}},
-						ReadinessProbe: &corev1.Probe{
-							ProbeHandler:  corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromInt32(8000)}},
-							PeriodSeconds: 1,
-						},
-					}},
-				},
-			},
-		},
-	}
-	svc := &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: "shop", Namespace: e.Namespace},
-		Spec: corev1.ServiceSpec{
-			Selector: labels,
-			Ports:    []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromString("http")}},
-		},
-	}
+	dep, svc := shopObjects(e.Namespace, image, 0)
+	labels := dep.Spec.Selector.MatchLabels
 	for _, o := range []client.Object{dep, svc} {
 		if err := e.Client.Create(ctx, o); err != nil {
 			t.Fatal(err)
@@ -221,35 +170,6 @@ func TestShopServesRealTrafficOnRealNode(t *testing.T) {
 	}
 }
 
-// buildShop builds a copy of examples/shop with the pinwheel binary and
-// pushes it to ref.
-func buildShop(t *testing.T, ref string) build.Result {
-	t.Helper()
-	root, err := kubetest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmp := t.TempDir()
-	proj := filepath.Join(tmp, "shop")
-	if out, err := exec.Command("cp", "-r", filepath.Join(root, "examples/shop"), proj).CombinedOutput(); err != nil {
-		t.Fatalf("copy examples/shop: %v\n%s", err, out)
-	}
-	began := time.Now()
-	cmd := exec.Command(pinwheelBin, "build", proj, "--output", ref, "--cache-dir", filepath.Join(tmp, "cache"), "-o", "json")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pinwheel build: %v\n%s%s", err, out, stderr.String())
-	}
-	var res build.Result
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("pinwheel build -o json: %v\n%s", err, out)
-	}
-	t.Logf("pinwheel build took %s", time.Since(began).Round(100*time.Millisecond))
-	return res
-}
-
 func getJSON(t *testing.T, hc *http.Client, url string, v any) {
 	t.Helper()
 	resp, err := hc.Get(url)
@@ -264,24 +184,4 @@ func getJSON(t *testing.T, hc *http.Client, url string, v any) {
 	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatalf("GET %s: %v: %s", url, err, body)
 	}
-}
-
-func podReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
-}
-
-// podSummary is "name phase node reason" for a failing wait's message.
-func podSummary(p *corev1.Pod) string {
-	s := fmt.Sprintf("%s %s %s", p.Name, p.Status.Phase, p.Spec.NodeName)
-	for _, c := range p.Status.ContainerStatuses {
-		if w := c.State.Waiting; w != nil {
-			s += fmt.Sprintf(" %s: %s", w.Reason, w.Message)
-		}
-	}
-	return s
 }
