@@ -116,3 +116,37 @@ func TestOpenRefusesNonRegularLedger(t *testing.T) {
 		})
 	}
 }
+
+// A ledger in a directory whose name holds URI characters ("#", "?", "%")
+// is opened at that path: the data lands in the named file, not in a file
+// at the path cut short at the "#" or "?" (which two ledgers would share).
+func TestOpenPathWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	base := t.TempDir()
+	for _, dir := range []string{"run#1", "a?b", "50%25"} {
+		path := filepath.Join(base, dir, "ledger.db")
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RecordBuild(ctx, ledger.Build{Service: dir}); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		s, err = Open(ctx, path, ledger.ReadOnly())
+		if err != nil {
+			t.Fatal(err)
+		}
+		builds, err := s.ListBuilds(ctx, dir, 10)
+		s.Close()
+		if err != nil || len(builds) != 1 {
+			t.Errorf("%s: builds %+v (%v)", dir, builds, err)
+		}
+	}
+	entries, _ := os.ReadDir(base)
+	for _, e := range entries {
+		if !e.IsDir() {
+			t.Errorf("a file %s was written beside the ledgers' directories", e.Name())
+		}
+	}
+}

@@ -58,7 +58,7 @@ func open(ctx context.Context, path string, o ledger.Options) (*sqlstore.Store, 
 		q.Add("_pragma", "synchronous(FULL)")
 		q.Set("_txlock", "immediate")
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open %s: %w", path, err)
 	}
@@ -73,6 +73,13 @@ func open(ctx context.Context, path string, o ledger.Options) (*sqlstore.Store, 
 		return nil, fileError(path, err)
 	}
 	return s, nil
+}
+
+// uriPath escapes path for a SQLite URI filename: "%", "?" and "#" are
+// percent-encoded, so a directory named like "run#1" or "a?b" is that
+// directory, not a shorter path with a query or fragment after it.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // create makes a new ledger at path when none exists: a complete,
