@@ -61,7 +61,7 @@ follow). Same exit codes.`,
 			}
 			if kube {
 				if err := refuseFlags(cmd.Flags(), "applies to --target local only; --target kube deploys --image REPO@sha256:DIGEST (replicas and readiness come from the stable Deployment)",
-					"release", "source", "resume", "replicas", "readiness-path", "ledger"); err != nil {
+					"release", "source", "resume", "replicas", "readiness-path"); err != nil {
 					return err
 				}
 			}
