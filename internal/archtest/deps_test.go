@@ -163,3 +163,18 @@ func TestDepsSeesTransitiveImports(t *testing.T) {
 		t.Fatal("deps did not find modernc.org/sqlite behind internal/target → internal/ledger/ledgerdb → internal/ledger/sqlite")
 	}
 }
+
+// Policy gates judge build facts and run commands in the image; they know
+// no cluster (the kube target asks them, not the other way round) and no
+// deploy target.
+func TestGateBoundaries(t *testing.T) {
+	root := repoRoot(t)
+	bad := []string{"k8s.io", "sigs.k8s.io", module + "internal/target", module + "internal/kubecli", module + "internal/controller"}
+	if got := reaches(deps(t, root, "internal/gate"), bad...); len(got) > 0 {
+		t.Errorf("internal/gate reaches %s: gates know no cluster or deploy target", strings.Join(got, ", "))
+	}
+	// Not vacuous: the gates do reach the CEL library and the container runner.
+	if got := reaches(deps(t, root, "internal/gate"), "cel.dev/cel-go", module+"internal/container"); len(got) < 2 || got[len(got)-1] != module+"internal/container" {
+		t.Errorf("internal/gate reaches %v; want cel.dev/cel-go and internal/container", got)
+	}
+}
