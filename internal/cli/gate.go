@@ -77,6 +77,7 @@ pinwheel.yaml).`,
 			if output == "json" {
 				enc := json.NewEncoder(streams.Out)
 				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
 				err = enc.Encode(rep)
 			} else {
 				err = gate.WriteText(streams.Out, rep)
