@@ -20,7 +20,7 @@ import (
 // a hostile or careless expression fails its gate instead of hanging.
 const (
 	CostLimit = 10_000_000
-	EvalTime  = 10 * time.Second
+	EvalTime  = 30 * time.Second
 )
 
 // The CEL variables, in the order docs/gates.md lists them.
