@@ -12,7 +12,7 @@ import (
 	"pinwheel.dev/pinwheel/api/v1alpha1"
 	"pinwheel.dev/pinwheel/internal/config"
 	"pinwheel.dev/pinwheel/internal/gate"
-	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 // On a real control plane: with policy.requireGates, a kube deploy of a
@@ -32,7 +32,7 @@ func TestKubeDeployRefusedUntilGatesPass(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		store, err := ledger.Open(context.Background(), ledgerPath)
+		store, err := ledgerdb.Open(context.Background(), ledgerPath)
 		if err != nil {
 			t.Fatal(err)
 		}

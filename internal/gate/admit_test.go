@@ -13,11 +13,12 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 func openLedger(t *testing.T) ledger.Store {
 	t.Helper()
-	store, err := ledger.Open(context.Background(), filepath.Join(t.TempDir(), "ledger.db"))
+	store, err := ledgerdb.Open(context.Background(), filepath.Join(t.TempDir(), "ledger.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

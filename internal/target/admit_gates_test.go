@@ -9,9 +9,11 @@ import (
 	"testing"
 
 	"pinwheel.dev/pinwheel/internal/attest"
+	"pinwheel.dev/pinwheel/internal/changes"
 	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/gate"
 	"pinwheel.dev/pinwheel/internal/ledger"
+	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
 
 // gatedProject is a project with one gate and policy.requireGates (set
@@ -36,17 +38,17 @@ func gatedProject(t *testing.T, require bool) *deploy.Project {
 // a release in the ledger by its image digest, a source run, a resume.
 func TestAdmitLocal(t *testing.T) {
 	ctx := context.Background()
-	store, err := ledger.Open(ctx, filepath.Join(t.TempDir(), "ledger.db"))
+	store, err := ledgerdb.Open(ctx, filepath.Join(t.TempDir(), "ledger.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
 	digest := "sha256:" + strings.Repeat("d", 64)
-	rel, err := store.CreateRelease(ctx, ledger.Release{Service: "shop", Info: attest.BuildInfo{Service: "shop", ImageDigest: digest}})
+	rel, err := store.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "shop", Info: attest.BuildInfo{Service: "shop", ImageDigest: digest}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := store.CreateRelease(ctx, ledger.Release{Service: "shop", Info: attest.BuildInfo{Service: "shop"}})
+	src, err := store.CreateRelease(ctx, ledger.Release{Facts: changes.Facts{Service: "shop", Info: attest.BuildInfo{Service: "shop"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
