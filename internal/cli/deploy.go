@@ -40,7 +40,12 @@ section as its strategy and --build-info's metadata, and follows its status,
 printing each decision. --controller=auto (default) follows a live
 in-cluster controller, else runs one in this process until the Release ends
 (in-process: refuse when a live controller holds the lease; none: only
-follow). Same exit codes.`,
+follow). Same exit codes.
+
+With policy: {requireGates: true} in pinwheel.yaml, deploy first refuses
+(exit 1) an image whose gates failed or never ran: the newest result
+pinwheel gate recorded for its digest in the ledger (--ledger; --target kube
+reads it there too, before the Release is created). See docs/gates.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.req.Dir = "."

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	intoto "github.com/in-toto/attestation/go/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"pinwheel.dev/pinwheel/internal/inputerr"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 )
@@ -122,5 +124,28 @@ func TestStatementIsAnInTotoStatementAboutTheImage(t *testing.T) {
 	}
 	if _, err := Statement("x", Report{ImageDigest: "md5:00"}); err == nil {
 		t.Fatal("a non-sha256 subject was accepted")
+	}
+}
+
+func TestReadVulns(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "vulns.json")
+	os.WriteFile(good, []byte(`[{"id": "GHSA-jjg7-2v4v-x38h", "package": "idna", "version": "3.6", "severity": "critical"}]`), 0o644)
+	vs, err := ReadVulns(good)
+	if err != nil || len(vs) != 1 || vs[0].Severity != "CRITICAL" || vs[0].Aliases == nil || vs[0].Fixed == nil {
+		t.Fatalf("ReadVulns = %+v, %v", vs, err)
+	}
+	for name, body := range map[string]string{
+		"syntax":     "[\n  {\"id\": \"A\", \"package\": \"b\"},\n  {\"id\": }\n]",
+		"type":       "[\n  {\"id\": \"A\",\n   \"package\": 3}\n]",
+		"no_package": "[{\"id\": \"A\"}]",
+	} {
+		p := filepath.Join(dir, name+".json")
+		os.WriteFile(p, []byte(body), 0o644)
+		_, err := ReadVulns(p)
+		want := map[string]string{"syntax": p + ":3:", "type": p + ":3:", "no_package": "entry 0: expected id and package"}[name]
+		if !inputerr.Is(err) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want an input error with %q", name, err, want)
+		}
 	}
 }

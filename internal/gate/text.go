@@ -1,7 +1,9 @@
 package gate
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -65,7 +67,7 @@ func ReadVulns(path string) ([]Vuln, error) {
 	}
 	var vs []Vuln
 	if err := json.Unmarshal(data, &vs); err != nil {
-		return nil, &inputerr.Error{Path: path, Msg: `expected a JSON list of {"id", "package", "version", "severity", "aliases", "fixed"}`, Err: err}
+		return nil, &inputerr.Error{Path: path, Line: jsonLine(data, err), Msg: `expected a JSON list of {"id", "package", "version", "severity", "aliases", "fixed"}`, Err: err}
 	}
 	for i, v := range vs {
 		if v.ID == "" || v.Package == "" {
@@ -75,4 +77,21 @@ func ReadVulns(path string) ([]Vuln, error) {
 		vs[i].Aliases, vs[i].Fixed = orEmpty(v.Aliases), orEmpty(v.Fixed)
 	}
 	return vs, nil
+}
+
+// jsonLine is the line of a JSON decoding error's offset in data (0 when
+// the error carries none).
+func jsonLine(data []byte, err error) int {
+	var off int64
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	default:
+		return 0
+	}
+	return bytes.Count(data[:min(int(off), len(data))], []byte("\n")) + 1
 }
