@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -63,9 +64,10 @@ pinwheel.yaml).`,
 				r.Statement = gate.StatementPath(r.Image)
 			}
 			if !noRecord {
-				store, err := ledgerdb.Open(cmd.Context(), deploy.LedgerPath(ledgerPath, dir))
+				where := deploy.LedgerPath(ledgerPath, dir)
+				store, err := ledgerdb.Open(cmd.Context(), where)
 				if err != nil {
-					return err
+					return fmt.Errorf("ledger %s: %w", ledgerdb.Display(where), err)
 				}
 				defer store.Close()
 				r.Store = store
@@ -89,7 +91,7 @@ pinwheel.yaml).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&ledgerPath, "ledger", "", "ledger to record the result in (default DIR/.pinwheel/ledger.db)")
+	f.StringVar(&ledgerPath, "ledger", "", "ledger to record the result in: a SQLite file or postgres:// URL (default $PINWHEEL_LEDGER, pinwheel.yaml's ledger:, else DIR/.pinwheel/ledger.db)")
 	f.BoolVar(&noRecord, "no-record", false, "do not record the result in the ledger")
 	f.StringVar(&vulns, "vulns", "", "JSON list of the image's vulnerabilities (id, package, version, severity, aliases, fixed) for the vulns variable")
 	f.StringVar(&r.Statement, "statement", "", "where to write the in-toto statement of the results (default: beside IMAGE, PATH.gates.intoto.json; empty: none)")

@@ -48,14 +48,15 @@ func admitGatesLocal(ctx context.Context, store ledger.Store, proj *deploy.Proje
 
 // admitGatesKube applies policy.requireGates to the image of a kube deploy
 // before its Release is created, reading the gate results from the ledger
-// at path (pinwheel gate records them there).
+// at path — a SQLite file or a shared PostgreSQL ledger — where pinwheel
+// gate recorded them.
 func admitGatesKube(ctx context.Context, cfg *config.Config, path, digest string) error {
 	need, gates, err := requiredGates(cfg)
 	if err != nil || !need {
 		return err
 	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return no("policy.requireGates: image %s has no gate results: no ledger at %s (run pinwheel gate IMAGE, or pass --ledger)", digest, path)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && !ledgerdb.IsShared(path) {
+		return no("policy.requireGates: image %s has no gate results: no ledger at %s (run pinwheel gate IMAGE, or pass --ledger)", digest, ledgerdb.Display(path))
 	}
 	store, err := ledgerdb.Open(ctx, path, ledger.ReadOnly())
 	if err != nil {
