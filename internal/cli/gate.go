@@ -93,7 +93,7 @@ pinwheel.yaml).`,
 	f := cmd.Flags()
 	f.StringVar(&ledgerPath, "ledger", "", "ledger to record the result in: a SQLite file or postgres:// URL (default $PINWHEEL_LEDGER, pinwheel.yaml's ledger:, else DIR/.pinwheel/ledger.db)")
 	f.BoolVar(&noRecord, "no-record", false, "do not record the result in the ledger")
-	f.StringVar(&vulns, "vulns", "", "JSON list of the image's vulnerabilities (id, package, version, severity, aliases, fixed) for the vulns variable")
+	f.StringVar(&vulns, "vulns", "", "the image's vulnerabilities for the vulns variable: the JSON of pinwheel scan -o json, or a JSON list of {id, package, version, severity, aliases, fixed}")
 	f.StringVar(&r.Statement, "statement", "", "where to write the in-toto statement of the results (default: beside IMAGE, PATH.gates.intoto.json; empty: none)")
 	f.StringVar(&r.CacheDir, "cache-dir", "", "where unpacked root filesystems are kept (default: the user cache dir/pinwheel/rootfs)")
 	f.StringVarP(&output, "output", "o", "text", "output format: text or json")

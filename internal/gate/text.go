@@ -57,24 +57,65 @@ func WriteText(w io.Writer, rep Report) error {
 	return err
 }
 
-// ReadVulns reads a JSON list of vulnerabilities in Vuln's shape (id,
-// package, version, severity, aliases, fixed), as a scanner writes them
-// for --vulns. A malformed file is an *inputerr.Error.
+// ReadVulns reads --vulns: the JSON report `pinwheel scan -o json`
+// prints (its findings), or a JSON list in Vuln's shape (id, package,
+// version, severity, aliases, fixed) as another scanner may write it. A
+// malformed file is an *inputerr.Error at its line.
 func ReadVulns(path string) ([]Vuln, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &inputerr.Error{Path: path, Msg: "--vulns", Err: err}
 	}
-	var vs []Vuln
-	if err := json.Unmarshal(data, &vs); err != nil {
-		return nil, &inputerr.Error{Path: path, Line: jsonLine(data, err), Msg: `expected a JSON list of {"id", "package", "version", "severity", "aliases", "fixed"}`, Err: err}
+	vs, err := decodeVulns(data)
+	if err != nil {
+		return nil, &inputerr.Error{Path: path, Line: jsonLine(data, err),
+			Msg: `expected the JSON of pinwheel scan -o json, or a JSON list of {"id", "package", "version", "severity", "aliases", "fixed"}`, Err: err}
 	}
 	for i, v := range vs {
 		if v.ID == "" || v.Package == "" {
 			return nil, &inputerr.Error{Path: path, Msg: fmt.Sprintf("entry %d: expected id and package", i)}
 		}
 		vs[i].Severity = strings.ToUpper(v.Severity)
+		if vs[i].Severity == "" {
+			vs[i].Severity = "UNKNOWN"
+		}
 		vs[i].Aliases, vs[i].Fixed = orEmpty(v.Aliases), orEmpty(v.Fixed)
+	}
+	return vs, nil
+}
+
+// scanReport is the part of `pinwheel scan -o json` gates read.
+type scanReport struct {
+	Findings *[]struct {
+		ID      string   `json:"id"`
+		Aliases []string `json:"aliases"`
+		Package struct {
+			Name, Version string
+		} `json:"package"`
+		Severity struct {
+			Level string `json:"level"`
+		} `json:"severity"`
+		Fixed []string `json:"fixed"`
+	} `json:"findings"`
+}
+
+func decodeVulns(data []byte) ([]Vuln, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		var vs []Vuln
+		err := json.Unmarshal(data, &vs)
+		return vs, err
+	}
+	var r scanReport
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, err
+	}
+	if r.Findings == nil {
+		return nil, errors.New("no findings list")
+	}
+	vs := []Vuln{}
+	for _, f := range *r.Findings {
+		vs = append(vs, Vuln{ID: f.ID, Package: f.Package.Name, Version: f.Package.Version, Severity: f.Severity.Level, Aliases: f.Aliases, Fixed: f.Fixed})
 	}
 	return vs, nil
 }
