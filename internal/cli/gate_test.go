@@ -146,7 +146,7 @@ func TestGateCommandInputErrors(t *testing.T) {
 		{"bad_gate", "  - name: attested\n", "  - name: Attested\n", nil, "gates[2].name: expected lowercase"},
 		{"no_gates", good[strings.Index(good, "gates:\n"):strings.Index(good, "policy:")], "gates: []\n", nil, "pinwheel.yaml has no gates:"},
 		{"bad_image", "", "", []string{"oci:" + filepath.Join(t.TempDir(), "nope")}, "no such file"},
-		{"bad_vulns", "", "", []string{image, "--vulns", yml}, "expected a JSON list"},
+		{"bad_vulns", "", "", []string{image, "--vulns", yml}, "expected the JSON of pinwheel scan -o json, or a JSON list"},
 		{"bad_output", "", "", []string{image, "-o", "yaml"}, "unknown output format"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
