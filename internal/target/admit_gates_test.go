@@ -36,7 +36,7 @@ func gatedProject(t *testing.T, require bool) *deploy.Project {
 
 // The local deploy's gate check on each way of naming what to deploy:
 // a release in the ledger by its image digest, a source run, a resume.
-func TestAdmitLocal(t *testing.T) {
+func TestAdmitGatesLocal(t *testing.T) {
 	ctx := context.Background()
 	store, err := ledgerdb.Open(ctx, filepath.Join(t.TempDir(), "ledger.db"))
 	if err != nil {
@@ -57,16 +57,16 @@ func TestAdmitLocal(t *testing.T) {
 		var no *No
 		return errors.As(err, &no) && strings.Contains(err.Error(), want)
 	}
-	if err := admitLocal(ctx, store, proj, DeployRequest{Release: rel.ID}); !isNo(err, "its gates never ran") {
+	if err := admitGatesLocal(ctx, store, proj, DeployRequest{Release: rel.ID}); !isNo(err, "its gates never ran") {
 		t.Fatalf("release without gate results: %v", err)
 	}
-	if err := admitLocal(ctx, store, proj, DeployRequest{Release: src.ID}); !isNo(err, "runs no image") {
+	if err := admitGatesLocal(ctx, store, proj, DeployRequest{Release: src.ID}); !isNo(err, "runs no image") {
 		t.Fatalf("release of a source run: %v", err)
 	}
-	if err := admitLocal(ctx, store, proj, DeployRequest{Source: true}); !isNo(err, "--source runs no image") {
+	if err := admitGatesLocal(ctx, store, proj, DeployRequest{Source: true}); !isNo(err, "--source runs no image") {
 		t.Fatalf("--source: %v", err)
 	}
-	if err := admitLocal(ctx, store, proj, DeployRequest{Resume: true}); err != nil {
+	if err := admitGatesLocal(ctx, store, proj, DeployRequest{Resume: true}); err != nil {
 		t.Fatalf("--resume was checked again: %v", err)
 	}
 	run := func(vulns []gate.Vuln) {
@@ -79,7 +79,7 @@ func TestAdmitLocal(t *testing.T) {
 		}
 	}
 	run([]gate.Vuln{{ID: "PYSEC-2024-1", Package: "idna", Severity: "CRITICAL"}})
-	if err := admitLocal(ctx, store, proj, DeployRequest{Release: rel.ID}); !isNo(err, "no-critical (evaluated to false); deploy refused") {
+	if err := admitGatesLocal(ctx, store, proj, DeployRequest{Release: rel.ID}); !isNo(err, "no-critical (evaluated to false); deploy refused") {
 		t.Fatalf("failed gates: %v", err)
 	}
 	// Without the policy, failed gates do not stop a deploy.
@@ -87,7 +87,7 @@ func TestAdmitLocal(t *testing.T) {
 		t.Fatalf("no policy: %v", err)
 	}
 	run(nil)
-	if err := admitLocal(ctx, store, proj, DeployRequest{Release: rel.ID}); err != nil {
+	if err := admitGatesLocal(ctx, store, proj, DeployRequest{Release: rel.ID}); err != nil {
 		t.Fatalf("passed gates: %v", err)
 	}
 }
