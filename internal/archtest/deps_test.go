@@ -163,3 +163,28 @@ func TestDepsSeesTransitiveImports(t *testing.T) {
 		t.Fatal("deps did not find modernc.org/sqlite behind internal/target → internal/ledger/ledgerdb → internal/ledger/sqlite")
 	}
 }
+
+// Policy gates judge build facts and run commands in the image; they know
+// no cluster (the kube target asks them, not the other way round) and no
+// deploy target. internal/gate imports no Kubernetes package itself; what
+// it reaches of k8s.io comes through internal/check's manifest rules
+// (apimachinery types for parsing YAML), never a client.
+func TestGateBoundaries(t *testing.T) {
+	root := repoRoot(t)
+	cluster := []string{"k8s.io/client-go", "sigs.k8s.io/controller-runtime", module + "internal/target", module + "internal/kubecli",
+		module + "internal/controller", module + "internal/runtime/kube"}
+	if got := reaches(deps(t, root, "internal/gate"), cluster...); len(got) > 0 {
+		t.Errorf("internal/gate reaches %s: gates know no cluster or deploy target", strings.Join(got, ", "))
+	}
+	for _, f := range packages(t, root)[filepath.Join(root, "internal", "gate")] {
+		for _, p := range imports(t, f) {
+			if got := reaches(map[string]bool{p: true}, "k8s.io", "sigs.k8s.io"); len(got) > 0 {
+				t.Errorf("%s imports %s: internal/gate imports no Kubernetes package", f, p)
+			}
+		}
+	}
+	// Not vacuous: the gates do reach the CEL library and the container runner.
+	if got := reaches(deps(t, root, "internal/gate"), "cel.dev/cel-go", module+"internal/container"); len(got) < 2 || got[len(got)-1] != module+"internal/container" {
+		t.Errorf("internal/gate reaches %v; want cel.dev/cel-go and internal/container", got)
+	}
+}

@@ -40,7 +40,12 @@ section as its strategy and --build-info's metadata, and follows its status,
 printing each decision. --controller=auto (default) follows a live
 in-cluster controller, else runs one in this process until the Release ends
 (in-process: refuse when a live controller holds the lease; none: only
-follow). Same exit codes.`,
+follow). Same exit codes.
+
+With policy: {requireGates: true} in pinwheel.yaml, deploy first refuses
+(exit 1) an image whose gates failed or never ran: the newest result
+pinwheel gate recorded for its digest in the ledger (--ledger; --target kube
+reads it there too, before the Release is created). See docs/gates.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f.req.Dir = "."
@@ -61,7 +66,7 @@ follow). Same exit codes.`,
 			}
 			if kube {
 				if err := refuseFlags(cmd.Flags(), "applies to --target local only; --target kube deploys --image REPO@sha256:DIGEST (replicas and readiness come from the stable Deployment)",
-					"release", "source", "resume", "replicas", "readiness-path", "ledger"); err != nil {
+					"release", "source", "resume", "replicas", "readiness-path"); err != nil {
 					return err
 				}
 			}

@@ -90,6 +90,7 @@ back on their own when SLOs degrade.`,
 		newLedgerCommand(streams),
 		newScanCommand(streams),
 		newVerifyCommand(streams),
+		newGateCommand(streams),
 		// Commands are added here, one line each.
 	)
 	_ = logger

@@ -78,6 +78,11 @@ type Config struct {
 	Notify  Notify  `yaml:"notify"`
 	// Refresh is the refresh: section `pinwheel refresh` reads.
 	Refresh Refresh `yaml:"refresh"`
+	// Gates and Policy are the policy gates (`pinwheel gate`) and what
+	// deploying requires of them; GatesSection and PolicySection report
+	// their problems.
+	Gates  Gates  `yaml:"gates"`
+	Policy Policy `yaml:"policy"`
 
 	// Path is the file this config was read from ("" for Defaults()).
 	Path string `yaml:"-"`
@@ -161,7 +166,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := decodeStruct(path, "", root, c, c.pos); err != nil {
 		return nil, err
 	}
-	c.decodeSections(path, root)
+	c.decodeSections(path, root, data)
 	c.applyDerivedDefaults()
 	return c, nil
 }

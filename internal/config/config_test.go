@@ -205,6 +205,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("- a\n"))
 	f.Add([]byte("env: &a {x: *a}\n"))
 	f.Add([]byte("port: 0x10\nrollout: !!binary abc\n"))
+	f.Add([]byte("gates:\n  - {name: a, expr: 'vulns.all(v, v.severity != \"CRITICAL\")'}\n  - name: b\n    run: [python3, -V]\n    timeout: 5m\n    network: true\n  - name: c\n    expr: |\n      true &&\n        false\npolicy: {requireGates: true}\n"))
 	f.Add([]byte("secretEnv:\n  A: {fromEnv: B, fromFile: ../x, secretKeyRef: {name: s, key: k}}\n  C: &v lit\n  D: *v\n"))
 	f.Add([]byte("signing: {key: k/a.key, passwordEnv: P, publicKey: ../p.pub, requireSignedProvenance: !!str true}\n"))
 	f.Add([]byte("rollout: &r {steps: [{setWeight: 10}, {analysis: {checks: [e]}}], checks: [{name: e, kind: threshold, query: q, max: 1}]}\nruntime: {metrics: {provider: httpjson}}\nnotify: {webhooks: [{url: 'https://a', secretEnv: S, events: [x]}]}\n"))
@@ -219,6 +220,18 @@ func FuzzParse(f *testing.F) {
 		_ = c.Validate()
 		if _, err := c.Deploy(); err != nil && !inputerr.Is(err) {
 			t.Fatalf("deploy sections: non-input error: %T %v", err, err)
+		}
+		gs, err := c.GatesSection()
+		if err != nil && !inputerr.Is(err) {
+			t.Fatalf("gates: non-input error: %T %v", err, err)
+		}
+		for _, g := range gs {
+			if l, _ := g.ExprPos(2, 3); g.Expr != "" && l < 1 {
+				t.Fatalf("gate %s: expression position maps to line %d", g.Name, l)
+			}
+		}
+		if _, err := c.PolicySection(); err != nil && !inputerr.Is(err) {
+			t.Fatalf("policy: non-input error: %T %v", err, err)
 		}
 	})
 }

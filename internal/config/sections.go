@@ -20,11 +20,14 @@ var sectionTypes = map[reflect.Type]bool{
 	reflect.TypeOf(Runtime{}): true,
 	reflect.TypeOf(Notify{}):  true,
 	reflect.TypeOf(Refresh{}): true,
+	reflect.TypeOf(Gates{}):   true,
+	reflect.TypeOf(Policy{}):  true,
 }
 
-// decodeSections decodes the rollout:, runtime: and notify: values of the
-// root mapping (already checked by decodeStruct) into c.
-func (c *Config) decodeSections(path string, root *yaml.Node) {
+// decodeSections decodes the rollout:, runtime:, notify:, refresh:,
+// gates: and policy: values of the root mapping (already checked by
+// decodeStruct) into c; src is the file's text.
+func (c *Config) decodeSections(path string, root *yaml.Node, src []byte) {
 	c.sectionErr = map[string]error{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i].Value, root.Content[i+1]
@@ -38,6 +41,10 @@ func (c *Config) decodeSections(path string, root *yaml.Node) {
 			c.Notify, err = decodeNotify(v, path)
 		case "refresh":
 			c.Refresh, err = decodeRefresh(v, path)
+		case "gates":
+			c.Gates, err = decodeGates(v, path, src)
+		case "policy":
+			c.Policy, err = decodePolicy(v, path)
 		}
 		if err != nil {
 			c.sectionErr[k] = err

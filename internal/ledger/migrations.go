@@ -91,9 +91,10 @@ var Migrations = []string{
 		body TEXT NOT NULL,
 		PRIMARY KEY (rollout_id, seq)
 	);`,
+	gateRunsMigration,
 }
 
 // Tables are the ledger's tables in the order export writes and import
 // reads them (a table after those it references). A migration that adds a
 // table appends it here, and export/import carry it with no other change.
-var Tables = []string{"builds", "releases", "rollouts", "decisions", "rollout_inputs", "notifications", "incidents", "commands"}
+var Tables = []string{"builds", "releases", "rollouts", "decisions", "rollout_inputs", "notifications", "incidents", "commands", "gate_runs"}

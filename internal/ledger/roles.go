@@ -17,6 +17,7 @@ type Store interface {
 	Commands
 	Archive
 	Schema
+	GateRuns
 	Close() error
 }
 

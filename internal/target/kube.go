@@ -53,6 +53,9 @@ func (k *kube) Deploy(ctx context.Context, r DeployRequest) (Report, error) {
 	if err := admitSignature(ctx, proj.Config, r.Image); err != nil {
 		return Report{}, err
 	}
+	if err := admitGatesKube(ctx, proj.Config, deploy.LedgerPath(k.o.Ledger, r.Dir), img.Digest); err != nil {
+		return Report{}, err
+	}
 	opts := kubecli.ReleaseOptions{Image: img, Deployment: r.Deployment}
 	if r.BuildInfo != "" {
 		bi, err := kubecli.ReadBuildInfo(r.BuildInfo, img)

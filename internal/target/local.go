@@ -51,6 +51,9 @@ func (l *local) Deploy(ctx context.Context, r DeployRequest) (Report, error) {
 	if err := admitLocal(ctx, store, proj, r); err != nil {
 		return Report{}, err
 	}
+	if err := admitGatesLocal(ctx, store, proj, r); err != nil {
+		return Report{}, err
+	}
 	runner, closeRunner, err := l.runner(ctx, store, proj)
 	if err != nil {
 		return Report{}, err

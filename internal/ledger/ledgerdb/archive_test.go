@@ -48,6 +48,9 @@ func fill(t *testing.T, s ledger.Store) {
 	if _, err := s.EnqueueCommand(ctx, "shop", json.RawMessage(`{"kind":"abort"}`)); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.RecordGateRun(ctx, ledger.GateRun{ImageDigest: "sha256:aaaaaaaaaaaaaaaa", Service: "shop", Passed: true, Report: json.RawMessage(`{"passed":true}`)}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func export(t *testing.T, s ledger.Store) []byte {
