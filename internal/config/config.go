@@ -67,6 +67,7 @@ type Config struct {
 	Rollout Rollout `yaml:"rollout"`
 	Runtime Runtime `yaml:"runtime"`
 	Notify  Notify  `yaml:"notify"`
+	Alerts  Alerts  `yaml:"alerts"`
 
 	// Path is the file this config was read from ("" for Defaults()).
 	Path string `yaml:"-"`

@@ -19,6 +19,7 @@ var sectionTypes = map[reflect.Type]bool{
 	reflect.TypeOf(Rollout{}): true,
 	reflect.TypeOf(Runtime{}): true,
 	reflect.TypeOf(Notify{}):  true,
+	reflect.TypeOf(Alerts{}):  true,
 }
 
 // decodeSections decodes the rollout:, runtime: and notify: values of the
@@ -35,6 +36,8 @@ func (c *Config) decodeSections(path string, root *yaml.Node) {
 			c.Runtime, err = decodeRuntime(v, path)
 		case "notify":
 			c.Notify, err = decodeNotify(v, path)
+		case "alerts":
+			c.Alerts, err = decodeAlerts(v, path)
 		}
 		if err != nil {
 			c.sectionErr[k] = err
