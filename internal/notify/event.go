@@ -34,12 +34,16 @@ const (
 	RolloutRolledBack  EventType = "rollout.rolled-back"
 	RolloutAborted     EventType = "rollout.aborted"
 	RolloutFailed      EventType = "rollout.failed"
+	// ScorecardAlert is a scorecard number beyond its alerts: bound
+	// (Event.Alert carries the numbers).
+	ScorecardAlert EventType = "scorecard.alert"
 )
 
 // EventTypes lists every event type, in rollout order.
 var EventTypes = []EventType{
 	RolloutStarted, RolloutStep, RolloutPaused, RolloutPromoting, RolloutPromoted,
 	RolloutRollingBack, RolloutRolledBack, RolloutAborted, RolloutFailed,
+	ScorecardAlert,
 }
 
 // Known reports whether t is one of EventTypes.
@@ -103,6 +107,8 @@ type Event struct {
 	Verdicts []analysis.Verdict `json:"verdicts,omitempty"`
 	// Link points at more: the remediation issue, a report file, a dashboard.
 	Link string `json:"link,omitempty"`
+	// Alert is set on scorecard.alert events.
+	Alert *Alert `json:"alert,omitempty"`
 }
 
 // ReleaseRef names a release and carries its build metadata.
@@ -113,6 +119,9 @@ type ReleaseRef struct {
 
 // Headline is a one-line human summary: "hello: rollout of hello-2 rolled back".
 func (e Event) Headline() string {
+	if e.Type == ScorecardAlert {
+		return e.Service + ": scorecard alert: " + e.Reason
+	}
 	what := map[EventType]string{
 		RolloutStarted:     "started",
 		RolloutStep:        "moved to the next step",
