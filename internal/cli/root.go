@@ -86,7 +86,7 @@ back on their own when SLOs degrade.`,
 		newDeployCommand(streams, logger), newStatusCommand(streams), newHistoryCommand(streams), newPromoteCommand(streams), newAbortCommand(streams), newRollbackCommand(streams, logger), newRecreateCommand(streams), newDemoCommand(streams, logger),
 		newReplayCommand(streams), newControllerCommand(streams, logger),
 		newRunCommand(streams), newCacheCommand(streams), newFetchCommand(streams, logger),
-		newScorecardCommand(streams),
+		newScorecardCommand(streams), newDriftCommand(streams),
 		// Commands are added here, one line each.
 	)
 	_ = logger
