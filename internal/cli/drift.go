@@ -2,16 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"pinwheel.dev/pinwheel/internal/deploy"
 	"pinwheel.dev/pinwheel/internal/drift"
-	"pinwheel.dev/pinwheel/internal/kubecli"
-	"pinwheel.dev/pinwheel/internal/ledger"
-	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
-	localrt "pinwheel.dev/pinwheel/internal/runtime/local"
+	"pinwheel.dev/pinwheel/internal/target"
 )
 
 func newDriftCommand(streams Streams) *cobra.Command {
@@ -41,45 +36,16 @@ Exit 0: no drift; 1: drift found; 2: bad input (flags, no ledger, no
 cluster).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			isKube, err := tf.kube()
-			if err != nil {
+			if _, err := tf.kube(); err != nil {
 				return err
 			}
 			if err := checkTextOrJSON(output); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			var rep drift.Report
-			if isKube {
-				cfg, ns, err := kubecli.Conn{Kubeconfig: tf.kubeconfig, Context: tf.context, Namespace: tf.namespace}.Resolve()
-				if err != nil {
-					return err
-				}
-				c, err := kubecli.NewClient(cfg)
-				if err != nil {
-					return err
-				}
-				if rep, err = drift.Kube(ctx, c, ns); err != nil {
-					return err
-				}
-			} else {
-				path := deploy.LedgerPath(ledgerFlag, ".")
-				store, err := ledgerdb.Open(ctx, path, ledger.ReadOnly())
-				if err != nil {
-					return err
-				}
-				defer store.Close()
-				var rt drift.Observer
-				if c, err := localrt.Dial(ctx, filepath.Dir(path)); err == nil {
-					rt = c
-				}
-				var resolve drift.Resolver
-				if !noBases {
-					resolve = drift.ResolveBases(filepath.Dir(filepath.Dir(path)))
-				}
-				if rep, err = drift.CheckLocal(ctx, store, rt, argOr(args), resolve); err != nil {
-					return err
-				}
+			rep, err := target.Drift(cmd.Context(), target.Options{Kind: tf.target, Ledger: ledgerFlag,
+				Kubeconfig: tf.kubeconfig, Context: tf.context, Namespace: tf.namespace}, target.DriftRequest{Service: argOr(args), Bases: !noBases})
+			if err != nil {
+				return err
 			}
 			if output == "json" {
 				err = drift.WriteJSON(streams.Out, rep)
