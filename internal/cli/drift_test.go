@@ -64,6 +64,11 @@ func TestDriftCommandFindsAHandEditedDeployment(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitNo {
 		t.Fatalf("after kubectl edit: exit %d, %v\n%s%s", code, err, out, errOut)
 	}
+	code, text, _ := runPinwheel(t, kubeArgs(e, "drift")...)
+	if code != ExitNo || !strings.Contains(text, "DRIFT template-edited   deployment "+e.Namespace+"/shop: pod template changed since pinwheel applied release shop-2") {
+		t.Errorf("text: exit %d\n%s", code, text)
+	}
+	t.Logf("pinwheel drift --target kube:\n%s", text)
 	if len(rep.Findings) != 1 || rep.Findings[0].Kind != drift.TemplateEdited || rep.Findings[0].Object != "deployment "+e.Namespace+"/shop" || rep.Findings[0].Release != "shop-2" {
 		t.Errorf("findings %+v", rep.Findings)
 	}
