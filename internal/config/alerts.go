@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -89,7 +90,7 @@ func (d walker) alertRule(v *yaml.Node, name string, kind AlertKind) (AlertRule,
 	if pct, ok := strings.CutSuffix(s, "%"); ok {
 		f, err := strconv.ParseFloat(strings.TrimPrefix(pct, "+"), 64)
 		switch {
-		case err != nil || f < 0:
+		case err != nil || !(f >= 0) || math.IsInf(f, 0): // NaN, too
 			return r, d.at(v, "%s: expected a percentage such as +20%%, got %q", key, s)
 		case kind == AlertTime && strings.HasPrefix(pct, "+"):
 			r.Relative, r.Limit = true, f/100
@@ -109,7 +110,7 @@ func (d walker) alertRule(v *yaml.Node, name string, kind AlertKind) (AlertRule,
 		r.Limit = dur.Seconds()
 	case AlertRate, AlertCount:
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f < 0 || (kind == AlertRate && f > 1) {
+		if err != nil || !(f >= 0) || math.IsInf(f, 0) || (kind == AlertRate && f > 1) {
 			return r, d.at(v, "%s: %s", key, expect(kind, s))
 		}
 		r.Limit = f

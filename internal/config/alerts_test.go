@@ -42,6 +42,9 @@ func TestAlertsBadValues(t *testing.T) {
 		{"riseOnARate", "alerts:\n  changeFailRate: \"+5%\"\n", `pinwheel.yaml:3:19: alerts.changeFailRate: expected a fraction`},
 		{"notADuration", "alerts:\n  pipelineMedian: soon\n", `pinwheel.yaml:3:19: alerts.pipelineMedian: expected a rise over the previous period such as "+20%" or an upper bound such as 15m, got "soon"`},
 		{"negativeCount", "alerts:\n  failedDeploysPerMonth: -1\n", `pinwheel.yaml:3:26: alerts.failedDeploysPerMonth: expected a number ≥ 0`},
+		{"notANumber", "alerts:\n  changeFailRate: NaN\n", `pinwheel.yaml:3:19: alerts.changeFailRate: expected a fraction`},
+		{"infinite", "alerts:\n  failedDeploysPerMonth: .inf\n", `pinwheel.yaml:3:26: alerts.failedDeploysPerMonth: expected a number`},
+		{"nanPercent", "alerts:\n  pipelineMedian: \"+NaN%\"\n", `pinwheel.yaml:3:19: alerts.pipelineMedian: expected a percentage`},
 		{"list", "alerts: [1]\n", `pinwheel.yaml:2:9: alerts: expected a mapping`},
 	}
 	for _, tt := range tests {

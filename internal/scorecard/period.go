@@ -2,6 +2,7 @@ package scorecard
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -34,7 +35,7 @@ func ParseSpan(s string) (time.Duration, error) {
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if n, ok := strings.CutSuffix(s, suffix); ok {
 			v, err := strconv.ParseFloat(n, 64)
-			if err != nil || v <= 0 {
+			if err != nil || !(v > 0) || v*float64(unit) >= math.MaxInt64 { // !(v > 0) refuses NaN too
 				return 0, fmt.Errorf("%q: expected a positive length such as 30d, 2w or 36h", s)
 			}
 			return time.Duration(v * float64(unit)), nil
