@@ -50,7 +50,7 @@ func TestDriftCommandFindsAHandEditedDeployment(t *testing.T) {
 		obs, err := tgt.Observe(ctx, "shop")
 		return err == nil && obs.Converged, fmt.Sprint(obs, err)
 	})
-	if code, out, errOut := runPinwheel(t, kubeArgs(e, "drift")...); code != ExitOK || !strings.Contains(out, "no drift: 1 objects checked") {
+	if code, out, errOut := runPinwheel(t, kubeArgs(e, "drift")...); code != ExitOK || !strings.Contains(out, "no drift: 1 object checked") {
 		t.Fatalf("before the edit: exit %d\n%s%s", code, out, errOut)
 	}
 	// kubectl runs an editor with quotes through the shell.
@@ -113,6 +113,7 @@ func TestDriftCommandLocal(t *testing.T) {
 	if code != ExitNo || !strings.Contains(out, "DRIFT base-moved        release shop-1: built on "+tag.String()) || !strings.Contains(out, "skipped: local runtime: no `pinwheel up`") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
+	t.Logf("pinwheel drift:\n%s", out)
 	if code, out, errOut := runPinwheel(t, "drift", "--ledger", ledgerFile, "--no-bases"); code != ExitOK || !strings.Contains(out, "no drift") {
 		t.Errorf("--no-bases: exit %d\n%s%s", code, out, errOut)
 	}

@@ -96,9 +96,9 @@ be delivered.`,
 				}
 			}
 			if len(failed) > 0 {
-				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%d alerts, not all delivered: %w", len(breaches), errors.Join(failed...))}
+				return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s, not all delivered: %w", count(len(breaches), "alert"), errors.Join(failed...))}
 			}
-			return &ExitError{Code: ExitNo, Err: fmt.Errorf("%d alerts sent to %d webhooks", len(breaches), len(dests))}
+			return &ExitError{Code: ExitNo, Err: fmt.Errorf("%s sent to %s", count(len(breaches), "alert"), count(len(dests), "webhook"))}
 		},
 	}
 	addLedgerFlag(cmd.Flags(), &ledgerFlag)
@@ -130,4 +130,12 @@ func loadAlerts(dir string) (config.Alerts, []notify.Destination, string, error)
 	}
 	dests, err := notify.Destinations(sec, notify.Deps{Path: cfg.Path, Dir: dir, LookupEnv: os.LookupEnv})
 	return rules, dests, cfg.Path, err
+}
+
+// count is "1 alert", "2 alerts".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

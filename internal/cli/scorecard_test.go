@@ -116,7 +116,7 @@ func TestScorecardCommand(t *testing.T) {
 	})
 	t.Run("alert", func(t *testing.T) {
 		code, out, errOut := runPinwheel(t, "scorecard", "--dir", dir, "--alert")
-		if code != ExitNo || !strings.Contains(out, "ALERT shop: changeFailRate 33%, above the bound 25%") || !strings.Contains(errOut, "1 alerts sent to 2 webhooks") {
+		if code != ExitNo || !strings.Contains(out, "ALERT shop: changeFailRate 33%, above the bound 25%") || !strings.Contains(errOut, "1 alert sent to 2 webhooks") {
 			t.Fatalf("exit %d\n%s%s", code, out, errOut)
 		}
 		mu.Lock()

@@ -74,11 +74,18 @@ func WriteText(w io.Writer, r Report) error {
 		fmt.Fprintf(w, "skipped: %s\n", s)
 	}
 	if len(r.Findings) == 0 {
-		_, err := fmt.Fprintf(w, "no drift: %d objects checked\n", len(r.Checked))
+		_, err := fmt.Fprintf(w, "no drift: %s checked\n", count(len(r.Checked), "object"))
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d findings in %d objects checked\n", len(r.Findings), len(r.Checked))
+	_, err := fmt.Fprintf(w, "%s in %s checked\n", count(len(r.Findings), "finding"), count(len(r.Checked), "object"))
 	return err
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // WriteJSON writes r as indented JSON (findings as [] when there are none).
