@@ -68,7 +68,7 @@ func TestDriftCommandFindsAHandEditedDeployment(t *testing.T) {
 	if code != ExitNo || !strings.Contains(text, "DRIFT template-edited   deployment "+e.Namespace+"/shop: pod template changed since pinwheel applied release shop-2") {
 		t.Errorf("text: exit %d\n%s", code, text)
 	}
-	t.Logf("pinwheel drift --target kube:\n%s", text)
+	t.Logf("pinwheel drift --target kube:\n%s\n-o json:\n%s", text, out)
 	if len(rep.Findings) != 1 || rep.Findings[0].Kind != drift.TemplateEdited || rep.Findings[0].Object != "deployment "+e.Namespace+"/shop" || rep.Findings[0].Release != "shop-2" {
 		t.Errorf("findings %+v", rep.Findings)
 	}

@@ -93,6 +93,9 @@ func WriteJSON(w io.Writer, r Report) error {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
+	if r.Checked == nil {
+		r.Checked = []string{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
