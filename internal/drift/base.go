@@ -3,8 +3,6 @@ package drift
 import (
 	"context"
 	"fmt"
-
-	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
 // Resolver says which digest a base image reference (as build-info
@@ -12,13 +10,20 @@ import (
 // assembled from a Debian lock names no image to look up).
 type Resolver func(ctx context.Context, ref string) (digest string, ok bool, err error)
 
+// Built is a release and the base it was built on (its build-info's
+// baseImage and baseDigest).
+type Built struct {
+	ID, Service           string
+	BaseImage, BaseDigest string
+}
+
 // Bases reports the releases whose base reference now names another
 // digest than the one they were built on.
-func Bases(ctx context.Context, rels []ledger.Release, resolve Resolver) (Report, error) {
+func Bases(ctx context.Context, rels []Built, resolve Resolver) (Report, error) {
 	var r Report
 	seen := map[string]string{} // ref → digest now
 	for _, rel := range rels {
-		ref, built := rel.Info.BaseImage, rel.Info.BaseDigest
+		ref, built := rel.BaseImage, rel.BaseDigest
 		if ref == "" || built == "" {
 			continue
 		}

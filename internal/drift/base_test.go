@@ -12,10 +12,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-
-	"pinwheel.dev/pinwheel/internal/attest"
-	"pinwheel.dev/pinwheel/internal/changes"
-	"pinwheel.dev/pinwheel/internal/ledger"
 )
 
 // A release built on python:3.11-slim@<old> drifts once the tag is pushed
@@ -42,11 +38,11 @@ func TestBasesFollowTheTagInARealRegistry(t *testing.T) {
 	}
 	old := push()
 	now := push()
-	rel := func(id, digest string) ledger.Release {
-		return ledger.Release{Facts: changes.Facts{ID: id, Service: "shop", Info: attest.BuildInfo{BaseImage: tag.String() + "@" + digest, BaseDigest: digest}}}
+	rel := func(id, digest string) Built {
+		return Built{ID: id, Service: "shop", BaseImage: tag.String() + "@" + digest, BaseDigest: digest}
 	}
-	debian := ledger.Release{Facts: changes.Facts{ID: "shop-9", Service: "shop", Info: attest.BuildInfo{BaseImage: "debian bookworm (base.lock sha256:1)", BaseDigest: old}}}
-	r, err := Bases(context.Background(), []ledger.Release{rel("shop-1", old), rel("shop-2", now), debian}, ResolveBases(t.TempDir()))
+	debian := Built{ID: "shop-9", Service: "shop", BaseImage: "debian bookworm (base.lock sha256:1)", BaseDigest: old}
+	r, err := Bases(context.Background(), []Built{rel("shop-1", old), rel("shop-2", now), debian}, ResolveBases(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

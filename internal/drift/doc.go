@@ -8,6 +8,6 @@
 // since the release was built.
 //
 // It reads (a Kubernetes client, an observation of the local runtime,
-// ledger values, a base resolver) and changes nothing; the CLI prints the
+// plain values from the ledger, a base resolver) and changes nothing; the CLI prints the
 // findings and the controller may notify them.
 package drift

@@ -52,6 +52,13 @@ type Report struct {
 	Skipped []string `json:"skipped,omitempty"`
 }
 
+// Merge adds o's findings, checks and skips to r.
+func (r *Report) Merge(o Report) {
+	r.Findings = append(r.Findings, o.Findings...)
+	r.Checked = append(r.Checked, o.Checked...)
+	r.Skipped = append(r.Skipped, o.Skipped...)
+}
+
 // Sort orders the findings by object, then kind.
 func (r *Report) Sort() {
 	sort.SliceStable(r.Findings, func(i, j int) bool {

@@ -4,18 +4,23 @@ import (
 	"fmt"
 	"slices"
 
-	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
 // Placed is where the ledger has a service: its live release, its active
-// rollout (if any) and its latest finished one (whose replaced release may
-// still be kept on standby).
+// rollout (if any) and its latest one (whose replaced release may still be
+// kept on standby).
 type Placed struct {
 	Service string
 	Live    string // "" when no release was promoted
-	Active  *ledger.Rollout
-	Latest  *ledger.Rollout
+	Active  *Rollout
+	Latest  *Rollout
+}
+
+// Rollout is a rollout as drift needs it: the release it rolls out and
+// the one it replaces.
+type Rollout struct {
+	Release, From string
 }
 
 // Local compares what the local runtime runs for a service with where
@@ -23,9 +28,9 @@ type Placed struct {
 func Local(p Placed, obs runtime.Observed) Report {
 	var r Report
 	allowed := []string{p.Live}
-	for _, ro := range []*ledger.Rollout{p.Active, p.Latest} {
+	for _, ro := range []*Rollout{p.Active, p.Latest} {
 		if ro != nil {
-			allowed = append(allowed, ro.ReleaseID, ro.FromRelease)
+			allowed = append(allowed, ro.Release, ro.From)
 		}
 	}
 	for _, id := range sortedIDs(obs.Releases) {

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"testing"
 
-	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
@@ -16,8 +15,8 @@ func TestLocal(t *testing.T) {
 		}
 		return m
 	}
-	rolling := &ledger.Rollout{ReleaseID: "shop-4", FromRelease: "shop-3"}
-	finished := &ledger.Rollout{ReleaseID: "shop-3", FromRelease: "shop-2", Outcome: "promoted"}
+	rolling := &Rollout{Release: "shop-4", From: "shop-3"}
+	finished := &Rollout{Release: "shop-3", From: "shop-2"}
 	tests := []struct {
 		name string
 		p    Placed

@@ -40,7 +40,7 @@ func Drift(ctx context.Context, o Options, r DriftRequest) (drift.Report, error)
 		return drift.Report{}, err
 	}
 	defer store.Close()
-	var rt drift.Observer
+	var rt observer
 	if c, err := localrt.Dial(ctx, filepath.Dir(path)); err == nil {
 		rt = c
 	}
@@ -48,5 +48,5 @@ func Drift(ctx context.Context, o Options, r DriftRequest) (drift.Report, error)
 	if r.Bases {
 		resolve = drift.ResolveBases(filepath.Dir(filepath.Dir(path)))
 	}
-	return drift.CheckLocal(ctx, store, rt, r.Service, resolve)
+	return checkLocalDrift(ctx, store, rt, r.Service, resolve)
 }

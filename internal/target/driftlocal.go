@@ -1,30 +1,31 @@
-package drift
+package target
 
 import (
 	"context"
 	"errors"
 
+	"pinwheel.dev/pinwheel/internal/drift"
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/runtime"
 )
 
-// Ledger is what CheckLocal reads.
-type Ledger interface {
+// driftLedger is what checkLocalDrift reads.
+type driftLedger interface {
 	ledger.Releases
 	ActiveRollout(ctx context.Context, service string) (ledger.Rollout, error)
 	ListRollouts(ctx context.Context, service string, limit int) ([]ledger.Rollout, error)
 }
 
-// Observer is the local runtime (nil when `pinwheel up` is not running).
-type Observer interface {
+// observer is the local runtime (nil when `pinwheel up` is not running).
+type observer interface {
 	Observe(ctx context.Context, service string) (runtime.Observed, error)
 }
 
-// CheckLocal checks service (every service of the ledger when "") on the
-// local runtime against the ledger, and the bases of their live releases
-// with resolve (nil: not checked).
-func CheckLocal(ctx context.Context, l Ledger, rt Observer, service string, resolve Resolver) (Report, error) {
-	var all Report
+// checkLocalDrift checks service (every service of the ledger when "") on
+// the local runtime against the ledger, and the bases of their live
+// releases with resolve (nil: not checked).
+func checkLocalDrift(ctx context.Context, l driftLedger, rt observer, service string, resolve drift.Resolver) (drift.Report, error) {
+	var all drift.Report
 	services := []string{service}
 	if service == "" {
 		var err error
@@ -35,19 +36,19 @@ func CheckLocal(ctx context.Context, l Ledger, rt Observer, service string, reso
 	if rt == nil {
 		all.Skipped = append(all.Skipped, "local runtime: no `pinwheel up` runs beside this ledger")
 	}
-	var live []ledger.Release
+	var live []drift.Built
 	for _, svc := range services {
-		p := Placed{Service: svc}
+		p := drift.Placed{Service: svc}
 		rel, err := l.GetRelease(ctx, svc, "current")
 		switch {
 		case err == nil:
 			p.Live = rel.ID
-			live = append(live, rel)
+			live = append(live, drift.Built{ID: rel.ID, Service: rel.Service, BaseImage: rel.Info.BaseImage, BaseDigest: rel.Info.BaseDigest})
 		case !errors.Is(err, ledger.ErrNotFound):
 			return all, err
 		}
 		if ro, err := l.ActiveRollout(ctx, svc); err == nil {
-			p.Active = &ro
+			p.Active = &drift.Rollout{Release: ro.ReleaseID, From: ro.FromRelease}
 		} else if !errors.Is(err, ledger.ErrNotFound) {
 			return all, err
 		}
@@ -56,29 +57,23 @@ func CheckLocal(ctx context.Context, l Ledger, rt Observer, service string, reso
 			return all, err
 		}
 		if len(ros) == 1 {
-			p.Latest = &ros[0]
+			p.Latest = &drift.Rollout{Release: ros[0].ReleaseID, From: ros[0].FromRelease}
 		}
 		if rt != nil {
 			obs, err := rt.Observe(ctx, svc)
 			if err != nil {
 				return all, err
 			}
-			all.merge(Local(p, obs))
+			all.Merge(drift.Local(p, obs))
 		}
 	}
 	if resolve != nil {
-		r, err := Bases(ctx, live, resolve)
+		r, err := drift.Bases(ctx, live, resolve)
 		if err != nil {
 			return all, err
 		}
-		all.merge(r)
+		all.Merge(r)
 	}
 	all.Sort()
 	return all, nil
-}
-
-func (r *Report) merge(o Report) {
-	r.Findings = append(r.Findings, o.Findings...)
-	r.Checked = append(r.Checked, o.Checked...)
-	r.Skipped = append(r.Skipped, o.Skipped...)
 }
