@@ -21,3 +21,13 @@ type Alert struct {
 func AlertEvent(service, reason string, a Alert, now time.Time) Event {
 	return WithID(Event{Version: SchemaVersion, Type: ScorecardAlert, Time: now, Service: service, Reason: reason, Alert: &a})
 }
+
+// Drift is one drift finding: its kind (template-edited,
+// replicas-off-spec, unknown-image, …), what drifted, and the recorded
+// and live values.
+type Drift struct {
+	Kind   string `json:"kind"`
+	Object string `json:"object"`
+	Want   string `json:"want,omitempty"`
+	Got    string `json:"got,omitempty"`
+}
