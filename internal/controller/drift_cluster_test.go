@@ -91,6 +91,8 @@ func TestDriftCheckNotifiesEachFindingOnce(t *testing.T) {
 		t.Fatalf("receiver got %d events, want 2", len(events))
 	}
 	ev := events[0]
+	b, _ := json.MarshalIndent(ev, "", "  ")
+	t.Logf("drift.detected:\n%s", b)
 	if ev.Type != notify.DriftDetected || ev.Drift == nil || ev.Drift.Kind != "replicas-off-spec" || ev.Drift.Want != "2" || ev.Drift.Got != "4" ||
 		ev.Drift.Object != "deployment "+e.Namespace+"/shop" || ev.Release.ID != "shop-1" || ev.Service != "shop" {
 		t.Errorf("event %+v drift %+v", ev, ev.Drift)
