@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	"pinwheel.dev/pinwheel/api/v1alpha1"
 	"pinwheel.dev/pinwheel/internal/attest"
 	"pinwheel.dev/pinwheel/internal/kubetest"
 	"pinwheel.dev/pinwheel/internal/notify"
@@ -26,7 +28,13 @@ func TestDriftCheckNotifiesEachFindingOnce(t *testing.T) {
 	e := kubetest.NewEnv(t)
 	ctx := context.Background()
 	const image = "registry.invalid/shop@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	e.InstallReleaseCRD(t) // with the CRD, images no Release has are findings too: this one has its Release
 	e.CreateDeployment(t, kubetest.Deployment(e.Namespace, "shop", "registry.invalid/shop:v0", 2))
+	if err := e.Client.Create(ctx, &v1alpha1.Release{ObjectMeta: metav1.ObjectMeta{Name: "shop-1", Namespace: e.Namespace},
+		Spec: v1alpha1.ReleaseSpec{Service: "shop", Image: image, BuildInfo: v1alpha1.BuildInfo{Service: "shop"},
+			Strategy: v1alpha1.Strategy{Steps: []v1alpha1.Step{{SetWeight: new(int32(100))}}}}}); err != nil {
+		t.Fatal(err)
+	}
 	tgt := kube.New(e.Client, e.Clientset, e.Namespace, kube.WithRecorder(e.Recorder))
 	rel := runtime.Release{ID: "shop-1", Artifact: runtime.Artifact{Image: image}, BuildInfo: attest.BuildInfo{Service: "shop"}}
 	apply := func() {
