@@ -56,7 +56,7 @@ func StrategyFrom(spec rollout.Spec) (Strategy, error) {
 func (b BuildInfo) Attest() attest.BuildInfo {
 	return attest.BuildInfo{
 		Service: b.Service, Version: b.Version,
-		GitCommit: b.GitCommit, GitDirty: b.GitDirty, GitSource: b.GitSource,
+		GitCommit: b.GitCommit, GitDirty: b.GitDirty, GitSource: b.GitSource, GitCommitTime: timeOf(b.GitCommitTime),
 		LockHash: b.LockHash, LockFormat: b.LockFormat, PythonVersion: b.PythonVersion,
 		BaseImage: b.BaseImage, BaseDigest: b.BaseDigest,
 		ImageDigest: b.ImageDigest, ImageRef: b.ImageRef,
@@ -65,7 +65,7 @@ func (b BuildInfo) Attest() attest.BuildInfo {
 		Reproducible: b.Reproducible,
 		StartedAt:    timeOf(b.StartedAt), FinishedAt: timeOf(b.FinishedAt),
 		DurationMS: b.DurationMS,
-		CacheHits:  int(b.CacheHits), CacheMisses: int(b.CacheMisses),
+		CacheHits:  int(b.CacheHits), CacheMisses: int(b.CacheMisses), Cache: attestCache(b.Cache),
 		SourceBuilds: convertSlice(b.SourceBuilds, func(s SourceBuild) attest.SourceBuild { return attest.SourceBuild(s) }),
 	}
 }
@@ -74,7 +74,7 @@ func (b BuildInfo) Attest() attest.BuildInfo {
 func BuildInfoFrom(b attest.BuildInfo) BuildInfo {
 	return BuildInfo{
 		Service: b.Service, Version: b.Version,
-		GitCommit: b.GitCommit, GitDirty: b.GitDirty, GitSource: b.GitSource,
+		GitCommit: b.GitCommit, GitDirty: b.GitDirty, GitSource: b.GitSource, GitCommitTime: metaTimeOf(b.GitCommitTime),
 		LockHash: b.LockHash, LockFormat: b.LockFormat, PythonVersion: b.PythonVersion,
 		BaseImage: b.BaseImage, BaseDigest: b.BaseDigest,
 		ImageDigest: b.ImageDigest, ImageRef: b.ImageRef,
@@ -83,7 +83,7 @@ func BuildInfoFrom(b attest.BuildInfo) BuildInfo {
 		Reproducible: b.Reproducible,
 		StartedAt:    metaTimeOf(b.StartedAt), FinishedAt: metaTimeOf(b.FinishedAt),
 		DurationMS: b.DurationMS,
-		CacheHits:  int32(b.CacheHits), CacheMisses: int32(b.CacheMisses),
+		CacheHits:  int32(b.CacheHits), CacheMisses: int32(b.CacheMisses), Cache: apiCache(b.Cache),
 		SourceBuilds: convertSlice(b.SourceBuilds, func(s attest.SourceBuild) SourceBuild { return SourceBuild(s) }),
 	}
 }
@@ -122,4 +122,22 @@ func viaJSON[T any](in any) (T, error) {
 	}
 	err = json.Unmarshal(b, &out)
 	return out, err
+}
+
+func attestCache(c *CacheStats) *attest.CacheStats {
+	if c == nil {
+		return nil
+	}
+	n := func(c CacheCount) attest.CacheCount {
+		return attest.CacheCount{Hits: int(c.Hits), Misses: int(c.Misses)}
+	}
+	return &attest.CacheStats{Wheels: n(c.Wheels), Debs: n(c.Debs), Layers: n(c.Layers)}
+}
+
+func apiCache(c *attest.CacheStats) *CacheStats {
+	if c == nil {
+		return nil
+	}
+	n := func(c attest.CacheCount) CacheCount { return CacheCount{Hits: int32(c.Hits), Misses: int32(c.Misses)} }
+	return &CacheStats{Wheels: n(c.Wheels), Debs: n(c.Debs), Layers: n(c.Layers)}
 }

@@ -157,6 +157,8 @@ type BuildInfo struct {
 	// +optional
 	GitSource string `json:"gitSource,omitempty"`
 	// +optional
+	GitCommitTime *metav1.Time `json:"gitCommitTime,omitempty"`
+	// +optional
 	LockHash string `json:"lockHash,omitempty"`
 	// +optional
 	LockFormat string `json:"lockFormat,omitempty"`
@@ -190,11 +192,27 @@ type BuildInfo struct {
 	CacheHits int32 `json:"cacheHits,omitempty"`
 	// +optional
 	CacheMisses int32 `json:"cacheMisses,omitempty"`
+	// Cache breaks the build's cache use down by kind.
+	// +optional
+	Cache *CacheStats `json:"cache,omitempty"`
 	// SourceBuilds are the packages installed from a wheel pinwheel built
 	// from their source distribution.
 	// +optional
 	// +listType=atomic
 	SourceBuilds []SourceBuild `json:"sourceBuilds,omitempty"`
+}
+
+// CacheStats counts a build's cache hits and misses by kind.
+type CacheStats struct {
+	Wheels CacheCount `json:"wheels"`
+	Debs   CacheCount `json:"debs"`
+	Layers CacheCount `json:"layers"`
+}
+
+// CacheCount is hits and misses of one cache.
+type CacheCount struct {
+	Hits   int32 `json:"hits"`
+	Misses int32 `json:"misses"`
 }
 
 // SourceBuild names a package built from its sdist, by file and hash.

@@ -136,6 +136,7 @@ func run(ctx context.Context, o *Options, started time.Time, sofar *progress) (*
 	info.FinishedAt = o.Now()
 	info.DurationMS = info.FinishedAt.Sub(started).Milliseconds()
 	info.CacheHits, info.CacheMisses = in.cacheHits, in.cacheMisses
+	info.Cache = in.cacheStats()
 	res.BuildInfo = info
 	if err := attach(res, cfg, in); err != nil {
 		return nil, err

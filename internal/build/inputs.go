@@ -28,6 +28,7 @@ type inputs struct {
 	epoch     time.Time
 
 	cacheHits, cacheMisses int
+	cache                  attest.CacheStats
 }
 
 func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs, error) {
@@ -50,7 +51,7 @@ func gatherInputs(ctx context.Context, cfg *config.Config, o *Options) (*inputs,
 	} else if !o.NoGit {
 		if g, ok := attest.ReadGit(ctx, cfg.Dir); ok {
 			info.GitCommit, info.GitDirty, info.GitSource = g.Commit, g.Dirty, g.Source
-			commitTime = g.CommitTime
+			commitTime, info.GitCommitTime = g.CommitTime, g.CommitTime
 		}
 	}
 	epoch, err := sourceDateEpoch(o, commitTime)

@@ -189,6 +189,8 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 		hits := pyindex.CacheHits(fetched)
 		in.cacheHits += hits
 		in.cacheMisses += len(fetched) - hits
+		in.cache.Wheels.Hits += hits
+		in.cache.Wheels.Misses += len(fetched) - hits
 		es, err := image.DirEntries(stage+VenvDir, VenvDir)
 		if err != nil {
 			return nil, err
@@ -197,6 +199,9 @@ func depsLayer(ctx context.Context, cfg *config.Config, in *inputs, p v1.Platfor
 	}, lopts...)
 	if hit {
 		in.cacheHits++
+		in.cache.Layers.Hits++
+	} else if err == nil {
+		in.cache.Layers.Misses++
 	}
 	return l, hit, mats, err
 }
@@ -317,12 +322,14 @@ func appFileEntry(dir, p, abs string) (image.Entry, error) {
 // InImage returns the BuildInfo written into the image: the fields that
 // describe the artifact, without those that describe one run of the build
 // (times, cache statistics, CI run) or that cannot be known inside it (the
-// image's own digest). Those travel in the build result and provenance.
+// image's own digest). The commit time is left out too, so images keep the
+// digests they had before it was recorded. Those travel in the build result and provenance.
 func InImage(b attest.BuildInfo) attest.BuildInfo {
 	b.ImageDigest, b.ImageRef = "", ""
 	b.CIProvider, b.CIRunID, b.CIRunURL = "", "", ""
 	b.StartedAt, b.FinishedAt = zeroTime, zeroTime
-	b.DurationMS, b.CacheHits, b.CacheMisses = 0, 0, 0
+	b.DurationMS, b.CacheHits, b.CacheMisses, b.Cache = 0, 0, 0, nil
+	b.GitCommitTime = zeroTime
 	return b
 }
 

@@ -35,6 +35,7 @@ type controllerFlags struct {
 	identity               string
 	vuln                   vulnScanFlags
 	verifyKey              string
+	driftInterval          time.Duration
 }
 
 func newControllerCommand(streams Streams, logger *slog.Logger) *cobra.Command {
@@ -82,6 +83,7 @@ signing.requireSignedProvenance (docs/provenance.md).`,
 	fl.StringVar(&f.prometheusURL, "prometheus-url", "", "Prometheus that answers analysis queries (e.g. http://prometheus.monitoring:9090)")
 	fl.StringVar(&f.config, "config", "", "file with runtime.metrics and notify sections (pinwheel.yaml syntax)")
 	fl.IntVar(&f.workers, "workers", 8, "Releases reconciled at once")
+	fl.DurationVar(&f.driftInterval, "drift-interval", 0, "check the watched namespaces for drift this often and notify each new finding once (needs --config with notify webhooks; 0: off)")
 	fl.Float32Var(&f.qps, "kube-api-qps", 200, "API requests per second the controller may make")
 	fl.IntVar(&f.burst, "kube-api-burst", 400, "API request burst")
 	addVulnScanFlags(fl, &f.vuln)
@@ -92,6 +94,9 @@ signing.requireSignedProvenance (docs/provenance.md).`,
 func runController(ctx context.Context, streams Streams, logger *slog.Logger, namespaced bool, f controllerFlags) error {
 	if f.workers < 1 || f.qps <= 0 || f.burst < 1 || f.leaseDuration < time.Second {
 		return usageError("--workers, --kube-api-qps and --kube-api-burst must be positive and --lease-duration at least 1s")
+	}
+	if f.driftInterval < 0 || f.driftInterval > 0 && f.config == "" {
+		return usageError("--drift-interval needs --config with a notify: section to send findings to")
 	}
 	if f.config != "" && f.prometheusURL != "" {
 		return usageError("give --prometheus-url or --config (its runtime.metrics), not both")
@@ -121,7 +126,7 @@ func runController(ctx context.Context, streams Streams, logger *slog.Logger, na
 		LeaderElection: f.leaderElect, LeaseNamespace: f.leaseNamespace, LeaseName: f.lease,
 		LeaseDuration: f.leaseDuration, Identity: f.identity,
 		MetricsAddr: f.metricsAddr, ProbeAddr: f.probeAddr, Log: logger,
-		MaxConcurrentReconciles: f.workers, QPS: f.qps, Burst: f.burst, Admit: admit,
+		MaxConcurrentReconciles: f.workers, QPS: f.qps, Burst: f.burst, Admit: admit, DriftInterval: f.driftInterval,
 	}
 	if namespaced {
 		o.Namespace = f.conn.Namespace

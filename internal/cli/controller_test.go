@@ -31,6 +31,7 @@ current-context: c
 	}{
 		{[]string{"--workers", "0"}, "--workers"},
 		{[]string{"--lease-duration", "100ms"}, "--lease-duration"},
+		{[]string{"--drift-interval", "5m"}, "--drift-interval needs --config"},
 		{[]string{"--config", bad, "--prometheus-url", "http://127.0.0.1:9090"}, "not both"},
 		{[]string{"--kubeconfig", kc, "--config", bad}, "controller.yaml:3:15: runtime.metrics.provider: expected local, prometheus or httpjson"},
 		{[]string{"--kubeconfig", filepath.Join(dir, "missing")}, "kubeconfig"},

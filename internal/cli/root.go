@@ -91,6 +91,7 @@ back on their own when SLOs degrade.`,
 		newScanCommand(streams),
 		newVerifyCommand(streams),
 		newGateCommand(streams),
+		newScorecardCommand(streams), newDriftCommand(streams),
 		// Commands are added here, one line each.
 	)
 	_ = logger

@@ -83,6 +83,7 @@ type Config struct {
 	// their problems.
 	Gates  Gates  `yaml:"gates"`
 	Policy Policy `yaml:"policy"`
+	Alerts Alerts `yaml:"alerts"`
 
 	// Path is the file this config was read from ("" for Defaults()).
 	Path string `yaml:"-"`

@@ -22,6 +22,7 @@ var sectionTypes = map[reflect.Type]bool{
 	reflect.TypeOf(Refresh{}): true,
 	reflect.TypeOf(Gates{}):   true,
 	reflect.TypeOf(Policy{}):  true,
+	reflect.TypeOf(Alerts{}):  true,
 }
 
 // decodeSections decodes the rollout:, runtime:, notify:, refresh:,
@@ -45,6 +46,8 @@ func (c *Config) decodeSections(path string, root *yaml.Node, src []byte) {
 			c.Gates, err = decodeGates(v, path, src)
 		case "policy":
 			c.Policy, err = decodePolicy(v, path)
+		case "alerts":
+			c.Alerts, err = decodeAlerts(v, path)
 		}
 		if err != nil {
 			c.sectionErr[k] = err

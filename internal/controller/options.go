@@ -48,6 +48,10 @@ type Options struct {
 	// VulnScan, when set, re-matches the running releases against
 	// advisories on an interval (vulnscan.go).
 	VulnScan *VulnScan
+	// DriftInterval, when set with a Notifier, checks the watched
+	// namespaces for drift (package drift) that often and notifies each
+	// new finding once (drift.detected).
+	DriftInterval time.Duration
 	// PodURL says how smoke probes reach a pod (default its pod IP).
 	PodURL func(pod *corev1.Pod, port int32) string
 	// WaitPoll is how often a Release that waits on the cluster, a metrics

@@ -124,6 +124,11 @@ func NewManager(cfg *rest.Config, o Options) (ctrl.Manager, *Reconciler, error) 
 			return nil, nil, err
 		}
 	}
+	if o.DriftInterval > 0 && o.Notifier != nil {
+		if err := mgr.Add(newDriftCheck(mgr.GetAPIReader(), o)); err != nil {
+			return nil, nil, err
+		}
+	}
 	if o.ProbeAddr != "" {
 		if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 			return nil, nil, err

@@ -28,6 +28,8 @@ type Base struct {
 	// Fetched counts .debs fetched (not already cached); zero when both
 	// layers came from the layer cache.
 	Fetched, Cached int
+	// LayersCached counts the base's two layers found in the layer cache.
+	LayersCached int
 }
 
 // Assemble builds the base image for l: a layer of every locked package's
@@ -44,7 +46,7 @@ func Assemble(ctx context.Context, l *Lock, debs *Cache, layers string) (*Base, 
 	cache := image.LayerCache{Dir: layers}
 	lopts := []image.LayerOption{image.WithMTime(time.Unix(0, 0)), image.WithMediaType(types.OCILayer)}
 	key := l.Hash()
-	pkgs, _, err := cache.Layer(image.CacheKey(baseFormat, key, "packages"), func() ([]image.Entry, error) {
+	pkgs, pkgsHit, err := cache.Layer(image.CacheKey(baseFormat, key, "packages"), func() ([]image.Entry, error) {
 		a, err := load()
 		if err != nil {
 			return nil, err
@@ -54,7 +56,7 @@ func Assemble(ctx context.Context, l *Lock, debs *Cache, layers string) (*Base, 
 	if err != nil {
 		return nil, err
 	}
-	extra, _, err := cache.Layer(image.CacheKey(baseFormat, key, "pinwheel"), func() ([]image.Entry, error) {
+	extra, extraHit, err := cache.Layer(image.CacheKey(baseFormat, key, "pinwheel"), func() ([]image.Entry, error) {
 		a, err := load()
 		if err != nil {
 			return nil, err
@@ -63,6 +65,11 @@ func Assemble(ctx context.Context, l *Lock, debs *Cache, layers string) (*Base, 
 	}, lopts...)
 	if err != nil {
 		return nil, err
+	}
+	for _, hit := range []bool{pkgsHit, extraHit} {
+		if hit {
+			b.LayersCached++
+		}
 	}
 	epoch := v1.Time{Time: time.Unix(0, 0).UTC()}
 	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)

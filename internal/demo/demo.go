@@ -17,6 +17,7 @@ import (
 	"pinwheel.dev/pinwheel/internal/ledger"
 	"pinwheel.dev/pinwheel/internal/ledger/ledgerdb"
 	"pinwheel.dev/pinwheel/internal/runtime/local"
+	"pinwheel.dev/pinwheel/internal/scorecard"
 )
 
 // Options configure a demo run.
@@ -50,6 +51,9 @@ type Result struct {
 	// OK is true when every release ended as expected: v2 rolled back and
 	// v3 promoted.
 	OK bool `json:"ok"`
+	// Scorecard is `pinwheel scorecard` over the demo's ledger (the last
+	// 30 days): its builds and rollouts.
+	Scorecard *scorecard.Report `json:"scorecard,omitempty"`
 }
 
 // Outcome is one release's rollout.
@@ -162,6 +166,13 @@ func Run(ctx context.Context, o Options) (res Result, err error) {
 	if live, err := store.GetRelease(ctx, "shop", "current"); err == nil {
 		res.Live = live.ID
 	}
+	recs, err := scorecard.Load(ctx, store, "shop")
+	if err != nil {
+		return res, err
+	}
+	now := time.Now()
+	card := scorecard.Compute(recs, scorecard.Period{Since: now.Add(-30 * 24 * time.Hour), Until: now})
+	res.Scorecard = &card
 	res.Load = load.Stop()
 	res.Elapsed = time.Since(start)
 	res.OK = true
@@ -189,7 +200,7 @@ func runVersion(ctx context.Context, o Options, store ledger.Store, rt *local.Ru
 	if err != nil {
 		return out, ledger.Release{}, err
 	}
-	artifact, desc := buildImage(ctx, o, src, v)
+	artifact, desc := buildImage(ctx, o, store, src, v)
 	fmt.Fprintln(w, desc)
 	rel, err := deploy.RecordRelease(ctx, store, proj, artifact, nil)
 	if err != nil {
@@ -230,10 +241,10 @@ func runVersion(ctx context.Context, o Options, store ledger.Store, rt *local.Ru
 
 // buildImage builds src into an OCI layout with pinwheel's image builder;
 // if that fails the release runs from source, and the demo says so.
-func buildImage(ctx context.Context, o Options, src string, v version) (deploy.Artifact, string) {
+func buildImage(ctx context.Context, o Options, store ledger.Builds, src string, v version) (deploy.Artifact, string) {
 	layout := filepath.Join(o.Dir, "images", "shop-"+v.Name)
 	res, err := build.Run(ctx, build.Options{Dir: src, Outputs: []string{"oci:" + layout}, CacheDir: filepath.Join(o.Dir, "cache"),
-		BuilderVersion: o.Builder, Logger: o.Logger})
+		BuilderVersion: o.Builder, Logger: o.Logger, Ledger: store})
 	if err != nil {
 		return deploy.Artifact{Source: true}, fmt.Sprintf("pinwheel build failed (%v): running %s from source with the machine's python3", err, v.Name)
 	}

@@ -77,6 +77,40 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(out.String(), "replicas: "+res.Runs) {
 		t.Errorf("the summary does not say how replicas ran")
 	}
+	assertScorecard(t, res, out.String())
+}
+
+// assertScorecard checks the scorecard of the demo's ledger (issue 16's
+// acceptance): three rollouts, one rolled back (change fail rate 1/3), a
+// pipeline time for each, lead times from the demo's commits, and the
+// cache: v1 builds cold; v2 and v3 reuse the Debian base's two layers but
+// rebuild the dependencies layer, which holds the project itself (its
+// version changes in each).
+func assertScorecard(t *testing.T, res Result, out string) {
+	t.Helper()
+	if res.Scorecard == nil || len(res.Scorecard.Services) != 1 {
+		t.Fatalf("no scorecard of shop: %+v", res.Scorecard)
+	}
+	c := res.Scorecard.Overall.Current
+	if c.Deployments != 3 || c.Promoted != 2 || c.Failed != 1 || c.Rollbacks != 1 || c.ChangeFailRate == nil || c.ChangeFailRate.N != 1 || c.ChangeFailRate.Of != 3 {
+		t.Errorf("scorecard counts %+v, change fail rate %+v: want 3 deployments, 1 rolled back", c, c.ChangeFailRate)
+	}
+	if c.PipelineTime == nil || c.PipelineTime.N != 3 || c.PipelineTime.Median <= 0 || c.BuildTime == nil || c.BuildTime.N != 3 || c.Builds != 3 {
+		t.Errorf("pipeline %+v, builds %d (%+v): want all three builds and pipelines measured", c.PipelineTime, c.Builds, c.BuildTime)
+	}
+	if c.LeadTime == nil || c.LeadTime.N != 2 || c.RecoveryTime == nil || c.RecoveryTime.N != 1 {
+		t.Errorf("lead time %+v (want the 2 promoted commits), recovery %+v", c.LeadTime, c.RecoveryTime)
+	}
+	if l := c.Cache.Layers; l == nil || l.N != 4 || l.Of != 9 {
+		t.Errorf("layer cache %+v, want 4 of 9 reused", l)
+	}
+	if d := c.Cache.Debs; d == nil || d.N != 0 || d.Of == 0 {
+		t.Errorf(".deb cache %+v, want every .deb fetched once (by v1) and none looked at after", d)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	if !strings.Contains(flat, "change fail rate 33% (1/3)") || !strings.Contains(flat, "cache hits: layers 44% (4/9)") {
+		t.Errorf("the demo's output lacks the scorecard:\n%s", out)
+	}
 }
 
 // shopWithPool copies examples/shop with its Debian base's .debs in a pool

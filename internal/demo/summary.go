@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 	"time"
+
+	"pinwheel.dev/pinwheel/internal/scorecard"
 )
 
 // WriteSummary prints the demo's outcome table and verdict.
@@ -39,7 +41,12 @@ func WriteSummary(w io.Writer, r Result) {
 	if !r.Kept {
 		fmt.Fprintf(w, "(the state directory %s and the report in it were removed; pinwheel demo --keep keeps them)\n", r.Dir)
 	} else {
-		fmt.Fprintf(w, "explore: cd %s && pinwheel history shop && pinwheel status shop && pinwheel diff shop-1 shop-2\n", filepath.Join(r.Dir, "shop"))
+		fmt.Fprintf(w, "explore: cd %s && pinwheel history shop && pinwheel status shop && pinwheel diff shop-1 shop-2 && pinwheel scorecard\n", filepath.Join(r.Dir, "shop"))
+	}
+	if r.Scorecard != nil {
+		fmt.Fprintln(w, "\n── pinwheel scorecard ──")
+		scorecard.WriteText(w, *r.Scorecard)
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "finished in %s\n", r.Elapsed.Round(100*time.Millisecond))
 	if r.OK {

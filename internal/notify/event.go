@@ -37,6 +37,12 @@ const (
 	// VulnerabilityFound: an advisory newly affects a running release
 	// (pinwheel's scheduled scan, internal/vulnwatch).
 	VulnerabilityFound EventType = "vulnerability.found"
+	// ScorecardAlert is a scorecard number beyond its alerts: bound
+	// (Event.Alert carries the numbers).
+	ScorecardAlert EventType = "scorecard.alert"
+	// DriftDetected is a difference between what runs and what pinwheel
+	// recorded (Event.Drift says which).
+	DriftDetected EventType = "drift.detected"
 )
 
 // EventTypes lists every event type, in rollout order.
@@ -44,6 +50,7 @@ var EventTypes = []EventType{
 	RolloutStarted, RolloutStep, RolloutPaused, RolloutPromoting, RolloutPromoted,
 	RolloutRollingBack, RolloutRolledBack, RolloutAborted, RolloutFailed,
 	VulnerabilityFound,
+	ScorecardAlert, DriftDetected,
 }
 
 // Known reports whether t is one of EventTypes.
@@ -107,6 +114,9 @@ type Event struct {
 	Verdicts []analysis.Verdict `json:"verdicts,omitempty"`
 	// Link points at more: the remediation issue, a report file, a dashboard.
 	Link string `json:"link,omitempty"`
+	// Alert is set on scorecard.alert events, Drift on drift.detected.
+	Alert *Alert `json:"alert,omitempty"`
+	Drift *Drift `json:"drift,omitempty"`
 }
 
 // ReleaseRef names a release and carries its build metadata.
@@ -117,8 +127,13 @@ type ReleaseRef struct {
 
 // Headline is a one-line human summary: "hello: rollout of hello-2 rolled back".
 func (e Event) Headline() string {
-	if e.Type == VulnerabilityFound {
+	switch e.Type {
+	case VulnerabilityFound:
 		return e.Service + ": running release " + e.Release.ID + " is affected: " + e.Reason
+	case ScorecardAlert:
+		return e.Service + ": scorecard alert: " + e.Reason
+	case DriftDetected:
+		return "drift: " + e.Reason
 	}
 	what := map[EventType]string{
 		RolloutStarted:     "started",
