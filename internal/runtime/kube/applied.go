@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -32,23 +31,39 @@ func TemplateHash(t corev1.PodTemplateSpec) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// markApplied records on d (just written by pinwheel, as the API server
-// returned it, defaults filled in) the hash of its template and its
-// replica count. The metadata-only patch changes neither the generation
-// nor the pods.
-func (t *Target) markApplied(ctx context.Context, d *appsv1.Deployment) error {
-	hash, replicas := TemplateHash(d.Spec.Template), strconv.Itoa(int(ptr.Deref(d.Spec.Replicas, 1)))
-	if d.Annotations[AnnotationAppliedTemplate] == hash && d.Annotations[AnnotationAppliedReplicas] == replicas {
-		return nil
+// update writes d (Update), recording on it in the same write the hash of
+// its template and its replica count as the API server will store them —
+// learnt from a server-side dry run of the same write, defaults filled in.
+// One write: a Deployment's generation counts annotation changes too, so
+// a separate patch would be a second update of the stable Deployment.
+func (t *Target) update(ctx context.Context, d *appsv1.Deployment) error {
+	return writeMarked(d, func(o *appsv1.Deployment, dryRun bool) error {
+		if dryRun {
+			return t.c.Update(ctx, o, client.DryRunAll)
+		}
+		return t.c.Update(ctx, o)
+	})
+}
+
+// create is update for a new Deployment (Create).
+func (t *Target) create(ctx context.Context, d *appsv1.Deployment) error {
+	return writeMarked(d, func(o *appsv1.Deployment, dryRun bool) error {
+		if dryRun {
+			return t.c.Create(ctx, o, client.DryRunAll)
+		}
+		return t.c.Create(ctx, o)
+	})
+}
+
+func writeMarked(d *appsv1.Deployment, write func(o *appsv1.Deployment, dryRun bool) error) error {
+	probe := d.DeepCopy()
+	if err := write(probe, true); err != nil {
+		return err
 	}
-	patch := client.MergeFrom(d.DeepCopy())
 	if d.Annotations == nil {
 		d.Annotations = map[string]string{}
 	}
-	d.Annotations[AnnotationAppliedTemplate] = hash
-	d.Annotations[AnnotationAppliedReplicas] = replicas
-	if err := t.c.Patch(ctx, d, patch); err != nil {
-		return fmt.Errorf("record what was applied to deployment %s: %w", d.Name, err)
-	}
-	return nil
+	d.Annotations[AnnotationAppliedTemplate] = TemplateHash(probe.Spec.Template)
+	d.Annotations[AnnotationAppliedReplicas] = strconv.Itoa(int(ptr.Deref(probe.Spec.Replicas, 1)))
+	return write(d, false)
 }

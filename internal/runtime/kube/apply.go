@@ -78,11 +78,8 @@ func (t *Target) applyStable(ctx context.Context, d runtime.Desired, stable *app
 			return nil
 		}
 		stable.Spec.Replicas = ptr.To[int32](0)
-		if err := t.c.Update(ctx, stable); err != nil {
+		if err := t.update(ctx, stable); err != nil {
 			return fmt.Errorf("scale stable deployment to 0: %w", err)
-		}
-		if err := t.markApplied(ctx, stable); err != nil {
-			return err
 		}
 		t.rec.Eventf(subject, corev1.EventTypeNormal, ReasonStableScaled, "stable deployment %s scaled %d -> 0: no stable release", stable.Name, before)
 		return nil
@@ -102,11 +99,8 @@ func (t *Target) applyStable(ctx context.Context, d runtime.Desired, stable *app
 	if !changed && before == int32(d.Replicas) {
 		return nil
 	}
-	if err := t.c.Update(ctx, stable); err != nil {
+	if err := t.update(ctx, stable); err != nil {
 		return fmt.Errorf("update stable deployment %s: %w", stable.Name, err)
-	}
-	if err := t.markApplied(ctx, stable); err != nil {
-		return err
 	}
 	if changed {
 		t.rec.Eventf(subject, corev1.EventTypeNormal, ReasonStableUpdated,
@@ -135,11 +129,8 @@ func (t *Target) applyCanary(ctx context.Context, d runtime.Desired, stable, cur
 		current = nil
 	}
 	if current == nil {
-		if err := t.c.Create(ctx, want); err != nil {
+		if err := t.create(ctx, want); err != nil {
 			return fmt.Errorf("create canary deployment: %w", err)
-		}
-		if err := t.markApplied(ctx, want); err != nil {
-			return err
 		}
 		t.rec.Eventf(subject, corev1.EventTypeNormal, ReasonCanaryCreated, "canary deployment %s created for release %s (%s) with %d replicas, weight %d%%",
 			want.Name, d.Canary.ID, d.Canary.Artifact.Image, d.CanaryReplicas, d.CanaryWeight)
@@ -159,11 +150,8 @@ func (t *Target) applyCanary(ctx context.Context, d runtime.Desired, stable, cur
 	if equality.Semantic.DeepEqual(before, current) {
 		return nil
 	}
-	if err := t.c.Update(ctx, current); err != nil {
+	if err := t.update(ctx, current); err != nil {
 		return fmt.Errorf("update canary deployment: %w", err)
-	}
-	if err := t.markApplied(ctx, current); err != nil {
-		return err
 	}
 	if fromReplicas != int32(d.CanaryReplicas) {
 		t.rec.Eventf(subject, corev1.EventTypeNormal, ReasonCanaryScaled, "canary deployment %s scaled %d -> %d", current.Name, fromReplicas, d.CanaryReplicas)
@@ -190,11 +178,8 @@ func (t *Target) retireCanary(ctx context.Context, d runtime.Desired, stable, ca
 	from := ptr.Deref(canary.Spec.Replicas, 0)
 	canary.Spec.Replicas = ptr.To[int32](0)
 	canary.Annotations[AnnotationWeight] = "0"
-	if err := t.c.Update(ctx, canary); err != nil {
+	if err := t.update(ctx, canary); err != nil {
 		return fmt.Errorf("scale canary deployment to 0: %w", err)
-	}
-	if err := t.markApplied(ctx, canary); err != nil {
-		return err
 	}
 	if promoted {
 		t.rec.Eventf(subject, corev1.EventTypeNormal, ReasonCanaryRetired, "release %s promoted and rolled out on %s; canary scaled %d -> 0", release, stable.Name, from)
