@@ -42,7 +42,7 @@ type Service struct {
 
 // notMeasured is what the ledger does not hold yet.
 var notMeasured = []string{
-	"gate time: pinwheel has no gate stage yet; pipeline time is build + rollout",
+	"gate time: gate runs (pinwheel gate) are not counted yet; pipeline time is build + rollout",
 	"runtime consumption per release (CPU-seconds, peak memory): not recorded yet",
 }
 
